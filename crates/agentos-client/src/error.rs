@@ -1,0 +1,292 @@
+//! Errors a dashboard can meet when talking to an AgentOS, classified so that
+//! each one gets its own clear message and a hint of what to do.
+//!
+//! The browser hides why a `fetch` failed: "nothing listening" and "CORS
+//! refused" both reject with the same `TypeError`. The web transport tells
+//! them apart with a second, `no-cors` probe (an opaque answer means the
+//! server is up, so the first failure was CORS) and reports
+//! [`ApiError::Unreachable`] or [`ApiError::Cors`] accordingly.
+
+use serde_json::Value;
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The text typed as a server URL is not usable.
+    InvalidUrl { input: String, reason: String },
+    /// The request never got an answer: nothing listening, wrong host or
+    /// port, DNS failure, or a timeout.
+    Unreachable { url: String, timed_out: bool },
+    /// The server answered, but the browser refused to hand the answer to
+    /// the page because the server does not allow this page's origin.
+    Cors { url: String, origin: String },
+    /// HTTP 401. `had_key` tells whether a key was sent.
+    Unauthorized { had_key: bool, detail: Option<String> },
+    /// HTTP 403.
+    Forbidden { detail: Option<String> },
+    /// HTTP 404 from an AgentOS route (unknown agent, session, ...).
+    NotFound { detail: Option<String> },
+    /// HTTP 422: the server refused the request's fields.
+    Validation { detail: String },
+    /// HTTP 5xx.
+    Server { status: u16, detail: Option<String> },
+    /// Any other non-success status.
+    Http { status: u16, detail: Option<String> },
+    /// The URL answers, but not like an AgentOS (an HTML page, a 404 on
+    /// `/health`, JSON of another shape).
+    NotAgentOs { url: String, reason: String },
+    /// An AgentOS answer that could not be decoded.
+    Decode { what: String, detail: String },
+    /// The request was cancelled by the dashboard itself.
+    Aborted,
+}
+
+impl ApiError {
+    /// Classifies a non-success HTTP answer from its status and body text.
+    pub fn from_status(status: u16, body: &str, had_key: bool) -> ApiError {
+        let detail = detail_from_body(body);
+        match status {
+            401 => ApiError::Unauthorized { had_key, detail },
+            403 => ApiError::Forbidden { detail },
+            404 => ApiError::NotFound { detail },
+            422 => ApiError::Validation {
+                detail: detail.unwrap_or_else(|| "the request was not valid".into()),
+            },
+            500..=599 => ApiError::Server { status, detail },
+            _ => ApiError::Http { status, detail },
+        }
+    }
+
+    /// One sentence a person can read: what happened.
+    pub fn title(&self) -> String {
+        match self {
+            ApiError::InvalidUrl { input, reason } => {
+                format!("“{input}” is not a usable server URL: {reason}.")
+            }
+            ApiError::Unreachable { url, timed_out: false } => {
+                format!("Nothing is listening at {url}.")
+            }
+            ApiError::Unreachable { url, timed_out: true } => {
+                format!("Nothing is listening at {url} (no answer within the time limit).")
+            }
+            ApiError::Cors { url, .. } => {
+                format!("The browser blocked this request (CORS): {url} does not allow this dashboard's origin.")
+            }
+            ApiError::Unauthorized { had_key: true, .. } => {
+                "The server rejected the security key (HTTP 401).".into()
+            }
+            ApiError::Unauthorized { had_key: false, .. } => {
+                "This server needs a security key (HTTP 401).".into()
+            }
+            ApiError::Forbidden { detail } => with_detail("Access denied (HTTP 403)", detail),
+            ApiError::NotFound { detail } => with_detail("Not found (HTTP 404)", detail),
+            ApiError::Validation { detail } => {
+                format!("The server refused the request (HTTP 422): {detail}")
+            }
+            ApiError::Server { status, detail } => {
+                with_detail(&format!("The server failed (HTTP {status})"), detail)
+            }
+            ApiError::Http { status, detail } => {
+                with_detail(&format!("The server answered HTTP {status}"), detail)
+            }
+            ApiError::NotAgentOs { url, reason } => {
+                format!("This URL answers, but it is not an AgentOS: {url} ({reason}).")
+            }
+            ApiError::Decode { what, detail } => {
+                format!("The server's answer for {what} could not be read: {detail}")
+            }
+            ApiError::Aborted => "The request was cancelled.".into(),
+        }
+    }
+
+    /// What the person can do about it, if there is something to say.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ApiError::InvalidUrl { .. } => Some(
+                "Enter the address of the AgentOS, for example http://localhost:7777.".into(),
+            ),
+            ApiError::Unreachable { .. } => Some(
+                "Check that the AgentOS is running and that the host and port are right. \
+                 A page served over https cannot reach an http server on another host."
+                    .into(),
+            ),
+            ApiError::Cors { origin, .. } => Some(format!(
+                "Allow this dashboard's origin on the server: AgentOS(..., cors_allowed_origins=[\"{origin}\"]) \
+                 or AgentOS(..., cors=CORSConfig(origins=[\"{origin}\"])) from agno.os.config, then restart it."
+            )),
+            ApiError::Unauthorized { had_key: true, .. } => Some(
+                "Enter the key the server was started with (its OS_SECURITY_KEY).".into(),
+            ),
+            ApiError::Unauthorized { had_key: false, .. } => Some(
+                "Enter the server's security key (its OS_SECURITY_KEY) in the connection settings.".into(),
+            ),
+            ApiError::NotAgentOs { .. } => Some(
+                "Use the base URL of an agno AgentOS (the address where /health and /info answer).".into(),
+            ),
+            ApiError::Server { .. } => Some("Look at the AgentOS logs for the cause.".into()),
+            _ => None,
+        }
+    }
+
+    /// Errors that mean "the connection as a whole is not working", as
+    /// opposed to one request being refused.
+    pub fn is_connection_error(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Unreachable { .. }
+                | ApiError::Cors { .. }
+                | ApiError::Unauthorized { .. }
+                | ApiError::NotAgentOs { .. }
+                | ApiError::InvalidUrl { .. }
+        )
+    }
+}
+
+fn with_detail(head: &str, detail: &Option<String>) -> String {
+    match detail {
+        Some(d) if !d.is_empty() => format!("{head}: {d}"),
+        _ => format!("{head}."),
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Extracts FastAPI's `detail` from an error body: a string, or a list of
+/// validation errors (`[{loc, msg}]`) joined into one line. Falls back to a
+/// short plain-text body; HTML pages give `None`.
+pub fn detail_from_body(body: &str) -> Option<String> {
+    let trimmed = body.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    match serde_json::from_str::<Value>(trimmed) {
+        Ok(v) => match v.get("detail").or_else(|| v.get("error")).or_else(|| v.get("message")) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Array(items)) => {
+                let parts: Vec<String> = items
+                    .iter()
+                    .map(|item| {
+                        let msg = item.get("msg").and_then(Value::as_str).unwrap_or("invalid");
+                        let loc = item
+                            .get("loc")
+                            .and_then(Value::as_array)
+                            .map(|l| {
+                                l.iter()
+                                    .filter(|p| p.as_str() != Some("body") && p.as_str() != Some("query"))
+                                    .map(|p| match p {
+                                        Value::String(s) => s.clone(),
+                                        other => other.to_string(),
+                                    })
+                                    .collect::<Vec<_>>()
+                                    .join(".")
+                            })
+                            .unwrap_or_default();
+                        if loc.is_empty() {
+                            msg.to_string()
+                        } else {
+                            format!("{loc}: {msg}")
+                        }
+                    })
+                    .collect();
+                Some(parts.join("; "))
+            }
+            Some(other) => Some(other.to_string()),
+            None => None,
+        },
+        Err(_) if trimmed.starts_with('<') => None,
+        Err(_) => Some(trimmed.chars().take(200).collect()),
+    }
+}
+
+/// Normalizes what a person typed as the server address into a base URL
+/// without a trailing slash: `localhost:7777` → `http://localhost:7777`.
+/// Only `http` and `https` are accepted; credentials in the URL are refused
+/// (a key belongs in the key field, never in a URL).
+pub fn normalize_base_url(input: &str) -> Result<String, ApiError> {
+    let invalid = |reason: &str| ApiError::InvalidUrl {
+        input: input.trim().to_string(),
+        reason: reason.to_string(),
+    };
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(invalid("it is empty"));
+    }
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid("it contains spaces"));
+    }
+    let (scheme, rest) = match s.split_once("://") {
+        Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
+        None => ("http".to_string(), s),
+    };
+    if scheme != "http" && scheme != "https" {
+        return Err(invalid("only http:// and https:// addresses are supported"));
+    }
+    let (authority, path) = match rest.find(['/', '?', '#']) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    if authority.is_empty() {
+        return Err(invalid("it has no host"));
+    }
+    if authority.contains('@') {
+        return Err(invalid("put the key in the Security key field, not in the URL"));
+    }
+    if path.contains('?') || path.contains('#') {
+        return Err(invalid("it must not contain a query or a fragment"));
+    }
+    let path = path.trim_end_matches('/');
+    Ok(format!("{scheme}://{authority}{path}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_urls() {
+        assert_eq!(normalize_base_url(" localhost:7777/ ").unwrap(), "http://localhost:7777");
+        assert_eq!(
+            normalize_base_url("HTTPS://os.example.com/api/").unwrap(),
+            "https://os.example.com/api"
+        );
+        assert!(normalize_base_url("").is_err());
+        assert!(normalize_base_url("ftp://x").is_err());
+        assert!(normalize_base_url("javascript:alert(1)").is_err());
+        assert!(normalize_base_url("http://user:secret@host").is_err());
+        assert!(normalize_base_url("http://host/?token=x").is_err());
+        assert!(normalize_base_url("http:// host").is_err());
+    }
+
+    #[test]
+    fn reads_fastapi_details() {
+        assert_eq!(
+            detail_from_body(r#"{"detail":"Agent not found"}"#).as_deref(),
+            Some("Agent not found")
+        );
+        let body = r#"{"detail":[{"type":"missing","loc":["body","message"],"msg":"Field required","input":null}]}"#;
+        assert_eq!(detail_from_body(body).as_deref(), Some("message: Field required"));
+        assert_eq!(detail_from_body("<html>nope</html>"), None);
+        assert_eq!(detail_from_body("Disallowed CORS origin").as_deref(), Some("Disallowed CORS origin"));
+    }
+
+    #[test]
+    fn classifies_statuses() {
+        assert!(matches!(
+            ApiError::from_status(401, r#"{"detail":"Invalid authentication token"}"#, true),
+            ApiError::Unauthorized { had_key: true, .. }
+        ));
+        assert!(matches!(ApiError::from_status(503, "", false), ApiError::Server { status: 503, .. }));
+        let e = ApiError::Cors { url: "http://h:1".into(), origin: "http://o:2".into() };
+        assert!(e.title().starts_with("The browser blocked this request (CORS)"));
+        assert!(e.hint().unwrap().contains("cors_allowed_origins=[\"http://o:2\"]"));
+        assert!(ApiError::Unreachable { url: "u".into(), timed_out: false }
+            .title()
+            .starts_with("Nothing is listening at"));
+    }
+}

@@ -1,0 +1,17 @@
+//! A UI-free client for AgentOS, the FastAPI runtime of the `agno` framework.
+//!
+//! - [`config`]: wire types for discovery (`/info`, `/config`, agents, teams, workflows).
+//! - [`error`]: every failure classified, with a message and a hint for people.
+//! - `web` (wasm32 only): the browser transport over `fetch`.
+//!
+//! Everything except `web` is plain Rust, tested natively on streams and
+//! bodies recorded from a real AgentOS (`tests/fixtures/`).
+
+pub mod config;
+pub mod error;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+pub use config::*;
+pub use error::{detail_from_body, normalize_base_url, ApiError};

@@ -1,0 +1,336 @@
+//! The browser transport: HTTP over `fetch` (gloo-net) and streamed bodies
+//! read from the response's `ReadableStream`.
+//!
+//! The key is only ever sent in the `Authorization` header; it is never put
+//! in a URL and never logged.
+
+use crate::config::*;
+use crate::error::{normalize_base_url, ApiError};
+use gloo_net::http::{Method, Request, RequestBuilder, Response};
+use js_sys::{Promise, Reflect, Uint8Array};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, FormData, ReadableStreamDefaultReader, RequestMode};
+
+/// How long a plain (non-streaming) request may take before it is reported
+/// as unreachable.
+pub const REQUEST_TIMEOUT_MS: i32 = 20_000;
+
+/// Resolves after `ms` milliseconds (a `setTimeout` promise).
+pub async fn sleep(ms: i32) {
+    let promise = Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// The page's own origin, e.g. `http://127.0.0.1:8080`.
+pub fn page_origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// A connection to one AgentOS: its base URL and optional security key.
+#[derive(Clone, PartialEq)]
+pub struct Client {
+    base: String,
+    key: Option<String>,
+}
+
+impl std::fmt::Debug for Client {
+    // Never print the key.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.base)
+            .field("key", &self.key.as_ref().map(|_| "<set>"))
+            .finish()
+    }
+}
+
+impl Client {
+    /// `base` is normalized (scheme added, trailing slash removed).
+    pub fn new(base: &str, key: Option<String>) -> Result<Self, ApiError> {
+        Ok(Self {
+            base: normalize_base_url(base)?,
+            key: key.filter(|k| !k.trim().is_empty()).map(|k| k.trim().to_string()),
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    pub fn has_key(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// The full URL of an API path (which starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    fn builder(&self, method: Method, path: &str) -> RequestBuilder {
+        let b = RequestBuilder::new(&self.url(path)).method(method);
+        match &self.key {
+            Some(k) => b.header("Authorization", &format!("Bearer {k}")),
+            None => b,
+        }
+    }
+
+    /// Sends a request with a timeout and classifies every failure.
+    async fn send(&self, req: Request, timeout_ms: Option<i32>) -> Result<Response, ApiError> {
+        let url = req.url();
+        let fut = req.send();
+        let result = match timeout_ms {
+            None => fut.await,
+            Some(ms) => {
+                use futures::future::{select, Either};
+                let fut = Box::pin(fut);
+                let timer = Box::pin(sleep(ms));
+                match select(fut, timer).await {
+                    Either::Left((r, _)) => r,
+                    Either::Right(_) => {
+                        return Err(ApiError::Unreachable { url: self.base.clone(), timed_out: true })
+                    }
+                }
+            }
+        };
+        match result {
+            Ok(resp) => Ok(resp),
+            Err(err) => Err(self.classify_network_error(&url, &err.to_string()).await),
+        }
+    }
+
+    /// A rejected `fetch` is either "nothing there" or "CORS refused"; a
+    /// `no-cors` probe of the same server tells which.
+    async fn classify_network_error(&self, _url: &str, message: &str) -> ApiError {
+        if message.contains("AbortError") || message.contains("aborted") {
+            return ApiError::Aborted;
+        }
+        let probe = Request::get(&self.url("/health")).mode(RequestMode::NoCors).build();
+        let reachable = match probe {
+            Ok(p) => {
+                use futures::future::{select, Either};
+                match select(Box::pin(p.send()), Box::pin(sleep(5_000))).await {
+                    Either::Left((r, _)) => r.is_ok(),
+                    Either::Right(_) => false,
+                }
+            }
+            Err(_) => false,
+        };
+        if reachable {
+            ApiError::Cors { url: self.base.clone(), origin: page_origin() }
+        } else {
+            ApiError::Unreachable { url: self.base.clone(), timed_out: false }
+        }
+    }
+
+    /// Turns a non-2xx response into an [`ApiError`].
+    async fn check(&self, resp: Response) -> Result<Response, ApiError> {
+        if resp.ok() {
+            return Ok(resp);
+        }
+        let status = resp.status();
+        let body = resp.text().await.unwrap_or_default();
+        Err(ApiError::from_status(status, &body, self.has_key()))
+    }
+
+    async fn decode<T: DeserializeOwned>(resp: Response, what: &str) -> Result<T, ApiError> {
+        let text = resp.text().await.map_err(|e| ApiError::Decode {
+            what: what.to_string(),
+            detail: e.to_string(),
+        })?;
+        serde_json::from_str(&text).map_err(|e| ApiError::Decode {
+            what: what.to_string(),
+            detail: e.to_string(),
+        })
+    }
+
+    /// `GET path` decoded as JSON.
+    pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let req = self.builder(Method::GET, path).build().map_err(build_err)?;
+        let resp = self.check(self.send(req, Some(REQUEST_TIMEOUT_MS)).await?).await?;
+        Self::decode(resp, path).await
+    }
+
+    /// A request with a JSON body; the answer decoded as JSON (or `null`
+    /// for an empty body such as a 204).
+    pub async fn send_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<T, ApiError> {
+        let req = self
+            .builder(method, path)
+            .header("Content-Type", "application/json")
+            .body(body.to_string())
+            .map_err(build_err)?;
+        let resp = self.check(self.send(req, Some(REQUEST_TIMEOUT_MS)).await?).await?;
+        decode_maybe_empty(resp, path).await
+    }
+
+    /// A request without a body (DELETE, a POST action); the answer decoded
+    /// as JSON, `null` when empty.
+    pub async fn send_empty<T: DeserializeOwned>(&self, method: Method, path: &str) -> Result<T, ApiError> {
+        let req = self.builder(method, path).build().map_err(build_err)?;
+        let resp = self.check(self.send(req, Some(REQUEST_TIMEOUT_MS)).await?).await?;
+        decode_maybe_empty(resp, path).await
+    }
+
+    /// A form post (runs take form bodies). Returns the raw response, so the
+    /// caller can stream it. `abort` cancels it, also while streaming.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &FormData,
+        abort: Option<&AbortController>,
+    ) -> Result<Response, ApiError> {
+        let signal = abort.map(|a| a.signal());
+        let req = self
+            .builder(Method::POST, path)
+            .abort_signal(signal.as_ref())
+            .body(JsValue::from(form.clone()))
+            .map_err(build_err)?;
+        self.check(self.send(req, None).await?).await
+    }
+
+    /// Checks that the URL is an AgentOS and returns its `/info`.
+    /// `/health` and `/info` are open even when a key is required, so this
+    /// step tells "not an AgentOS" from "wrong key".
+    pub async fn probe(&self) -> Result<OsInfo, ApiError> {
+        let not_os = |reason: &str| ApiError::NotAgentOs { url: self.base.clone(), reason: reason.into() };
+        let req = Request::get(&self.url("/health")).build().map_err(build_err)?;
+        let resp = self.send(req, Some(REQUEST_TIMEOUT_MS)).await?;
+        let status = resp.status();
+        let body = resp.text().await.unwrap_or_default();
+        if status >= 500 {
+            return Err(ApiError::from_status(status, &body, self.has_key()));
+        }
+        if status != 200 {
+            return Err(not_os(&format!("/health answered HTTP {status}")));
+        }
+        let health: serde_json::Value =
+            serde_json::from_str(&body).map_err(|_| not_os("/health did not answer JSON"))?;
+        if health.get("status").is_none() {
+            return Err(not_os("/health has no status"));
+        }
+        let req = Request::get(&self.url("/info")).build().map_err(build_err)?;
+        let resp = self.send(req, Some(REQUEST_TIMEOUT_MS)).await?;
+        let status = resp.status();
+        let body = resp.text().await.unwrap_or_default();
+        if status >= 500 {
+            return Err(ApiError::from_status(status, &body, self.has_key()));
+        }
+        if status == 401 {
+            // Some deployments protect /info too.
+            return Err(ApiError::from_status(status, &body, self.has_key()));
+        }
+        if status != 200 {
+            return Err(not_os(&format!("/info answered HTTP {status}")));
+        }
+        let info: OsInfo = serde_json::from_str(&body).map_err(|_| not_os("/info is not AgentOS JSON"))?;
+        if info.os_id.is_none() && info.agno_version.is_none() {
+            return Err(not_os("/info has no os_id"));
+        }
+        Ok(info)
+    }
+
+    /// `GET /health` only: a cheap periodic liveness check.
+    pub async fn health(&self) -> Result<Health, ApiError> {
+        self.get_json("/health").await
+    }
+
+    pub async fn config(&self) -> Result<OsConfig, ApiError> {
+        self.get_json("/config").await
+    }
+    pub async fn agents(&self) -> Result<Vec<AgentDetail>, ApiError> {
+        self.get_json("/agents").await
+    }
+    pub async fn agent(&self, id: &str) -> Result<AgentDetail, ApiError> {
+        self.get_json(&format!("/agents/{}", encode_path(id))).await
+    }
+    pub async fn teams(&self) -> Result<Vec<TeamDetail>, ApiError> {
+        self.get_json("/teams").await
+    }
+    pub async fn team(&self, id: &str) -> Result<TeamDetail, ApiError> {
+        self.get_json(&format!("/teams/{}", encode_path(id))).await
+    }
+    pub async fn workflows(&self) -> Result<Vec<WorkflowDetail>, ApiError> {
+        self.get_json("/workflows").await
+    }
+    pub async fn workflow(&self, id: &str) -> Result<WorkflowDetail, ApiError> {
+        self.get_json(&format!("/workflows/{}", encode_path(id))).await
+    }
+}
+
+async fn decode_maybe_empty<T: DeserializeOwned>(resp: Response, what: &str) -> Result<T, ApiError> {
+    let text = resp.text().await.unwrap_or_default();
+    let text = if text.trim().is_empty() { "null" } else { text.as_str() };
+    serde_json::from_str(text).map_err(|e| ApiError::Decode { what: what.to_string(), detail: e.to_string() })
+}
+
+fn build_err(e: gloo_net::Error) -> ApiError {
+    ApiError::Decode { what: "request".into(), detail: e.to_string() }
+}
+
+/// Percent-encodes one path segment (ids may contain anything).
+pub fn encode_path(segment: &str) -> String {
+    js_sys::encode_uri_component(segment).into()
+}
+
+/// Percent-encodes a query value.
+pub fn encode_query(value: &str) -> String {
+    js_sys::encode_uri_component(value).into()
+}
+
+/// Reads a response body chunk by chunk.
+pub struct BodyReader {
+    reader: ReadableStreamDefaultReader,
+}
+
+impl BodyReader {
+    pub fn new(resp: &Response) -> Result<Self, ApiError> {
+        let stream = resp.body().ok_or_else(|| ApiError::Decode {
+            what: "stream".into(),
+            detail: "the response has no body".into(),
+        })?;
+        let reader = stream
+            .get_reader()
+            .dyn_into::<ReadableStreamDefaultReader>()
+            .map_err(|_| ApiError::Decode { what: "stream".into(), detail: "no stream reader".into() })?;
+        Ok(Self { reader })
+    }
+
+    /// The next chunk, `Ok(None)` at the end, `Err` when the connection
+    /// broke (or was aborted) mid-stream.
+    pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, String> {
+        let result = JsFuture::from(self.reader.read()).await.map_err(js_error_text)?;
+        let done = Reflect::get(&result, &JsValue::from_str("done"))
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true);
+        if done {
+            return Ok(None);
+        }
+        let value = Reflect::get(&result, &JsValue::from_str("value")).map_err(js_error_text)?;
+        Ok(Some(Uint8Array::new(&value).to_vec()))
+    }
+
+    /// Stops reading (the server sees the connection close).
+    pub fn cancel(&self) {
+        let _ = self.reader.cancel();
+    }
+}
+
+/// The text of a JS error value, for messages.
+pub fn js_error_text(v: JsValue) -> String {
+    if let Some(e) = v.dyn_ref::<js_sys::Error>() {
+        return String::from(e.message());
+    }
+    v.as_string().unwrap_or_else(|| format!("{v:?}"))
+}

@@ -1,0 +1,133 @@
+//! The shell: header with the connection status, the main navigation, and
+//! the page for the current route.
+
+use crate::components::{ErrorNotice, Loading, StatusIndicator};
+use crate::pages;
+use crate::route::{use_route, Route};
+use crate::state::{AppState, ConnStatus};
+use agentos_client::ComponentKind;
+use leptos::prelude::*;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    state.start_health_checks();
+    let route = use_route();
+
+    view! {
+        <a class="skip-link" href="#main" on:click=|ev| {
+            ev.prevent_default();
+            if let Some(el) = document().get_element_by_id("main") {
+                let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        }>"Skip to content"</a>
+        <header class="topbar">
+            <a class="brand" href="#/">
+                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                <span>"AgentOS Dashboard"</span>
+            </a>
+            <StatusIndicator/>
+        </header>
+        <div class="layout">
+            <Nav route=route/>
+            <main id="main" tabindex="-1">
+                {move || page(route.get())}
+            </main>
+        </div>
+    }
+}
+
+use wasm_bindgen::JsCast;
+
+#[component]
+fn Nav(route: ReadSignal<Route>) -> impl IntoView {
+    let items: Vec<(&'static str, Route)> = vec![
+        ("Overview", Route::Overview),
+        ("Agents", Route::List(ComponentKind::Agent)),
+        ("Teams", Route::List(ComponentKind::Team)),
+        ("Workflows", Route::List(ComponentKind::Workflow)),
+        ("Connection", Route::Connect),
+    ];
+    view! {
+        <nav class="sidenav" aria-label="Main">
+            <ul>
+                {items
+                    .into_iter()
+                    .map(|(label, target)| {
+                        let href = target.href();
+                        let current = move || {
+                            let r = route.get();
+                            let active = match (&r, &target) {
+                                (Route::Detail(k, _), Route::List(t)) => k == t,
+                                (a, b) => a == b,
+                            };
+                            active.then_some("page")
+                        };
+                        view! {
+                            <li>
+                                <a href=href aria-current=current>{label}</a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+/// The page for a route. Pages that need a server show the connection form
+/// (with the reason) until a connection works; the route itself is kept, so a
+/// deep link opens once connected.
+fn page(route: Route) -> AnyView {
+    let state = crate::state::use_app();
+    if route == Route::Connect {
+        return view! { <pages::connect::ConnectPage/> }.into_any();
+    }
+    view! {
+        {move || match state.status.get() {
+            ConnStatus::Idle | ConnStatus::Failed(_) => {
+                view! { <pages::connect::ConnectPage/> }.into_any()
+            }
+            ConnStatus::Connecting if state.catalog.with(Option::is_none) => {
+                view! { <Loading label="Connecting to the AgentOS…"/> }.into_any()
+            }
+            _ => routed(route.clone()),
+        }}
+    }
+    .into_any()
+}
+
+fn routed(route: Route) -> AnyView {
+    match route {
+        Route::Overview => view! { <pages::overview::OverviewPage/> }.into_any(),
+        Route::List(kind) => view! { <pages::catalog::ListPage kind=kind/> }.into_any(),
+        Route::Detail(ComponentKind::Agent, id) => {
+            view! { <pages::catalog::AgentPage id=id/> }.into_any()
+        }
+        Route::Detail(ComponentKind::Team, id) => {
+            view! { <pages::catalog::TeamPage id=id/> }.into_any()
+        }
+        Route::Detail(ComponentKind::Workflow, id) => {
+            view! { <pages::catalog::WorkflowPage id=id/> }.into_any()
+        }
+        Route::Chat(_) => view! {
+            <section>
+                <h1>"Chat"</h1>
+                <p class="muted">"Chat is not available in this version yet."</p>
+            </section>
+        }
+        .into_any(),
+        Route::Connect => view! { <pages::connect::ConnectPage/> }.into_any(),
+        Route::NotFound(path) => view! {
+            <section>
+                <h1>"Page not found"</h1>
+                <ErrorNotice error=agentos_client::ApiError::NotFound {
+                    detail: Some(format!("there is no page at #/{path}")),
+                }/>
+                <p><a href="#/">"Go to the overview"</a></p>
+            </section>
+        }
+        .into_any(),
+    }
+}

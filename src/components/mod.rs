@@ -1,0 +1,104 @@
+//! Small reusable components: status indicator, error notice, loading and
+//! empty states.
+
+use crate::state::{use_app, ConnStatus, Health};
+use agentos_client::ApiError;
+use leptos::prelude::*;
+
+/// The connection status in the header (`role=status`, announced politely).
+#[component]
+pub fn StatusIndicator() -> impl IntoView {
+    let state = use_app();
+    let view_state = move || {
+        let name = state
+            .catalog
+            .with(|c| c.as_ref().map(|c| c.info.display_name().to_string()));
+        match (state.status.get(), state.health.get()) {
+            (ConnStatus::Idle, _) => ("idle", "Not connected".to_string()),
+            (ConnStatus::Connecting, _) => ("pending", "Connecting…".to_string()),
+            (ConnStatus::Failed(_), _) => ("down", "Disconnected".to_string()),
+            (ConnStatus::Connected, Health::Down(e)) => (
+                "down",
+                match e {
+                    ApiError::Unauthorized { .. } => "Disconnected: key rejected".to_string(),
+                    _ => "Unreachable: retrying".to_string(),
+                },
+            ),
+            (ConnStatus::Connected, _) => (
+                "up",
+                format!("Connected · {}", name.unwrap_or_default()),
+            ),
+        }
+    };
+    view! {
+        <div class="status" role="status" aria-label="Connection status" aria-live="polite">
+            <span class=move || format!("dot dot-{}", view_state().0) aria-hidden="true"></span>
+            <span class="status-text">{move || view_state().1}</span>
+            {move || {
+                state.client.get().map(|c| {
+                    view! { <span class="status-url muted">{c.base_url().to_string()}</span> }
+                })
+            }}
+        </div>
+    }
+}
+
+/// An error with its explanation and what to do (`role=alert`).
+#[component]
+pub fn ErrorNotice(error: ApiError) -> impl IntoView {
+    let title = error.title();
+    let hint = error.hint();
+    let code = match &error {
+        ApiError::Cors { origin, .. } => Some(format!(
+            "from agno.os.config import CORSConfig\n\nagent_os = AgentOS(\n    ...,\n    cors_allowed_origins=[\"{origin}\"],\n)"
+        )),
+        _ => None,
+    };
+    view! {
+        <div class="notice notice-error" role="alert">
+            <p class="notice-title">{title}</p>
+            {hint.map(|h| view! { <p class="notice-hint">{h}</p> })}
+            {code.map(|c| view! { <pre class="code"><code>{c}</code></pre> })}
+        </div>
+    }
+}
+
+/// A designed loading state (`aria-busy`).
+#[component]
+pub fn Loading(#[prop(into)] label: String) -> impl IntoView {
+    view! {
+        <div class="loading" aria-busy="true">
+            <span class="spinner" aria-hidden="true"></span>
+            <span>{label}</span>
+        </div>
+    }
+}
+
+/// A designed empty state.
+#[component]
+pub fn Empty(#[prop(into)] title: String, #[prop(optional, into)] detail: Option<String>) -> impl IntoView {
+    view! {
+        <div class="empty">
+            <p class="empty-title">{title}</p>
+            {detail.map(|d| view! { <p class="muted">{d}</p> })}
+        </div>
+    }
+}
+
+/// A labelled value in a definition list.
+#[component]
+pub fn Field(#[prop(into)] label: String, #[prop(into)] value: String) -> impl IntoView {
+    view! {
+        <div class="field">
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+        </div>
+    }
+}
+
+/// A small pill of text.
+#[component]
+pub fn Badge(#[prop(into)] text: String, #[prop(optional, into)] tone: Option<String>) -> impl IntoView {
+    let class = format!("badge badge-{}", tone.unwrap_or_else(|| "neutral".into()));
+    view! { <span class=class>{text}</span> }
+}

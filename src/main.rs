@@ -1,0 +1,11 @@
+//! agentos-dashboard: a browser dashboard for AgentOS servers.
+
+mod app;
+mod components;
+mod pages;
+mod route;
+mod state;
+
+fn main() {
+    leptos::mount::mount_to_body(app::App);
+}

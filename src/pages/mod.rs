@@ -1,0 +1,5 @@
+//! One module per area of the dashboard.
+
+pub mod catalog;
+pub mod connect;
+pub mod overview;
