@@ -1,6 +1,8 @@
 //! Small reusable components: status indicator, error notice, loading and
 //! empty states.
 
+pub mod markdown;
+
 use crate::state::{use_app, ConnStatus, Health};
 use agentos_client::ApiError;
 use leptos::prelude::*;

@@ -237,11 +237,41 @@ pub fn normalize_base_url(input: &str) -> Result<String, ApiError> {
     if authority.contains('@') {
         return Err(invalid("put the key in the Security key field, not in the URL"));
     }
+    if !valid_authority(authority) {
+        return Err(invalid("the host or port is not valid"));
+    }
     if path.contains('?') || path.contains('#') {
         return Err(invalid("it must not contain a query or a fragment"));
     }
     let path = path.trim_end_matches('/');
     Ok(format!("{scheme}://{authority}{path}"))
+}
+
+/// `host`, `host:port`, `[v6]` or `[v6]:port`, with a DNS-style host.
+fn valid_authority(authority: &str) -> bool {
+    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((v6, tail)) => {
+                if v6.is_empty() || !v6.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.') {
+                    return false;
+                }
+                match tail {
+                    "" => return true,
+                    t => ("v6", t.strip_prefix(':').unwrap_or("x")),
+                }
+            }
+            None => return false,
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, p),
+            None => (authority, "0"),
+        }
+    };
+    let host_ok = !host.is_empty()
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_');
+    let port_ok = !port.is_empty() && port.len() <= 5 && port.chars().all(|c| c.is_ascii_digit());
+    host_ok && port_ok
 }
 
 #[cfg(test)]
@@ -261,6 +291,9 @@ mod tests {
         assert!(normalize_base_url("http://user:secret@host").is_err());
         assert!(normalize_base_url("http://host/?token=x").is_err());
         assert!(normalize_base_url("http:// host").is_err());
+        assert_eq!(normalize_base_url("[::1]:7777").unwrap(), "http://[::1]:7777");
+        assert_eq!(normalize_base_url("127.0.0.1:7777").unwrap(), "http://127.0.0.1:7777");
+        assert!(normalize_base_url("host:notaport").is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 pub mod config;
 pub mod error;
+pub mod markdown;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
