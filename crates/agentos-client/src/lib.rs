@@ -10,6 +10,7 @@
 pub mod config;
 pub mod error;
 pub mod markdown;
+pub mod runs;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

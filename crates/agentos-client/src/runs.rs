@@ -1,0 +1,247 @@
+//! Starting, cancelling, continuing and resuming runs: paths and form
+//! fields, independent of the transport.
+//!
+//! Runs take form bodies (`multipart/form-data`); a JSON body is refused with
+//! 422. Pass-through fields (`session_state`, `dependencies`, ...) travel as
+//! JSON strings inside the form.
+
+use crate::config::ComponentKind;
+use serde_json::Value;
+
+/// Percent-encodes one path segment (RFC 3986 unreserved characters kept).
+pub fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// `/agents/{id}/runs` (and teams, workflows).
+pub fn runs_path(kind: ComponentKind, id: &str) -> String {
+    format!("/{}/{}/runs", kind.collection(), encode_segment(id))
+}
+
+fn run_action_path(kind: ComponentKind, id: &str, run_id: &str, action: &str) -> String {
+    format!("{}/{}/{action}", runs_path(kind, id), encode_segment(run_id))
+}
+
+/// `POST …/runs/{run_id}/cancel?session_id=…`.
+pub fn cancel_path(kind: ComponentKind, id: &str, run_id: &str, session_id: Option<&str>) -> String {
+    let base = run_action_path(kind, id, run_id, "cancel");
+    match session_id {
+        Some(s) => format!("{base}?session_id={}", encode_segment(s)),
+        None => base,
+    }
+}
+
+/// `POST …/runs/{run_id}/continue` (form).
+pub fn continue_path(kind: ComponentKind, id: &str, run_id: &str) -> String {
+    run_action_path(kind, id, run_id, "continue")
+}
+
+/// `POST …/runs/{run_id}/resume` (form with `last_event_index`).
+pub fn resume_path(kind: ComponentKind, id: &str, run_id: &str) -> String {
+    run_action_path(kind, id, run_id, "resume")
+}
+
+/// The optional pass-through fields of a run, as typed in the advanced
+/// panel. Each is JSON text; empty means "not sent".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunExtras {
+    pub dependencies: String,
+    pub session_state: String,
+    pub metadata: String,
+    pub knowledge_filters: String,
+    pub output_schema: String,
+    pub use_json_schema: bool,
+}
+
+/// A JSON field that does not parse, with a message for the person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl RunExtras {
+    /// Validates every JSON field and returns the form fields to send, or
+    /// every problem found (so all can be shown at once).
+    pub fn form_fields(&self) -> Result<Vec<(&'static str, String)>, Vec<FieldError>> {
+        let mut fields = Vec::new();
+        let mut errors = Vec::new();
+        let specs: [(&'static str, &str, bool); 5] = [
+            ("dependencies", &self.dependencies, true),
+            ("session_state", &self.session_state, true),
+            ("metadata", &self.metadata, true),
+            ("knowledge_filters", &self.knowledge_filters, true),
+            ("output_schema", &self.output_schema, true),
+        ];
+        for (field, text, must_be_object) in specs {
+            let t = text.trim();
+            if t.is_empty() {
+                continue;
+            }
+            match serde_json::from_str::<Value>(t) {
+                Ok(v) if must_be_object && !v.is_object() => errors.push(FieldError {
+                    field,
+                    message: format!("{} must be a JSON object, like {{\"key\": \"value\"}}", label(field)),
+                }),
+                Ok(v) => fields.push((field, v.to_string())),
+                Err(e) => errors.push(FieldError {
+                    field,
+                    message: format!("{} is not valid JSON: {e}", label(field)),
+                }),
+            }
+        }
+        if self.use_json_schema {
+            fields.push(("use_json_schema", "true".into()));
+        }
+        if errors.is_empty() {
+            Ok(fields)
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == RunExtras::default()
+    }
+}
+
+/// The human label of a pass-through field.
+pub fn label(field: &str) -> &'static str {
+    match field {
+        "dependencies" => "Dependencies",
+        "session_state" => "Session state",
+        "metadata" => "Metadata",
+        "knowledge_filters" => "Knowledge filters",
+        "output_schema" => "Output schema",
+        _ => "Field",
+    }
+}
+
+/// The fields of a new run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunRequest {
+    pub message: String,
+    pub session_id: Option<String>,
+    pub user_id: Option<String>,
+    /// Ask for a resumable stream (`background=true`, frames carry
+    /// `event_index`). Needs a database on the server side.
+    pub resumable: bool,
+}
+
+impl RunRequest {
+    /// Form fields (without files and extras).
+    pub fn form_fields(&self) -> Vec<(&'static str, String)> {
+        let mut f = vec![("message", self.message.clone()), ("stream", "true".into())];
+        if self.resumable {
+            f.push(("background", "true".into()));
+        }
+        if let Some(s) = self.session_id.as_ref().filter(|s| !s.is_empty()) {
+            f.push(("session_id", s.clone()));
+        }
+        if let Some(u) = self.user_id.as_ref().filter(|s| !s.trim().is_empty()) {
+            f.push(("user_id", u.trim().to_string()));
+        }
+        f
+    }
+}
+
+/// The form field that carries confirmed/rejected tools back on `/continue`.
+pub fn continue_field(kind: ComponentKind) -> &'static str {
+    match kind {
+        ComponentKind::Agent => "tools",
+        ComponentKind::Team => "requirements",
+        ComponentKind::Workflow => "step_requirements",
+    }
+}
+
+/// Marks paused tools as confirmed or rejected, ready for `/continue`
+/// (`tools` is a JSON string holding the array of tool executions).
+pub fn confirm_tools(paused: &[Value], decisions: &[(String, bool)], note: Option<&str>) -> String {
+    let tools: Vec<Value> = paused
+        .iter()
+        .map(|t| {
+            let mut t = t.clone();
+            let id = t.get("tool_call_id").and_then(Value::as_str).unwrap_or_default().to_string();
+            let ok = decisions.iter().find(|(i, _)| *i == id).map(|(_, ok)| *ok).unwrap_or(false);
+            if let Some(obj) = t.as_object_mut() {
+                obj.insert("confirmed".into(), Value::Bool(ok));
+                if !ok {
+                    if let Some(n) = note {
+                        obj.insert("confirmation_note".into(), Value::String(n.to_string()));
+                    }
+                }
+            }
+            t
+        })
+        .collect();
+    Value::Array(tools).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_encode_ids() {
+        assert_eq!(runs_path(ComponentKind::Agent, "a b/c"), "/agents/a%20b%2Fc/runs");
+        assert_eq!(
+            cancel_path(ComponentKind::Team, "t", "r1", Some("s 1")),
+            "/teams/t/runs/r1/cancel?session_id=s%201"
+        );
+        assert_eq!(resume_path(ComponentKind::Workflow, "w", "r"), "/workflows/w/runs/r/resume");
+    }
+
+    #[test]
+    fn extras_are_validated() {
+        let ok = RunExtras { metadata: r#" {"a": 1} "#.into(), ..Default::default() };
+        assert_eq!(ok.form_fields().unwrap(), vec![("metadata", r#"{"a":1}"#.to_string())]);
+        let bad = RunExtras {
+            metadata: "{a:1}".into(),
+            session_state: "[1,2]".into(),
+            ..Default::default()
+        };
+        let errs = bad.form_fields().unwrap_err();
+        assert_eq!(errs.len(), 2);
+        assert!(errs.iter().any(|e| e.field == "metadata" && e.message.contains("not valid JSON")));
+        assert!(errs.iter().any(|e| e.field == "session_state" && e.message.contains("JSON object")));
+    }
+
+    #[test]
+    fn confirm_marks_each_tool() {
+        let paused = vec![
+            serde_json::json!({"tool_call_id": "c1", "tool_name": "x", "requires_confirmation": true}),
+            serde_json::json!({"tool_call_id": "c2", "tool_name": "y", "requires_confirmation": true}),
+        ];
+        let out: Vec<Value> = serde_json::from_str(&confirm_tools(
+            &paused,
+            &[("c1".into(), true), ("c2".into(), false)],
+            Some("no"),
+        ))
+        .unwrap();
+        assert_eq!(out[0]["confirmed"], true);
+        assert_eq!(out[1]["confirmed"], false);
+        assert_eq!(out[1]["confirmation_note"], "no");
+        assert_eq!(out[0]["tool_name"], "x");
+    }
+
+    #[test]
+    fn run_request_fields() {
+        let r = RunRequest {
+            message: "hi".into(),
+            session_id: Some("s".into()),
+            user_id: Some("  ".into()),
+            resumable: true,
+        };
+        let f = r.form_fields();
+        assert!(f.contains(&("background", "true".into())));
+        assert!(f.contains(&("session_id", "s".into())));
+        assert!(!f.iter().any(|(k, _)| *k == "user_id"));
+    }
+}
