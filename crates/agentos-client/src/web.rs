@@ -278,15 +278,7 @@ fn build_err(e: gloo_net::Error) -> ApiError {
     ApiError::Decode { what: "request".into(), detail: e.to_string() }
 }
 
-/// Percent-encodes one path segment (ids may contain anything).
-pub fn encode_path(segment: &str) -> String {
-    js_sys::encode_uri_component(segment).into()
-}
-
-/// Percent-encodes a query value.
-pub fn encode_query(value: &str) -> String {
-    js_sys::encode_uri_component(value).into()
-}
+pub use crate::runs::encode_segment as encode_path;
 
 /// Reads a response body chunk by chunk.
 pub struct BodyReader {
@@ -333,4 +325,73 @@ pub fn js_error_text(v: JsValue) -> String {
         return String::from(e.message());
     }
     v.as_string().unwrap_or_else(|| format!("{v:?}"))
+}
+
+/// A WebSocket to `/workflows/ws`. Text frames are handed to `on_text`;
+/// `on_close` gets the close code and reason (also after an error). The key
+/// is not put in the socket URL: it is sent inside the socket with the
+/// `authenticate` action.
+pub struct Socket {
+    ws: web_sys::WebSocket,
+    _on_message: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_close: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::CloseEvent)>,
+}
+
+impl Socket {
+    /// `ws://host/workflows/ws` for `http://host` (and `wss` for `https`).
+    pub fn url_for(base: &str) -> String {
+        let ws_base = if let Some(rest) = base.strip_prefix("https://") {
+            format!("wss://{rest}")
+        } else if let Some(rest) = base.strip_prefix("http://") {
+            format!("ws://{rest}")
+        } else {
+            base.to_string()
+        };
+        format!("{ws_base}/workflows/ws")
+    }
+
+    pub fn open(
+        client: &Client,
+        mut on_text: impl FnMut(String) + 'static,
+        mut on_close: impl FnMut(u16, String) + 'static,
+    ) -> Result<Socket, ApiError> {
+        use wasm_bindgen::closure::Closure;
+        let url = Self::url_for(client.base_url());
+        let ws = web_sys::WebSocket::new(&url).map_err(|e| ApiError::Unreachable {
+            url: format!("{url} ({})", js_error_text(e)),
+            timed_out: false,
+        })?;
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            if let Some(text) = ev.data().as_string() {
+                on_text(text);
+            }
+        });
+        let on_close_cb = Closure::<dyn FnMut(web_sys::CloseEvent)>::new(move |ev: web_sys::CloseEvent| {
+            on_close(ev.code(), ev.reason());
+        });
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close_cb.as_ref().unchecked_ref()));
+        Ok(Socket { ws, _on_message: on_message, _on_close: on_close_cb })
+    }
+
+    /// Sends a text frame; fails when the socket is not open.
+    pub fn send(&self, text: &str) -> Result<(), String> {
+        self.ws.send_with_str(text).map_err(js_error_text)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.ws.ready_state() == web_sys::WebSocket::OPEN
+    }
+
+    pub fn close(&self) {
+        let _ = self.ws.close();
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close();
+    }
 }
