@@ -1,6 +1,7 @@
 //! Small reusable components: status indicator, error notice, loading and
 //! empty states.
 
+pub mod composer;
 pub mod markdown;
 
 use crate::state::{use_app, ConnStatus, Health};
