@@ -1,0 +1,414 @@
+#!/usr/bin/env python3
+"""The demo AgentOS: a real agno 3.1.10 AgentOS for trying out the dashboard.
+
+One command starts everything, offline, without an API key:
+
+    .venv/bin/python demo/server.py --port 7777
+
+What runs:
+  * a deterministic fake OpenAI-compatible LLM (demo/fake_llm.py) on --llm-port,
+    started as a child process; agno's real OpenAIChat / OpenAIEmbedder talk to it.
+    With OPENAI_API_KEY set (and DEMO_FAKE_LLM not "1"), real OpenAI models are
+    used instead and no fake LLM is started.
+  * two agents, one team and one workflow (see build_os below), stored in SQLite
+    and LanceDB under --data-dir (demo/data by default, git-ignored).
+
+Environment:
+  OS_SECURITY_KEY    require "Authorization: Bearer <key>" (read by agno itself)
+  DEMO_CORS_ORIGINS  comma-separated browser origins allowed by CORS
+                     (default http://127.0.0.1:8080,http://localhost:8080)
+  OPENAI_API_KEY     use real OpenAI models (gpt-4o-mini, o4-mini, text-embedding-3-small)
+  DEMO_FAKE_LLM=1    force the fake LLM even when OPENAI_API_KEY is set
+
+The server binds 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import List, Optional
+
+# agno reports usage to its cloud unless told not to; the demo stays on loopback.
+os.environ.setdefault("AGNO_TELEMETRY", "false")
+
+DEMO_DIR = Path(__file__).resolve().parent
+DEFAULT_PORT = 7777
+DEFAULT_LLM_PORT = 7778
+DEFAULT_CORS_ORIGINS = ["http://127.0.0.1:8080", "http://localhost:8080"]
+HOST = "127.0.0.1"
+
+# Model ids. The fake LLM answers any id; an id containing "o3" makes agno use its
+# native reasoning path (agno.reasoning.openai.is_openai_reasoning_model).
+FAKE_CHAT_MODEL = "gpt-4o-mini-fake"
+FAKE_REASONING_MODEL = "o3-mini-fake"
+FAKE_EMBEDDING_MODEL = "text-embedding-fake"
+FAKE_EMBEDDING_DIMENSIONS = 256
+REAL_CHAT_MODEL = "gpt-4o-mini"
+REAL_REASONING_MODEL = "o4-mini"
+REAL_EMBEDDING_MODEL = "text-embedding-3-small"
+
+
+def say(message: str) -> None:
+    print(f"[demo] {message}", flush=True)
+
+
+def use_real_openai() -> bool:
+    return bool(os.environ.get("OPENAI_API_KEY")) and os.environ.get("DEMO_FAKE_LLM") != "1"
+
+
+def cors_origins() -> List[str]:
+    raw = os.environ.get("DEMO_CORS_ORIGINS")
+    if not raw:
+        return list(DEFAULT_CORS_ORIGINS)
+    return [origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip()]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_for_port(port: int, timeout: float, process: Optional[subprocess.Popen] = None) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            return False
+        try:
+            with socket.create_connection((HOST, port), timeout=0.2):
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
+# --------------------------------------------------------------------------------------
+# The fake LLM child process
+# --------------------------------------------------------------------------------------
+
+
+def start_fake_llm(port: int) -> subprocess.Popen:
+    """Start demo/fake_llm.py; it logs to our stderr and exits when we do."""
+    process = subprocess.Popen(
+        [sys.executable, str(DEMO_DIR / "fake_llm.py"), "--port", str(port), "--parent-pid", str(os.getpid())],
+        stdin=subprocess.DEVNULL,
+    )
+
+    def stop() -> None:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    atexit.register(stop)
+    return process
+
+
+# --------------------------------------------------------------------------------------
+# The knowledge base's seed documents
+# --------------------------------------------------------------------------------------
+
+SEED_DOCUMENTS = [
+    (
+        "What is AgentOS?",
+        "An introduction to AgentOS",
+        "AgentOS is the runtime of the agno framework. It serves agents, teams and workflows over HTTP. "
+        "Runs stream their progress as Server-Sent Events, workflows can also run over a WebSocket, "
+        "and sessions, memories, knowledge, metrics and traces are stored in a database.",
+    ),
+    (
+        "About the dashboard",
+        "What the AgentOS dashboard is and how it is built",
+        "The AgentOS dashboard is a web app written in Rust with the Leptos framework and compiled to "
+        "WebAssembly. It connects to an AgentOS server, lets you chat with agents and teams, start "
+        "workflows, approve tool calls, and browse sessions, memories, knowledge and traces.",
+    ),
+    (
+        "Office handbook: the coffee machine",
+        "A small, non-technical document for trying out search",
+        "The coffee machine is on the third floor next to the library. Descale it every Friday. "
+        "Oat milk is in the left fridge. If the machine shows a red light, press reset and wait two minutes.",
+    ),
+]
+
+
+def seed_knowledge(knowledge) -> None:
+    """Insert the seed documents once; later starts find them and skip."""
+    existing = set()
+    try:
+        contents, _ = knowledge.get_content(limit=100)
+        existing = {content.name for content in contents}
+    except Exception:  # an empty or brand-new database
+        pass
+    missing = [doc for doc in SEED_DOCUMENTS if doc[0] not in existing]
+    if not missing:
+        say(f"knowledge base: {len(SEED_DOCUMENTS)} documents already present")
+        return
+    for name, description, text in missing:
+        knowledge.insert(name=name, description=description, text_content=text,
+                         metadata={"source": "demo-seed"}, skip_if_exists=True)
+    say(f"knowledge base: seeded {len(missing)} document(s)")
+
+
+# --------------------------------------------------------------------------------------
+# The AgentOS
+# --------------------------------------------------------------------------------------
+
+# A tiny piece of state for the human-in-the-loop demo tool.
+CALCULATOR_MEMORY = {"resets": 0}
+
+
+def build_os(data_dir: Path, llm_port: int):
+    # A cancelled streaming run makes OpenTelemetry log a harmless "Failed to detach
+    # context" traceback (the span's context was entered in another task); keep the
+    # console readable.
+    logging.getLogger("opentelemetry.context").setLevel(logging.CRITICAL)
+
+    from agno.agent import Agent
+    from fastapi import FastAPI
+    from agno.db.sqlite import SqliteDb
+    from agno.knowledge.embedder.openai import OpenAIEmbedder
+    from agno.knowledge.knowledge import Knowledge
+    from agno.models.openai import OpenAIChat
+    from agno.os import AgentOS
+    from agno.os.config import CORSConfig
+    from agno.team import Team
+    from agno.team.mode import TeamMode
+    from agno.tools import tool
+    from agno.tools.calculator import CalculatorTools
+    from agno.vectordb.lancedb import LanceDb
+    from agno.vectordb.search import SearchType
+    from agno.workflow import Step, StepInput, StepOutput, Workflow
+
+    real = use_real_openai()
+    if real:
+        # Keep real-model data apart: the vectors have another dimension.
+        data_dir = data_dir / "openai"
+    data_dir.mkdir(parents=True, exist_ok=True)
+
+    def chat_model(model_id: str) -> OpenAIChat:
+        if real:
+            return OpenAIChat(id=model_id)
+        return OpenAIChat(id=model_id, base_url=f"http://{HOST}:{llm_port}/v1", api_key="fake")
+
+    if real:
+        model_id, reasoning_id = REAL_CHAT_MODEL, REAL_REASONING_MODEL
+        embedder = OpenAIEmbedder(id=REAL_EMBEDDING_MODEL)
+    else:
+        model_id, reasoning_id = FAKE_CHAT_MODEL, FAKE_REASONING_MODEL
+        embedder = OpenAIEmbedder(
+            id=FAKE_EMBEDDING_MODEL,
+            dimensions=FAKE_EMBEDDING_DIMENSIONS,
+            base_url=f"http://{HOST}:{llm_port}/v1",
+            api_key="fake",
+        )
+
+    db = SqliteDb(id="demo-db", db_file=str(data_dir / "agentos.db"))
+
+    knowledge = Knowledge(
+        name="Demo Handbook",
+        description="Three short documents: what AgentOS is, what the dashboard is, and the office coffee machine",
+        content_db=db,
+        vector_db=LanceDb(
+            uri=str(data_dir / "lancedb"),
+            table_name="demo_handbook",
+            embedder=embedder,
+            search_type=SearchType.vector,
+        ),
+        max_results=3,
+    )
+    seed_knowledge(knowledge)
+
+    @tool(requires_confirmation=True)
+    def reset_memory_counter(reason: str) -> str:
+        """Reset the calculator's memory counter. A person must approve this before it runs.
+
+        Args:
+            reason: Why the counter should be reset.
+        """
+        CALCULATOR_MEMORY["resets"] += 1
+        return f"Calculator memory counter reset (reset #{CALCULATOR_MEMORY['resets']}). Reason: {reason}"
+
+    calculator = Agent(
+        id="calculator-agent",
+        name="Calculator",
+        role="Answers arithmetic questions with a calculator",
+        description="Does arithmetic step by step with a calculator, and thinks before answering.",
+        instructions=[
+            "Use the calculator tools for any arithmetic instead of computing in your head.",
+            "Only call reset_memory_counter when the user asks for a reset; it needs human approval.",
+            "Try: 'What is 12 * 7?' or 'Please reset the memory counter'.",
+        ],
+        model=chat_model(model_id),
+        reasoning_model=chat_model(reasoning_id),
+        tools=[CalculatorTools(), reset_memory_counter],
+        db=db,
+        add_history_to_context=True,
+        markdown=True,
+    )
+
+    librarian = Agent(
+        id="librarian-agent",
+        name="Librarian",
+        role="Answers questions from the demo handbook and remembers the user",
+        description="Searches the demo handbook (a small knowledge base) and remembers what you tell it.",
+        instructions=[
+            "Search the knowledge base before answering questions about AgentOS, the dashboard or the office.",
+            "Quote what you found and keep answers short.",
+            "Try: 'search: where is the coffee machine?' or 'My favourite colour is green'.",
+        ],
+        model=chat_model(model_id),
+        knowledge=knowledge,
+        search_knowledge=True,
+        update_memory_on_run=True,
+        db=db,
+        add_history_to_context=True,
+        num_history_runs=3,
+        markdown=True,
+    )
+
+    team = Team(
+        id="research-team",
+        name="Research Team",
+        description="A coordinator that sends arithmetic to the Calculator and everything else to the Librarian.",
+        instructions=[
+            "Delegate arithmetic to the Calculator and questions about documents or the user to the Librarian.",
+            "Then answer with what the member found.",
+        ],
+        mode=TeamMode.coordinate,
+        members=[calculator, librarian],
+        model=chat_model(model_id),
+        db=db,
+        markdown=True,
+    )
+
+    def format_brief(step_input: StepInput) -> StepOutput:
+        """Step 2: turn the librarian's answer into a short brief, in plain Python."""
+        answer = str(step_input.previous_step_content or "").strip()
+        question = step_input.get_input_as_string() or ""
+        words = len(answer.split())
+        brief = f"Brief on: {question}\n\n{answer}\n\n({words} words, formatted by a Python step)"
+        return StepOutput(content=brief)
+
+    workflow = Workflow(
+        id="two-step-workflow",
+        name="Research Brief",
+        description="Step 1 asks the Librarian; step 2 formats its answer into a short brief with plain Python.",
+        db=db,
+        steps=[
+            Step(name="ask-librarian", agent=librarian, description="The Librarian answers the question"),
+            Step(name="format-brief", executor=format_brief, description="Python formats the answer as a brief"),
+        ],
+    )
+
+    # FastAPI >= 0.130 emits its own OpenTelemetry span for every HTTP request, and agno's
+    # tracer stores them: the Traces page would fill up with one "fastapi.dependencies"
+    # trace per request (health polls included) with the agent spans buried inside.
+    # A base app with FastAPI's native tracing off keeps only agno's run traces.
+    description = (
+        "A demo AgentOS with a Calculator agent, a Librarian agent, a Research Team and a "
+        "Research Brief workflow. "
+        + ("It uses real OpenAI models." if real else "It runs offline on a deterministic fake LLM.")
+    )
+    base_app = FastAPI(title="AgentOS Demo", version="1.0.0", description=description,
+                       telemetry={"tracing": False})
+
+    agent_os = AgentOS(
+        id="agentos-demo",
+        name="AgentOS Demo",
+        description=description,
+        version="1.0.0",
+        base_app=base_app,
+        db=db,
+        agents=[calculator, librarian],
+        teams=[team],
+        workflows=[workflow],
+        # Exact origins only. Deliberately no origin_regex: browser tests rely on other
+        # origins (another port, 127.0.0.2) being refused.
+        cors=CORSConfig(origins=cors_origins()),
+        tracing=True,
+        telemetry=False,
+    )
+    return agent_os, real
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run the demo AgentOS (and its fake LLM) on 127.0.0.1.")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"AgentOS port (default {DEFAULT_PORT})")
+    parser.add_argument("--llm-port", type=int, default=DEFAULT_LLM_PORT,
+                        help=f"fake LLM port (default {DEFAULT_LLM_PORT})")
+    parser.add_argument("--data-dir", type=Path, default=DEMO_DIR / "data",
+                        help="where SQLite and LanceDB keep their files (default demo/data)")
+    args = parser.parse_args()
+    started = time.monotonic()
+
+    if not port_is_free(args.port):
+        sys.exit(f"[demo] port {args.port} on {HOST} is already in use; pick another with --port")
+
+    # Start the fake LLM first, so it boots while agno is being imported.
+    llm: Optional[subprocess.Popen] = None
+    if not use_real_openai():
+        if not port_is_free(args.llm_port):
+            sys.exit(f"[demo] fake LLM port {args.llm_port} on {HOST} is already in use; pick another with --llm-port")
+        llm = start_fake_llm(args.llm_port)
+
+    # SIGTERM before serving exits through Python, so atexit stops the fake LLM. While
+    # serving, uvicorn captures SIGTERM, shuts down gracefully and then re-raises it;
+    # by then there is nothing left to do here.
+    server = None
+
+    def on_sigterm(*_):
+        if server is None:
+            raise SystemExit(0)
+        server.should_exit = True
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+
+    import uvicorn
+
+    if llm is not None and not wait_for_port(args.llm_port, timeout=20, process=llm):
+        sys.exit("[demo] the fake LLM did not start; see the messages above")
+
+    agent_os, real = build_os(args.data_dir.resolve(), args.llm_port)
+    app = agent_os.get_app()
+
+    config = uvicorn.Config(app, host=HOST, port=args.port, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+
+    def announce() -> None:
+        while not server.started:
+            if server.should_exit:
+                return
+            time.sleep(0.05)
+        auth = "security key required" if os.environ.get("OS_SECURITY_KEY") else "no auth"
+        llm_text = "real OpenAI models" if real else f"fake LLM on http://{HOST}:{args.llm_port}/v1"
+        say(f"CORS origins: {', '.join(cors_origins())}")
+        say(f"AgentOS demo ready on http://{HOST}:{args.port} ({llm_text}; {auth}; "
+            f"started in {time.monotonic() - started:.1f}s)")
+
+    threading.Thread(target=announce, daemon=True, name="announce").start()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    say("stopped")
+
+
+if __name__ == "__main__":
+    main()
