@@ -10,7 +10,7 @@ What runs:
     started as a child process; agno's real OpenAIChat / OpenAIEmbedder talk to it.
     With OPENAI_API_KEY set (and DEMO_FAKE_LLM not "1"), real OpenAI models are
     used instead and no fake LLM is started.
-  * two agents, one team and one workflow (see build_os below), stored in SQLite
+  * three agents, one team and one workflow (see build_os below), stored in SQLite
     and LanceDB under --data-dir (demo/data by default, git-ignored).
 
 Environment:
@@ -283,6 +283,21 @@ def build_os(data_dir: Path, llm_port: int):
         markdown=True,
     )
 
+    assistant = Agent(
+        id="assistant-agent",
+        name="Assistant",
+        role="A general chat assistant",
+        description="A friendly chat assistant with no tools. Good for plain conversation and formatted answers.",
+        instructions=[
+            "Answer helpfully and format answers with Markdown when it helps.",
+            "Try: 'Show me some markdown', 'Write something long', or 'Answer slowly' and press Stop.",
+        ],
+        model=chat_model(model_id),
+        db=db,
+        add_history_to_context=True,
+        markdown=True,
+    )
+
     team = Team(
         id="research-team",
         name="Research Team",
@@ -322,7 +337,7 @@ def build_os(data_dir: Path, llm_port: int):
     # trace per request (health polls included) with the agent spans buried inside.
     # A base app with FastAPI's native tracing off keeps only agno's run traces.
     description = (
-        "A demo AgentOS with a Calculator agent, a Librarian agent, a Research Team and a "
+        "A demo AgentOS with an Assistant, a Calculator and a Librarian agent, a Research Team and a "
         "Research Brief workflow. "
         + ("It uses real OpenAI models." if real else "It runs offline on a deterministic fake LLM.")
     )
@@ -336,7 +351,7 @@ def build_os(data_dir: Path, llm_port: int):
         version="1.0.0",
         base_app=base_app,
         db=db,
-        agents=[calculator, librarian],
+        agents=[assistant, calculator, librarian],
         teams=[team],
         workflows=[workflow],
         # Exact origins only. Deliberately no origin_regex: browser tests rely on other

@@ -1,0 +1,645 @@
+#!/usr/bin/env python3
+"""Record wire fixtures for the Rust client from a real AgentOS.
+
+    .venv/bin/python demo/record_fixtures.py
+
+starts its own demo server (demo/server.py on 127.0.0.1:7877, fake LLM on 7878,
+a fresh temporary data directory, OS_SECURITY_KEY=fixture-key so that every
+request carries an Authorization header), drives it through agent, team and
+workflow runs, and writes what came back into
+crates/agentos-client/tests/fixtures/:
+
+  *.json   response bodies, byte-exact as received
+  *.sse    raw SSE response bodies, byte-exact as received
+  *.jsonl  WebSocket transcripts, one {"socket","dir","text"} object per frame
+  manifest.json  for every file: the request that produced it and the HTTP status
+
+Use --base-url URL [--key KEY] to record from a server that is already running
+(the messages rely on the demo's fake-LLM triggers, so a demo server is expected).
+The security key is never printed; in WebSocket transcripts any key other than
+the default "fixture-key" is replaced by "REDACTED".
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+
+import httpx
+
+DEMO_DIR = Path(__file__).resolve().parent
+REPO_DIR = DEMO_DIR.parent
+DEFAULT_OUT = REPO_DIR / "crates" / "agentos-client" / "tests" / "fixtures"
+DEFAULT_PORT = 7877
+DEFAULT_LLM_PORT = 7878
+FIXTURE_KEY = "fixture-key"
+
+# The demo's components (demo/server.py).
+PLAIN_AGENT = "assistant-agent"
+TOOL_AGENT = "calculator-agent"
+KNOWLEDGE_AGENT = "librarian-agent"
+TEAM = "research-team"
+WORKFLOW = "two-step-workflow"
+USER = "fixture-user"
+
+TIMEOUT = httpx.Timeout(connect=5.0, read=90.0, write=10.0, pool=10.0)
+
+
+def say(message: str) -> None:
+    print(f"[record] {message}", flush=True)
+
+
+# --------------------------------------------------------------------------------------
+# SSE parsing (only to decide when to act; files keep the raw bytes)
+# --------------------------------------------------------------------------------------
+
+
+class SseFrames:
+    """Accumulates raw bytes and yields complete frames as (event, data dict)."""
+
+    def __init__(self) -> None:
+        self.raw = bytearray()
+        self._pending = b""
+
+    def feed(self, chunk: bytes) -> List[Tuple[str, Dict[str, Any]]]:
+        self.raw.extend(chunk)
+        self._pending += chunk
+        frames = []
+        while b"\n\n" in self._pending:
+            block, self._pending = self._pending.split(b"\n\n", 1)
+            event, data = "", ""
+            for line in block.decode("utf-8").split("\n"):
+                if line.startswith("event:"):
+                    event = line[6:].strip()
+                elif line.startswith("data:"):
+                    data += line[5:].strip()
+            if not data:
+                continue  # a comment such as ": heartbeat"
+            try:
+                payload = json.loads(data)
+            except ValueError:
+                payload = {}
+            frames.append((event or payload.get("event", ""), payload))
+        return frames
+
+
+# --------------------------------------------------------------------------------------
+# The recorder
+# --------------------------------------------------------------------------------------
+
+
+class Recorder:
+    def __init__(self, base_url: str, key: Optional[str], out: Path):
+        self.base_url = base_url.rstrip("/")
+        self.key = key
+        self.out = out
+        self.manifest: Dict[str, Dict[str, Any]] = {}
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        self.client = httpx.Client(base_url=self.base_url, headers=headers, timeout=TIMEOUT)
+        self.anonymous = httpx.Client(base_url=self.base_url, timeout=TIMEOUT)
+        self.ids: Dict[str, str] = {}
+
+    # ---- files ------------------------------------------------------------------------
+
+    def write(self, name: str, body: bytes, request: str, status: Optional[int], note: str = "") -> None:
+        (self.out / name).write_bytes(body)
+        entry: Dict[str, Any] = {"request": request, "status": status, "bytes": len(body)}
+        if note:
+            entry["note"] = note
+        self.manifest[name] = entry
+        say(f"{name:<34} {status if status is not None else '':<4} {len(body):>8} bytes  {request}")
+
+    # ---- JSON -------------------------------------------------------------------------
+
+    def json(self, name: str, method: str, path: str, expect: int = 200, anonymous: bool = False,
+             note: str = "", shown_path: Optional[str] = None, **kwargs: Any) -> Any:
+        client = self.anonymous if anonymous else self.client
+        response = client.request(method, path, **kwargs)
+        if response.status_code != expect:
+            raise RuntimeError(f"{method} {path}: expected {expect}, got {response.status_code}: {response.text[:300]}")
+        request = f"{method} {shown_path or path}"
+        if kwargs.get("params"):
+            request += "?" + str(httpx.QueryParams(kwargs["params"]))
+        if "data" in kwargs:
+            request += " " + self._form_text(kwargs["data"])
+        if "json" in kwargs:
+            request += " json " + json.dumps(kwargs["json"], ensure_ascii=False)
+        if anonymous and "headers" not in kwargs:
+            note = (note + "; " if note else "") + "sent without Authorization"
+        self.write(name, response.content, request, response.status_code, note)
+        return response.json() if response.content else None
+
+    # ---- SSE --------------------------------------------------------------------------
+
+    def sse(self, name: str, path: str, form: Dict[str, Any], note: str = "",
+            on_frame: Optional[Callable[[str, Dict[str, Any], SseFrames], Optional[str]]] = None,
+            shown_path: Optional[str] = None) -> List[Tuple[str, Dict[str, Any]]]:
+        """POST a form and save the raw SSE body.
+
+        on_frame(event, data, frames) may return "stop" to close the connection early.
+        shown_path is the path as the manifest shows it (with {run_id} instead of an id).
+        """
+        frames = SseFrames()
+        seen: List[Tuple[str, Dict[str, Any]]] = []
+        with self.client.stream("POST", path, data=form) as response:
+            if response.status_code != 200:
+                response.read()
+                raise RuntimeError(f"POST {path}: {response.status_code}: {response.text[:300]}")
+            status = response.status_code
+            stop = False
+            for chunk in response.iter_raw():
+                for event, data in frames.feed(chunk):
+                    seen.append((event, data))
+                    if on_frame is not None and on_frame(event, data, frames) == "stop":
+                        stop = True
+                if stop:
+                    break
+        self.write(name, bytes(frames.raw), f"POST {shown_path or path} {self._form_text(form)}", status, note)
+        return seen
+
+    @staticmethod
+    def _form_text(form: Dict[str, Any]) -> str:
+        shown = {k: (v if len(str(v)) <= 60 else str(v)[:57] + "...") for k, v in form.items()}
+        return "form " + json.dumps(shown, ensure_ascii=False)
+
+    # ---- WebSocket --------------------------------------------------------------------
+
+    def ws_url(self) -> str:
+        return self.base_url.replace("http://", "ws://", 1).replace("https://", "wss://", 1) + "/workflows/ws"
+
+    def shown_token(self) -> str:
+        return self.key if self.key == FIXTURE_KEY else "REDACTED"
+
+
+def first(frames: List[Tuple[str, Dict[str, Any]]], event: str) -> Dict[str, Any]:
+    for name, data in frames:
+        if name == event:
+            return data
+    raise RuntimeError(f"no {event} frame in {[n for n, _ in frames]}")
+
+
+# --------------------------------------------------------------------------------------
+# What gets recorded
+# --------------------------------------------------------------------------------------
+
+
+def record_catalog(r: Recorder) -> None:
+    r.json("health.json", "GET", "/health", anonymous=True)
+    r.json("info.json", "GET", "/info", anonymous=True)
+    r.json("config.json", "GET", "/config")
+    agents = r.json("agents.json", "GET", "/agents")
+    for agent in agents:
+        r.json(f"agent_{agent['id']}.json", "GET", f"/agents/{agent['id']}")
+    teams = r.json("teams.json", "GET", "/teams")
+    for team in teams:
+        r.json(f"team_{team['id']}.json", "GET", f"/teams/{team['id']}")
+    workflows = r.json("workflows.json", "GET", "/workflows")
+    for workflow in workflows:
+        r.json(f"workflow_{workflow['id']}.json", "GET", f"/workflows/{workflow['id']}")
+
+
+def record_errors(r: Recorder) -> None:
+    if r.key:
+        r.json("error_401.json", "GET", "/agents", expect=401, anonymous=True)
+        r.json("error_401_invalid_token.json", "GET", "/agents", expect=401, anonymous=True,
+               headers={"Authorization": "Bearer not-the-key"}, note="wrong bearer token")
+    else:
+        say("no key: error_401*.json skipped")
+    r.json("error_404_agent.json", "GET", "/agents/no-such-agent", expect=404)
+    r.json("error_404_team.json", "GET", "/teams/no-such-team", expect=404)
+    r.json("error_404_workflow.json", "GET", "/workflows/no-such-workflow", expect=404)
+    r.json("error_404_session.json", "GET", "/sessions/no-such-session", expect=404)
+    r.json("error_404_route.json", "GET", "/no-such-route", expect=404)
+    r.json("error_422.json", "POST", f"/agents/{PLAIN_AGENT}/runs", expect=422,
+           json={"message": "a JSON body instead of a form"}, note="runs take form bodies: missing body.message")
+    r.json("error_422_query.json", "GET", "/sessions", expect=422, params={"type": "bogus", "limit": 0},
+           note="two query errors")
+
+
+def record_runs(r: Recorder) -> None:
+    agent_runs = f"/agents/{PLAIN_AGENT}/runs"
+
+    # Plain, tool + reasoning, knowledge + memory.
+    r.sse("sse_agent_plain.sse", agent_runs,
+          {"message": "Hello! What can you do?", "stream": "true", "session_id": "fx-agent-plain", "user_id": USER})
+    frames = r.sse("sse_agent_tool.sse", f"/agents/{TOOL_AGENT}/runs",
+                   {"message": "What is 12 * 7?", "stream": "true", "session_id": "fx-agent-tool", "user_id": USER},
+                   note="reasoning model, then a calculator tool call")
+    r.ids["agent_run"] = first(frames, "RunStarted")["run_id"]
+    r.sse("sse_agent_knowledge_memory.sse", f"/agents/{KNOWLEDGE_AGENT}/runs",
+          {"message": "Please search: where is the coffee machine? I love oat milk.", "stream": "true",
+           "session_id": "fx-agent-knowledge", "user_id": USER},
+          note="search_knowledge_base tool call, MemoryUpdate events, references in RunCompleted")
+
+    # Team and workflow.
+    frames = r.sse("sse_team.sse", f"/teams/{TEAM}/runs",
+                   {"message": "What is 6 + 9?", "stream": "true", "session_id": "fx-team", "user_id": USER},
+                   note="leader delegates to the calculator member; member frames carry parent_run_id")
+    r.ids["team_run"] = first(frames, "TeamRunStarted")["run_id"]
+    r.sse("sse_workflow.sse", f"/workflows/{WORKFLOW}/runs",
+          {"message": "search: what is AgentOS?", "stream": "true", "session_id": "fx-workflow", "user_id": USER},
+          note="agent step (with a knowledge search) then a Python function step")
+
+    # Non-streaming and background submission (JSON bodies).
+    r.json("run_agent_nonstream.json", "POST", agent_runs,
+           data={"message": "Hello without streaming", "stream": "false", "session_id": "fx-agent-plain",
+                 "user_id": USER}, note="stream=false: the RunOutput as JSON")
+    r.json("run_background_202.json", "POST", agent_runs, expect=202,
+           data={"message": "Hello in the background", "stream": "false", "background": "true",
+                 "session_id": "fx-agent-background-202", "user_id": USER}, note="background=true, stream=false")
+
+    # Human in the loop: pause, then continue with the tool confirmed.
+    frames = r.sse("sse_paused.sse", f"/agents/{TOOL_AGENT}/runs",
+                   {"message": "Please reset the memory counter", "stream": "true", "session_id": "fx-hitl",
+                    "user_id": USER}, note="a requires_confirmation tool: ends with RunPaused")
+    paused = first(frames, "RunPaused")
+    tools = [dict(tool, confirmed=True) for tool in paused["tools"]]
+    r.sse("sse_continue.sse", f"/agents/{TOOL_AGENT}/runs/{paused['run_id']}/continue",
+          {"tools": json.dumps(tools), "session_id": "fx-hitl", "user_id": USER, "stream": "true"},
+          shown_path=f"/agents/{TOOL_AGENT}/runs/{{run_id}}/continue",
+          note="the paused run's tools sent back with confirmed=true")
+
+    # Cancel a slow run after a few content frames.
+    contents = {"n": 0}
+
+    def cancel_after_three(event: str, data: Dict[str, Any], _: SseFrames) -> Optional[str]:
+        if event == "RunContent" and data.get("content"):
+            contents["n"] += 1
+            if contents["n"] == 3:
+                response = r.client.post(f"{agent_runs}/{data['run_id']}/cancel", params={"session_id": "fx-cancel"})
+                r.write("cancel_run.json", response.content,
+                        f"POST {agent_runs}/{{run_id}}/cancel?session_id=fx-cancel", response.status_code)
+        return None
+
+    r.sse("sse_cancelled.sse", agent_runs,
+          {"message": "Tell me a slow story", "stream": "true", "session_id": "fx-cancel", "user_id": USER},
+          on_frame=cancel_after_three, note="POST .../cancel after the third RunContent frame")
+
+    # Provider errors.
+    r.sse("sse_error.sse", agent_runs,
+          {"message": "boom", "stream": "true", "session_id": "fx-error", "user_id": USER},
+          note="the provider answers HTTP 400: RunError")
+    r.sse("sse_team_error.sse", f"/teams/{TEAM}/runs",
+          {"message": "boom", "stream": "true", "session_id": "fx-team-error", "user_id": USER},
+          note="the provider answers HTTP 400: TeamRunError")
+
+    record_background_and_resume(r)
+    record_cut(r)
+
+    r.sse("sse_markdown.sse", agent_runs,
+          {"message": "Show me some markdown", "stream": "true", "session_id": "fx-markdown", "user_id": USER},
+          note="headings, lists, table, code block, a docs link and a javascript: link")
+    r.sse("sse_xss.sse", agent_runs,
+          {"message": "xss test", "stream": "true", "session_id": "fx-xss", "user_id": USER},
+          note="literal <script> and <img onerror> text in the content")
+
+
+def record_background_and_resume(r: Recorder) -> None:
+    """One slow background run, read twice: from the start, and via /resume from event 2."""
+    path = f"/agents/{PLAIN_AGENT}/runs"
+    started = threading.Event()
+    run: Dict[str, Any] = {}
+    errors: List[BaseException] = []
+
+    def watch(event: str, data: Dict[str, Any], _: SseFrames) -> Optional[str]:
+        if "run_id" in data and "run_id" not in run:
+            run["run_id"] = data["run_id"]
+        if data.get("event_index", -1) >= 4:
+            started.set()
+        return None
+
+    def read_background() -> None:
+        try:
+            r.sse("sse_background.sse", path,
+                  {"message": "Answer slowly in the background", "stream": "true", "background": "true",
+                   "session_id": "fx-background", "user_id": USER},
+                  on_frame=watch, note="background=true&stream=true: frames carry event_index")
+        except BaseException as error:  # reported below
+            errors.append(error)
+            started.set()
+
+    reader = threading.Thread(target=read_background, name="background-reader")
+    reader.start()
+    if not started.wait(timeout=60) or errors:
+        reader.join()
+        raise RuntimeError(f"the background run did not get going: {errors}")
+    r.sse("sse_resume.sse", f"{path}/{run['run_id']}/resume",
+          {"last_event_index": "2", "session_id": "fx-background"}, shown_path=f"{path}/{{run_id}}/resume",
+          note="the same run while it is still streaming: catch_up, subscribed, then live frames")
+    reader.join()
+    if errors:
+        raise errors[0]
+
+
+def record_cut(r: Recorder) -> None:
+    """A stream the client abandons mid-frame: keep the bytes up to the middle of a JSON line."""
+    frames_seen: List[Any] = []
+    frames = SseFrames()
+    path = f"/agents/{PLAIN_AGENT}/runs"
+    form = {"message": "Write something long", "stream": "true", "session_id": "fx-cut", "user_id": USER}
+    with r.client.stream("POST", path, data=form) as response:
+        status = response.status_code
+        for chunk in response.iter_raw():
+            for frame in frames.feed(chunk):
+                frames_seen.append(frame)
+            # Wait until twelve frames are complete and the thirteenth has begun to arrive.
+            if len(frames_seen) >= 12 and len(frames.raw) > _end_of_frame(frames.raw, 12) + 40:
+                break
+    # Closing the response above drops the connection mid-stream.
+    raw = bytes(frames.raw)
+    start = _end_of_frame(raw, 12)
+    data_at = raw.index(b"data: ", start)
+    cut = data_at + len(b"data: ") + (len(raw[data_at:].split(b"\n", 1)[0]) - len(b"data: ")) // 2
+    cut = max(cut, data_at + len(b"data: ") + 5)
+    r.write("sse_cut.sse", raw[:cut], f"POST {path} {r._form_text(form)}", status,
+            note="12 complete frames, then the 13th frame cut in the middle of its JSON; the client closed the stream")
+
+
+def _end_of_frame(raw: bytes, n: int) -> int:
+    """Byte offset just after the n-th complete frame."""
+    offset = 0
+    for _ in range(n):
+        offset = raw.index(b"\n\n", offset) + 2
+    return offset
+
+
+# --------------------------------------------------------------------------------------
+# WebSocket
+# --------------------------------------------------------------------------------------
+
+
+def record_websockets(r: Recorder) -> None:
+    import asyncio
+
+    import websockets
+
+    class Transcript:
+        def __init__(self) -> None:
+            self.lines: List[str] = []
+
+        def add(self, socket: int, direction: str, text: str) -> None:
+            self.lines.append(json.dumps({"socket": socket, "dir": direction, "text": text}, ensure_ascii=False))
+
+        def body(self) -> bytes:
+            return ("\n".join(self.lines) + "\n").encode()
+
+    async def send(ws, transcript: Transcript, socket: int, message: Dict[str, Any], shown: Optional[Dict] = None):
+        await ws.send(json.dumps(message))
+        transcript.add(socket, "send", json.dumps(shown if shown is not None else message))
+
+    async def recv(ws, transcript: Transcript, socket: int) -> Tuple[str, Dict[str, Any]]:
+        text = await asyncio.wait_for(ws.recv(), timeout=60)
+        transcript.add(socket, "recv", text)
+        return decode_ws(text)
+
+    async def authenticate(ws, transcript: Transcript, socket: int) -> None:
+        event, _ = await recv(ws, transcript, socket)  # connected
+        if r.key:
+            await send(ws, transcript, socket, {"action": "authenticate", "token": r.key},
+                       {"action": "authenticate", "token": r.shown_token()})
+            event, data = await recv(ws, transcript, socket)
+            if event != "authenticated":
+                raise RuntimeError(f"websocket authentication failed: {data}")
+
+    async def run_workflow() -> None:
+        transcript = Transcript()
+        async with websockets.connect(r.ws_url(), max_size=None) as ws:
+            await authenticate(ws, transcript, 1)
+            await send(ws, transcript, 1, {"action": "ping"})
+            await recv(ws, transcript, 1)
+            await send(ws, transcript, 1, {"action": "start-workflow", "workflow_id": WORKFLOW,
+                                           "message": "Hello over the websocket", "session_id": "fx-ws",
+                                           "user_id": USER})
+            while True:
+                event, _ = await recv(ws, transcript, 1)
+                if event in ("WorkflowCompleted", "WorkflowError", "WorkflowCancelled", "error"):
+                    break
+        r.write("ws_workflow.jsonl", transcript.body(), "WS /workflows/ws", None,
+                note="connect, authenticate, ping, start-workflow until WorkflowCompleted")
+
+    async def reconnect() -> None:
+        transcript = Transcript()
+        last_index, run_id = -1, None
+        async with websockets.connect(r.ws_url(), max_size=None) as ws:
+            await authenticate(ws, transcript, 1)
+            await send(ws, transcript, 1, {"action": "start-workflow", "workflow_id": WORKFLOW,
+                                           "message": "Answer slowly please", "session_id": "fx-ws-reconnect",
+                                           "user_id": USER})
+            while last_index < 5:
+                event, data = await recv(ws, transcript, 1)
+                if event == "WorkflowStarted":
+                    run_id = data["run_id"]  # later frames also carry the step agent's own run_id
+                last_index = data.get("event_index", last_index)
+        # The first socket is closed mid-run; the run goes on without it.
+        async with websockets.connect(r.ws_url(), max_size=None) as ws:
+            await authenticate(ws, transcript, 2)
+            await send(ws, transcript, 2, {"action": "reconnect", "run_id": run_id, "workflow_id": WORKFLOW,
+                                           "session_id": "fx-ws-reconnect", "last_event_index": last_index})
+            while True:
+                event, _ = await recv(ws, transcript, 2)
+                if event in ("WorkflowCompleted", "WorkflowError", "WorkflowCancelled", "error"):
+                    break
+        r.write("ws_reconnect.jsonl", transcript.body(), "WS /workflows/ws", None,
+                note=f"socket 1 dropped after event_index {last_index} of a slow run; socket 2 reconnects")
+
+    asyncio.run(run_workflow())
+    asyncio.run(reconnect())
+
+
+def decode_ws(text: str) -> Tuple[str, Dict[str, Any]]:
+    """WebSocket frames are either plain JSON or an SSE frame (event: ...\\ndata: {...})."""
+    if text.startswith("event:"):
+        event, data = "", "{}"
+        for line in text.split("\n"):
+            if line.startswith("event:"):
+                event = line[6:].strip()
+            elif line.startswith("data:"):
+                data = line[5:].strip()
+        return event, json.loads(data)
+    data = json.loads(text)
+    return data.get("event", ""), data
+
+
+# --------------------------------------------------------------------------------------
+# After the runs: sessions, memories, knowledge, metrics, traces
+# --------------------------------------------------------------------------------------
+
+
+def record_state(r: Recorder) -> None:
+    r.json("sessions.json", "GET", "/sessions", params={"limit": 50}, note="all session types mixed")
+    for session_type, session_id in (("agent", "fx-agent-tool"), ("team", "fx-team"), ("workflow", "fx-workflow")):
+        r.json(f"sessions_{session_type}.json", "GET", "/sessions", params={"type": session_type, "limit": 50})
+        r.json(f"session_{session_type}.json", "GET", f"/sessions/{session_id}", params={"type": session_type})
+        r.json(f"session_runs_{session_type}.json", "GET", f"/sessions/{session_id}/runs",
+               params={"type": session_type})
+    r.json("agent_run.json", "GET", f"/agents/{TOOL_AGENT}/runs/{r.ids['agent_run']}",
+           params={"session_id": "fx-agent-tool"}, shown_path=f"/agents/{TOOL_AGENT}/runs/{{run_id}}")
+
+    r.json("memories.json", "GET", "/memories", params={"user_id": USER})
+    r.json("memory_topics.json", "GET", "/memory_topics", params={"user_id": USER})
+    r.json("user_memory_stats.json", "GET", "/user_memory_stats")
+
+    r.json("knowledge_config.json", "GET", "/knowledge/config")
+    r.json("knowledge_content.json", "GET", "/knowledge/content")
+    r.json("knowledge_search.json", "POST", "/knowledge/search", json={"query": "coffee machine", "max_results": 3})
+
+    r.client.post("/metrics/refresh")  # aggregate today's runs before reading them
+    r.json("metrics.json", "GET", "/metrics")
+
+    # Spans are exported in batches: wait until the team run's trace is there.
+    trace_id = None
+    for _ in range(40):
+        listing = r.client.get("/traces", params={"run_id": r.ids["team_run"]}).json()
+        if listing.get("data"):
+            trace_id = listing["data"][0]["trace_id"]
+            break
+        time.sleep(0.25)
+    r.json("traces.json", "GET", "/traces", params={"limit": 50})
+    if trace_id is None:
+        raise RuntimeError("no trace recorded for the team run")
+    r.json("trace_detail.json", "GET", f"/traces/{trace_id}", shown_path="/traces/{trace_id}",
+           note="the team run: TEAM, LLM, TOOL and AGENT spans")
+
+
+# --------------------------------------------------------------------------------------
+# Running
+# --------------------------------------------------------------------------------------
+
+
+def start_demo(port: int, llm_port: int, data_dir: Path, log_path: Path) -> subprocess.Popen:
+    env = dict(os.environ, OS_SECURITY_KEY=FIXTURE_KEY, DEMO_FAKE_LLM="1", AGNO_TELEMETRY="false")
+    log = open(log_path, "wb")
+    process = subprocess.Popen(
+        [sys.executable, str(DEMO_DIR / "server.py"), "--port", str(port), "--llm-port", str(llm_port),
+         "--data-dir", str(data_dir)],
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the demo server exited early; see {log_path}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError(f"the demo server did not become healthy; see {log_path}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def write_readme(r: Recorder, info: Dict[str, Any], command: str) -> None:
+    today = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")
+    lines = [
+        "# AgentOS wire fixtures",
+        "",
+        "Recorded from a real AgentOS by `demo/record_fixtures.py`; do not edit by hand, regenerate instead:",
+        "",
+        "```sh",
+        command,
+        "```",
+        "",
+        f"- agno version: **{info.get('agno_version')}** (AgentOS `{info.get('os_id')}`, `{info.get('name')}`)",
+        f"- recorded on: {today}",
+        "- server: `demo/server.py` with its deterministic fake LLM (`demo/fake_llm.py`), a fresh data directory, "
+        "and `OS_SECURITY_KEY=fixture-key`, so every request carries `Authorization: Bearer fixture-key`.",
+        "- run ids, timestamps and durations differ on every recording; messages, session ids "
+        "(`fx-*`), the user id (`fixture-user`) and the fake LLM's answers stay the same.",
+        "",
+        "Formats:",
+        "",
+        "- `*.json`: response bodies, byte-exact as received (compact JSON, or empty).",
+        "- `*.sse`: raw `text/event-stream` bodies, byte-exact as received.",
+        "- `*.jsonl`: WebSocket transcripts, one JSON object per frame: "
+        "`{\"socket\": 1|2, \"dir\": \"send\"|\"recv\", \"text\": \"<frame text>\"}`. "
+        "`socket` numbers the connection (a reconnect opens socket 2).",
+        "- `manifest.json`: for each file, the request that produced it, the HTTP status "
+        "(null for WebSocket transcripts), its size and a note.",
+        "",
+        "Files:",
+        "",
+        "| file | status | request | note |",
+        "|---|---|---|---|",
+    ]
+    for name, entry in r.manifest.items():
+        request = entry["request"].replace("|", "\\|")
+        note = entry.get("note", "").replace("|", "\\|")
+        status = "" if entry["status"] is None else str(entry["status"])
+        lines.append(f"| `{name}` | {status} | `{request}` | {note} |")
+    lines.append("")
+    (r.out / "README.md").write_text("\n".join(lines))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Record AgentOS wire fixtures for the Rust client tests.")
+    parser.add_argument("--base-url", help="record from this running AgentOS instead of starting a demo server")
+    parser.add_argument("--key", help="its security key (default: $OS_SECURITY_KEY); never printed")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port for the own demo server ({DEFAULT_PORT})")
+    parser.add_argument("--llm-port", type=int, default=DEFAULT_LLM_PORT,
+                        help=f"port for its fake LLM ({DEFAULT_LLM_PORT})")
+    args = parser.parse_args()
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    server: Optional[subprocess.Popen] = None
+    data_dir: Optional[Path] = None
+    if args.base_url:
+        base_url = args.base_url
+        key = args.key or os.environ.get("OS_SECURITY_KEY")
+        command = f"python demo/record_fixtures.py --base-url {base_url} --key ..."
+    else:
+        data_dir = Path(tempfile.mkdtemp(prefix="agentos-fixtures-"))
+        log_path = data_dir / "server.log"
+        say(f"starting the demo server on 127.0.0.1:{args.port} (fake LLM on {args.llm_port}), data in {data_dir}")
+        server = start_demo(args.port, args.llm_port, data_dir / "data", log_path)
+        base_url, key = f"http://127.0.0.1:{args.port}", FIXTURE_KEY
+        command = ".venv/bin/python demo/record_fixtures.py"
+
+    recorder = Recorder(base_url, key, args.out)
+    ok = False
+    try:
+        info = recorder.anonymous.get("/info").json()
+        record_catalog(recorder)
+        record_errors(recorder)
+        record_runs(recorder)
+        record_websockets(recorder)
+        record_state(recorder)
+        manifest = json.dumps(recorder.manifest, indent=2, ensure_ascii=False) + "\n"
+        (args.out / "manifest.json").write_text(manifest)
+        write_readme(recorder, info, command)
+        say(f"wrote {len(recorder.manifest)} fixtures, manifest.json and README.md to {args.out}")
+        ok = True
+    finally:
+        recorder.client.close()
+        recorder.anonymous.close()
+        if server is not None:
+            stop(server)
+        if data_dir is not None:
+            if ok:
+                shutil.rmtree(data_dir, ignore_errors=True)
+            else:
+                say(f"kept {data_dir} (server.log) for inspection")
+
+
+if __name__ == "__main__":
+    main()
