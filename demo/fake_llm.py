@@ -265,7 +265,8 @@ def quote_tool_result(name: str, result: str) -> str:
             first = parsed[0]
             snippet = first.get("content", "") if isinstance(first, dict) else str(first)
             snippet = " ".join(snippet.split())[:300]
-            return f"I found {len(parsed)} matching passage(s) in the knowledge base. The best match says: \"{snippet}\""
+            return (f"I found {len(parsed)} matching passage(s) in the knowledge base. "
+                    f"The best match says: \"{snippet}\"")
         return f"The knowledge base returned: {result[:300]}"
     if name.startswith("delegate_task_to_member"):
         return f"Team answer: {result}"

@@ -270,21 +270,13 @@ def record_runs(r: Recorder) -> None:
           shown_path=f"/agents/{TOOL_AGENT}/runs/{{run_id}}/continue",
           note="the paused run's tools sent back with confirmed=true")
 
-    # Cancel a slow run after a few content frames.
-    contents = {"n": 0}
-
-    def cancel_after_three(event: str, data: Dict[str, Any], _: SseFrames) -> Optional[str]:
-        if event == "RunContent" and data.get("content"):
-            contents["n"] += 1
-            if contents["n"] == 3:
-                response = r.client.post(f"{agent_runs}/{data['run_id']}/cancel", params={"session_id": "fx-cancel"})
-                r.write("cancel_run.json", response.content,
-                        f"POST {agent_runs}/{{run_id}}/cancel?session_id=fx-cancel", response.status_code)
-        return None
-
-    r.sse("sse_cancelled.sse", agent_runs,
-          {"message": "Tell me a slow story", "stream": "true", "session_id": "fx-cancel", "user_id": USER},
-          on_frame=cancel_after_three, note="POST .../cancel after the third RunContent frame")
+    # Cancel slow runs after a few content frames: an agent, a team and a workflow.
+    record_cancel(r, "sse_cancelled.sse", agent_runs, "fx-cancel", "Tell me a slow story",
+                  started="RunStarted", cancel_file="cancel_run.json")
+    record_cancel(r, "sse_team_cancelled.sse", f"/teams/{TEAM}/runs", "fx-team-cancel",
+                  "Tell me slowly about tea", started="TeamRunStarted")
+    record_cancel(r, "sse_workflow_cancelled.sse", f"/workflows/{WORKFLOW}/runs", "fx-workflow-cancel",
+                  "A slow brief please", started="WorkflowStarted")
 
     # Provider errors.
     r.sse("sse_error.sse", agent_runs,
@@ -303,6 +295,29 @@ def record_runs(r: Recorder) -> None:
     r.sse("sse_xss.sse", agent_runs,
           {"message": "xss test", "stream": "true", "session_id": "fx-xss", "user_id": USER},
           note="literal <script> and <img onerror> text in the content")
+
+
+def record_cancel(r: Recorder, name: str, runs_path: str, session_id: str, message: str, started: str,
+                  cancel_file: Optional[str] = None) -> None:
+    """Stream a slow run and POST .../cancel after its third non-empty content frame."""
+    state: Dict[str, Any] = {"contents": 0, "run_id": None}
+
+    def on_frame(event: str, data: Dict[str, Any], _: SseFrames) -> Optional[str]:
+        if event == started and state["run_id"] is None:
+            state["run_id"] = data["run_id"]  # the run to cancel (not a member's or a step's)
+        if event.endswith("RunContent") and data.get("content"):
+            state["contents"] += 1
+            if state["contents"] == 3:
+                response = r.client.post(f"{runs_path}/{state['run_id']}/cancel", params={"session_id": session_id})
+                if response.status_code != 200:
+                    raise RuntimeError(f"cancel: {response.status_code} {response.text[:200]}")
+                if cancel_file:
+                    r.write(cancel_file, response.content,
+                            f"POST {runs_path}/{{run_id}}/cancel?session_id={session_id}", response.status_code)
+        return None
+
+    r.sse(name, runs_path, {"message": message, "stream": "true", "session_id": session_id, "user_id": USER},
+          on_frame=on_frame, note="POST .../cancel after the third non-empty content frame")
 
 
 def record_background_and_resume(r: Recorder) -> None:
@@ -340,6 +355,9 @@ def record_background_and_resume(r: Recorder) -> None:
     reader.join()
     if errors:
         raise errors[0]
+    r.sse("sse_resume_completed.sse", f"{path}/{run['run_id']}/resume",
+          {"last_event_index": "30", "session_id": "fx-background"}, shown_path=f"{path}/{{run_id}}/resume",
+          note="the same run after it completed: a replay frame, then the events after index 30")
 
 
 def record_cut(r: Recorder) -> None:
@@ -453,8 +471,29 @@ def record_websockets(r: Recorder) -> None:
         r.write("ws_reconnect.jsonl", transcript.body(), "WS /workflows/ws", None,
                 note=f"socket 1 dropped after event_index {last_index} of a slow run; socket 2 reconnects")
 
+    async def auth_errors() -> None:
+        transcript = Transcript()
+        async with websockets.connect(r.ws_url(), max_size=None) as ws:
+            await recv(ws, transcript, 1)  # connected
+            await send(ws, transcript, 1, {"action": "ping"})
+            await recv(ws, transcript, 1)  # auth_required
+            await send(ws, transcript, 1, {"action": "authenticate", "token": "not-the-key"})
+            await recv(ws, transcript, 1)  # auth_error
+            await send(ws, transcript, 1, {"action": "authenticate", "token": r.key},
+                       {"action": "authenticate", "token": r.shown_token()})
+            await recv(ws, transcript, 1)  # authenticated
+            await send(ws, transcript, 1, {"action": "bogus"})
+            await recv(ws, transcript, 1)  # error: unknown action
+            await send(ws, transcript, 1, {"action": "start-workflow", "workflow_id": "no-such-workflow",
+                                           "message": "x"})
+            await recv(ws, transcript, 1)  # error: workflow not found
+        r.write("ws_errors.jsonl", transcript.body(), "WS /workflows/ws", None,
+                note="auth_required, auth_error, then an unknown action and an unknown workflow")
+
     asyncio.run(run_workflow())
     asyncio.run(reconnect())
+    if r.key:
+        asyncio.run(auth_errors())
 
 
 def decode_ws(text: str) -> Tuple[str, Dict[str, Any]]:
