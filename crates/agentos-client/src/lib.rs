@@ -11,6 +11,8 @@ pub mod config;
 pub mod error;
 pub mod markdown;
 pub mod runs;
+pub mod sse;
+pub mod events;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

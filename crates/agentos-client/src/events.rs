@@ -1,0 +1,861 @@
+//! Typed run events, as AgentOS streams them over SSE and the workflow
+//! WebSocket.
+//!
+//! Every frame carries its name twice (the SSE `event:` line and the JSON
+//! `"event"` field) and a flat JSON object. [`parse_event`] turns one frame
+//! into a [`RunEvent`]: a common [`EventHeader`] (ids, names, nesting,
+//! `event_index`) plus a payload per kind. Nothing here is strict: unknown
+//! fields are ignored, missing ones take defaults, a field of an unexpected
+//! type reads as absent, and an unknown event name becomes
+//! [`RunEvent::Unknown`]. Only a frame whose data is not a JSON object is an
+//! error ([`ParseError`]), which the reducer records and moves past.
+
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+use std::fmt;
+
+/// Lenient field readers: a value of another type reads as absent instead
+/// of failing the whole event.
+mod lenient {
+    use super::*;
+
+    pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::String(s) => Some(s),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        })
+    }
+
+    pub fn u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        Ok(as_u64(&Value::deserialize(d)?))
+    }
+
+    pub fn i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        let v = Value::deserialize(d)?;
+        Ok(v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+    }
+
+    pub fn bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::Bool(b) => Some(b),
+            Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+            Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+            _ => None,
+        })
+    }
+
+    pub fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::Array(a) => a,
+            _ => Vec::new(),
+        })
+    }
+
+    pub fn metrics<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Metrics>, D::Error> {
+        let v = Value::deserialize(d)?;
+        Ok(v.is_object().then(|| Metrics::from_value(&v)))
+    }
+
+    pub fn tool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ToolExecution>, D::Error> {
+        let v = Value::deserialize(d)?;
+        Ok(v.is_object().then(|| ToolExecution::from_value(&v)))
+    }
+
+    pub fn tools<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ToolExecution>, D::Error> {
+        Ok(list(d)?.iter().filter(|v| v.is_object()).map(ToolExecution::from_value).collect())
+    }
+}
+
+/// A non-negative integer from a JSON number (or numeric string).
+pub fn as_u64(v: &Value) -> Option<u64> {
+    match v {
+        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A float from a JSON number (or numeric string).
+pub fn as_f64(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The fields every run event may carry. Agent frames name the agent, team
+/// frames the team, workflow frames the workflow; a team member's frames
+/// carry `parent_run_id` (the team run); an agent running as a workflow step
+/// carries `workflow_run_id` and the step fields.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct EventHeader {
+    /// The event name as sent (`RunContent`, `TeamRunStarted`, ...).
+    #[serde(deserialize_with = "lenient::string")]
+    pub event: Option<String>,
+    /// Epoch seconds.
+    #[serde(deserialize_with = "lenient::i64")]
+    pub created_at: Option<i64>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub run_id: Option<String>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub parent_run_id: Option<String>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub session_id: Option<String>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub agent_id: Option<String>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub agent_name: Option<String>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub team_id: Option<String>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub team_name: Option<String>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub workflow_id: Option<String>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub workflow_name: Option<String>,
+    /// On an agent or team running inside a workflow: the workflow's run.
+    #[serde(deserialize_with = "lenient::string")]
+    pub workflow_run_id: Option<String>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub step_id: Option<String>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub parent_step_id: Option<String>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub step_name: Option<String>,
+    /// An integer, or an array of integers for steps nested in
+    /// loops/parallels/conditions (see [`EventHeader::step_path`]).
+    pub step_index: Option<Value>,
+    #[serde(deserialize_with = "lenient::u64")]
+    pub nested_depth: Option<u64>,
+    /// Position in a resumable stream (0-based); absent on plain streams.
+    #[serde(deserialize_with = "lenient::u64")]
+    pub event_index: Option<u64>,
+}
+
+impl EventHeader {
+    /// The step index as a path: `2` gives `[2]`, `[1, 0]` gives `[1, 0]`.
+    pub fn step_path(&self) -> Vec<u64> {
+        match &self.step_index {
+            Some(Value::Array(a)) => a.iter().filter_map(as_u64).collect(),
+            Some(v) => as_u64(v).into_iter().collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The agent, team or workflow id, whichever this frame names.
+    pub fn component_id(&self) -> Option<&str> {
+        self.agent_id.as_deref().or(self.team_id.as_deref()).or(self.workflow_id.as_deref()).filter(|s| !s.is_empty())
+    }
+
+    /// The agent, team or workflow name, whichever this frame names.
+    pub fn component_name(&self) -> Option<&str> {
+        self.agent_name
+            .as_deref()
+            .or(self.team_name.as_deref())
+            .or(self.workflow_name.as_deref())
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// Token and timing metrics (of a run, a model request or a workflow).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Metrics {
+    pub input_tokens: Option<u64>,
+    pub output_tokens: Option<u64>,
+    pub total_tokens: Option<u64>,
+    pub reasoning_tokens: Option<u64>,
+    pub cache_read_tokens: Option<u64>,
+    pub cache_write_tokens: Option<u64>,
+    /// Seconds.
+    pub time_to_first_token: Option<f64>,
+    /// Seconds.
+    pub duration: Option<f64>,
+}
+
+impl Metrics {
+    /// Reads a metrics object. A workflow's metrics (`{"steps": {name:
+    /// {"metrics": {...}}}, "duration": ...}`) get their tokens summed over
+    /// the steps.
+    pub fn from_value(v: &Value) -> Metrics {
+        let u = |k: &str| v.get(k).and_then(as_u64);
+        let f = |k: &str| v.get(k).and_then(as_f64);
+        let mut m = Metrics {
+            input_tokens: u("input_tokens"),
+            output_tokens: u("output_tokens"),
+            total_tokens: u("total_tokens"),
+            reasoning_tokens: u("reasoning_tokens"),
+            cache_read_tokens: u("cache_read_tokens"),
+            cache_write_tokens: u("cache_write_tokens"),
+            time_to_first_token: f("time_to_first_token"),
+            duration: f("duration"),
+        };
+        if m.total_tokens.is_none() {
+            if let Some(steps) = v.get("steps").and_then(Value::as_object) {
+                for step in steps.values() {
+                    if let Some(sm) = step.get("metrics").filter(|s| s.is_object()) {
+                        m.add_tokens(&Metrics::from_value(sm));
+                    }
+                }
+            }
+        }
+        m
+    }
+
+    /// Adds another request's token counts to these.
+    pub fn add_tokens(&mut self, o: &Metrics) {
+        fn add(a: &mut Option<u64>, b: Option<u64>) {
+            if let Some(b) = b {
+                *a = Some(a.unwrap_or(0) + b);
+            }
+        }
+        add(&mut self.input_tokens, o.input_tokens);
+        add(&mut self.output_tokens, o.output_tokens);
+        add(&mut self.total_tokens, o.total_tokens);
+        add(&mut self.reasoning_tokens, o.reasoning_tokens);
+        add(&mut self.cache_read_tokens, o.cache_read_tokens);
+        add(&mut self.cache_write_tokens, o.cache_write_tokens);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Metrics::default()
+    }
+}
+
+/// One tool call (agno's `ToolExecution`), with the raw JSON kept so it can
+/// be sent back to `/continue` unchanged apart from `confirmed`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ToolExecution {
+    #[serde(deserialize_with = "lenient::string")]
+    pub tool_call_id: Option<String>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub tool_name: Option<String>,
+    /// Arguments as sent (usually an object).
+    pub tool_args: Value,
+    /// The result (usually a string, often holding JSON); `Null` until done.
+    pub result: Value,
+    /// `true` when the call failed.
+    #[serde(deserialize_with = "lenient::bool")]
+    pub tool_call_error: Option<bool>,
+    #[serde(deserialize_with = "lenient::bool")]
+    pub requires_confirmation: Option<bool>,
+    #[serde(deserialize_with = "lenient::bool")]
+    pub confirmed: Option<bool>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub confirmation_note: Option<String>,
+    #[serde(deserialize_with = "lenient::bool")]
+    pub requires_user_input: Option<bool>,
+    #[serde(deserialize_with = "lenient::bool")]
+    pub external_execution_required: Option<bool>,
+    /// A team's `delegate_task_to_member` call: the member run it started.
+    #[serde(deserialize_with = "lenient::string")]
+    pub child_run_id: Option<String>,
+    #[serde(deserialize_with = "lenient::metrics")]
+    pub metrics: Option<Metrics>,
+    #[serde(deserialize_with = "lenient::i64")]
+    pub created_at: Option<i64>,
+    /// The whole object as received.
+    #[serde(skip)]
+    pub raw: Value,
+}
+
+impl ToolExecution {
+    pub fn from_value(v: &Value) -> ToolExecution {
+        let mut t = ToolExecution::deserialize(v).unwrap_or_default();
+        t.raw = v.clone();
+        t
+    }
+
+    /// Whether the run waits on a person for this call.
+    pub fn needs_decision(&self) -> bool {
+        self.requires_confirmation == Some(true) && self.confirmed.is_none()
+            || self.requires_user_input == Some(true)
+            || self.external_execution_required == Some(true)
+    }
+}
+
+/// `RunStarted`, `ModelRequestStarted` and `ModelRequestCompleted` (and the
+/// team versions): the model used and, when completed, the request's usage.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ModelInfo {
+    #[serde(deserialize_with = "lenient::string")]
+    pub model: Option<String>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub model_provider: Option<String>,
+    #[serde(skip)]
+    pub usage: Metrics,
+}
+
+/// `RunContent` / `RunIntermediateContent` (and team versions): one delta.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ContentDelta {
+    /// Usually a string delta; structured output arrives as JSON.
+    pub content: Value,
+    #[serde(deserialize_with = "lenient::string")]
+    pub content_type: Option<String>,
+    /// A reasoning delta riding on the content frame (models that stream
+    /// reasoning inline).
+    #[serde(deserialize_with = "lenient::string")]
+    pub reasoning_content: Option<String>,
+    #[serde(deserialize_with = "lenient::list")]
+    pub references: Vec<Value>,
+}
+
+/// `RunCompleted` / `TeamRunCompleted`: the final output.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct RunOutcome {
+    /// The whole answer (replaces the accumulated deltas when present).
+    pub content: Value,
+    #[serde(deserialize_with = "lenient::string")]
+    pub content_type: Option<String>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub reasoning_content: Option<String>,
+    /// `[{query, references: [{content, name, meta_data}], time}]`.
+    #[serde(deserialize_with = "lenient::list")]
+    pub references: Vec<Value>,
+    #[serde(deserialize_with = "lenient::metrics")]
+    pub metrics: Option<Metrics>,
+    /// Teams: the members' full run outputs.
+    #[serde(deserialize_with = "lenient::list")]
+    pub member_responses: Vec<Value>,
+    #[serde(deserialize_with = "lenient::list")]
+    pub followups: Vec<Value>,
+}
+
+/// `RunError`, `TeamRunError`, `WorkflowError`, `StepError`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ErrorInfo {
+    /// Agent and team errors put the message here.
+    #[serde(deserialize_with = "lenient::string")]
+    pub content: Option<String>,
+    /// Workflow and step errors put it here.
+    #[serde(deserialize_with = "lenient::string")]
+    pub error: Option<String>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub error_type: Option<String>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub error_id: Option<String>,
+}
+
+impl ErrorInfo {
+    /// The message, wherever it was put.
+    pub fn message(&self) -> Option<&str> {
+        self.error.as_deref().or(self.content.as_deref()).filter(|s| !s.is_empty())
+    }
+}
+
+/// `RunCancelled`, `TeamRunCancelled`, `WorkflowCancelled`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct CancelInfo {
+    #[serde(deserialize_with = "lenient::string")]
+    pub reason: Option<String>,
+    /// The partial answer at the time of the cancel.
+    pub content: Value,
+}
+
+/// `RunPaused`, `TeamRunPaused`, `WorkflowPaused`: what the run waits on.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct PauseInfo {
+    #[serde(deserialize_with = "lenient::string")]
+    pub content: Option<String>,
+    /// The tools awaiting a decision (raw JSON kept in each).
+    #[serde(deserialize_with = "lenient::tools")]
+    pub tools: Vec<ToolExecution>,
+    /// Raw `requirements` (teams continue with these).
+    #[serde(deserialize_with = "lenient::list")]
+    pub requirements: Vec<Value>,
+    /// Raw `step_requirements` (workflows continue with these).
+    #[serde(deserialize_with = "lenient::list")]
+    pub step_requirements: Vec<Value>,
+}
+
+/// Tool call events.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ToolEvent {
+    #[serde(deserialize_with = "lenient::tool")]
+    pub tool: Option<ToolExecution>,
+    /// `ToolCallError`: the error text.
+    #[serde(deserialize_with = "lenient::string")]
+    pub error: Option<String>,
+}
+
+/// Reasoning events: a delta (`ReasoningContentDelta`), a step
+/// (`ReasoningStep`) or the steps at the end (`ReasoningCompleted`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ReasoningInfo {
+    #[serde(deserialize_with = "lenient::string")]
+    pub reasoning_content: Option<String>,
+    pub content: Value,
+}
+
+/// `MemoryUpdateCompleted`: the user's memories (all of them, not only new ones).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct MemoryInfo {
+    #[serde(deserialize_with = "lenient::list")]
+    pub memories: Vec<Value>,
+}
+
+/// `WorkflowCompleted`: the final output and every step's result.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct WorkflowOutcome {
+    pub content: Value,
+    #[serde(deserialize_with = "lenient::metrics")]
+    pub metrics: Option<Metrics>,
+    /// agno `StepOutput` objects: `{content, step_name, step_id, executor_type,
+    /// executor_name, step_run_id, success, error, ...}`.
+    #[serde(deserialize_with = "lenient::list")]
+    pub step_results: Vec<Value>,
+    /// The agent/team runs of the steps (full run outputs).
+    #[serde(deserialize_with = "lenient::list")]
+    pub step_executor_runs: Vec<Value>,
+}
+
+/// Step events (`StepStarted`, `StepCompleted`, `StepOutput`, `StepError`,
+/// `StepPaused`, `StepProgress`, and the Loop/Parallel/Condition/Router/Steps
+/// execution groups). The step's name, id and index are in the header.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct StepInfo {
+    /// `StepCompleted`/`StepProgress`: the content; `StepOutput`: copy of its content.
+    pub content: Value,
+    /// `StepCompleted`: the step's `StepOutput`.
+    pub step_response: Value,
+    /// `StepOutput`: the step's `StepOutput`.
+    pub step_output: Value,
+    /// `StepError`.
+    #[serde(deserialize_with = "lenient::string")]
+    pub error: Option<String>,
+    /// Group results (`ParallelExecutionCompleted`, ...).
+    #[serde(deserialize_with = "lenient::list")]
+    pub step_results: Vec<Value>,
+    #[serde(deserialize_with = "lenient::bool")]
+    pub requires_confirmation: Option<bool>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub confirmation_message: Option<String>,
+    #[serde(deserialize_with = "lenient::bool")]
+    pub requires_user_input: Option<bool>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub user_input_message: Option<String>,
+}
+
+impl StepInfo {
+    /// The step's `StepOutput` object, from whichever field carries it.
+    pub fn output(&self) -> Option<&Value> {
+        [&self.step_output, &self.step_response].into_iter().find(|v| v.is_object())
+    }
+}
+
+/// Resume control frames (`catch_up`, `subscribed`, `replay`,
+/// `stream_expired`) on `/resume` streams and the workflow WebSocket.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ResumeInfo {
+    #[serde(deserialize_with = "lenient::string")]
+    pub run_id: Option<String>,
+    /// `running`, `COMPLETED`, ... as sent.
+    #[serde(deserialize_with = "lenient::string")]
+    pub status: Option<String>,
+    #[serde(deserialize_with = "lenient::u64")]
+    pub missed_events: Option<u64>,
+    #[serde(deserialize_with = "lenient::u64")]
+    pub current_event_count: Option<u64>,
+    #[serde(deserialize_with = "lenient::u64")]
+    pub total_events: Option<u64>,
+    #[serde(deserialize_with = "lenient::string")]
+    pub message: Option<String>,
+}
+
+/// Which kind of run an event belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    Agent,
+    Team,
+    Workflow,
+}
+
+/// One decoded event.
+///
+/// Agent and team events share payload types: a team member's frames use
+/// the agent names (`RunContent`, ...) with `parent_run_id` set; the team's
+/// own frames use the `Team*` names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunEvent {
+    RunStarted(EventHeader, ModelInfo),
+    RunContent(EventHeader, ContentDelta),
+    RunIntermediateContent(EventHeader, ContentDelta),
+    RunContentCompleted(EventHeader),
+    RunCompleted(EventHeader, RunOutcome),
+    RunError(EventHeader, ErrorInfo),
+    RunCancelled(EventHeader, CancelInfo),
+    RunPaused(EventHeader, PauseInfo),
+    RunContinued(EventHeader),
+    ToolCallStarted(EventHeader, ToolEvent),
+    ToolCallCompleted(EventHeader, ToolEvent),
+    ToolCallError(EventHeader, ToolEvent),
+    ReasoningStarted(EventHeader),
+    ReasoningContentDelta(EventHeader, ReasoningInfo),
+    ReasoningStep(EventHeader, ReasoningInfo),
+    ReasoningCompleted(EventHeader, ReasoningInfo),
+    ModelRequestStarted(EventHeader, ModelInfo),
+    ModelRequestCompleted(EventHeader, ModelInfo),
+    MemoryUpdateStarted(EventHeader),
+    MemoryUpdateCompleted(EventHeader, MemoryInfo),
+
+    TeamRunStarted(EventHeader, ModelInfo),
+    TeamRunContent(EventHeader, ContentDelta),
+    TeamRunIntermediateContent(EventHeader, ContentDelta),
+    TeamRunContentCompleted(EventHeader),
+    TeamRunCompleted(EventHeader, RunOutcome),
+    TeamRunError(EventHeader, ErrorInfo),
+    TeamRunCancelled(EventHeader, CancelInfo),
+    TeamRunPaused(EventHeader, PauseInfo),
+    TeamRunContinued(EventHeader),
+    TeamToolCallStarted(EventHeader, ToolEvent),
+    TeamToolCallCompleted(EventHeader, ToolEvent),
+    TeamToolCallError(EventHeader, ToolEvent),
+    TeamReasoningStarted(EventHeader),
+    TeamReasoningContentDelta(EventHeader, ReasoningInfo),
+    TeamReasoningStep(EventHeader, ReasoningInfo),
+    TeamReasoningCompleted(EventHeader, ReasoningInfo),
+    TeamModelRequestStarted(EventHeader, ModelInfo),
+    TeamModelRequestCompleted(EventHeader, ModelInfo),
+    TeamMemoryUpdateStarted(EventHeader),
+    TeamMemoryUpdateCompleted(EventHeader, MemoryInfo),
+
+    /// Other known agent/team events the view does not model (hooks,
+    /// session summary, parser/output model, compression, compaction,
+    /// followups, team tasks, `CustomEvent`, `WorkflowAgent*`, ...); the
+    /// name is in `header.event`.
+    Activity(EventHeader, Value),
+
+    WorkflowStarted(EventHeader),
+    WorkflowCompleted(EventHeader, WorkflowOutcome),
+    WorkflowCancelled(EventHeader, CancelInfo),
+    WorkflowError(EventHeader, ErrorInfo),
+    WorkflowPaused(EventHeader, PauseInfo),
+    StepStarted(EventHeader, StepInfo),
+    StepCompleted(EventHeader, StepInfo),
+    StepOutput(EventHeader, StepInfo),
+    StepError(EventHeader, StepInfo),
+    StepPaused(EventHeader, StepInfo),
+    StepContinued(EventHeader, StepInfo),
+    StepProgress(EventHeader, StepInfo),
+    /// `LoopExecutionStarted`, `ParallelExecutionStarted`,
+    /// `ConditionExecutionStarted`, `RouterExecutionStarted`,
+    /// `StepsExecutionStarted`; `kind` is `Loop`, `Parallel`, ...
+    StepGroupStarted(EventHeader, StepInfo, String),
+    /// The matching `...ExecutionCompleted`.
+    StepGroupCompleted(EventHeader, StepInfo, String),
+
+    /// Resume control frames.
+    CatchUp(ResumeInfo),
+    Subscribed(ResumeInfo),
+    Replay(ResumeInfo),
+    StreamExpired(ResumeInfo),
+
+    /// WebSocket control frames.
+    Connected { message: String, requires_auth: bool },
+    Authenticated { message: String },
+    AuthRequired { message: String },
+    AuthError { message: String },
+    Pong,
+    /// `{"event": "error", "error": ...}`: on the WebSocket, and as an SSE
+    /// `event: error` frame on `/resume` streams.
+    SocketError { message: String },
+    /// Durable queue: the run was accepted and waits for a worker.
+    Queued { run_id: Option<String>, session_id: Option<String> },
+
+    /// Anything else: never fatal.
+    Unknown { name: String, raw: Value },
+}
+
+/// A frame that could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub event: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.event {
+            Some(e) => write!(f, "unreadable {e} event: {}", self.message),
+            None => write!(f, "unreadable event: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+fn load<T: for<'de> Deserialize<'de> + Default>(v: &Value) -> T {
+    T::deserialize(v).unwrap_or_default()
+}
+
+fn text(v: &Value, keys: &[&str]) -> String {
+    keys.iter().find_map(|k| v.get(*k).and_then(Value::as_str)).unwrap_or_default().to_string()
+}
+
+const GROUPS: [&str; 5] = ["Loop", "Parallel", "Condition", "Router", "Steps"];
+
+/// Parses one frame. `name` is the SSE `event:` line; without it the JSON
+/// `"event"` field names the event. Malformed data gives an error value,
+/// never a panic.
+pub fn parse_event(name: Option<&str>, data: &str) -> Result<RunEvent, ParseError> {
+    let err = |message: String| ParseError { event: name.map(str::to_string), message };
+    let v: Value = serde_json::from_str(data).map_err(|e| {
+        let snippet: String = data.chars().take(60).collect();
+        err(format!("{e} (data: {snippet:?})"))
+    })?;
+    if !v.is_object() {
+        return Err(err("the data is not a JSON object".into()));
+    }
+    Ok(event_from_value(name, v))
+}
+
+/// Builds the event from an already parsed JSON object.
+pub fn event_from_value(name: Option<&str>, v: Value) -> RunEvent {
+    let name = name
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .or_else(|| v.get("event").and_then(Value::as_str).map(str::to_string))
+        .unwrap_or_default();
+    let h = || -> EventHeader {
+        let mut h: EventHeader = load(&v);
+        h.event = Some(name.clone());
+        h
+    };
+    // Team events are the agent events with a "Team" prefix.
+    let (team, base) = match name.strip_prefix("Team") {
+        Some(rest) if is_run_event(rest) => (true, rest),
+        _ => (false, name.as_str()),
+    };
+    macro_rules! pick {
+        ($agent:ident, $team:ident $(, $p:expr)?) => {
+            if team { RunEvent::$team(h() $(, $p)?) } else { RunEvent::$agent(h() $(, $p)?) }
+        };
+    }
+    let model = || {
+        let mut m: ModelInfo = load(&v);
+        m.usage = Metrics::from_value(&v);
+        m
+    };
+    match base {
+        "RunStarted" => pick!(RunStarted, TeamRunStarted, model()),
+        "RunContent" => pick!(RunContent, TeamRunContent, load(&v)),
+        "RunIntermediateContent" => pick!(RunIntermediateContent, TeamRunIntermediateContent, load(&v)),
+        "RunContentCompleted" => pick!(RunContentCompleted, TeamRunContentCompleted),
+        "RunCompleted" => pick!(RunCompleted, TeamRunCompleted, load(&v)),
+        "RunError" => pick!(RunError, TeamRunError, load(&v)),
+        "RunCancelled" => pick!(RunCancelled, TeamRunCancelled, load(&v)),
+        "RunPaused" => pick!(RunPaused, TeamRunPaused, load(&v)),
+        "RunContinued" => pick!(RunContinued, TeamRunContinued),
+        "ToolCallStarted" => pick!(ToolCallStarted, TeamToolCallStarted, load(&v)),
+        "ToolCallCompleted" => pick!(ToolCallCompleted, TeamToolCallCompleted, load(&v)),
+        "ToolCallError" => pick!(ToolCallError, TeamToolCallError, load(&v)),
+        "ReasoningStarted" => pick!(ReasoningStarted, TeamReasoningStarted),
+        "ReasoningContentDelta" => pick!(ReasoningContentDelta, TeamReasoningContentDelta, load(&v)),
+        "ReasoningStep" => pick!(ReasoningStep, TeamReasoningStep, load(&v)),
+        "ReasoningCompleted" => pick!(ReasoningCompleted, TeamReasoningCompleted, load(&v)),
+        "ModelRequestStarted" => pick!(ModelRequestStarted, TeamModelRequestStarted, model()),
+        "ModelRequestCompleted" => pick!(ModelRequestCompleted, TeamModelRequestCompleted, model()),
+        "MemoryUpdateStarted" => pick!(MemoryUpdateStarted, TeamMemoryUpdateStarted),
+        "MemoryUpdateCompleted" => pick!(MemoryUpdateCompleted, TeamMemoryUpdateCompleted, load(&v)),
+        _ if is_run_event(base) => RunEvent::Activity(h(), v.clone()),
+        "WorkflowStarted" => RunEvent::WorkflowStarted(h()),
+        "WorkflowCompleted" => RunEvent::WorkflowCompleted(h(), load(&v)),
+        "WorkflowCancelled" => RunEvent::WorkflowCancelled(h(), load(&v)),
+        "WorkflowError" => RunEvent::WorkflowError(h(), load(&v)),
+        "WorkflowPaused" => RunEvent::WorkflowPaused(h(), load(&v)),
+        "StepStarted" => RunEvent::StepStarted(h(), load(&v)),
+        "StepCompleted" => RunEvent::StepCompleted(h(), load(&v)),
+        "StepOutput" => RunEvent::StepOutput(h(), load(&v)),
+        "StepError" => RunEvent::StepError(h(), load(&v)),
+        "StepPaused" => RunEvent::StepPaused(h(), load(&v)),
+        "StepContinued" => RunEvent::StepContinued(h(), load(&v)),
+        "StepProgress" => RunEvent::StepProgress(h(), load(&v)),
+        "WorkflowAgentStarted" | "WorkflowAgentCompleted" | "StepExecutorPaused" | "StepExecutorContinued"
+        | "StepOutputReview" | "LoopIterationStarted" | "LoopIterationCompleted" | "ConditionPaused"
+        | "RouterPaused" => RunEvent::Activity(h(), v.clone()),
+        "catch_up" => RunEvent::CatchUp(load(&v)),
+        "subscribed" => RunEvent::Subscribed(load(&v)),
+        "replay" => RunEvent::Replay(load(&v)),
+        "stream_expired" => RunEvent::StreamExpired(load(&v)),
+        "connected" => RunEvent::Connected {
+            message: text(&v, &["message"]),
+            requires_auth: v.get("requires_auth").and_then(Value::as_bool).unwrap_or(false),
+        },
+        "authenticated" => RunEvent::Authenticated { message: text(&v, &["message"]) },
+        "auth_required" => RunEvent::AuthRequired { message: text(&v, &["error", "message"]) },
+        "auth_error" => RunEvent::AuthError { message: text(&v, &["error", "message"]) },
+        "pong" => RunEvent::Pong,
+        "error" => RunEvent::SocketError { message: text(&v, &["error", "message"]) },
+        "queued" => RunEvent::Queued {
+            run_id: v.get("run_id").and_then(Value::as_str).map(str::to_string),
+            session_id: v.get("session_id").and_then(Value::as_str).map(str::to_string),
+        },
+        _ => {
+            for g in GROUPS {
+                if let Some(rest) = base.strip_prefix(g) {
+                    match rest {
+                        "ExecutionStarted" => return RunEvent::StepGroupStarted(h(), load(&v), g.to_string()),
+                        "ExecutionCompleted" => return RunEvent::StepGroupCompleted(h(), load(&v), g.to_string()),
+                        _ => {}
+                    }
+                }
+            }
+            RunEvent::Unknown { name, raw: v }
+        }
+    }
+}
+
+/// Agent event names (without the `Team` prefix) from agno's `RunEvent` and
+/// `TeamRunEvent` enums.
+fn is_run_event(name: &str) -> bool {
+    const NAMES: [&str; 42] = [
+        "RunStarted",
+        "RunContent",
+        "RunContentCompleted",
+        "RunIntermediateContent",
+        "RunCompleted",
+        "RunError",
+        "RunCancelled",
+        "RunPaused",
+        "RunContinued",
+        "PreHookStarted",
+        "PreHookCompleted",
+        "PostHookStarted",
+        "PostHookCompleted",
+        "ToolCallStarted",
+        "ToolCallCompleted",
+        "ToolCallError",
+        "ReasoningStarted",
+        "ReasoningStep",
+        "ReasoningContentDelta",
+        "ReasoningCompleted",
+        "MemoryUpdateStarted",
+        "MemoryUpdateCompleted",
+        "SessionSummaryStarted",
+        "SessionSummaryCompleted",
+        "ParserModelResponseStarted",
+        "ParserModelResponseCompleted",
+        "OutputModelResponseStarted",
+        "OutputModelResponseCompleted",
+        "ModelRequestStarted",
+        "ModelRequestCompleted",
+        "CompressionStarted",
+        "CompressionCompleted",
+        "CompactionStarted",
+        "CompactionCompleted",
+        "FollowupsStarted",
+        "FollowupsCompleted",
+        "CustomEvent",
+        "TaskIterationStarted",
+        "TaskIterationCompleted",
+        "TaskStateUpdated",
+        "TaskCreated",
+        "TaskUpdated",
+    ];
+    NAMES.contains(&name)
+}
+
+impl RunEvent {
+    /// The header of a run event (`None` for control frames and `Unknown`).
+    pub fn header(&self) -> Option<&EventHeader> {
+        use RunEvent::*;
+        Some(match self {
+            RunStarted(h, _) | TeamRunStarted(h, _) | ModelRequestStarted(h, _) | TeamModelRequestStarted(h, _)
+            | ModelRequestCompleted(h, _) | TeamModelRequestCompleted(h, _) => h,
+            RunContent(h, _) | TeamRunContent(h, _) | RunIntermediateContent(h, _) | TeamRunIntermediateContent(h, _) => h,
+            RunContentCompleted(h) | TeamRunContentCompleted(h) | RunContinued(h) | TeamRunContinued(h) => h,
+            ReasoningStarted(h) | TeamReasoningStarted(h) | MemoryUpdateStarted(h) | TeamMemoryUpdateStarted(h) => h,
+            WorkflowStarted(h) => h,
+            RunCompleted(h, _) | TeamRunCompleted(h, _) => h,
+            RunError(h, _) | TeamRunError(h, _) | WorkflowError(h, _) => h,
+            RunCancelled(h, _) | TeamRunCancelled(h, _) | WorkflowCancelled(h, _) => h,
+            RunPaused(h, _) | TeamRunPaused(h, _) | WorkflowPaused(h, _) => h,
+            ToolCallStarted(h, _) | TeamToolCallStarted(h, _) | ToolCallCompleted(h, _) | TeamToolCallCompleted(h, _)
+            | ToolCallError(h, _) | TeamToolCallError(h, _) => h,
+            ReasoningContentDelta(h, _) | TeamReasoningContentDelta(h, _) | ReasoningStep(h, _)
+            | TeamReasoningStep(h, _) | ReasoningCompleted(h, _) | TeamReasoningCompleted(h, _) => h,
+            MemoryUpdateCompleted(h, _) | TeamMemoryUpdateCompleted(h, _) => h,
+            Activity(h, _) => h,
+            WorkflowCompleted(h, _) => h,
+            StepStarted(h, _) | StepCompleted(h, _) | StepOutput(h, _) | StepError(h, _) | StepPaused(h, _)
+            | StepContinued(h, _) | StepProgress(h, _) => h,
+            StepGroupStarted(h, _, _) | StepGroupCompleted(h, _, _) => h,
+            CatchUp(_) | Subscribed(_) | Replay(_) | StreamExpired(_) | Connected { .. } | Authenticated { .. }
+            | AuthRequired { .. } | AuthError { .. } | Pong | SocketError { .. } | Queued { .. } | Unknown { .. } => {
+                return None
+            }
+        })
+    }
+
+    /// The event's name as it appeared on the wire.
+    pub fn name(&self) -> &str {
+        use RunEvent::*;
+        if let Some(h) = self.header() {
+            return h.event.as_deref().unwrap_or("");
+        }
+        match self {
+            CatchUp(_) => "catch_up",
+            Subscribed(_) => "subscribed",
+            Replay(_) => "replay",
+            StreamExpired(_) => "stream_expired",
+            Connected { .. } => "connected",
+            Authenticated { .. } => "authenticated",
+            AuthRequired { .. } => "auth_required",
+            AuthError { .. } => "auth_error",
+            Pong => "pong",
+            SocketError { .. } => "error",
+            Queued { .. } => "queued",
+            Unknown { name, .. } => name,
+            _ => "",
+        }
+    }
+
+    /// `event_index`, on resumable streams.
+    pub fn event_index(&self) -> Option<u64> {
+        self.header().and_then(|h| h.event_index)
+    }
+
+    /// The kind of run this event is about: team names are team events,
+    /// workflow and step names workflow events, other run events agent events.
+    pub fn run_kind(&self) -> Option<RunKind> {
+        use RunEvent::*;
+        let h = self.header()?;
+        let name = h.event.as_deref().unwrap_or("");
+        Some(match self {
+            WorkflowStarted(_) | WorkflowCompleted(..) | WorkflowCancelled(..) | WorkflowError(..)
+            | WorkflowPaused(..) | StepStarted(..) | StepCompleted(..) | StepOutput(..) | StepError(..)
+            | StepPaused(..) | StepContinued(..) | StepProgress(..) | StepGroupStarted(..)
+            | StepGroupCompleted(..) => RunKind::Workflow,
+            Activity(..) if !is_run_event(name.strip_prefix("Team").unwrap_or(name)) => RunKind::Workflow,
+            _ if name.starts_with("Team") => RunKind::Team,
+            _ => RunKind::Agent,
+        })
+    }
+}
+
+/// Content of any JSON value as display text: strings as they are,
+/// anything else as pretty JSON, `null` as nothing.
+pub fn content_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => serde_json::to_string_pretty(other).ok(),
+    }
+}
