@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Prints the gzip size of what a browser downloads on the dashboard's first load
+# (the .wasm, .js, .css and .html files of the release build), and fails when the
+# total is over the budget.
+#
+#   ./scripts/bundle-size.sh [DIST_DIR]      # default: dist/
+#   BUNDLE_BUDGET_BYTES=250000 ./scripts/bundle-size.sh
+#
+# Sizes are `gzip -6` (what a typical static server or CDN sends), in bytes.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+dist="${1:-$ROOT/dist}"
+budget="${BUNDLE_BUDGET_BYTES:-307200}"
+[[ "$budget" =~ ^[0-9]+$ ]] || die "BUNDLE_BUDGET_BYTES must be a number of bytes, got '$budget'"
+[[ -f "$dist/index.html" ]] || die "$dist/index.html not found: build first (trunk build --release --offline)"
+
+mapfile -t files < <(cd "$dist" && find . -path ./.stage -prune -o -type f \
+  \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \) -print | sed 's|^\./||' | sort)
+(( ${#files[@]} > 0 )) || die "no .wasm/.js/.css/.html files in $dist"
+ls "$dist"/*.wasm >/dev/null 2>&1 || die "no .wasm file in $dist: is this a Trunk build?"
+
+total=0
+total_raw=0
+printf '%-52s %10s %10s\n' "file (in ${dist#"$ROOT"/})" "raw B" "gzip B"
+for f in "${files[@]}"; do
+  raw=$(wc -c < "$dist/$f")
+  gz=$(gzip -6 -c < "$dist/$f" | wc -c)
+  total=$((total + gz))
+  total_raw=$((total_raw + raw))
+  printf '%-52s %10d %10d\n' "$f" "$raw" "$gz"
+done
+printf '%-52s %10d %10d\n' "TOTAL" "$total_raw" "$total"
+
+kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
+if (( total > budget )); then
+  printf 'bundle size: FAIL: %d bytes gzipped (%s) is over the budget of %d bytes (%s)\n' \
+    "$total" "$(kb "$total")" "$budget" "$(kb "$budget")" >&2
+  exit 1
+fi
+printf 'bundle size: OK: %d bytes gzipped (%s), budget %d bytes (%s), %d%% used\n' \
+  "$total" "$(kb "$total")" "$budget" "$(kb "$budget")" $((total * 100 / budget))
