@@ -282,6 +282,9 @@ def record_runs(r: Recorder) -> None:
     r.sse("sse_error.sse", agent_runs,
           {"message": "boom", "stream": "true", "session_id": "fx-error", "user_id": USER},
           note="the provider answers HTTP 400: RunError")
+    r.sse("sse_reasoning_error.sse", f"/agents/{TOOL_AGENT}/runs",
+          {"message": "boom", "stream": "true", "session_id": "fx-reasoning-error", "user_id": USER},
+          note="the reasoning model fails first: ReasoningStarted is never completed, then RunError")
     r.sse("sse_team_error.sse", f"/teams/{TEAM}/runs",
           {"message": "boom", "stream": "true", "session_id": "fx-team-error", "user_id": USER},
           note="the provider answers HTTP 400: TeamRunError")

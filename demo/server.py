@@ -181,7 +181,6 @@ def build_os(data_dir: Path, llm_port: int):
     logging.getLogger("opentelemetry.context").setLevel(logging.CRITICAL)
 
     from agno.agent import Agent
-    from fastapi import FastAPI
     from agno.db.sqlite import SqliteDb
     from agno.knowledge.embedder.openai import OpenAIEmbedder
     from agno.knowledge.knowledge import Knowledge
@@ -195,6 +194,7 @@ def build_os(data_dir: Path, llm_port: int):
     from agno.vectordb.lancedb import LanceDb
     from agno.vectordb.search import SearchType
     from agno.workflow import Step, StepInput, StepOutput, Workflow
+    from fastapi import FastAPI
 
     real = use_real_openai()
     if real:
@@ -332,15 +332,16 @@ def build_os(data_dir: Path, llm_port: int):
         ],
     )
 
-    # FastAPI >= 0.130 emits its own OpenTelemetry span for every HTTP request, and agno's
-    # tracer stores them: the Traces page would fill up with one "fastapi.dependencies"
-    # trace per request (health polls included) with the agent spans buried inside.
-    # A base app with FastAPI's native tracing off keeps only agno's run traces.
     description = (
         "A demo AgentOS with an Assistant, a Calculator and a Librarian agent, a Research Team and a "
         "Research Brief workflow. "
         + ("It uses real OpenAI models." if real else "It runs offline on a deterministic fake LLM.")
     )
+    # FastAPI 0.165 emits its own OpenTelemetry span for every HTTP request, and agno's
+    # tracer stores them: the Traces page would fill up with one "fastapi.dependencies"
+    # trace per request (health polls included) with the agent spans buried inside, and
+    # trace summaries would lack agent_id/run_id. A base app with FastAPI's native
+    # tracing off keeps exactly one trace per agent, team or workflow run.
     base_app = FastAPI(title="AgentOS Demo", version="1.0.0", description=description,
                        telemetry={"tracing": False})
 
