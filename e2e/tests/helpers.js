@@ -1,0 +1,86 @@
+// Shared by the specs. Elements are found only by role and accessible name (or label),
+// as a person (or a screen reader) finds them; never by CSS class.
+const { expect } = require('@playwright/test');
+const env = require('../env');
+
+/** GET a path of the demo AgentOS with the e2e key (from Node, not the browser). */
+async function api(path, { key = env.KEY } = {}) {
+  const res = await fetch(env.API + path, {
+    headers: key ? { Authorization: `Bearer ${key}` } : {},
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!res.ok) throw new Error(`GET ${env.API}${path} answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+/** The connection form and its fields. */
+function connectForm(page) {
+  const form = page.getByRole('form', { name: 'Connect to AgentOS' });
+  return {
+    form,
+    url: form.getByRole('textbox', { name: 'AgentOS URL' }),
+    key: form.getByLabel('Security key'),
+    submit: form.getByRole('button', { name: 'Connect' }),
+  };
+}
+
+const status = (page) => page.getByRole('status', { name: 'Connection status' });
+const alert = (page) => page.getByRole('alert');
+const mainNav = (page) => page.getByRole('navigation', { name: 'Main' });
+
+/**
+ * Opens `${base}?endpoint=<endpoint>#/connect`, types the key and presses Connect.
+ * base may be a path ("/", "/dashboard/") or a full origin+path.
+ */
+async function submitConnect(page, { base = '/', endpoint = env.API, key = env.KEY } = {}) {
+  await page.goto(`${base}?endpoint=${endpoint}#/connect`);
+  const f = connectForm(page);
+  await expect(f.form).toBeVisible();
+  await expect(f.url).toHaveValue(endpoint);
+  await f.key.fill(key);
+  await f.submit.click();
+  return f;
+}
+
+/** Expects the Overview page at `#/` (or no hash at all, which is the same route). */
+async function expectOverview(page) {
+  await expect(page).toHaveURL((url) => url.hash === '#/' || url.hash === '');
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview', exact: true })).toBeVisible();
+  await expect(status(page)).toContainText('Connected');
+}
+
+/** Connects through ?endpoint= (which first auto-connects without a key) and waits for the overview. */
+async function connect(page, opts = {}) {
+  await submitConnect(page, opts);
+  await expectOverview(page);
+}
+
+/**
+ * Connects as someone who opens the dashboard fresh and types URL and key into the form
+ * (no ?endpoint=, so no keyless auto-connect), and waits for the overview.
+ */
+async function connectByHand(page, { base = '/', endpoint = env.API, key = env.KEY } = {}) {
+  await page.goto(base);
+  const f = connectForm(page);
+  await expect(f.form).toBeVisible();
+  await f.url.fill(endpoint);
+  await f.key.fill(key);
+  await f.submit.click();
+  await expectOverview(page);
+}
+
+/** Collects console errors and uncaught page errors; check with expect(errors).toEqual([]). */
+function collectErrors(page) {
+  const errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()} (${msg.location().url || '?'})`);
+  });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  return errors;
+}
+
+/** The href a link to a component's detail page must have. */
+const detailHref = (collection, id) => `#/${collection}/${encodeURIComponent(id)}`;
+
+module.exports = { api, env, connectForm, submitConnect, connect, connectByHand, expectOverview, status, alert, mainNav, collectErrors, detailHref };
