@@ -44,6 +44,7 @@ use wasm_bindgen::JsCast;
 fn Nav(route: ReadSignal<Route>) -> impl IntoView {
     let items: Vec<(&'static str, Route)> = vec![
         ("Overview", Route::Overview),
+        ("Chat", Route::Chat(None)),
         ("Agents", Route::List(ComponentKind::Agent)),
         ("Teams", Route::List(ComponentKind::Team)),
         ("Workflows", Route::List(ComponentKind::Workflow)),
@@ -60,6 +61,7 @@ fn Nav(route: ReadSignal<Route>) -> impl IntoView {
                             let r = route.get();
                             let active = match (&r, &target) {
                                 (Route::Detail(k, _), Route::List(t)) => k == t,
+                                (Route::Chat(_), Route::Chat(_)) => true,
                                 (a, b) => a == b,
                             };
                             active.then_some("page")
@@ -111,13 +113,8 @@ fn routed(route: Route) -> AnyView {
         Route::Detail(ComponentKind::Workflow, id) => {
             view! { <pages::catalog::WorkflowPage id=id/> }.into_any()
         }
-        Route::Chat(_) => view! {
-            <section>
-                <h1>"Chat"</h1>
-                <p class="muted">"Chat is not available in this version yet."</p>
-            </section>
-        }
-        .into_any(),
+        Route::Chat(None) => view! { <pages::chat::ChatPicker/> }.into_any(),
+        Route::Chat(Some((kind, id))) => view! { <pages::chat::ChatPage kind=kind id=id/> }.into_any(),
         Route::Connect => view! { <pages::connect::ConnectPage/> }.into_any(),
         Route::NotFound(path) => view! {
             <section>

@@ -1,6 +1,7 @@
 //! agentos-dashboard: a browser dashboard for AgentOS servers.
 
 mod app;
+mod chat;
 mod components;
 mod pages;
 mod route;

@@ -3,6 +3,7 @@
 
 pub mod composer;
 pub mod markdown;
+pub mod run_view;
 
 use crate::state::{use_app, ConnStatus, Health};
 use agentos_client::ApiError;

@@ -1,5 +1,6 @@
 //! One module per area of the dashboard.
 
 pub mod catalog;
+pub mod chat;
 pub mod connect;
 pub mod overview;

@@ -1,0 +1,485 @@
+//! The chat controller: turns of a conversation with one agent, team or
+//! workflow, and the runs behind them (start, stream, stop, continue after a
+//! pause, resume after a cut, retry). UI-free apart from signals; the page in
+//! `pages/chat.rs` renders it.
+
+use crate::state::{load, save, AppState};
+use agentos_client::events::{parse_event, RunEvent};
+use agentos_client::reducer::RunView;
+use agentos_client::runs::{
+    cancel_path, confirm_tools, continue_field, continue_path, resume_path, runs_path, RunRequest,
+};
+use agentos_client::sse::SseDecoder;
+use agentos_client::web::{BodyReader, Client, Socket};
+use agentos_client::ws::{decode_ws_text, ClientAction};
+use agentos_client::{ApiError, ComponentKind};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::cell::Cell;
+use std::rc::Rc;
+use web_sys::{AbortController, FormData};
+
+const USER_ID_KEY: &str = "agentos-dashboard.user_id";
+
+/// Where a turn stands, as far as the connection is concerned. What the
+/// run itself did (completed, paused, error, cancelled) is in its `RunView`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    /// The request is on its way; nothing has come back yet.
+    Sending,
+    /// Events are arriving.
+    Streaming,
+    /// The stream ended normally.
+    Done,
+    /// The request failed before any event arrived.
+    Failed(ApiError),
+    /// The stream broke before the run finished; what arrived is kept.
+    Interrupted(String),
+}
+
+/// One message and the run that answers it.
+#[derive(Clone)]
+pub struct Turn {
+    pub key: u64,
+    pub message: String,
+    pub attachments: Vec<String>,
+    pub run: RwSignal<RunView>,
+    pub phase: RwSignal<Phase>,
+    /// Whether this run's frames carry `event_index` (so it can be resumed).
+    pub resumable: RwSignal<bool>,
+    /// Advanced fields sent with it (kept for a retry).
+    extras: Vec<(&'static str, String)>,
+    files: StoredValue<Vec<web_sys::File>, LocalStorage>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Chat {
+    pub kind: ComponentKind,
+    pub id: StoredValue<String>,
+    pub session_id: RwSignal<Option<String>>,
+    pub user_id: RwSignal<String>,
+    pub turns: RwSignal<Vec<Turn>>,
+    pub draft: RwSignal<String>,
+    /// The key of the turn whose run is in progress.
+    pub active: RwSignal<Option<u64>>,
+    /// Workflows only: run over the WebSocket instead of SSE.
+    pub use_socket: RwSignal<bool>,
+    next_key: StoredValue<u64>,
+    abort: StoredValue<Option<AbortController>, LocalStorage>,
+    socket: StoredValue<Option<Socket>, LocalStorage>,
+    state: AppState,
+}
+
+impl Chat {
+    pub fn new(state: AppState, kind: ComponentKind, id: String) -> Self {
+        Chat {
+            kind,
+            id: StoredValue::new(id),
+            session_id: RwSignal::new(None),
+            user_id: RwSignal::new(load(USER_ID_KEY).unwrap_or_default()),
+            turns: RwSignal::new(Vec::new()),
+            draft: RwSignal::new(String::new()),
+            active: RwSignal::new(None),
+            use_socket: RwSignal::new(false),
+            next_key: StoredValue::new(0),
+            abort: StoredValue::new_local(None),
+            socket: StoredValue::new_local(None),
+            state,
+        }
+    }
+
+    fn client(&self) -> Option<Client> {
+        self.state.client.get_untracked()
+    }
+
+    /// Starts over: a new session on the next message.
+    pub fn new_chat(&self) {
+        self.stop();
+        self.turns.set(Vec::new());
+        self.session_id.set(None);
+    }
+
+    pub fn set_user_id(&self, v: String) {
+        save(USER_ID_KEY, v.trim());
+        self.user_id.set(v);
+    }
+
+    /// Whether runs should ask for a resumable stream: only when the
+    /// component has a database (background runs are stored there).
+    fn resumable(&self) -> bool {
+        let id = self.id.get_value();
+        self.state.catalog.with_untracked(|c| {
+            c.as_ref().is_some_and(|c| match self.kind {
+                ComponentKind::Agent => c.agents.iter().any(|a| a.id == id && a.db_id.is_some()),
+                ComponentKind::Team => c.teams.iter().any(|t| t.id == id && t.db_id.is_some()),
+                ComponentKind::Workflow => c.workflows.iter().any(|w| w.id == id && w.db_id.is_some()),
+            })
+        })
+    }
+
+    /// Sends a message as a new turn.
+    pub fn send(&self, message: String, files: Vec<web_sys::File>, extras: Vec<(&'static str, String)>) {
+        if self.active.get_untracked().is_some() {
+            return;
+        }
+        let key = self.next_key.get_value();
+        self.next_key.set_value(key + 1);
+        let turn = Turn {
+            key,
+            message,
+            attachments: files.iter().map(|f| f.name()).collect(),
+            run: RwSignal::new(RunView::default()),
+            phase: RwSignal::new(Phase::Sending),
+            resumable: RwSignal::new(false),
+            extras,
+            files: StoredValue::new_local(files),
+        };
+        self.turns.update(|t| t.push(turn.clone()));
+        self.draft.set(String::new());
+        self.start(turn);
+    }
+
+    /// Sends a failed or interrupted turn's message again, as a new turn.
+    pub fn retry(&self, turn: &Turn) {
+        let files = turn.files.get_value();
+        self.send(turn.message.clone(), files, turn.extras.clone());
+    }
+
+    fn start(&self, turn: Turn) {
+        let this = *self;
+        this.active.set(Some(turn.key));
+        if this.kind == ComponentKind::Workflow && this.use_socket.get_untracked() {
+            this.start_socket(turn);
+            return;
+        }
+        spawn_local(async move {
+            let Some(client) = this.client() else {
+                this.fail(&turn, ApiError::Aborted);
+                return;
+            };
+            let resumable = this.resumable();
+            let req = RunRequest {
+                message: turn.message.clone(),
+                session_id: this.session_id.get_untracked(),
+                user_id: Some(this.user_id.get_untracked()),
+                resumable,
+            };
+            let form = FormData::new().expect("FormData");
+            for (k, v) in req.form_fields().into_iter().chain(turn.extras.iter().cloned()) {
+                let _ = form.append_with_str(k, &v);
+            }
+            for f in turn.files.get_value() {
+                let _ = form.append_with_blob_and_filename("files", &f, &f.name());
+            }
+            turn.resumable.set(resumable);
+            let path = runs_path(this.kind, &this.id.get_value());
+            this.post_and_stream(&client, &path, form, turn).await;
+        });
+    }
+
+    /// Posts a form and streams the answer into the turn's run.
+    async fn post_and_stream(&self, client: &Client, path: &str, form: FormData, turn: Turn) {
+        let abort = AbortController::new().ok();
+        self.abort.set_value(abort.clone());
+        match client.post_form(path, &form, abort.as_ref()).await {
+            Err(e) => self.fail(&turn, e),
+            Ok(resp) => {
+                turn.phase.set(Phase::Streaming);
+                let outcome = stream_into(&resp, &turn, *self).await;
+                self.finish(&turn, outcome);
+            }
+        }
+    }
+
+    /// A request that failed before any event: show why, and give the
+    /// message back to the composer if the person has not typed another.
+    fn fail(&self, turn: &Turn, e: ApiError) {
+        let no_events = turn.run.with_untracked(|r| r.run_id.is_none());
+        if no_events {
+            turn.phase.set(Phase::Failed(e));
+            if self.draft.with_untracked(|d| d.trim().is_empty()) {
+                self.draft.set(turn.message.clone());
+            }
+        } else {
+            turn.run.update(|r| r.mark_interrupted(&e.title()));
+            turn.phase.set(Phase::Interrupted(e.title()));
+        }
+        self.active.set(None);
+        self.abort.set_value(None);
+    }
+
+    fn finish(&self, turn: &Turn, outcome: Result<(), String>) {
+        let unfinished = turn.run.with_untracked(|r| r.is_running());
+        match outcome {
+            Ok(()) if !unfinished => turn.phase.set(Phase::Done),
+            Ok(()) => {
+                let msg = "The connection closed before the run finished.".to_string();
+                turn.run.update(|r| r.mark_interrupted(&msg));
+                turn.phase.set(Phase::Interrupted(msg));
+            }
+            Err(e) => {
+                let msg = format!("The connection broke while the answer was streaming ({e}).");
+                turn.run.update(|r| r.mark_interrupted(&msg));
+                turn.phase.set(Phase::Interrupted(msg));
+            }
+        }
+        self.active.set(None);
+        self.abort.set_value(None);
+    }
+
+    /// Stops the running answer: asks the server to cancel the run (the
+    /// stream then ends with a cancellation); before the run has an id, or
+    /// if the cancel request fails, the request itself is aborted.
+    pub fn stop(&self) {
+        let Some(key) = self.active.get_untracked() else { return };
+        let turn = self.turns.with_untracked(|ts| ts.iter().find(|t| t.key == key).cloned());
+        let run_id = turn.as_ref().and_then(|t| t.run.with_untracked(|r| r.run_id.clone()));
+        let this = *self;
+        if let Some(sock) = self.socket.try_update_value(|s| s.take()).flatten() {
+            // Over the socket there is no cancel action: ask over HTTP and
+            // close the socket.
+            drop(sock);
+        }
+        match (run_id, self.client()) {
+            (Some(run_id), Some(client)) => {
+                let path = cancel_path(self.kind, &self.id.get_value(), &run_id, self.session_id.get_untracked().as_deref());
+                spawn_local(async move {
+                    let res: Result<serde_json::Value, ApiError> = client.send_empty(gloo_net::http::Method::POST, &path).await;
+                    if res.is_err() {
+                        this.abort_request();
+                    }
+                });
+            }
+            _ => this.abort_request(),
+        }
+    }
+
+    fn abort_request(&self) {
+        if let Some(a) = self.abort.get_value() {
+            a.abort();
+        }
+    }
+
+    /// Approves or rejects the tools a paused run waits on, then continues it.
+    pub fn decide(&self, turn: &Turn, decisions: Vec<(String, bool)>) {
+        let Some(client) = self.client() else { return };
+        let (run_id, paused) = turn.run.with_untracked(|r| (r.run_id.clone(), r.paused_tools.clone()));
+        let Some(run_id) = run_id else { return };
+        let this = *self;
+        let turn = turn.clone();
+        this.active.set(Some(turn.key));
+        turn.phase.set(Phase::Sending);
+        spawn_local(async move {
+            let form = FormData::new().expect("FormData");
+            let _ = form.append_with_str(continue_field(this.kind), &confirm_tools(&paused, &decisions, Some("Rejected in the dashboard")));
+            let _ = form.append_with_str("stream", "true");
+            if let Some(s) = this.session_id.get_untracked() {
+                let _ = form.append_with_str("session_id", &s);
+            }
+            let user = this.user_id.get_untracked();
+            if !user.trim().is_empty() {
+                let _ = form.append_with_str("user_id", user.trim());
+            }
+            turn.resumable.set(true);
+            let path = continue_path(this.kind, &this.id.get_value(), &run_id);
+            this.post_and_stream(&client, &path, form, turn).await;
+        });
+    }
+
+    /// Re-attaches to an interrupted run from the last event seen.
+    pub fn resume(&self, turn: &Turn) {
+        let Some(client) = self.client() else { return };
+        let (run_id, last) = turn.run.with_untracked(|r| (r.run_id.clone(), r.last_event_index));
+        let Some(run_id) = run_id else { return };
+        let this = *self;
+        let turn = turn.clone();
+        this.active.set(Some(turn.key));
+        turn.phase.set(Phase::Sending);
+        turn.run.update(|r| r.mark_resuming());
+        if this.kind == ComponentKind::Workflow && this.use_socket.get_untracked() {
+            this.reconnect_socket(turn, run_id, last);
+            return;
+        }
+        spawn_local(async move {
+            let form = FormData::new().expect("FormData");
+            if let Some(i) = last {
+                let _ = form.append_with_str("last_event_index", &i.to_string());
+            }
+            if let Some(s) = this.session_id.get_untracked() {
+                let _ = form.append_with_str("session_id", &s);
+            }
+            let path = resume_path(this.kind, &this.id.get_value(), &run_id);
+            this.post_and_stream(&client, &path, form, turn).await;
+        });
+    }
+
+    // ---- workflows over the WebSocket -------------------------------------
+
+    fn start_socket(&self, turn: Turn) {
+        let action = ClientAction::StartWorkflow {
+            workflow_id: self.id.get_value(),
+            message: turn.message.clone(),
+            session_id: self.session_id.get_untracked(),
+            user_id: Some(self.user_id.get_untracked()).filter(|u| !u.trim().is_empty()),
+        };
+        turn.resumable.set(true);
+        self.open_socket(turn, action);
+    }
+
+    fn reconnect_socket(&self, turn: Turn, run_id: String, last: Option<u64>) {
+        let action = ClientAction::Reconnect {
+            run_id,
+            workflow_id: Some(self.id.get_value()),
+            session_id: self.session_id.get_untracked(),
+            last_event_index: last,
+        };
+        self.open_socket(turn, action);
+    }
+
+    /// Opens `/workflows/ws`, authenticates inside the socket when the
+    /// server asks, then sends `action` and applies every event to the turn.
+    fn open_socket(&self, turn: Turn, action: ClientAction) {
+        let Some(client) = self.client() else { return };
+        let this = *self;
+        let key = this.state.key.get_untracked();
+        let sent = Rc::new(Cell::new(false));
+        let action_text = action.to_json();
+        let auth_text = ClientAction::Authenticate { token: key.clone() }.to_json();
+        let turn_msg = turn.clone();
+        let sent_msg = sent.clone();
+        let send_on_socket = move |text: &str| {
+            this.socket.with_value(|s| {
+                if let Some(s) = s {
+                    let _ = s.send(text);
+                }
+            });
+        };
+        let on_text = move |text: String| {
+            let event = match decode_ws_text(&text) {
+                Ok(ev) => ev,
+                Err(e) => {
+                    turn_msg.run.update(|r| r.record_malformed(e.to_string()));
+                    return;
+                }
+            };
+            match &event {
+                RunEvent::Connected { requires_auth, .. } => {
+                    if *requires_auth {
+                        send_on_socket(&auth_text);
+                    } else if !sent_msg.replace(true) {
+                        send_on_socket(&action_text);
+                    }
+                }
+                RunEvent::Authenticated { .. } => {
+                    if !sent_msg.replace(true) {
+                        send_on_socket(&action_text);
+                    }
+                }
+                RunEvent::AuthError { message } | RunEvent::AuthRequired { message } => {
+                    let e = ApiError::Unauthorized { had_key: !key.is_empty(), detail: Some(message.clone()) };
+                    this.socket.set_value(None);
+                    this.fail(&turn_msg, e);
+                }
+                RunEvent::SocketError { message } => {
+                    let e = ApiError::Http { status: 400, detail: Some(message.clone()) };
+                    this.socket.set_value(None);
+                    this.fail(&turn_msg, e);
+                }
+                _ => {
+                    if turn_msg.phase.get_untracked() == Phase::Sending {
+                        turn_msg.phase.set(Phase::Streaming);
+                    }
+                    apply_event(&turn_msg, &event, this);
+                    if turn_msg.run.with_untracked(|r| !r.is_running()) && this.active.get_untracked() == Some(turn_msg.key) {
+                        flush(&turn_msg);
+                        turn_msg.phase.set(Phase::Done);
+                        this.active.set(None);
+                        this.socket.set_value(None);
+                    }
+                }
+            }
+        };
+        let turn_close = turn.clone();
+        let on_close = move |code: u16, reason: String| {
+            if this.active.get_untracked() != Some(turn_close.key) {
+                return;
+            }
+            this.socket.set_value(None);
+            if turn_close.run.with_untracked(|r| r.run_id.is_none()) {
+                let url = Socket::url_for(&client_base(this));
+                this.fail(&turn_close, ApiError::Unreachable { url, timed_out: false });
+            } else {
+                let why = if reason.is_empty() { format!("code {code}") } else { reason };
+                let msg = format!("The WebSocket closed while the workflow was running ({why}).");
+                turn_close.run.update(|r| r.mark_interrupted(&msg));
+                turn_close.phase.set(Phase::Interrupted(msg));
+                this.active.set(None);
+            }
+        };
+        match Socket::open(&client, on_text, on_close) {
+            Ok(s) => this.socket.set_value(Some(s)),
+            Err(e) => this.fail(&turn, e),
+        }
+    }
+}
+
+fn client_base(chat: Chat) -> String {
+    chat.client().map(|c| c.base_url().to_string()).unwrap_or_default()
+}
+
+/// Applies one event to a turn's run without re-rendering; the render is
+/// scheduled once per animation frame, however many events arrive.
+fn apply_event(turn: &Turn, event: &RunEvent, chat: Chat) {
+    turn.run.update_untracked(|r| r.apply(event));
+    if chat.session_id.get_untracked().is_none() {
+        if let Some(s) = turn.run.with_untracked(|r| r.session_id.clone()) {
+            chat.session_id.set(Some(s));
+        }
+    }
+    schedule_flush(turn);
+}
+
+thread_local! {
+    static FLUSH_PENDING: Cell<bool> = const { Cell::new(false) };
+}
+
+fn schedule_flush(turn: &Turn) {
+    if FLUSH_PENDING.with(|p| p.replace(true)) {
+        return;
+    }
+    let run = turn.run;
+    request_animation_frame(move || {
+        FLUSH_PENDING.with(|p| p.set(false));
+        run.notify();
+    });
+}
+
+fn flush(turn: &Turn) {
+    turn.run.notify();
+}
+
+/// Reads an SSE response into the turn's run. `Err` when the connection
+/// broke mid-stream; a trailing partial frame is recorded as malformed.
+async fn stream_into(resp: &gloo_net::http::Response, turn: &Turn, chat: Chat) -> Result<(), String> {
+    let mut reader = BodyReader::new(resp).map_err(|e| e.title())?;
+    let mut decoder = SseDecoder::new();
+    let result = loop {
+        match reader.next_chunk().await {
+            Ok(Some(bytes)) => {
+                for frame in decoder.push(&bytes) {
+                    match parse_event(frame.event.as_deref(), &frame.data) {
+                        Ok(ev) => apply_event(turn, &ev, chat),
+                        Err(e) => turn.run.update_untracked(|r| r.record_malformed(e.to_string())),
+                    }
+                }
+            }
+            Ok(None) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
+    if decoder.finish().is_some() {
+        turn.run.update_untracked(|r| r.record_malformed("the stream ended in the middle of an event".into()));
+    }
+    flush(turn);
+    result
+}

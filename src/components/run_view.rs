@@ -1,0 +1,271 @@
+//! Renders a run as a person reads it: the answer (Markdown), reasoning,
+//! tool calls, team members' runs, workflow steps, approvals, errors,
+//! references and metrics. Used by the live chat and the session history.
+
+use crate::components::markdown::Markdown;
+use crate::components::Badge;
+use agentos_client::reducer::{RunStatus, RunView, StepView, ToolView};
+use leptos::prelude::*;
+use serde_json::Value;
+
+fn pretty(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => serde_json::to_string_pretty(other).unwrap_or_default(),
+    }
+}
+
+fn fmt_secs(s: f64) -> String {
+    if s < 1.0 {
+        format!("{:.0} ms", s * 1000.0)
+    } else {
+        format!("{s:.2} s")
+    }
+}
+
+fn status_badge(status: &RunStatus) -> (&'static str, &'static str) {
+    match status {
+        RunStatus::Running => ("Running", "accent"),
+        RunStatus::Paused => ("Waiting for approval", "warn"),
+        RunStatus::Completed => ("Completed", "ok"),
+        RunStatus::Cancelled => ("Stopped", "neutral"),
+        RunStatus::Error => ("Failed", "danger"),
+        RunStatus::Interrupted => ("Interrupted", "danger"),
+    }
+}
+
+/// A run with everything inside it. `on_decide` receives the approval
+/// decisions `(tool_call_id, approved)` of a paused run.
+#[component]
+pub fn RunCard(
+    /// The run's view-model, updated while it streams.
+    run: Signal<RunView>,
+    /// Called with the decisions when the person approves or rejects tools.
+    #[prop(optional)]
+    on_decide: Option<Callback<Vec<(String, bool)>>>,
+    /// Whether another run is in progress (decisions are disabled then).
+    #[prop(optional, into)]
+    busy: Signal<bool>,
+) -> impl IntoView {
+    let content = Signal::derive(move || run.with(|r| r.content.clone()));
+    view! {
+        <article class="bubble agent" aria-label=move || format!("Answer from {}", run.with(|r| r.display_name()))>
+            <RunHeader run=run/>
+            <RunBody run=run content=content/>
+            {move || {
+                let paused = run.with(|r| r.status == RunStatus::Paused && !r.paused_tools.is_empty());
+                match (paused, on_decide) {
+                    (true, Some(cb)) => Some(view! { <Approval run=run on_decide=cb busy=busy/> }),
+                    _ => None,
+                }
+            }}
+            <RunFooter run=run/>
+        </article>
+    }
+}
+
+#[component]
+fn RunHeader(run: Signal<RunView>) -> impl IntoView {
+    view! {
+        <div class="run-head">
+            <strong>{move || run.with(|r| r.display_name())}</strong>
+            {move || {
+                let (label, tone) = run.with(|r| status_badge(&r.status));
+                view! { <Badge text=label tone=tone/> }
+            }}
+            {move || run.with(|r| r.status == RunStatus::Running).then(|| view! {
+                <span class="typing" aria-label="The answer is streaming"><i></i><i></i><i></i></span>
+            })}
+        </div>
+    }
+}
+
+/// Everything a run produced, without the approval box and footer; nested
+/// member and step runs use it too.
+#[component]
+fn RunBody(run: Signal<RunView>, content: Signal<String>) -> impl IntoView {
+    view! {
+        {move || {
+            let reasoning = run.with(|r| r.reasoning.clone());
+            (!reasoning.trim().is_empty()).then(|| view! {
+                <details class="reasoning">
+                    <summary>"Reasoning"</summary>
+                    <div class="prewrap small">{reasoning}</div>
+                </details>
+            })
+        }}
+        {move || {
+            let tools = run.with(|r| r.tools.clone());
+            (!tools.is_empty()).then(|| view! {
+                <ul class="tool-calls" aria-label="Tool calls">
+                    {tools.into_iter().map(tool_card).collect_view()}
+                </ul>
+            })
+        }}
+        {move || {
+            let steps = run.with(|r| r.steps.clone());
+            (!steps.is_empty()).then(|| view! {
+                <ol class="wf-steps" aria-label="Workflow steps">
+                    {steps.into_iter().map(step_item).collect_view()}
+                </ol>
+            })
+        }}
+        {move || {
+            let members = run.with(|r| r.members.clone());
+            (!members.is_empty()).then(|| view! {
+                <div class="members">
+                    {members.into_iter().map(member_run).collect_view()}
+                </div>
+            })
+        }}
+        {move || run.with(|r| r.content_is_json()).then(|| view! {
+            <pre class="code" aria-label="Structured output">{move || run.with(|r| r.pretty_content())}</pre>
+        })}
+        {move || (!run.with(|r| r.content_is_json())).then(|| view! { <Markdown text=content/> })}
+        {move || run.with(|r| r.error.clone()).map(|e| view! {
+            <div class="notice notice-error" role="alert">
+                <p class="notice-title">"The run failed: " {e.message.clone()}</p>
+                {e.error_type.clone().map(|t| view! { <p class="notice-hint small">"Error type: " {t}</p> })}
+            </div>
+        })}
+        {move || run.with(|r| (r.status == RunStatus::Cancelled).then(|| r.cancel_reason.clone())).map(|reason| view! {
+            <p class="small muted" role="status">"Stopped. " {reason.unwrap_or_default()}</p>
+        })}
+    }
+}
+
+fn tool_card(t: ToolView) -> impl IntoView {
+    let state = if t.error.is_some() {
+        ("failed", "danger")
+    } else if t.result.is_some() {
+        ("done", "ok")
+    } else {
+        ("running", "accent")
+    };
+    let duration = t.duration.map(fmt_secs);
+    let args = pretty(&t.args);
+    view! {
+        <li class="tool-call">
+            <details>
+                <summary>
+                    <span class="mono">{t.name.clone()}</span>
+                    " " <Badge text=state.0 tone=state.1/>
+                    {duration.map(|d| view! { " " <span class="small muted">{d}</span> })}
+                    {t.requires_confirmation.then(|| view! { " " <Badge text="Needed approval" tone="warn"/> })}
+                </summary>
+                <div class="tool-io">
+                    <p class="small muted">"Arguments"</p>
+                    <pre class="code">{args}</pre>
+                    {t.result.clone().map(|r| view! {
+                        <p class="small muted">"Result"</p>
+                        <pre class="code">{r}</pre>
+                    })}
+                    {t.error.clone().map(|e| view! {
+                        <p class="small muted">"Error"</p>
+                        <pre class="code error-text">{e}</pre>
+                    })}
+                </div>
+            </details>
+        </li>
+    }
+}
+
+fn member_run(m: RunView) -> impl IntoView {
+    let name = m.display_name();
+    let sig = Signal::stored(m.clone());
+    let content = Signal::stored(m.content.clone());
+    view! {
+        <section class="member-run" aria-label=format!("Member run: {name}")>
+            <RunHeader run=sig/>
+            <RunBody run=sig content=content/>
+        </section>
+    }
+}
+
+fn step_item(s: StepView) -> impl IntoView {
+    let (label, tone) = status_badge(&s.status);
+    let name = s.name.clone();
+    view! {
+        <li class="wf-step">
+            <div class="run-head">
+                <span class="step-name">{name}</span>
+                <Badge text=label tone=tone/>
+            </div>
+            {s.runs.into_iter().map(member_run).collect_view()}
+            {s.output.clone().map(|o| view! {
+                <div class="step-output">
+                    <p class="small muted">"Output"</p>
+                    {crate::components::markdown::markdown_static(&o)}
+                </div>
+            })}
+        </li>
+    }
+}
+
+#[component]
+fn Approval(run: Signal<RunView>, on_decide: Callback<Vec<(String, bool)>>, busy: Signal<bool>) -> impl IntoView {
+    let tools = move || run.with(|r| r.paused_tool_views());
+    let decide = move |ok: bool| {
+        let ids: Vec<(String, bool)> = tools().into_iter().map(|t| (t.id, ok)).collect();
+        on_decide.run(ids);
+    };
+    view! {
+        <div class="approval" role="group" aria-label="Approval needed">
+            <p><strong>"This run is waiting for your approval"</strong></p>
+            <ul class="plain">
+                {move || tools().into_iter().map(|t| view! {
+                    <li>
+                        <span class="mono">{t.name.clone()}</span>
+                        <pre class="code">{pretty(&t.args)}</pre>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <div class="actions">
+                <button type="button" class="primary" disabled=busy on:click=move |_| decide(true)>"Approve"</button>
+                <button type="button" class="danger" disabled=busy on:click=move |_| decide(false)>"Reject"</button>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn RunFooter(run: Signal<RunView>) -> impl IntoView {
+    view! {
+        {move || {
+            let refs = run.with(|r| r.references.clone());
+            (!refs.is_empty()).then(|| view! {
+                <details class="references">
+                    <summary>{format!("References ({})", refs.len())}</summary>
+                    <ul class="plain">
+                        {refs.into_iter().map(|r| view! {
+                            <li>
+                                {r.name.clone().map(|n| view! { <strong>{n}</strong> " " })}
+                                <span class="prewrap small">{r.content.clone()}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </details>
+            })
+        }}
+        {move || run.with(|r| r.memories_updated).map(|n| view! {
+            <p class="small">
+                <a href="#/memories">{format!("Memories updated ({n})")}</a>
+            </p>
+        })}
+        {move || run.with(|r| r.metrics.clone()).map(|m| {
+            let mut parts = Vec::new();
+            if let Some(t) = m.input_tokens { parts.push(format!("{t} in")); }
+            if let Some(t) = m.output_tokens { parts.push(format!("{t} out")); }
+            if let Some(t) = m.total_tokens { parts.push(format!("{t} tokens")); }
+            if let Some(d) = m.duration { parts.push(format!("{} total", fmt_secs(d))); }
+            if let Some(d) = m.time_to_first_token { parts.push(format!("{} to first token", fmt_secs(d))); }
+            (!parts.is_empty()).then(|| view! { <p class="metrics small muted" aria-label="Run metrics">{parts.join(" · ")}</p> })
+        })}
+        {move || {
+            let n = run.with(|r| r.malformed.len());
+            (n > 0).then(|| view! {
+                <p class="small muted">{format!("{n} unreadable event(s) were skipped.")}</p>
+            })
+        }}
+    }
+}

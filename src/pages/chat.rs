@@ -1,0 +1,235 @@
+//! Chat with an agent, team or workflow: pick one, talk, watch it work.
+
+use crate::chat::{Chat, Phase, Turn};
+use crate::components::composer::{Composer, Outgoing};
+use crate::components::run_view::RunCard;
+use crate::components::{Badge, Empty, ErrorNotice};
+use crate::route::{navigate, Route};
+use crate::state::use_app;
+use agentos_client::ComponentKind;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+
+/// `#/chat`: choose what to talk to.
+#[component]
+pub fn ChatPicker() -> impl IntoView {
+    let state = use_app();
+    move || {
+        state.catalog.get().map(|c| {
+            let groups: Vec<(ComponentKind, &'static str, Vec<(String, String, Option<String>)>)> = vec![
+                (ComponentKind::Agent, "Agents", c.agents.iter().map(|a| (a.id.clone(), a.display_name().to_string(), a.description.clone())).collect()),
+                (ComponentKind::Team, "Teams", c.teams.iter().map(|t| (t.id.clone(), t.display_name().to_string(), t.description.clone())).collect()),
+                (ComponentKind::Workflow, "Workflows", c.workflows.iter().map(|w| (w.id.clone(), w.display_name().to_string(), w.description.clone())).collect()),
+            ];
+            let empty = groups.iter().all(|g| g.2.is_empty());
+            view! {
+                <section>
+                    <h1>"Chat"</h1>
+                    <p class="muted">"Choose an agent, a team or a workflow to talk to."</p>
+                    {empty.then(|| view! { <Empty title="This server has no agents, teams or workflows"/> })}
+                    {groups.into_iter().filter(|g| !g.2.is_empty()).map(|(kind, title, items)| view! {
+                        <section class="picker-group" aria-labelledby=format!("pick-{}", kind.collection())>
+                            <h2 id=format!("pick-{}", kind.collection())>{title}</h2>
+                            <ul class="cards" aria-label=format!("Chat with {}", title.to_lowercase())>
+                                {items.into_iter().map(|(id, name, desc)| view! {
+                                    <li class="card row">
+                                        <a class="row-title" href=Route::Chat(Some((kind, id))).href()>{name}</a>
+                                        {desc.map(|d| view! { <p class="muted small">{d}</p> })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    }).collect_view()}
+                </section>
+            }
+        })
+    }
+}
+
+/// `#/chat/{kind}/{id}`: the conversation.
+#[component]
+pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
+    let state = use_app();
+    let chat = Chat::new(state, kind, id.clone());
+    on_cleanup(move || chat.stop());
+
+    let name = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            state.catalog.with(|c| {
+                c.as_ref().and_then(|c| match kind {
+                    ComponentKind::Agent => c.agents.iter().find(|a| a.id == id).map(|a| a.display_name().to_string()),
+                    ComponentKind::Team => c.teams.iter().find(|t| t.id == id).map(|t| t.display_name().to_string()),
+                    ComponentKind::Workflow => c.workflows.iter().find(|w| w.id == id).map(|w| w.display_name().to_string()),
+                })
+            })
+        })
+    };
+    let known = move || name.get().is_some();
+    let title = {
+        let id = id.clone();
+        Memo::new(move |_| name.get().unwrap_or_else(|| id.clone()))
+    };
+    let kind_label = match kind {
+        ComponentKind::Agent => "Agent",
+        ComponentKind::Team => "Team",
+        ComponentKind::Workflow => "Workflow",
+    };
+
+    let on_send = Callback::new(move |out: SendWrapper<Outgoing>| {
+        let out = out.take();
+        chat.send(out.message, out.files, out.extras);
+    });
+    let on_stop = Callback::new(move |_| chat.stop());
+    let busy = Signal::derive(move || chat.active.get().is_some());
+    let placeholder = Signal::derive(move || format!("Message {}…", title.get()));
+
+    let targets = move || {
+        state.catalog.with(|c| {
+            c.as_ref()
+                .map(|c| {
+                    let mut v: Vec<(String, String)> = Vec::new();
+                    for a in &c.agents {
+                        v.push((Route::Chat(Some((ComponentKind::Agent, a.id.clone()))).href(), format!("Agent · {}", a.display_name())));
+                    }
+                    for t in &c.teams {
+                        v.push((Route::Chat(Some((ComponentKind::Team, t.id.clone()))).href(), format!("Team · {}", t.display_name())));
+                    }
+                    for w in &c.workflows {
+                        v.push((Route::Chat(Some((ComponentKind::Workflow, w.id.clone()))).href(), format!("Workflow · {}", w.display_name())));
+                    }
+                    v
+                })
+                .unwrap_or_default()
+        })
+    };
+    let current_href = Route::Chat(Some((kind, chat.id.get_value()))).href();
+
+    view! {
+        <section class="chat">
+            <header class="chat-head">
+                <div>
+                    <p class="eyebrow">{kind_label}</p>
+                    <h1>{move || title.get()}</h1>
+                </div>
+                <div class="chat-controls">
+                    <label for="chat-target" class="visually-hidden">"Chat with"</label>
+                    <select id="chat-target" on:change=move |ev| {
+                        let href = event_target_value(&ev);
+                        navigate(&Route::parse(&href));
+                    }>
+                        {move || targets().into_iter().map(|(href, label)| {
+                            let selected = href == current_href;
+                            view! { <option value=href.clone() selected=selected>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                    <label for="chat-user" class="inline-label">"User id"</label>
+                    <input
+                        id="chat-user"
+                        type="text"
+                        class="narrow"
+                        placeholder="optional"
+                        prop:value=move || chat.user_id.get()
+                        on:change=move |ev| chat.set_user_id(event_target_value(&ev))
+                    />
+                    {(kind == ComponentKind::Workflow).then(|| view! {
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                prop:checked=move || chat.use_socket.get()
+                                on:change=move |ev| chat.use_socket.set(event_target_checked(&ev))
+                            />
+                            " Use WebSocket"
+                        </label>
+                    })}
+                    <button type="button" on:click=move |_| chat.new_chat() disabled=move || chat.turns.with(Vec::is_empty)>
+                        "New chat"
+                    </button>
+                </div>
+            </header>
+            <p class="small muted session-line">
+                {move || match chat.session_id.get() {
+                    Some(s) => view! { "Session " <span class="mono">{s}</span> }.into_any(),
+                    None => view! { "New session: it starts with your first message." }.into_any(),
+                }}
+            </p>
+            {move || (!known()).then(|| view! {
+                <ErrorNotice error=agentos_client::ApiError::NotFound {
+                    detail: Some(format!("this server has no {} with this id", kind_label.to_lowercase())),
+                }/>
+            })}
+            <ol class="transcript" aria-label="Conversation" aria-live="polite">
+                <For each=move || chat.turns.get() key=|t| t.key let:turn>
+                    <TurnView turn=turn chat=chat/>
+                </For>
+            </ol>
+            {move || chat.turns.with(Vec::is_empty).then(|| view! {
+                <Empty title="No messages yet" detail="Write a message below. Enter sends, Shift+Enter adds a line."/>
+            })}
+            <Composer
+                draft=chat.draft
+                busy=busy
+                placeholder=placeholder
+                on_send=on_send
+                on_stop=on_stop
+            />
+        </section>
+    }
+}
+
+#[component]
+fn TurnView(turn: Turn, chat: Chat) -> impl IntoView {
+    let t1 = turn.clone();
+    let t2 = turn.clone();
+    let t3 = turn.clone();
+    let phase = turn.phase;
+    view! {
+        <li class="turn">
+            <div class="bubble user" aria-label="You said">
+                <p class="prewrap">{turn.message.clone()}</p>
+                {(!turn.attachments.is_empty()).then(|| view! {
+                    <div class="badges">
+                        {turn.attachments.iter().map(|a| view! { <Badge text=format!("📎 {a}")/> }).collect_view()}
+                    </div>
+                })}
+            </div>
+            {move || match phase.get() {
+                Phase::Failed(e) => view! {
+                    <div class="turn-failed">
+                        <ErrorNotice error=e/>
+                        <button type="button" on:click={
+                            let t = t1.clone();
+                            move |_| chat.retry(&t)
+                        }>"Retry"</button>
+                    </div>
+                }.into_any(),
+                _ => ().into_any(),
+            }}
+            {move || (!matches!(phase.get(), Phase::Failed(_))).then(|| {
+                let t = t2.clone();
+                let on_decide = Callback::new(move |d: Vec<(String, bool)>| chat.decide(&t, d));
+                view! { <RunCard run=t2.run.into() on_decide=on_decide busy=Signal::derive(move || chat.active.get().is_some())/> }
+            })}
+            {move || match phase.get() {
+                Phase::Interrupted(msg) => {
+                    let resumable = t3.resumable.get() && t3.run.with(|r| r.run_id.is_some());
+                    let tr = t3.clone();
+                    let tr2 = t3.clone();
+                    view! {
+                        <div class="notice notice-error" role="alert">
+                            <p class="notice-title">{msg}</p>
+                            <p class="notice-hint">"What arrived so far is kept above."</p>
+                            <div class="actions">
+                                {resumable.then(|| view! {
+                                    <button type="button" class="primary" on:click=move |_| chat.resume(&tr)>"Resume"</button>
+                                })}
+                                <button type="button" on:click=move |_| chat.retry(&tr2)>"Retry"</button>
+                            </div>
+                        </div>
+                    }.into_any()
+                }
+                _ => ().into_any(),
+            }}
+        </li>
+    }
+}
