@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod runs;
 pub mod sse;
 pub mod events;
+pub mod reducer;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

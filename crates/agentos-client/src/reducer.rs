@@ -1,0 +1,1056 @@
+//! The run view-model: what the chat shows for one run, built event by event.
+//!
+//! [`RunView::apply`] folds [`RunEvent`]s into a tree:
+//!
+//! - the top-level run (agent, team or workflow) is the root;
+//! - a team member's run (its frames use agent event names with
+//!   `parent_run_id` = the team run) is a [`RunView`] in the team's
+//!   `members`, in order of appearance;
+//! - a workflow's steps are [`StepView`]s in `steps`, and the agent or team
+//!   run executing a step (frames carrying `workflow_run_id` and `step_id`)
+//!   is a [`RunView`] in that step's `runs` (a failing step agent is retried,
+//!   so there may be several).
+//!
+//! Rules taken from the wire:
+//! - content deltas are appended; the final `RunCompleted` content replaces
+//!   them when present;
+//! - `RunCancelled` then `RunCompleted` stays Cancelled (an error likewise
+//!   survives a later completion);
+//! - `RunPaused` ends a stream; `RunContinued` (same run id) resumes it;
+//! - an event whose `event_index` is not above the last applied one is a
+//!   duplicate (a resume or a reconnect replays) and is skipped. A continue
+//!   stream numbers its events from 0 again: its `RunContinued` is accepted
+//!   while the run is paused.
+//!
+//! Every step costs O(runs in the tree) to find the target plus O(delta) to
+//! append: no vector is cloned per event.
+//!
+//! [`runs_to_views`] rebuilds the same tree from a stored session's runs
+//! (`GET /sessions/{id}/runs`).
+
+use crate::events::{content_text, EventHeader, Metrics, RunEvent, RunKind, StepInfo, ToolExecution};
+use serde_json::Value;
+
+/// Where a run (or a step) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RunStatus {
+    /// Started, or not heard of yet (a new view is Running).
+    #[default]
+    Running,
+    /// Waiting on a person (tools to confirm); continue with `/continue`.
+    Paused,
+    Completed,
+    Cancelled,
+    Error,
+    /// The stream broke before the run finished; what arrived is kept.
+    Interrupted,
+}
+
+impl RunStatus {
+    /// Reads a stored or control-frame status (`COMPLETED`, `running`, ...).
+    pub fn from_wire(s: &str) -> RunStatus {
+        match s.to_ascii_lowercase().as_str() {
+            "completed" | "complete" | "success" => RunStatus::Completed,
+            "cancelled" | "canceled" => RunStatus::Cancelled,
+            "error" | "failed" => RunStatus::Error,
+            "paused" => RunStatus::Paused,
+            _ => RunStatus::Running,
+        }
+    }
+
+    /// Completed, Cancelled or Error.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, RunStatus::Completed | RunStatus::Cancelled | RunStatus::Error)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RunStatus::Running => "Running",
+            RunStatus::Paused => "Paused",
+            RunStatus::Completed => "Completed",
+            RunStatus::Cancelled => "Cancelled",
+            RunStatus::Error => "Error",
+            RunStatus::Interrupted => "Interrupted",
+        }
+    }
+}
+
+/// Where a tool call stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ToolStatus {
+    #[default]
+    Running,
+    Done,
+    Failed,
+    /// Waiting for a person to confirm it (or give input).
+    AwaitingDecision,
+}
+
+/// One tool call card.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ToolView {
+    pub id: String,
+    pub name: String,
+    pub args: Value,
+    /// The result as text (JSON results pretty-printed); `None` while running.
+    pub result: Option<String>,
+    pub error: Option<String>,
+    /// Seconds.
+    pub duration: Option<f64>,
+    pub requires_confirmation: bool,
+    pub confirmed: Option<bool>,
+    /// A team delegation: the member run it started.
+    pub child_run_id: Option<String>,
+    pub status: ToolStatus,
+    /// The latest raw tool JSON.
+    pub raw: Value,
+}
+
+impl ToolView {
+    fn merge(&mut self, t: &ToolExecution) {
+        if let Some(n) = t.tool_name.as_ref().filter(|n| !n.is_empty()) {
+            self.name = n.clone();
+        }
+        if !t.tool_args.is_null() {
+            self.args = t.tool_args.clone();
+        }
+        if !t.result.is_null() {
+            self.result = content_text(&t.result);
+        }
+        if let Some(c) = t.requires_confirmation {
+            self.requires_confirmation = c;
+        }
+        if t.confirmed.is_some() {
+            self.confirmed = t.confirmed;
+        }
+        if t.child_run_id.is_some() {
+            self.child_run_id = t.child_run_id.clone();
+        }
+        if let Some(d) = t.metrics.as_ref().and_then(|m| m.duration) {
+            self.duration = Some(d);
+        }
+        if t.tool_call_error == Some(true) {
+            self.status = ToolStatus::Failed;
+            if self.error.is_none() {
+                self.error = Some(self.result.clone().unwrap_or_else(|| "The tool call failed.".into()));
+            }
+        }
+        if !t.raw.is_null() {
+            self.raw = t.raw.clone();
+        }
+    }
+}
+
+/// A run's error.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ErrorView {
+    pub message: String,
+    /// agno's classification, e.g. `model_provider_error`.
+    pub error_type: Option<String>,
+}
+
+/// One document a knowledge search returned.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reference {
+    /// The search query.
+    pub query: Option<String>,
+    pub name: Option<String>,
+    pub content: String,
+    /// `meta_data` as sent (`{chunk, chunk_size, source, linked_to}`).
+    pub meta: Value,
+}
+
+/// One workflow step (or a Loop/Parallel/Condition/Router/Steps group).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StepView {
+    pub step_id: Option<String>,
+    pub name: String,
+    /// `[i]`, or a path for nested steps.
+    pub index: Vec<u64>,
+    pub parent_step_id: Option<String>,
+    /// `Some("Loop")`, `Some("Parallel")`, ... for a group entry.
+    pub group: Option<String>,
+    pub status: RunStatus,
+    /// The step's output (Markdown).
+    pub output: Option<String>,
+    pub error: Option<String>,
+    pub executor_type: Option<String>,
+    pub executor_name: Option<String>,
+    /// Latest `StepProgress` text.
+    pub progress: Option<String>,
+    pub metrics: Metrics,
+    /// The agent/team runs executing this step.
+    pub runs: Vec<RunView>,
+}
+
+impl StepView {
+    /// Takes what an agno `StepOutput` object says.
+    fn take_output(&mut self, o: &Value) {
+        if let Some(c) = o.get("content").and_then(content_text) {
+            self.output = Some(c);
+        }
+        let s = |k: &str| o.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+        if self.step_id.is_none() {
+            self.step_id = s("step_id");
+        }
+        if self.name.is_empty() {
+            self.name = s("step_name").unwrap_or_default();
+        }
+        self.executor_type = s("executor_type").or(self.executor_type.take());
+        self.executor_name = s("executor_name").or(self.executor_name.take());
+        if let Some(m) = o.get("metrics").filter(|m| m.is_object()) {
+            self.metrics = Metrics::from_value(m);
+        }
+        match o.get("success").and_then(Value::as_bool) {
+            Some(false) => {
+                self.status = RunStatus::Error;
+                self.error = s("error").or(self.error.take());
+            }
+            _ if o.get("is_paused").and_then(Value::as_bool) == Some(true) => self.status = RunStatus::Paused,
+            _ if self.status != RunStatus::Error => self.status = RunStatus::Completed,
+            _ => {}
+        }
+    }
+}
+
+/// The view of one run (and, nested, of its member and step runs).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunView {
+    pub kind: Option<RunKind>,
+    pub run_id: Option<String>,
+    pub parent_run_id: Option<String>,
+    pub session_id: Option<String>,
+    /// The agent, team or workflow id.
+    pub component_id: Option<String>,
+    /// The agent, team or workflow name.
+    pub name: Option<String>,
+    pub model: Option<String>,
+    pub model_provider: Option<String>,
+    /// Epoch seconds (first event, or the stored run).
+    pub created_at: Option<i64>,
+    /// The message that started the run (stored runs only).
+    pub input: Option<String>,
+    pub status: RunStatus,
+    /// The answer (Markdown), accumulated from deltas.
+    pub content: String,
+    /// Structured output (an output schema), when the content is JSON.
+    pub structured: Option<Value>,
+    /// `RunIntermediateContent` (before an output model reworks it).
+    pub intermediate: String,
+    pub reasoning: String,
+    /// Between `ReasoningStarted` and `ReasoningCompleted`.
+    pub reasoning_active: bool,
+    pub tools: Vec<ToolView>,
+    /// Team member runs, in order of appearance.
+    pub members: Vec<RunView>,
+    /// Workflow steps, in order of appearance.
+    pub steps: Vec<StepView>,
+    /// Knowledge references found for the run.
+    pub references: Vec<Reference>,
+    /// Between `MemoryUpdateStarted` and `MemoryUpdateCompleted`.
+    pub memory_updating: bool,
+    /// Memories were updated: how many the user has now.
+    pub memories_updated: Option<usize>,
+    /// Final metrics when the run completed; until then the sum of the
+    /// model requests so far (`None` before any).
+    pub metrics: Option<Metrics>,
+    pub error: Option<ErrorView>,
+    pub cancel_reason: Option<String>,
+    /// Paused: the raw tool JSON to send back to `/continue` (agents).
+    pub paused_tools: Vec<Value>,
+    /// Paused: raw `requirements` (teams) or `step_requirements` (workflows).
+    pub paused_requirements: Vec<Value>,
+    pub followups: Vec<String>,
+    /// The last `event_index` applied (for `/resume` `last_event_index`).
+    pub last_event_index: Option<u64>,
+    /// Why the stream was cut, when it was.
+    pub interrupted: Option<String>,
+    /// The latest informational message from the server (pause message,
+    /// catch-up/replay notes, stream errors).
+    pub notice: Option<String>,
+    /// Frames that could not be read (the first 100 messages).
+    pub malformed: Vec<String>,
+    pub malformed_count: usize,
+    /// Names of unknown events seen (each once).
+    pub unknown_events: Vec<String>,
+    /// Events applied, and duplicates skipped by `event_index`.
+    pub applied: usize,
+    pub duplicates: usize,
+    saw_reasoning_delta: bool,
+    final_metrics: bool,
+}
+
+fn non_empty(s: &Option<String>) -> Option<&str> {
+    s.as_deref().filter(|s| !s.is_empty())
+}
+
+impl RunView {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Running: the run has not finished, paused or been cut.
+    pub fn is_running(&self) -> bool {
+        self.status == RunStatus::Running
+    }
+
+    /// The agent, team or workflow name (or id, or kind).
+    pub fn display_name(&self) -> String {
+        let kind = match self.kind {
+            Some(RunKind::Agent) => "Agent",
+            Some(RunKind::Team) => "Team",
+            Some(RunKind::Workflow) => "Workflow",
+            None => "Run",
+        };
+        non_empty(&self.name).or(non_empty(&self.component_id)).unwrap_or(kind).to_string()
+    }
+
+    /// Whether the answer is structured output (JSON) rather than Markdown.
+    pub fn content_is_json(&self) -> bool {
+        self.structured.is_some()
+    }
+
+    /// The structured output pretty-printed, else the content.
+    pub fn pretty_content(&self) -> String {
+        match &self.structured {
+            Some(v) => content_text(v).unwrap_or_default(),
+            None => self.content.clone(),
+        }
+    }
+
+    /// The tool calls waiting for a decision (paused runs).
+    pub fn paused_tool_views(&self) -> Vec<ToolView> {
+        self.tools.iter().filter(|t| t.status == ToolStatus::AwaitingDecision).cloned().collect()
+    }
+
+    /// Applies one event (see the module docs).
+    pub fn apply(&mut self, ev: &RunEvent) {
+        if let Some(i) = ev.event_index() {
+            if let Some(last) = self.last_event_index {
+                let restart =
+                    matches!(ev, RunEvent::RunContinued(_) | RunEvent::TeamRunContinued(_)) && self.status == RunStatus::Paused;
+                if i <= last && !restart {
+                    self.duplicates += 1;
+                    return;
+                }
+            }
+            self.last_event_index = Some(i);
+        }
+        self.applied += 1;
+        match ev {
+            RunEvent::CatchUp(r) | RunEvent::Subscribed(r) | RunEvent::Replay(r) | RunEvent::StreamExpired(r) => {
+                if self.run_id.is_none() {
+                    self.run_id = r.run_id.clone();
+                }
+                if r.message.is_some() {
+                    self.notice = r.message.clone();
+                }
+                return;
+            }
+            RunEvent::SocketError { message } => {
+                self.notice = Some(message.clone());
+                return;
+            }
+            RunEvent::Queued { run_id, session_id } => {
+                if self.run_id.is_none() {
+                    self.run_id = run_id.clone();
+                }
+                if self.session_id.is_none() {
+                    self.session_id = session_id.clone();
+                }
+                return;
+            }
+            RunEvent::Unknown { name, .. } => {
+                if !self.unknown_events.contains(name) {
+                    self.unknown_events.push(name.clone());
+                }
+                return;
+            }
+            _ => {}
+        }
+        let (Some(h), Some(kind)) = (ev.header(), ev.run_kind()) else { return };
+        if self.status == RunStatus::Interrupted {
+            self.status = RunStatus::Running;
+            self.interrupted = None;
+        }
+        self.target(h, kind).apply_own(ev, h);
+    }
+
+    /// Records a frame that could not be read.
+    pub fn record_malformed(&mut self, message: String) {
+        self.malformed_count += 1;
+        if self.malformed.len() < 100 {
+            self.malformed.push(message);
+        }
+    }
+
+    /// The stream was cut: a running run (and its running members and
+    /// steps) becomes Interrupted, keeping what arrived. A paused or
+    /// finished run stays as it is.
+    pub fn mark_interrupted(&mut self, reason: &str) {
+        if self.is_running() {
+            self.status = RunStatus::Interrupted;
+            self.interrupted = Some(reason.to_string());
+        }
+        for m in &mut self.members {
+            m.mark_interrupted(reason);
+        }
+        for s in &mut self.steps {
+            if s.status == RunStatus::Running {
+                s.status = RunStatus::Interrupted;
+            }
+            for r in &mut s.runs {
+                r.mark_interrupted(reason);
+            }
+        }
+    }
+
+    /// About to resume an interrupted run: back to Running (events after
+    /// `last_event_index` will follow).
+    pub fn mark_resuming(&mut self) {
+        if self.status == RunStatus::Interrupted {
+            self.status = RunStatus::Running;
+            self.interrupted = None;
+        }
+        for m in &mut self.members {
+            m.mark_resuming();
+        }
+        for s in &mut self.steps {
+            if s.status == RunStatus::Interrupted {
+                s.status = RunStatus::Running;
+            }
+            for r in &mut s.runs {
+                r.mark_resuming();
+            }
+        }
+    }
+
+    /// The run with this id: this one or a nested one.
+    pub fn find(&self, run_id: &str) -> Option<&RunView> {
+        if self.run_id.as_deref() == Some(run_id) {
+            return Some(self);
+        }
+        self.children().find_map(|c| c.find(run_id))
+    }
+
+    /// Direct nested runs: members, then the runs of each step.
+    pub fn children(&self) -> impl Iterator<Item = &RunView> {
+        self.members.iter().chain(self.steps.iter().flat_map(|s| s.runs.iter()))
+    }
+
+    fn find_mut(&mut self, run_id: &str) -> Option<&mut RunView> {
+        if self.run_id.as_deref() == Some(run_id) {
+            return Some(self);
+        }
+        for m in self.members.iter_mut() {
+            if let Some(f) = m.find_mut(run_id) {
+                return Some(f);
+            }
+        }
+        for s in self.steps.iter_mut() {
+            for r in s.runs.iter_mut() {
+                if let Some(f) = r.find_mut(run_id) {
+                    return Some(f);
+                }
+            }
+        }
+        None
+    }
+
+    /// The view an event belongs to, created (and nested) on first sight.
+    fn target(&mut self, h: &EventHeader, kind: RunKind) -> &mut RunView {
+        let Some(rid) = non_empty(&h.run_id) else { return self };
+        if self.run_id.is_none() {
+            self.start(h, kind);
+            return self;
+        }
+        if self.find(rid).is_some() {
+            return self.find_mut(rid).expect("found above");
+        }
+        let mut child = RunView::new();
+        child.start(h, kind);
+        let parent = [non_empty(&h.parent_run_id), non_empty(&h.workflow_run_id)]
+            .into_iter()
+            .flatten()
+            .find(|p| self.find(p).is_some());
+        let parent = match parent {
+            Some(p) => self.find_mut(p).expect("found above"),
+            None => self,
+        };
+        parent.adopt(child, h.step_id.as_deref(), h.step_name.as_deref(), &h.step_path())
+    }
+
+    /// Puts a nested run under this one: into a step for a workflow, among
+    /// the members otherwise. Returns it.
+    fn adopt(&mut self, child: RunView, step_id: Option<&str>, step_name: Option<&str>, path: &[u64]) -> &mut RunView {
+        if self.kind == Some(RunKind::Workflow) {
+            let step = self.step_for(step_id, step_name, path, true).expect("created");
+            step.runs.push(child);
+            step.runs.last_mut().expect("pushed")
+        } else {
+            self.members.push(child);
+            self.members.last_mut().expect("pushed")
+        }
+    }
+
+    fn start(&mut self, h: &EventHeader, kind: RunKind) {
+        self.kind = Some(kind);
+        self.run_id = h.run_id.clone();
+        self.fill(h);
+    }
+
+    fn fill(&mut self, h: &EventHeader) {
+        if self.parent_run_id.is_none() {
+            self.parent_run_id = non_empty(&h.parent_run_id).map(str::to_string);
+        }
+        if self.session_id.is_none() {
+            self.session_id = h.session_id.clone();
+        }
+        if self.component_id.is_none() {
+            self.component_id = h.component_id().map(str::to_string);
+        }
+        if self.name.is_none() {
+            self.name = h.component_name().map(str::to_string);
+        }
+        if self.created_at.is_none() {
+            self.created_at = h.created_at;
+        }
+    }
+
+    /// Completed does not override Cancelled or Error (cancel sends
+    /// RunCancelled then RunCompleted).
+    fn settle(&mut self, s: RunStatus) {
+        if s == RunStatus::Completed && matches!(self.status, RunStatus::Cancelled | RunStatus::Error) {
+            return;
+        }
+        self.status = s;
+    }
+
+    fn set_content(&mut self, v: &Value) {
+        match v {
+            Value::Null => {}
+            Value::String(s) => {
+                if !s.is_empty() {
+                    self.content.clone_from(s);
+                }
+            }
+            other => {
+                self.structured = Some(other.clone());
+                self.content = content_text(other).unwrap_or_default();
+            }
+        }
+    }
+
+    fn tool(&mut self, t: &ToolExecution) -> &mut ToolView {
+        let id = t.tool_call_id.clone().unwrap_or_default();
+        let found = if id.is_empty() { None } else { self.tools.iter().position(|x| x.id == id) };
+        let i = found.unwrap_or_else(|| {
+            self.tools.push(ToolView { id, ..Default::default() });
+            self.tools.len() - 1
+        });
+        let view = &mut self.tools[i];
+        view.merge(t);
+        view
+    }
+
+    fn apply_own(&mut self, ev: &RunEvent, h: &EventHeader) {
+        use RunEvent::*;
+        if self.status == RunStatus::Interrupted {
+            self.status = RunStatus::Running;
+        }
+        self.fill(h);
+        match ev {
+            RunStarted(_, m) | TeamRunStarted(_, m) | ModelRequestStarted(_, m) | TeamModelRequestStarted(_, m) => {
+                if m.model.is_some() {
+                    self.model.clone_from(&m.model);
+                    self.model_provider.clone_from(&m.model_provider);
+                }
+            }
+            WorkflowStarted(_) => {}
+            ModelRequestCompleted(_, m) | TeamModelRequestCompleted(_, m) => {
+                if !self.final_metrics && !m.usage.is_empty() {
+                    let metrics = self.metrics.get_or_insert_with(Metrics::default);
+                    metrics.add_tokens(&m.usage);
+                    if metrics.time_to_first_token.is_none() {
+                        metrics.time_to_first_token = m.usage.time_to_first_token;
+                    }
+                }
+            }
+            RunContent(_, c) | TeamRunContent(_, c) => {
+                match &c.content {
+                    Value::String(s) => self.content.push_str(s),
+                    Value::Null => {}
+                    other => {
+                        self.structured = Some(other.clone());
+                        self.content = content_text(other).unwrap_or_default();
+                    }
+                }
+                if !self.saw_reasoning_delta {
+                    if let Some(r) = &c.reasoning_content {
+                        self.reasoning.push_str(r);
+                    }
+                }
+                if !c.references.is_empty() {
+                    self.references = references(&c.references);
+                }
+            }
+            RunIntermediateContent(_, c) | TeamRunIntermediateContent(_, c) => {
+                if let Some(s) = content_text(&c.content) {
+                    self.intermediate.push_str(&s);
+                }
+            }
+            RunContentCompleted(_) | TeamRunContentCompleted(_) => {}
+            RunCompleted(_, o) | TeamRunCompleted(_, o) => {
+                self.settle(RunStatus::Completed);
+                self.set_content(&o.content);
+                if self.reasoning.is_empty() {
+                    if let Some(r) = &o.reasoning_content {
+                        self.reasoning.clone_from(r);
+                    }
+                }
+                if !o.references.is_empty() {
+                    self.references = references(&o.references);
+                }
+                if let Some(m) = &o.metrics {
+                    self.metrics = Some(m.clone());
+                    self.final_metrics = true;
+                }
+                for r in &o.member_responses {
+                    let id = r.get("run_id").and_then(Value::as_str).unwrap_or_default();
+                    if !id.is_empty() && self.find(id).is_none() {
+                        self.members.push(RunView::from_run_json(r));
+                    }
+                }
+                self.followups.extend(o.followups.iter().filter_map(|f| f.as_str().map(str::to_string)));
+                self.paused_tools.clear();
+                self.paused_requirements.clear();
+                self.reasoning_active = false;
+            }
+            RunError(_, e) | TeamRunError(_, e) | WorkflowError(_, e) => {
+                self.settle(RunStatus::Error);
+                self.error = Some(ErrorView {
+                    message: e.message().unwrap_or("The run failed.").to_string(),
+                    error_type: e.error_type.clone(),
+                });
+                self.close_steps(RunStatus::Error);
+            }
+            RunCancelled(_, c) | TeamRunCancelled(_, c) | WorkflowCancelled(_, c) => {
+                self.settle(RunStatus::Cancelled);
+                self.cancel_reason.clone_from(&c.reason);
+                if self.content.is_empty() && self.kind != Some(RunKind::Workflow) {
+                    self.set_content(&c.content);
+                }
+                self.close_steps(RunStatus::Cancelled);
+            }
+            RunPaused(_, p) | TeamRunPaused(_, p) | WorkflowPaused(_, p) => {
+                self.settle(RunStatus::Paused);
+                self.paused_tools = p.tools.iter().map(|t| t.raw.clone()).collect();
+                self.paused_requirements =
+                    if p.step_requirements.is_empty() { p.requirements.clone() } else { p.step_requirements.clone() };
+                for t in &p.tools {
+                    let decide = t.needs_decision();
+                    let view = self.tool(t);
+                    if decide {
+                        view.status = ToolStatus::AwaitingDecision;
+                    }
+                }
+                if p.content.is_some() {
+                    self.notice.clone_from(&p.content);
+                }
+            }
+            RunContinued(_) | TeamRunContinued(_) => {
+                self.status = RunStatus::Running;
+                self.paused_tools.clear();
+                self.paused_requirements.clear();
+                self.notice = None;
+            }
+            ToolCallStarted(_, t) | TeamToolCallStarted(_, t) => {
+                if let Some(t) = &t.tool {
+                    let view = self.tool(t);
+                    if view.status == ToolStatus::AwaitingDecision {
+                        view.status = ToolStatus::Running;
+                    }
+                }
+            }
+            ToolCallCompleted(_, t) | TeamToolCallCompleted(_, t) => {
+                if let Some(t) = &t.tool {
+                    let view = self.tool(t);
+                    if view.status != ToolStatus::Failed {
+                        view.status = ToolStatus::Done;
+                    }
+                }
+            }
+            ToolCallError(_, t) | TeamToolCallError(_, t) => {
+                let error = t.error.clone();
+                let view = match &t.tool {
+                    Some(tool) => self.tool(tool),
+                    None => self.tool(&ToolExecution::default()),
+                };
+                view.status = ToolStatus::Failed;
+                if error.is_some() {
+                    view.error = error;
+                } else if view.error.is_none() {
+                    view.error = Some(view.result.clone().unwrap_or_else(|| "The tool call failed.".into()));
+                }
+            }
+            ReasoningStarted(_) | TeamReasoningStarted(_) => self.reasoning_active = true,
+            ReasoningContentDelta(_, r) | TeamReasoningContentDelta(_, r) => {
+                self.saw_reasoning_delta = true;
+                if let Some(d) = &r.reasoning_content {
+                    self.reasoning.push_str(d);
+                }
+            }
+            ReasoningStep(_, r) | TeamReasoningStep(_, r) => {
+                let text = r.reasoning_content.clone().filter(|s| !s.is_empty()).or_else(|| step_text(&r.content));
+                if let Some(t) = text {
+                    self.saw_reasoning_delta = true;
+                    if !self.reasoning.is_empty() && !self.reasoning.ends_with('\n') {
+                        self.reasoning.push('\n');
+                    }
+                    self.reasoning.push_str(&t);
+                }
+            }
+            ReasoningCompleted(_, r) | TeamReasoningCompleted(_, r) => {
+                self.reasoning_active = false;
+                if self.reasoning.is_empty() {
+                    let steps = r.content.get("reasoning_steps").and_then(Value::as_array);
+                    let text: Vec<String> = steps.into_iter().flatten().filter_map(step_text).collect();
+                    self.reasoning = text.join("\n");
+                }
+            }
+            MemoryUpdateStarted(_) | TeamMemoryUpdateStarted(_) => self.memory_updating = true,
+            MemoryUpdateCompleted(_, m) | TeamMemoryUpdateCompleted(_, m) => {
+                self.memory_updating = false;
+                self.memories_updated = Some(m.memories.len());
+            }
+            Activity(h, raw) => {
+                if h.event.as_deref().is_some_and(|n| n.ends_with("FollowupsCompleted")) {
+                    if let Some(f) = raw.get("followups").and_then(Value::as_array) {
+                        self.followups = f.iter().filter_map(|x| x.as_str().map(str::to_string)).collect();
+                    }
+                }
+            }
+            WorkflowCompleted(_, o) => {
+                self.settle(RunStatus::Completed);
+                self.set_content(&o.content);
+                if let Some(m) = &o.metrics {
+                    self.metrics = Some(m.clone());
+                    self.final_metrics = true;
+                }
+                for r in &o.step_results {
+                    self.step_result(r);
+                }
+                for r in &o.step_executor_runs {
+                    self.step_run(r);
+                }
+                let s = self.status;
+                self.close_steps(s);
+                self.paused_requirements.clear();
+            }
+            StepStarted(h, s) | StepGroupStarted(h, s, _) => {
+                let group = if let StepGroupStarted(_, _, g) = ev { Some(g.clone()) } else { None };
+                let step = self.step_at(h, s, true).expect("created");
+                step.status = RunStatus::Running;
+                if group.is_some() {
+                    step.group = group;
+                }
+                if step.parent_step_id.is_none() {
+                    step.parent_step_id.clone_from(&h.parent_step_id);
+                }
+            }
+            StepCompleted(h, s) | StepOutput(h, s) | StepGroupCompleted(h, s, _) => {
+                let step = self.step_at(h, s, true).expect("created");
+                if let Some(c) = content_text(&s.content) {
+                    step.output = Some(c);
+                }
+                match s.output() {
+                    Some(o) => step.take_output(o),
+                    None if step.status != RunStatus::Error => step.status = RunStatus::Completed,
+                    None => {}
+                }
+            }
+            StepError(h, s) => {
+                let step = self.step_at(h, s, true).expect("created");
+                step.status = RunStatus::Error;
+                step.error = s.error.clone().or_else(|| content_text(&s.content));
+            }
+            StepPaused(h, s) => {
+                let note = s.confirmation_message.clone().or_else(|| s.user_input_message.clone());
+                let step = self.step_at(h, s, true).expect("created");
+                step.status = RunStatus::Paused;
+                if note.is_some() {
+                    self.notice = note;
+                }
+            }
+            StepContinued(h, s) => {
+                if let Some(step) = self.step_at(h, s, false) {
+                    step.status = RunStatus::Running;
+                }
+            }
+            StepProgress(h, s) => {
+                if let Some(step) = self.step_at(h, s, true) {
+                    step.progress = content_text(&s.content);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Steps still running when the workflow ends take its outcome.
+    fn close_steps(&mut self, s: RunStatus) {
+        for step in &mut self.steps {
+            if matches!(step.status, RunStatus::Running | RunStatus::Paused) {
+                step.status = s;
+            }
+        }
+    }
+
+    fn step_at(&mut self, h: &EventHeader, s: &StepInfo, create: bool) -> Option<&mut StepView> {
+        let out_id = s.output().and_then(|o| o.get("step_id")).and_then(Value::as_str);
+        let id = non_empty(&h.step_id).or(out_id);
+        self.step_for(id, h.step_name.as_deref(), &h.step_path(), create)
+    }
+
+    /// Finds a step by id, else by name and index (latest first), else
+    /// creates it when asked.
+    fn step_for(&mut self, id: Option<&str>, name: Option<&str>, path: &[u64], create: bool) -> Option<&mut StepView> {
+        let id = id.filter(|s| !s.is_empty());
+        let name = name.filter(|s| !s.is_empty());
+        let pos = self.steps.iter().rposition(|st| match (id, st.step_id.as_deref()) {
+            (Some(a), Some(b)) => a == b,
+            _ => name.is_some_and(|n| st.name == n) && (path.is_empty() || st.index.is_empty() || st.index == path),
+        });
+        let i = match pos {
+            Some(i) => i,
+            None if create => {
+                self.steps.push(StepView {
+                    step_id: id.map(str::to_string),
+                    name: name.unwrap_or_default().to_string(),
+                    index: path.to_vec(),
+                    status: RunStatus::Running,
+                    ..Default::default()
+                });
+                self.steps.len() - 1
+            }
+            None => return None,
+        };
+        let st = &mut self.steps[i];
+        if st.step_id.is_none() {
+            st.step_id = id.map(str::to_string);
+        }
+        if st.index.is_empty() {
+            st.index = path.to_vec();
+        }
+        Some(st)
+    }
+
+    /// Reconciles a step with its stored `StepOutput` (step_results).
+    fn step_result(&mut self, r: &Value) {
+        if let Some(list) = r.as_array() {
+            for x in list {
+                self.step_result(x); // parallel/loop results come nested
+            }
+            return;
+        }
+        let s = |k: &str| r.get(k).and_then(Value::as_str);
+        if let Some(step) = self.step_for(s("step_id"), s("step_name"), &[], true) {
+            step.take_output(r);
+        }
+        if let Some(steps) = r.get("steps").and_then(Value::as_array) {
+            for x in steps {
+                self.step_result(x);
+            }
+        }
+    }
+
+    /// Adds a stored step executor run to its step, unless already there.
+    fn step_run(&mut self, r: &Value) {
+        let id = r.get("run_id").and_then(Value::as_str).unwrap_or_default();
+        if id.is_empty() || self.find(id).is_some() {
+            return;
+        }
+        let mut view = RunView::from_run_json(r);
+        let step_id = r.get("workflow_step_id").and_then(Value::as_str);
+        let workflow_done = self.status;
+        if let Some(step) = self.step_for(step_id, None, &[], true) {
+            // agno 3.1.10 stores a successful step's agent run as CANCELLED.
+            if view.status == RunStatus::Cancelled
+                && step.status == RunStatus::Completed
+                && workflow_done != RunStatus::Cancelled
+            {
+                view.status = RunStatus::Completed;
+            }
+            step.runs.push(view);
+        }
+    }
+
+    /// Builds a view from a stored run (`GET /sessions/{id}/runs` item, a
+    /// team's `member_responses` item, a workflow's `step_executor_runs` item).
+    pub fn from_run_json(r: &Value) -> RunView {
+        let s = |k: &str| r.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+        let mut v = RunView::new();
+        v.run_id = s("run_id");
+        v.parent_run_id = s("parent_run_id");
+        v.session_id = s("session_id");
+        v.kind = Some(if r.get("workflow_id").is_some() && r.get("agent_id").is_none() && r.get("team_id").is_none() {
+            RunKind::Workflow
+        } else if s("team_id").is_some() {
+            RunKind::Team
+        } else {
+            RunKind::Agent
+        });
+        v.component_id = s("agent_id").or_else(|| s("team_id")).or_else(|| s("workflow_id"));
+        v.name = s("agent_name").or_else(|| s("team_name")).or_else(|| s("workflow_name"));
+        v.model = s("model");
+        v.model_provider = s("model_provider");
+        v.created_at = r.get("created_at").and_then(Value::as_i64);
+        v.input = s("run_input").or_else(|| {
+            r.get("input").and_then(|i| i.get("input_content")).and_then(content_text).filter(|s| !s.is_empty())
+        });
+        v.status = s("status").map(|x| RunStatus::from_wire(&x)).unwrap_or(RunStatus::Completed);
+        let content = r.get("content").cloned().unwrap_or(Value::Null);
+        if !content.is_string() && !content.is_null() {
+            v.structured = Some(content.clone());
+        }
+        v.content = content_text(&content).unwrap_or_default();
+        v.reasoning = s("reasoning_content").unwrap_or_default();
+        if let Some(tools) = r.get("tools").and_then(Value::as_array) {
+            for t in tools.iter().filter(|t| t.is_object()) {
+                let t = ToolExecution::from_value(t);
+                let paused = v.status == RunStatus::Paused && t.needs_decision();
+                let done = !t.result.is_null();
+                let view = v.tool(&t);
+                view.status = if paused {
+                    ToolStatus::AwaitingDecision
+                } else if view.status == ToolStatus::Failed {
+                    ToolStatus::Failed
+                } else if done {
+                    ToolStatus::Done
+                } else {
+                    ToolStatus::Running
+                };
+                if paused {
+                    v.paused_tools.push(t.raw.clone());
+                }
+            }
+        }
+        if let Some(req) = r.get("requirements").and_then(Value::as_array) {
+            if v.status == RunStatus::Paused {
+                v.paused_requirements.clone_from(req);
+            }
+        }
+        if let Some(m) = r.get("metrics").filter(|m| m.is_object()) {
+            v.metrics = Some(Metrics::from_value(m));
+            v.final_metrics = true;
+        }
+        if let Some(refs) = r.get("references").and_then(Value::as_array) {
+            v.references = references(refs);
+        }
+        if let Some(events) = r.get("events").and_then(Value::as_array) {
+            for e in events {
+                if e.get("event").and_then(Value::as_str).is_some_and(|n| n.ends_with("MemoryUpdateCompleted")) {
+                    v.memories_updated = Some(e.get("memories").and_then(Value::as_array).map_or(0, Vec::len));
+                }
+            }
+        }
+        if v.status == RunStatus::Error {
+            // A failed run stores its error message as the content.
+            let msg = std::mem::take(&mut v.content);
+            let message = if msg.is_empty() { "The run failed.".into() } else { msg };
+            v.error = Some(ErrorView { message, error_type: s("error_type") });
+        }
+        if let Some(results) = r.get("step_results").and_then(Value::as_array) {
+            for x in results {
+                v.step_result(x);
+            }
+        }
+        if let Some(runs) = r.get("step_executor_runs").and_then(Value::as_array) {
+            for x in runs {
+                v.step_run(x);
+            }
+        }
+        if let Some(members) = r.get("member_responses").and_then(Value::as_array) {
+            for m in members {
+                let id = m.get("run_id").and_then(Value::as_str).unwrap_or_default();
+                if !id.is_empty() && v.find(id).is_none() {
+                    v.members.push(RunView::from_run_json(m));
+                }
+            }
+        }
+        v
+    }
+}
+
+/// Flattens agno `MessageReferences` (`[{query, references: [{content,
+/// name, meta_data}], time}]`) into one entry per document.
+fn references(list: &[Value]) -> Vec<Reference> {
+    let mut out = Vec::new();
+    for group in list {
+        let query = group.get("query").and_then(Value::as_str).map(str::to_string);
+        let docs = group.get("references").and_then(Value::as_array);
+        for d in docs.into_iter().flatten() {
+            out.push(Reference {
+                query: query.clone(),
+                name: d.get("name").and_then(Value::as_str).map(str::to_string),
+                content: d.get("content").and_then(content_text).unwrap_or_default(),
+                meta: d.get("meta_data").cloned().unwrap_or(Value::Null),
+            });
+        }
+    }
+    out
+}
+
+/// The text of a reasoning step object (`result`, else `reasoning`).
+fn step_text(v: &Value) -> Option<String> {
+    if let Some(s) = v.as_str() {
+        return Some(s.to_string()).filter(|s| !s.is_empty());
+    }
+    ["reasoning_content", "result", "reasoning"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(Value::as_str).filter(|s| !s.is_empty()))
+        .map(str::to_string)
+}
+
+/// Rebuilds the views of a stored session's runs (`GET /sessions/{id}/runs`):
+/// one per top-level run, in order, with member runs nested under their
+/// parent by `parent_run_id` (and workflow step runs under their steps), so
+/// history renders like the live chat.
+pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
+    let runs: Vec<&Value> = runs.iter().filter(|r| r.is_object()).collect();
+    let mut views: Vec<Option<RunView>> = runs.iter().map(|r| Some(RunView::from_run_json(r))).collect();
+    let ids: Vec<Option<String>> = views.iter().map(|v| v.as_ref().and_then(|v| v.run_id.clone())).collect();
+    let parent_of = |i: usize, views: &[Option<RunView>]| -> Option<usize> {
+        let p = views[i].as_ref()?.parent_run_id.as_deref()?;
+        ids.iter().position(|id| id.as_deref() == Some(p)).filter(|&j| j != i)
+    };
+    // Depth of each run (bounded, so a cycle cannot loop forever).
+    let depth: Vec<usize> = (0..views.len())
+        .map(|i| {
+            let (mut d, mut at) = (0, i);
+            while let Some(p) = parent_of(at, &views) {
+                d += 1;
+                at = p;
+                if d > views.len() {
+                    break;
+                }
+            }
+            d
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..views.len()).filter(|&i| depth[i] > 0).collect();
+    order.sort_by(|a, b| depth[*b].cmp(&depth[*a]).then(a.cmp(b)));
+    for i in order {
+        let Some(p) = parent_of(i, &views) else { continue };
+        let Some(child) = views[i].take() else { continue };
+        let Some(parent) = views[p].as_mut() else {
+            views[i] = Some(child);
+            continue;
+        };
+        let id = child.run_id.clone().unwrap_or_default();
+        if parent.find(&id).is_none() {
+            let step_id = runs[i].get("workflow_step_id").and_then(Value::as_str);
+            parent.adopt(child, step_id, None, &[]);
+        }
+    }
+    views.into_iter().flatten().collect()
+}
