@@ -14,6 +14,7 @@ pub mod runs;
 pub mod sse;
 pub mod events;
 pub mod reducer;
+pub mod ws;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
