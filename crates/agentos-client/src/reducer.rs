@@ -519,11 +519,23 @@ impl RunView {
 
     /// Completed does not override Cancelled or Error (cancel sends
     /// RunCancelled then RunCompleted).
+    /// Nothing is left spinning: reasoning and memory updates end with the
+    /// run, and a tool call still running when it fails or is cancelled
+    /// never finished.
     fn settle(&mut self, s: RunStatus) {
         if s == RunStatus::Completed && matches!(self.status, RunStatus::Cancelled | RunStatus::Error) {
             return;
         }
         self.status = s;
+        self.reasoning_active = false;
+        self.memory_updating = false;
+        if matches!(s, RunStatus::Cancelled | RunStatus::Error) {
+            let why = if s == RunStatus::Error { "the run failed" } else { "the run was cancelled" };
+            for t in self.tools.iter_mut().filter(|t| t.status == ToolStatus::Running) {
+                t.status = ToolStatus::Failed;
+                t.error = Some(format!("Not finished: {why}."));
+            }
+        }
     }
 
     fn set_content(&mut self, v: &Value) {
@@ -624,7 +636,6 @@ impl RunView {
                 self.followups.extend(o.followups.iter().filter_map(|f| f.as_str().map(str::to_string)));
                 self.paused_tools.clear();
                 self.paused_requirements.clear();
-                self.reasoning_active = false;
             }
             RunError(_, e) | TeamRunError(_, e) | WorkflowError(_, e) => {
                 self.settle(RunStatus::Error);

@@ -46,6 +46,7 @@ const SEQUENCES: &[(&str, &str)] = &[
     ),
     ("sse_cancelled.sse", "RunStarted ModelRequestStarted RunContent+ RunCancelled RunCompleted"),
     ("sse_error.sse", "RunStarted ModelRequestStarted RunError"),
+    ("sse_reasoning_error.sse", "RunStarted ReasoningStarted ModelRequestStarted RunError"),
     ("sse_team_error.sse", "TeamRunStarted TeamModelRequestStarted TeamRunError"),
     ("sse_background.sse", "RunStarted ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted"),
     (

@@ -416,6 +416,39 @@ fn errors_are_shown() {
     }
 }
 
+/// The reasoning model fails: ReasoningStarted is never completed.
+#[test]
+fn error_during_reasoning_leaves_nothing_spinning() {
+    let raw = raw("sse_reasoning_error.sse");
+    let evs = events("sse_reasoning_error.sse");
+    let at = raw.iter().position(|(n, _)| n == "ReasoningStarted").unwrap();
+    assert!(view_of(&evs[..=at]).reasoning_active);
+    assert!(!raw.iter().any(|(n, _)| n == "ReasoningCompleted"));
+    let v = view_of(&evs);
+    assert_eq!(v.status, RunStatus::Error);
+    assert!(!v.reasoning_active);
+    assert_eq!(v.error.as_ref().unwrap().message, str_of(first(&raw, "RunError"), "content"));
+}
+
+/// A run that fails or is cancelled while a tool runs: the card stops.
+#[test]
+fn tool_running_when_the_run_stops() {
+    let error = first(&raw("sse_error.sse"), "RunError").clone();
+    let cancel = first(&raw("sse_cancelled.sse"), "RunCancelled").clone();
+    let raw = raw("sse_agent_tool.sse");
+    let evs = events("sse_agent_tool.sse");
+    let at = raw.iter().position(|(n, _)| n == "ToolCallStarted").unwrap();
+    for (name, mut data) in [("RunError", error), ("RunCancelled", cancel)] {
+        data["run_id"] = raw[at].1["run_id"].clone();
+        let mut v = view_of(&evs[..=at]);
+        assert_eq!(v.tools[0].status, ToolStatus::Running);
+        v.apply(&parse_event(Some(name), &data.to_string()).unwrap());
+        assert_eq!(v.tools[0].status, ToolStatus::Failed, "{name}");
+        assert!(v.tools[0].error.is_some());
+        assert!(!v.is_running());
+    }
+}
+
 #[test]
 fn cut_stream_is_interrupted_and_keeps_its_partial_content() {
     let (frames, cut) = frames("sse_cut.sse");
