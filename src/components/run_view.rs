@@ -4,7 +4,7 @@
 
 use crate::components::markdown::Markdown;
 use crate::components::Badge;
-use agentos_client::reducer::{RunStatus, RunView, StepView, ToolView};
+use agentos_client::reducer::{RunStatus, RunView, StepView, ToolStatus, ToolView};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -121,7 +121,7 @@ fn RunBody(run: Signal<RunView>, content: Signal<String>) -> impl IntoView {
         {move || run.with(|r| r.content_is_json()).then(|| view! {
             <pre class="code" aria-label="Structured output">{move || run.with(|r| r.pretty_content())}</pre>
         })}
-        {move || (!run.with(|r| r.content_is_json())).then(|| view! { <Markdown text=content/> })}
+        {move || (!run.with(|r| r.content_is_json() || repeats_last_step(r))).then(|| view! { <Markdown text=content/> })}
         {move || run.with(|r| r.error.clone()).map(|e| view! {
             <div class="notice notice-error" role="alert">
                 <p class="notice-title">"The run failed: " {e.message.clone()}</p>
@@ -134,13 +134,23 @@ fn RunBody(run: Signal<RunView>, content: Signal<String>) -> impl IntoView {
     }
 }
 
+/// A workflow's final content is usually its last step's output, which is
+/// already shown under that step.
+fn repeats_last_step(r: &RunView) -> bool {
+    r.steps.last().and_then(|s| s.output.as_deref()).is_some_and(|o| o.trim() == r.content.trim())
+}
+
 fn tool_card(t: ToolView) -> impl IntoView {
-    let state = if t.error.is_some() {
-        ("failed", "danger")
-    } else if t.result.is_some() {
-        ("done", "ok")
-    } else {
-        ("running", "accent")
+    let state = match t.status {
+        ToolStatus::Failed => ("failed", "danger"),
+        ToolStatus::Done => ("done", "ok"),
+        ToolStatus::Running => ("running", "accent"),
+        ToolStatus::AwaitingDecision => ("awaiting approval", "warn"),
+    };
+    let decision = match (t.requires_confirmation, t.confirmed) {
+        (true, Some(true)) => Some(("approved", "ok")),
+        (true, Some(false)) => Some(("rejected", "danger")),
+        _ => None,
     };
     let duration = t.duration.map(fmt_secs);
     let args = pretty(&t.args);
@@ -151,7 +161,7 @@ fn tool_card(t: ToolView) -> impl IntoView {
                     <span class="mono">{t.name.clone()}</span>
                     " " <Badge text=state.0 tone=state.1/>
                     {duration.map(|d| view! { " " <span class="small muted">{d}</span> })}
-                    {t.requires_confirmation.then(|| view! { " " <Badge text="Needed approval" tone="warn"/> })}
+                    {decision.map(|(d, tone)| view! { " " <Badge text=d tone=tone/> })}
                 </summary>
                 <div class="tool-io">
                     <p class="small muted">"Arguments"</p>
