@@ -9,63 +9,53 @@
 //! type reads as absent, and an unknown event name becomes
 //! [`RunEvent::Unknown`]. Only a frame whose data is not a JSON object is an
 //! error ([`ParseError`]), which the reducer records and moves past.
+//!
+//! The frame is parsed once into a `serde_json::Value` (kept where the UI
+//! needs raw JSON: tool calls, paused tools, step outputs) and the typed
+//! fields are read from it with the lenient readers below rather than with
+//! `#[derive(Deserialize)]`: same tolerance (every field defaulted, unknown
+//! ones ignored, wrong types absent), a fraction of the wasm code size.
 
-use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use std::fmt;
 
-/// Lenient field readers: a value of another type reads as absent instead
-/// of failing the whole event.
-mod lenient {
-    use super::*;
-
-    pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(match Value::deserialize(d)? {
-            Value::String(s) => Some(s),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Bool(b) => Some(b.to_string()),
-            _ => None,
-        })
+/// A string field; numbers and booleans read as their text, anything else
+/// (or a missing field) as absent.
+fn text(v: &Value, key: &str) -> Option<String> {
+    match v.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
     }
+}
 
-    pub fn u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-        Ok(as_u64(&Value::deserialize(d)?))
-    }
+fn int(v: &Value, key: &str) -> Option<i64> {
+    let x = v.get(key)?;
+    x.as_i64().or_else(|| x.as_f64().map(|f| f as i64))
+}
 
-    pub fn i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-        let v = Value::deserialize(d)?;
-        Ok(v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+fn flag(v: &Value, key: &str) -> Option<bool> {
+    match v.get(key)? {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
     }
+}
 
-    pub fn bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-        Ok(match Value::deserialize(d)? {
-            Value::Bool(b) => Some(b),
-            Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
-            Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
-            _ => None,
-        })
-    }
+/// A list field (anything else reads as empty).
+fn list(v: &Value, key: &str) -> Vec<Value> {
+    v.get(key).and_then(Value::as_array).cloned().unwrap_or_default()
+}
 
-    pub fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
-        Ok(match Value::deserialize(d)? {
-            Value::Array(a) => a,
-            _ => Vec::new(),
-        })
-    }
+/// Any JSON field as it is (`Null` when missing).
+fn any(v: &Value, key: &str) -> Value {
+    v.get(key).cloned().unwrap_or(Value::Null)
+}
 
-    pub fn metrics<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Metrics>, D::Error> {
-        let v = Value::deserialize(d)?;
-        Ok(v.is_object().then(|| Metrics::from_value(&v)))
-    }
-
-    pub fn tool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ToolExecution>, D::Error> {
-        let v = Value::deserialize(d)?;
-        Ok(v.is_object().then(|| ToolExecution::from_value(&v)))
-    }
-
-    pub fn tools<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ToolExecution>, D::Error> {
-        Ok(list(d)?.iter().filter(|v| v.is_object()).map(ToolExecution::from_value).collect())
-    }
+fn metrics(v: &Value, key: &str) -> Option<Metrics> {
+    v.get(key).filter(|m| m.is_object()).map(Metrics::from_value)
 }
 
 /// A non-negative integer from a JSON number (or numeric string).
@@ -77,63 +67,72 @@ pub fn as_u64(v: &Value) -> Option<u64> {
     }
 }
 
-/// A float from a JSON number (or numeric string).
+/// A float from a JSON number (durations and timings are never sent as
+/// strings; not parsing them keeps the float parser out of the bundle).
 pub fn as_f64(v: &Value) -> Option<f64> {
-    match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
+    v.as_f64()
+}
+
+/// Reading a typed payload from a frame's JSON object, leniently.
+pub trait FromJson: Sized {
+    fn from_json(v: &Value) -> Self;
 }
 
 /// The fields every run event may carry. Agent frames name the agent, team
 /// frames the team, workflow frames the workflow; a team member's frames
 /// carry `parent_run_id` (the team run); an agent running as a workflow step
 /// carries `workflow_run_id` and the step fields.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EventHeader {
     /// The event name as sent (`RunContent`, `TeamRunStarted`, ...).
-    #[serde(deserialize_with = "lenient::string")]
     pub event: Option<String>,
     /// Epoch seconds.
-    #[serde(deserialize_with = "lenient::i64")]
     pub created_at: Option<i64>,
-    #[serde(deserialize_with = "lenient::string")]
     pub run_id: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     pub parent_run_id: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     pub session_id: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     pub agent_id: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     pub agent_name: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     pub team_id: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     pub team_name: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     pub workflow_id: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     pub workflow_name: Option<String>,
     /// On an agent or team running inside a workflow: the workflow's run.
-    #[serde(deserialize_with = "lenient::string")]
     pub workflow_run_id: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     pub step_id: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     pub parent_step_id: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     pub step_name: Option<String>,
     /// An integer, or an array of integers for steps nested in
     /// loops/parallels/conditions (see [`EventHeader::step_path`]).
     pub step_index: Option<Value>,
-    #[serde(deserialize_with = "lenient::u64")]
     pub nested_depth: Option<u64>,
     /// Position in a resumable stream (0-based); absent on plain streams.
-    #[serde(deserialize_with = "lenient::u64")]
     pub event_index: Option<u64>,
+}
+
+impl FromJson for EventHeader {
+    fn from_json(v: &Value) -> Self {
+        EventHeader {
+            event: text(v, "event"),
+            created_at: int(v, "created_at"),
+            run_id: text(v, "run_id"),
+            parent_run_id: text(v, "parent_run_id"),
+            session_id: text(v, "session_id"),
+            agent_id: text(v, "agent_id"),
+            agent_name: text(v, "agent_name"),
+            team_id: text(v, "team_id"),
+            team_name: text(v, "team_name"),
+            workflow_id: text(v, "workflow_id"),
+            workflow_name: text(v, "workflow_name"),
+            workflow_run_id: text(v, "workflow_run_id"),
+            step_id: text(v, "step_id"),
+            parent_step_id: text(v, "parent_step_id"),
+            step_name: text(v, "step_name"),
+            step_index: v.get("step_index").filter(|x| !x.is_null()).cloned(),
+            nested_depth: v.get("nested_depth").and_then(as_u64),
+            event_index: v.get("event_index").and_then(as_u64),
+        }
+    }
 }
 
 impl EventHeader {
@@ -227,47 +226,47 @@ impl Metrics {
 
 /// One tool call (agno's `ToolExecution`), with the raw JSON kept so it can
 /// be sent back to `/continue` unchanged apart from `confirmed`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ToolExecution {
-    #[serde(deserialize_with = "lenient::string")]
     pub tool_call_id: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     pub tool_name: Option<String>,
     /// Arguments as sent (usually an object).
     pub tool_args: Value,
     /// The result (usually a string, often holding JSON); `Null` until done.
     pub result: Value,
     /// `true` when the call failed.
-    #[serde(deserialize_with = "lenient::bool")]
     pub tool_call_error: Option<bool>,
-    #[serde(deserialize_with = "lenient::bool")]
     pub requires_confirmation: Option<bool>,
-    #[serde(deserialize_with = "lenient::bool")]
     pub confirmed: Option<bool>,
-    #[serde(deserialize_with = "lenient::string")]
     pub confirmation_note: Option<String>,
-    #[serde(deserialize_with = "lenient::bool")]
     pub requires_user_input: Option<bool>,
-    #[serde(deserialize_with = "lenient::bool")]
     pub external_execution_required: Option<bool>,
     /// A team's `delegate_task_to_member` call: the member run it started.
-    #[serde(deserialize_with = "lenient::string")]
     pub child_run_id: Option<String>,
-    #[serde(deserialize_with = "lenient::metrics")]
     pub metrics: Option<Metrics>,
-    #[serde(deserialize_with = "lenient::i64")]
     pub created_at: Option<i64>,
     /// The whole object as received.
-    #[serde(skip)]
     pub raw: Value,
 }
 
 impl ToolExecution {
     pub fn from_value(v: &Value) -> ToolExecution {
-        let mut t = ToolExecution::deserialize(v).unwrap_or_default();
-        t.raw = v.clone();
-        t
+        ToolExecution {
+            tool_call_id: text(v, "tool_call_id"),
+            tool_name: text(v, "tool_name"),
+            tool_args: any(v, "tool_args"),
+            result: any(v, "result"),
+            tool_call_error: flag(v, "tool_call_error"),
+            requires_confirmation: flag(v, "requires_confirmation"),
+            confirmed: flag(v, "confirmed"),
+            confirmation_note: text(v, "confirmation_note"),
+            requires_user_input: flag(v, "requires_user_input"),
+            external_execution_required: flag(v, "external_execution_required"),
+            child_run_id: text(v, "child_run_id"),
+            metrics: metrics(v, "metrics"),
+            created_at: int(v, "created_at"),
+            raw: v.clone(),
+        }
     }
 
     /// Whether the run waits on a person for this call.
@@ -280,69 +279,91 @@ impl ToolExecution {
 
 /// `RunStarted`, `ModelRequestStarted` and `ModelRequestCompleted` (and the
 /// team versions): the model used and, when completed, the request's usage.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModelInfo {
-    #[serde(deserialize_with = "lenient::string")]
     pub model: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     pub model_provider: Option<String>,
-    #[serde(skip)]
     pub usage: Metrics,
 }
 
+impl FromJson for ModelInfo {
+    fn from_json(v: &Value) -> Self {
+        ModelInfo { model: text(v, "model"), model_provider: text(v, "model_provider"), usage: Metrics::from_value(v) }
+    }
+}
+
 /// `RunContent` / `RunIntermediateContent` (and team versions): one delta.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContentDelta {
     /// Usually a string delta; structured output arrives as JSON.
     pub content: Value,
-    #[serde(deserialize_with = "lenient::string")]
     pub content_type: Option<String>,
     /// A reasoning delta riding on the content frame (models that stream
     /// reasoning inline).
-    #[serde(deserialize_with = "lenient::string")]
     pub reasoning_content: Option<String>,
-    #[serde(deserialize_with = "lenient::list")]
     pub references: Vec<Value>,
+}
+
+impl FromJson for ContentDelta {
+    fn from_json(v: &Value) -> Self {
+        ContentDelta {
+            content: any(v, "content"),
+            content_type: text(v, "content_type"),
+            reasoning_content: text(v, "reasoning_content"),
+            references: list(v, "references"),
+        }
+    }
 }
 
 /// `RunCompleted` / `TeamRunCompleted`: the final output.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunOutcome {
     /// The whole answer (replaces the accumulated deltas when present).
     pub content: Value,
-    #[serde(deserialize_with = "lenient::string")]
     pub content_type: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     pub reasoning_content: Option<String>,
     /// `[{query, references: [{content, name, meta_data}], time}]`.
-    #[serde(deserialize_with = "lenient::list")]
     pub references: Vec<Value>,
-    #[serde(deserialize_with = "lenient::metrics")]
     pub metrics: Option<Metrics>,
     /// Teams: the members' full run outputs.
-    #[serde(deserialize_with = "lenient::list")]
     pub member_responses: Vec<Value>,
-    #[serde(deserialize_with = "lenient::list")]
     pub followups: Vec<Value>,
 }
 
+impl FromJson for RunOutcome {
+    fn from_json(v: &Value) -> Self {
+        RunOutcome {
+            content: any(v, "content"),
+            content_type: text(v, "content_type"),
+            reasoning_content: text(v, "reasoning_content"),
+            references: list(v, "references"),
+            metrics: metrics(v, "metrics"),
+            member_responses: list(v, "member_responses"),
+            followups: list(v, "followups"),
+        }
+    }
+}
+
 /// `RunError`, `TeamRunError`, `WorkflowError`, `StepError`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ErrorInfo {
     /// Agent and team errors put the message here.
-    #[serde(deserialize_with = "lenient::string")]
     pub content: Option<String>,
     /// Workflow and step errors put it here.
-    #[serde(deserialize_with = "lenient::string")]
     pub error: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     pub error_type: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     pub error_id: Option<String>,
+}
+
+impl FromJson for ErrorInfo {
+    fn from_json(v: &Value) -> Self {
+        ErrorInfo {
+            content: text(v, "content"),
+            error: text(v, "error"),
+            error_type: text(v, "error_type"),
+            error_id: text(v, "error_id"),
+        }
+    }
 }
 
 impl ErrorInfo {
@@ -353,82 +374,113 @@ impl ErrorInfo {
 }
 
 /// `RunCancelled`, `TeamRunCancelled`, `WorkflowCancelled`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CancelInfo {
-    #[serde(deserialize_with = "lenient::string")]
     pub reason: Option<String>,
     /// The partial answer at the time of the cancel.
     pub content: Value,
 }
 
+impl FromJson for CancelInfo {
+    fn from_json(v: &Value) -> Self {
+        CancelInfo { reason: text(v, "reason"), content: any(v, "content") }
+    }
+}
+
 /// `RunPaused`, `TeamRunPaused`, `WorkflowPaused`: what the run waits on.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PauseInfo {
-    #[serde(deserialize_with = "lenient::string")]
     pub content: Option<String>,
     /// The tools awaiting a decision (raw JSON kept in each).
-    #[serde(deserialize_with = "lenient::tools")]
     pub tools: Vec<ToolExecution>,
     /// Raw `requirements` (teams continue with these).
-    #[serde(deserialize_with = "lenient::list")]
     pub requirements: Vec<Value>,
     /// Raw `step_requirements` (workflows continue with these).
-    #[serde(deserialize_with = "lenient::list")]
     pub step_requirements: Vec<Value>,
 }
 
+impl FromJson for PauseInfo {
+    fn from_json(v: &Value) -> Self {
+        let tools = v.get("tools").and_then(Value::as_array);
+        PauseInfo {
+            content: text(v, "content"),
+            tools: tools.into_iter().flatten().filter(|t| t.is_object()).map(ToolExecution::from_value).collect(),
+            requirements: list(v, "requirements"),
+            step_requirements: list(v, "step_requirements"),
+        }
+    }
+}
+
 /// Tool call events.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ToolEvent {
-    #[serde(deserialize_with = "lenient::tool")]
     pub tool: Option<ToolExecution>,
     /// `ToolCallError`: the error text.
-    #[serde(deserialize_with = "lenient::string")]
     pub error: Option<String>,
+}
+
+impl FromJson for ToolEvent {
+    fn from_json(v: &Value) -> Self {
+        ToolEvent {
+            tool: v.get("tool").filter(|t| t.is_object()).map(ToolExecution::from_value),
+            error: text(v, "error"),
+        }
+    }
 }
 
 /// Reasoning events: a delta (`ReasoningContentDelta`), a step
 /// (`ReasoningStep`) or the steps at the end (`ReasoningCompleted`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReasoningInfo {
-    #[serde(deserialize_with = "lenient::string")]
     pub reasoning_content: Option<String>,
     pub content: Value,
 }
 
+impl FromJson for ReasoningInfo {
+    fn from_json(v: &Value) -> Self {
+        ReasoningInfo { reasoning_content: text(v, "reasoning_content"), content: any(v, "content") }
+    }
+}
+
 /// `MemoryUpdateCompleted`: the user's memories (all of them, not only new ones).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MemoryInfo {
-    #[serde(deserialize_with = "lenient::list")]
     pub memories: Vec<Value>,
 }
 
+impl FromJson for MemoryInfo {
+    fn from_json(v: &Value) -> Self {
+        MemoryInfo { memories: list(v, "memories") }
+    }
+}
+
 /// `WorkflowCompleted`: the final output and every step's result.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkflowOutcome {
     pub content: Value,
-    #[serde(deserialize_with = "lenient::metrics")]
     pub metrics: Option<Metrics>,
     /// agno `StepOutput` objects: `{content, step_name, step_id, executor_type,
     /// executor_name, step_run_id, success, error, ...}`.
-    #[serde(deserialize_with = "lenient::list")]
     pub step_results: Vec<Value>,
     /// The agent/team runs of the steps (full run outputs).
-    #[serde(deserialize_with = "lenient::list")]
     pub step_executor_runs: Vec<Value>,
+}
+
+impl FromJson for WorkflowOutcome {
+    fn from_json(v: &Value) -> Self {
+        WorkflowOutcome {
+            content: any(v, "content"),
+            metrics: metrics(v, "metrics"),
+            step_results: list(v, "step_results"),
+            step_executor_runs: list(v, "step_executor_runs"),
+        }
+    }
 }
 
 /// Step events (`StepStarted`, `StepCompleted`, `StepOutput`, `StepError`,
 /// `StepPaused`, `StepProgress`, and the Loop/Parallel/Condition/Router/Steps
 /// execution groups). The step's name, id and index are in the header.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StepInfo {
     /// `StepCompleted`/`StepProgress`: the content; `StepOutput`: copy of its content.
     pub content: Value,
@@ -437,19 +489,29 @@ pub struct StepInfo {
     /// `StepOutput`: the step's `StepOutput`.
     pub step_output: Value,
     /// `StepError`.
-    #[serde(deserialize_with = "lenient::string")]
     pub error: Option<String>,
     /// Group results (`ParallelExecutionCompleted`, ...).
-    #[serde(deserialize_with = "lenient::list")]
     pub step_results: Vec<Value>,
-    #[serde(deserialize_with = "lenient::bool")]
     pub requires_confirmation: Option<bool>,
-    #[serde(deserialize_with = "lenient::string")]
     pub confirmation_message: Option<String>,
-    #[serde(deserialize_with = "lenient::bool")]
     pub requires_user_input: Option<bool>,
-    #[serde(deserialize_with = "lenient::string")]
     pub user_input_message: Option<String>,
+}
+
+impl FromJson for StepInfo {
+    fn from_json(v: &Value) -> Self {
+        StepInfo {
+            content: any(v, "content"),
+            step_response: any(v, "step_response"),
+            step_output: any(v, "step_output"),
+            error: text(v, "error"),
+            step_results: list(v, "step_results"),
+            requires_confirmation: flag(v, "requires_confirmation"),
+            confirmation_message: text(v, "confirmation_message"),
+            requires_user_input: flag(v, "requires_user_input"),
+            user_input_message: text(v, "user_input_message"),
+        }
+    }
 }
 
 impl StepInfo {
@@ -461,22 +523,29 @@ impl StepInfo {
 
 /// Resume control frames (`catch_up`, `subscribed`, `replay`,
 /// `stream_expired`) on `/resume` streams and the workflow WebSocket.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResumeInfo {
-    #[serde(deserialize_with = "lenient::string")]
     pub run_id: Option<String>,
     /// `running`, `COMPLETED`, ... as sent.
-    #[serde(deserialize_with = "lenient::string")]
     pub status: Option<String>,
-    #[serde(deserialize_with = "lenient::u64")]
     pub missed_events: Option<u64>,
-    #[serde(deserialize_with = "lenient::u64")]
     pub current_event_count: Option<u64>,
-    #[serde(deserialize_with = "lenient::u64")]
     pub total_events: Option<u64>,
-    #[serde(deserialize_with = "lenient::string")]
     pub message: Option<String>,
+}
+
+impl FromJson for ResumeInfo {
+    fn from_json(v: &Value) -> Self {
+        let u = |k: &str| v.get(k).and_then(as_u64);
+        ResumeInfo {
+            run_id: text(v, "run_id"),
+            status: text(v, "status"),
+            missed_events: u("missed_events"),
+            current_event_count: u("current_event_count"),
+            total_events: u("total_events"),
+            message: text(v, "message"),
+        }
+    }
 }
 
 /// Which kind of run an event belongs to.
@@ -601,11 +670,11 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-fn load<T: for<'de> Deserialize<'de> + Default>(v: &Value) -> T {
-    T::deserialize(v).unwrap_or_default()
+fn load<T: FromJson>(v: &Value) -> T {
+    T::from_json(v)
 }
 
-fn text(v: &Value, keys: &[&str]) -> String {
+fn first_text(v: &Value, keys: &[&str]) -> String {
     keys.iter().find_map(|k| v.get(*k).and_then(Value::as_str)).unwrap_or_default().to_string()
 }
 
@@ -618,7 +687,7 @@ pub fn parse_event(name: Option<&str>, data: &str) -> Result<RunEvent, ParseErro
     let err = |message: String| ParseError { event: name.map(str::to_string), message };
     let v: Value = serde_json::from_str(data).map_err(|e| {
         let snippet: String = data.chars().take(60).collect();
-        err(format!("{e} (data: {snippet:?})"))
+        err(format!("{e} (data: `{snippet}`)"))
     })?;
     if !v.is_object() {
         return Err(err("the data is not a JSON object".into()));
@@ -648,11 +717,7 @@ pub fn event_from_value(name: Option<&str>, v: Value) -> RunEvent {
             if team { RunEvent::$team(h() $(, $p)?) } else { RunEvent::$agent(h() $(, $p)?) }
         };
     }
-    let model = || {
-        let mut m: ModelInfo = load(&v);
-        m.usage = Metrics::from_value(&v);
-        m
-    };
+    let model = || ModelInfo::from_json(&v);
     match base {
         "RunStarted" => pick!(RunStarted, TeamRunStarted, model()),
         "RunContent" => pick!(RunContent, TeamRunContent, load(&v)),
@@ -695,14 +760,14 @@ pub fn event_from_value(name: Option<&str>, v: Value) -> RunEvent {
         "replay" => RunEvent::Replay(load(&v)),
         "stream_expired" => RunEvent::StreamExpired(load(&v)),
         "connected" => RunEvent::Connected {
-            message: text(&v, &["message"]),
+            message: first_text(&v, &["message"]),
             requires_auth: v.get("requires_auth").and_then(Value::as_bool).unwrap_or(false),
         },
-        "authenticated" => RunEvent::Authenticated { message: text(&v, &["message"]) },
-        "auth_required" => RunEvent::AuthRequired { message: text(&v, &["error", "message"]) },
-        "auth_error" => RunEvent::AuthError { message: text(&v, &["error", "message"]) },
+        "authenticated" => RunEvent::Authenticated { message: first_text(&v, &["message"]) },
+        "auth_required" => RunEvent::AuthRequired { message: first_text(&v, &["error", "message"]) },
+        "auth_error" => RunEvent::AuthError { message: first_text(&v, &["error", "message"]) },
         "pong" => RunEvent::Pong,
-        "error" => RunEvent::SocketError { message: text(&v, &["error", "message"]) },
+        "error" => RunEvent::SocketError { message: first_text(&v, &["error", "message"]) },
         "queued" => RunEvent::Queued {
             run_id: v.get("run_id").and_then(Value::as_str).map(str::to_string),
             session_id: v.get("session_id").and_then(Value::as_str).map(str::to_string),

@@ -1048,8 +1048,12 @@ pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
             d
         })
         .collect();
-    let mut order: Vec<usize> = (0..views.len()).filter(|&i| depth[i] > 0).collect();
-    order.sort_by(|a, b| depth[*b].cmp(&depth[*a]).then(a.cmp(b)));
+    // Deepest first (so a child is complete when it moves), in list order.
+    let max_depth = depth.iter().copied().max().unwrap_or(0);
+    let mut order = Vec::new();
+    for d in (1..=max_depth).rev() {
+        order.extend((0..views.len()).filter(|&i| depth[i] == d));
+    }
     for i in order {
         let Some(p) = parent_of(i, &views) else { continue };
         let Some(child) = views[i].take() else { continue };

@@ -119,6 +119,6 @@ pub fn decode_ws_frames(text: &str) -> Vec<Result<RunEvent, ParseError>> {
 pub fn decode_ws_text(text: &str) -> Result<RunEvent, ParseError> {
     decode_ws_frames(text).into_iter().next().unwrap_or_else(|| {
         let snippet: String = text.chars().take(60).collect();
-        Err(ParseError { event: None, message: format!("no event in the WebSocket message {snippet:?}") })
+        Err(ParseError { event: None, message: format!("no event in the WebSocket message `{snippet}`") })
     })
 }
