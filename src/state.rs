@@ -170,9 +170,15 @@ impl AppState {
 
 async fn load_catalog(client: &Client) -> Result<Catalog, ApiError> {
     let info = client.probe().await?;
-    let (config, agents, teams, workflows) =
-        futures::join!(client.config(), client.agents(), client.teams(), client.workflows());
-    Ok(Catalog { info, config: config?, agents: agents?, teams: teams?, workflows: workflows? })
+    // /info is open even on a protected server and says whether a key is
+    // needed: without one, say so instead of sending requests bound to fail.
+    if info.needs_key() && !client.has_key() {
+        return Err(ApiError::Unauthorized { had_key: false, detail: None });
+    }
+    // One request first, so a wrong key fails once rather than four times.
+    let config = client.config().await?;
+    let (agents, teams, workflows) = futures::join!(client.agents(), client.teams(), client.workflows());
+    Ok(Catalog { info, config, agents: agents?, teams: teams?, workflows: workflows? })
 }
 
 /// `?endpoint=` from the page URL, so a demo link opens onto a server.

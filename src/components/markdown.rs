@@ -7,10 +7,18 @@ use leptos::prelude::*;
 /// Markdown text rendered safely. Long streamed answers are split into
 /// top-level blocks, so a new delta re-renders only the block it touches.
 #[component]
-pub fn Markdown(#[prop(into)] text: Signal<String>) -> impl IntoView {
+pub fn Markdown(
+    /// The Markdown source; may grow while it streams.
+    #[prop(into)]
+    text: Signal<String>,
+    /// Accessible name of the rendered text (a `group`), e.g. "Answer text".
+    #[prop(optional, into)]
+    label: Option<String>,
+) -> impl IntoView {
     let blocks = Memo::new(move |_| text.with(|t| split_blocks(t)));
+    let role = label.as_ref().map(|_| "group");
     view! {
-        <div class="md">
+        <div class="md" role=role aria-label=label>
             <For
                 each=move || blocks.get().into_iter().enumerate()
                 key=|(i, b)| (*i, b.clone())

@@ -121,7 +121,7 @@ fn RunBody(run: Signal<RunView>, content: Signal<String>) -> impl IntoView {
         {move || run.with(|r| r.content_is_json()).then(|| view! {
             <pre class="code" aria-label="Structured output">{move || run.with(|r| r.pretty_content())}</pre>
         })}
-        {move || (!run.with(|r| r.content_is_json() || repeats_last_step(r))).then(|| view! { <Markdown text=content/> })}
+        {move || (!run.with(|r| r.content_is_json() || repeats_last_step(r))).then(|| view! { <Markdown text=content label="Answer text"/> })}
         {move || run.with(|r| r.error.clone()).map(|e| view! {
             <div class="notice notice-error" role="alert">
                 <p class="notice-title">"The run failed: " {e.message.clone()}</p>
