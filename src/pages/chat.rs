@@ -182,6 +182,7 @@ fn TurnView(turn: Turn, chat: Chat) -> impl IntoView {
     let t1 = turn.clone();
     let t2 = turn.clone();
     let t3 = turn.clone();
+    let t4 = turn.clone();
     let phase = turn.phase;
     view! {
         <li class="turn">
@@ -210,6 +211,17 @@ fn TurnView(turn: Turn, chat: Chat) -> impl IntoView {
                 let on_decide = Callback::new(move |d: Vec<(String, bool)>| chat.decide(&t, d));
                 view! { <RunCard run=t2.run.into() on_decide=on_decide busy=Signal::derive(move || chat.active.get().is_some())/> }
             })}
+            {move || {
+                let failed_run = phase.get() == Phase::Done && t4.run.with(|r| r.error.is_some());
+                let t = t4.clone();
+                failed_run.then(|| view! {
+                    <div class="actions">
+                        <button type="button" on:click=move |_| chat.retry(&t) disabled=move || chat.active.get().is_some()>
+                            "Retry"
+                        </button>
+                    </div>
+                })
+            }}
             {move || match phase.get() {
                 Phase::Interrupted(msg) => {
                     let resumable = t3.resumable.get() && t3.run.with(|r| r.run_id.is_some());
