@@ -76,7 +76,12 @@ function collectErrors(page) {
     if (msg.type() === 'error') errors.push(`console.error: ${msg.text()} (${msg.location().url || '?'})`);
   });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on('requestfailed', (req) => {
+    const reason = req.failure()?.errorText || '';
+    // A navigation or reload cancels what is still loading (e.g. the favicon): not an error.
+    if (reason === 'net::ERR_ABORTED') return;
+    errors.push(`request failed: ${req.url()} ${reason}`);
+  });
   return errors;
 }
 
