@@ -3,6 +3,7 @@
 use crate::components::{Badge, Empty, ErrorNotice, Field, Loading};
 use crate::route::Route;
 use crate::state::use_app;
+use agentos_client::web::Client;
 use agentos_client::{
     AgentDetail, ApiError, ComponentKind, KnowledgeSection, MemorySection, ModelInfo,
     ReasoningSection, SystemMessageSection, TeamDetail, ToolInfo, WorkflowDetail, WorkflowStep,
@@ -154,6 +155,27 @@ pub fn ListPage(kind: ComponentKind) -> impl IntoView {
     }
 }
 
+/// Fetches one agent, team or workflow for the current connection (again
+/// when the connection changes).
+fn use_detail<T, F, Fut>(id: String, fetch: F) -> LocalResource<Result<T, ApiError>>
+where
+    T: 'static,
+    F: Fn(Client, String) -> Fut + Copy + 'static,
+    Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
+{
+    let state = use_app();
+    LocalResource::new(move || {
+        let client = state.client.get();
+        let id = id.clone();
+        async move {
+            match client {
+                Some(c) => fetch(c, id).await,
+                None => Err(ApiError::Aborted),
+            }
+        }
+    })
+}
+
 /// Renders a detail resource: loading, error (with a clear 404) or the page.
 fn detail_view<T, V>(
     res: LocalResource<Result<T, ApiError>>,
@@ -183,18 +205,7 @@ where
 
 #[component]
 pub fn AgentPage(id: String) -> impl IntoView {
-    let state = use_app();
-    let fetch_id = id.clone();
-    let res = LocalResource::new(move || {
-        let client = state.client.get();
-        let id = fetch_id.clone();
-        async move {
-            match client {
-                Some(c) => c.agent(&id).await,
-                None => Err(ApiError::Aborted),
-            }
-        }
-    });
+    let res = use_detail(id.clone(), |c, id| async move { c.agent(&id).await });
     detail_view(res, "agent", id, agent_detail)
 }
 
@@ -374,18 +385,7 @@ fn instructions_section(sm: Option<SystemMessageSection>) -> Option<impl IntoVie
 
 #[component]
 pub fn TeamPage(id: String) -> impl IntoView {
-    let state = use_app();
-    let fetch_id = id.clone();
-    let res = LocalResource::new(move || {
-        let client = state.client.get();
-        let id = fetch_id.clone();
-        async move {
-            match client {
-                Some(c) => c.team(&id).await,
-                None => Err(ApiError::Aborted),
-            }
-        }
-    });
+    let res = use_detail(id.clone(), |c, id| async move { c.team(&id).await });
     detail_view(res, "team", id, team_detail)
 }
 
@@ -455,18 +455,7 @@ fn mode_help(mode: Option<&str>) -> &'static str {
 
 #[component]
 pub fn WorkflowPage(id: String) -> impl IntoView {
-    let state = use_app();
-    let fetch_id = id.clone();
-    let res = LocalResource::new(move || {
-        let client = state.client.get();
-        let id = fetch_id.clone();
-        async move {
-            match client {
-                Some(c) => c.workflow(&id).await,
-                None => Err(ApiError::Aborted),
-            }
-        }
-    });
+    let res = use_detail(id.clone(), |c, id| async move { c.workflow(&id).await });
     detail_view(res, "workflow", id, workflow_detail)
 }
 
