@@ -178,7 +178,22 @@ async fn load_catalog(client: &Client) -> Result<Catalog, ApiError> {
     // One request first, so a wrong key fails once rather than four times.
     let config = client.config().await?;
     let (agents, teams, workflows) = futures::join!(client.agents(), client.teams(), client.workflows());
-    Ok(Catalog { info, config, agents: agents?, teams: teams?, workflows: workflows? })
+    Ok(Catalog {
+        info,
+        config,
+        agents: absent_is_empty(agents)?,
+        teams: absent_is_empty(teams)?,
+        workflows: absent_is_empty(workflows)?,
+    })
+}
+
+/// A list route the server does not have (404) means it has none of those;
+/// any other failure is reported.
+fn absent_is_empty<T>(r: Result<Vec<T>, ApiError>) -> Result<Vec<T>, ApiError> {
+    match r {
+        Err(ApiError::NotFound { .. }) => Ok(Vec::new()),
+        other => other,
+    }
 }
 
 /// `?endpoint=` from the page URL, so a demo link opens onto a server.
