@@ -45,6 +45,7 @@ fn Nav(route: ReadSignal<Route>) -> impl IntoView {
     let items: Vec<(&'static str, Route)> = vec![
         ("Overview", Route::Overview),
         ("Chat", Route::Chat(None)),
+        ("Sessions", Route::Sessions),
         ("Agents", Route::List(ComponentKind::Agent)),
         ("Teams", Route::List(ComponentKind::Team)),
         ("Workflows", Route::List(ComponentKind::Workflow)),
@@ -62,6 +63,7 @@ fn Nav(route: ReadSignal<Route>) -> impl IntoView {
                             let active = match (&r, &target) {
                                 (Route::Detail(k, _), Route::List(t)) => k == t,
                                 (Route::Chat(_), Route::Chat(_)) => true,
+                                (Route::Session(_), Route::Sessions) => true,
                                 (a, b) => a == b,
                             };
                             active.then_some("page")
@@ -115,6 +117,8 @@ fn routed(route: Route) -> AnyView {
         }
         Route::Chat(None) => view! { <pages::chat::ChatPicker/> }.into_any(),
         Route::Chat(Some((kind, id))) => view! { <pages::chat::ChatPage kind=kind id=id/> }.into_any(),
+        Route::Sessions => view! { <pages::sessions::SessionsPage/> }.into_any(),
+        Route::Session(id) => view! { <pages::sessions::SessionPage id=id/> }.into_any(),
         Route::Connect => view! { <pages::connect::ConnectPage/> }.into_any(),
         Route::NotFound(path) => view! {
             <section>

@@ -64,7 +64,11 @@ pub struct Chat {
     pub active: RwSignal<Option<u64>>,
     /// Workflows only: run over the WebSocket instead of SSE.
     pub use_socket: RwSignal<bool>,
+    /// Why the stored session could not be loaded, if it could not.
+    pub history_error: RwSignal<Option<ApiError>>,
     next_key: StoredValue<u64>,
+    /// The first message of a session this chat started, to store as its name.
+    pending_name: StoredValue<Option<String>>,
     abort: StoredValue<Option<AbortController>, LocalStorage>,
     socket: StoredValue<Option<Socket>, LocalStorage>,
     state: AppState,
@@ -81,7 +85,9 @@ impl Chat {
             draft: RwSignal::new(String::new()),
             active: RwSignal::new(None),
             use_socket: RwSignal::new(false),
+            history_error: RwSignal::new(None),
             next_key: StoredValue::new(0),
+            pending_name: StoredValue::new(None),
             abort: StoredValue::new_local(None),
             socket: StoredValue::new_local(None),
             state,
@@ -92,11 +98,52 @@ impl Chat {
         self.state.client.get_untracked()
     }
 
+    /// Loads a stored session's runs as the turns so far, and continues in it.
+    pub fn load_history(&self, session_id: String) {
+        let Some(client) = self.client() else { return };
+        let this = *self;
+        this.session_id.set(Some(session_id.clone()));
+        spawn_local(async move {
+            let path = agentos_client::sessions::session_runs_path(&session_id, Some(this.kind));
+            let runs: Result<serde_json::Value, ApiError> = client.get_json(&path).await;
+            let views = match runs {
+                Ok(v) => agentos_client::reducer::runs_to_views(v.as_array().map(Vec::as_slice).unwrap_or(&[])),
+                Err(e) => {
+                    this.history_error.set(Some(e));
+                    return;
+                }
+            };
+            let mut turns = Vec::new();
+            for mut v in views {
+                crate::pages::sessions::name_runs(&mut v);
+                let key = this.next_key.get_value();
+                this.next_key.set_value(key + 1);
+                turns.push(Turn {
+                    key,
+                    message: v.input.clone().unwrap_or_default(),
+                    attachments: Vec::new(),
+                    run: RwSignal::new(v),
+                    phase: RwSignal::new(Phase::Done),
+                    resumable: RwSignal::new(false),
+                    extras: Vec::new(),
+                    files: StoredValue::new_local(Vec::new()),
+                });
+            }
+            this.turns.update(|t| {
+                let live = std::mem::take(t);
+                *t = turns;
+                t.extend(live);
+            });
+        });
+    }
+
     /// Starts over: a new session on the next message.
     pub fn new_chat(&self) {
         self.stop();
+        self.pending_name.set_value(None);
         self.turns.set(Vec::new());
         self.session_id.set(None);
+        self.history_error.set(None);
     }
 
     pub fn set_user_id(&self, v: String) {
@@ -134,6 +181,9 @@ impl Chat {
             extras,
             files: StoredValue::new_local(files),
         };
+        if self.session_id.get_untracked().is_none() && self.turns.with_untracked(Vec::is_empty) {
+            self.pending_name.set_value(Some(turn.message.clone()));
+        }
         self.turns.update(|t| t.push(turn.clone()));
         self.draft.set(String::new());
         self.start(turn);
@@ -208,8 +258,29 @@ impl Chat {
         self.abort.set_value(None);
     }
 
+    /// AgentOS shows an unnamed session under its first message but only
+    /// searches stored names; storing that name lets people find the
+    /// sessions they start here by what they see.
+    fn name_new_session(&self) {
+        let (Some(first), Some(session), Some(client)) =
+            (self.pending_name.get_value(), self.session_id.get_untracked(), self.client())
+        else {
+            return;
+        };
+        self.pending_name.set_value(None);
+        let name: String = first.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(80).collect();
+        let (path, body) = agentos_client::sessions::rename_request(&session, &name);
+        spawn_local(async move {
+            // Best effort: the session works the same without a stored name.
+            let _: Result<serde_json::Value, ApiError> = client.send_json(gloo_net::http::Method::POST, &path, &body).await;
+        });
+    }
+
     fn finish(&self, turn: &Turn, outcome: Result<(), String>) {
         let unfinished = turn.run.with_untracked(|r| r.is_running());
+        if !unfinished {
+            self.name_new_session();
+        }
         match outcome {
             Ok(()) if !unfinished => turn.phase.set(Phase::Done),
             Ok(()) => {
@@ -393,6 +464,7 @@ impl Chat {
                     if turn_msg.run.with_untracked(|r| !r.is_running()) && this.active.get_untracked() == Some(turn_msg.key) {
                         flush(&turn_msg);
                         turn_msg.phase.set(Phase::Done);
+                        this.name_new_session();
                         this.active.set(None);
                         this.socket.set_value(None);
                     }

@@ -12,6 +12,8 @@ pub enum Route {
     List(ComponentKind),
     Detail(ComponentKind, String),
     Chat(Option<(ComponentKind, String)>),
+    Sessions,
+    Session(String),
     NotFound(String),
 }
 
@@ -30,6 +32,8 @@ impl Route {
             [] => Route::Overview,
             ["connect"] => Route::Connect,
             ["chat"] => Route::Chat(None),
+            ["sessions"] => Route::Sessions,
+            ["sessions", id] => Route::Session(id.to_string()),
             ["chat", kind, id] => match ComponentKind::from_collection(kind) {
                 Some(k) => Route::Chat(Some((k, id.to_string()))),
                 None => Route::NotFound(path.to_string()),
@@ -55,6 +59,8 @@ impl Route {
             Route::Detail(k, id) => format!("#/{}/{}", k.collection(), encode_segment(id)),
             Route::Chat(None) => "#/chat".into(),
             Route::Chat(Some((k, id))) => format!("#/chat/{}/{}", k.collection(), encode_segment(id)),
+            Route::Sessions => "#/sessions".into(),
+            Route::Session(id) => format!("#/sessions/{}", encode_segment(id)),
             Route::NotFound(p) => format!("#/{p}"),
         }
     }
@@ -69,6 +75,16 @@ fn decode_segment(s: &str) -> String {
 
 fn encode_segment(s: &str) -> String {
     js_sys::encode_uri_component(s).into()
+}
+
+/// A query parameter of the hash route (`#/chat/agents/x?session=abc`).
+pub fn hash_query(key: &str) -> Option<String> {
+    let hash = current_hash();
+    let (_, query) = hash.split_once('?')?;
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == key && !v.is_empty()).then(|| decode_segment(v))
+    })
 }
 
 fn current_hash() -> String {

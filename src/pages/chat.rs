@@ -51,6 +51,9 @@ pub fn ChatPicker() -> impl IntoView {
 pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
     let state = use_app();
     let chat = Chat::new(state, kind, id.clone());
+    if let Some(session) = crate::route::hash_query("session") {
+        chat.load_history(session);
+    }
     on_cleanup(move || chat.stop());
 
     let name = {
@@ -149,10 +152,14 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
             </header>
             <p class="small muted session-line">
                 {move || match chat.session_id.get() {
-                    Some(s) => view! { "Session " <span class="mono">{s}</span> }.into_any(),
+                    Some(s) => {
+                        let href = Route::Session(s.clone()).href();
+                        view! { "Session " <a class="mono" href=href>{s}</a> }.into_any()
+                    }
                     None => view! { "New session: it starts with your first message." }.into_any(),
                 }}
             </p>
+            {move || chat.history_error.get().map(|e| view! { <ErrorNotice error=e/> })}
             {move || (!known()).then(|| view! {
                 <ErrorNotice error=agentos_client::ApiError::NotFound {
                     detail: Some(format!("this server has no {} with this id", kind_label.to_lowercase())),

@@ -4,3 +4,4 @@ pub mod catalog;
 pub mod chat;
 pub mod connect;
 pub mod overview;
+pub mod sessions;

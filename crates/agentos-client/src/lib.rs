@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod markdown;
 pub mod runs;
+pub mod sessions;
 pub mod sse;
 pub mod events;
 pub mod reducer;

@@ -1,0 +1,251 @@
+//! Session history: `GET /sessions` (paginated `{data, meta}`), one session,
+//! rename and delete. Read leniently from JSON (no serde derive: smaller wasm),
+//! so unknown fields are ignored and missing ones read as absent.
+
+use crate::config::ComponentKind;
+use crate::runs::encode_segment;
+use serde_json::{json, Value};
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    match v.get(key)? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn number(v: &Value, key: &str) -> Option<u64> {
+    match v.get(key)? {
+        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The `meta` of a paginated list.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PageMeta {
+    pub page: u64,
+    pub limit: u64,
+    pub total_pages: u64,
+    pub total_count: u64,
+}
+
+impl PageMeta {
+    pub fn from_json(v: &Value) -> PageMeta {
+        let m = v.get("meta").unwrap_or(&Value::Null);
+        PageMeta {
+            page: number(m, "page").unwrap_or(1).max(1),
+            limit: number(m, "limit").unwrap_or(0),
+            total_pages: number(m, "total_pages").unwrap_or(0),
+            total_count: number(m, "total_count").unwrap_or(0),
+        }
+    }
+}
+
+/// One row of `GET /sessions`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SessionSummary {
+    pub session_id: String,
+    pub name: Option<String>,
+    pub kind: Option<ComponentKind>,
+    /// The agent, team or workflow the session belongs to.
+    pub component_id: Option<String>,
+    pub user_id: Option<String>,
+    /// ISO timestamps as sent.
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+    pub total_tokens: Option<u64>,
+}
+
+impl SessionSummary {
+    pub fn from_json(v: &Value) -> SessionSummary {
+        let kind = text(v, "session_type").and_then(|t| ComponentKind::from_collection(&t));
+        let component_id = match kind {
+            Some(ComponentKind::Team) => text(v, "team_id"),
+            Some(ComponentKind::Workflow) => text(v, "workflow_id"),
+            _ => text(v, "agent_id"),
+        }
+        .or_else(|| text(v, "agent_id"))
+        .or_else(|| text(v, "team_id"))
+        .or_else(|| text(v, "workflow_id"));
+        let total_tokens = number(v, "total_tokens")
+            .or_else(|| v.get("metrics").and_then(|m| number(m, "total_tokens")));
+        SessionSummary {
+            session_id: text(v, "session_id").unwrap_or_default(),
+            name: text(v, "session_name"),
+            kind,
+            component_id,
+            user_id: text(v, "user_id"),
+            created_at: text(v, "created_at"),
+            updated_at: text(v, "updated_at"),
+            total_tokens,
+        }
+    }
+
+    /// The name people see: the session name (AgentOS defaults it to the
+    /// first message), else the id.
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.session_id)
+    }
+}
+
+/// A page of `GET /sessions`.
+pub fn parse_sessions(v: &Value) -> (Vec<SessionSummary>, PageMeta) {
+    let rows = v
+        .get("data")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(SessionSummary::from_json).filter(|s| !s.session_id.is_empty()).collect())
+        .unwrap_or_default();
+    (rows, PageMeta::from_json(v))
+}
+
+/// What to sort sessions by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    #[default]
+    Updated,
+    Created,
+}
+
+/// The filters, sort and page of the session list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionQuery {
+    pub kind: Option<ComponentKind>,
+    pub component_id: Option<String>,
+    pub user_id: String,
+    pub name: String,
+    pub sort: SortBy,
+    pub descending: bool,
+    pub page: u64,
+    pub limit: u64,
+}
+
+impl Default for SessionQuery {
+    fn default() -> Self {
+        SessionQuery {
+            kind: None,
+            component_id: None,
+            user_id: String::new(),
+            name: String::new(),
+            sort: SortBy::Updated,
+            descending: true,
+            page: 1,
+            limit: 20,
+        }
+    }
+}
+
+impl SessionQuery {
+    /// `/sessions?...` for this query.
+    pub fn path(&self) -> String {
+        let mut q = vec![
+            format!("limit={}", self.limit.max(1)),
+            format!("page={}", self.page.max(1)),
+            format!("sort_by={}", match self.sort {
+                SortBy::Updated => "updated_at",
+                SortBy::Created => "created_at",
+            }),
+            format!("sort_order={}", if self.descending { "desc" } else { "asc" }),
+        ];
+        if let Some(k) = self.kind {
+            q.push(format!("type={}", k.as_str()));
+        }
+        if let Some(c) = self.component_id.as_ref().filter(|c| !c.is_empty()) {
+            q.push(format!("component_id={}", encode_segment(c)));
+        }
+        if !self.user_id.trim().is_empty() {
+            q.push(format!("user_id={}", encode_segment(self.user_id.trim())));
+        }
+        if !self.name.trim().is_empty() {
+            q.push(format!("session_name={}", encode_segment(self.name.trim())));
+        }
+        format!("/sessions?{}", q.join("&"))
+    }
+}
+
+/// `/sessions/{id}` (with `?type=` when known, which the server uses to pick the table).
+pub fn session_path(id: &str, kind: Option<ComponentKind>) -> String {
+    match kind {
+        Some(k) => format!("/sessions/{}?type={}", encode_segment(id), k.as_str()),
+        None => format!("/sessions/{}", encode_segment(id)),
+    }
+}
+
+/// `/sessions/{id}/runs`.
+pub fn session_runs_path(id: &str, kind: Option<ComponentKind>) -> String {
+    match kind {
+        Some(k) => format!("/sessions/{}/runs?type={}", encode_segment(id), k.as_str()),
+        None => format!("/sessions/{}/runs", encode_segment(id)),
+    }
+}
+
+/// `/sessions/{id}/rename` and its body.
+pub fn rename_request(id: &str, name: &str) -> (String, Value) {
+    (format!("/sessions/{}/rename", encode_segment(id)), json!({ "session_name": name.trim() }))
+}
+
+/// The body of `DELETE /sessions` for several sessions at once.
+pub fn delete_many_body(sessions: &[(String, Option<ComponentKind>)]) -> Value {
+    let ids: Vec<&str> = sessions.iter().map(|(id, _)| id.as_str()).collect();
+    let types: Vec<&str> = sessions.iter().map(|(_, k)| k.unwrap_or(ComponentKind::Agent).as_str()).collect();
+    json!({ "session_ids": ids, "session_types": types })
+}
+
+/// One session in detail (`GET /sessions/{id}`), the parts the dashboard shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SessionDetail {
+    pub summary: SessionSummary,
+    pub session_state: Value,
+}
+
+impl SessionDetail {
+    pub fn from_json(v: &Value) -> SessionDetail {
+        let mut summary = SessionSummary::from_json(v);
+        if summary.kind.is_none() {
+            // Detail bodies name their kind through the id field they carry.
+            summary.kind = if v.get("team_id").is_some_and(|x| !x.is_null()) {
+                Some(ComponentKind::Team)
+            } else if v.get("workflow_id").is_some_and(|x| !x.is_null()) {
+                Some(ComponentKind::Workflow)
+            } else if v.get("agent_id").is_some_and(|x| !x.is_null()) {
+                Some(ComponentKind::Agent)
+            } else {
+                None
+            };
+        }
+        SessionDetail { summary, session_state: v.get("session_state").cloned().unwrap_or(Value::Null) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_paths() {
+        let q = SessionQuery {
+            kind: Some(ComponentKind::Team),
+            component_id: Some("t 1".into()),
+            user_id: " u ".into(),
+            name: "hello world".into(),
+            page: 3,
+            ..Default::default()
+        };
+        assert_eq!(
+            q.path(),
+            "/sessions?limit=20&page=3&sort_by=updated_at&sort_order=desc&type=team&component_id=t%201&user_id=u&session_name=hello%20world"
+        );
+        assert_eq!(SessionQuery::default().path(), "/sessions?limit=20&page=1&sort_by=updated_at&sort_order=desc");
+    }
+
+    #[test]
+    fn bodies() {
+        let (path, body) = rename_request("a/b", "  New name ");
+        assert_eq!(path, "/sessions/a%2Fb/rename");
+        assert_eq!(body["session_name"], "New name");
+        let b = delete_many_body(&[("x".into(), Some(ComponentKind::Workflow)), ("y".into(), None)]);
+        assert_eq!(b["session_ids"], json!(["x", "y"]));
+        assert_eq!(b["session_types"], json!(["workflow", "agent"]));
+    }
+}

@@ -1,0 +1,491 @@
+//! Session history: find any past conversation, read it as it happened,
+//! rename or delete it, and pick it up again in the chat.
+
+use crate::components::run_view::RunCard;
+use crate::components::{Badge, Empty, ErrorNotice, Field, Loading};
+use crate::route::{navigate, Route};
+use crate::state::use_app;
+use agentos_client::reducer::runs_to_views;
+use agentos_client::sessions::{
+    delete_many_body, parse_sessions, rename_request, session_path, session_runs_path, PageMeta,
+    SessionDetail, SessionQuery, SessionSummary, SortBy,
+};
+use agentos_client::{ApiError, ComponentKind};
+use gloo_net::http::Method;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::Value;
+
+/// "2026-11-23T08:21:54Z" → "2026-11-23 08:21" (UTC), readable and sortable.
+pub fn short_time(iso: &str) -> String {
+    let t = iso.replace('T', " ");
+    t.get(..16).map(|s| format!("{s} UTC")).unwrap_or(t)
+}
+
+fn kind_label(k: Option<ComponentKind>) -> &'static str {
+    match k {
+        Some(ComponentKind::Agent) => "Agent",
+        Some(ComponentKind::Team) => "Team",
+        Some(ComponentKind::Workflow) => "Workflow",
+        None => "Session",
+    }
+}
+
+/// The name of an agent, team or workflow from the catalog, else its id.
+fn component_name(kind: Option<ComponentKind>, id: &str) -> String {
+    let state = use_app();
+    state
+        .catalog
+        .with_untracked(|c| {
+            c.as_ref().and_then(|c| match kind {
+                Some(ComponentKind::Agent) => c.agents.iter().find(|a| a.id == id).map(|a| a.display_name().to_string()),
+                Some(ComponentKind::Team) => c.teams.iter().find(|t| t.id == id).map(|t| t.display_name().to_string()),
+                Some(ComponentKind::Workflow) => c.workflows.iter().find(|w| w.id == id).map(|w| w.display_name().to_string()),
+                None => None,
+            })
+        })
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// Stored runs carry ids, not names: name them (and their members and step
+/// runs) from the catalog so history reads like the live chat.
+pub fn name_runs(v: &mut agentos_client::reducer::RunView) {
+    use agentos_client::events::RunKind;
+    if v.name.is_none() {
+        if let Some(id) = v.component_id.clone() {
+            let kind = match v.kind {
+                Some(RunKind::Agent) => Some(ComponentKind::Agent),
+                Some(RunKind::Team) => Some(ComponentKind::Team),
+                Some(RunKind::Workflow) => Some(ComponentKind::Workflow),
+                None => None,
+            };
+            let name = component_name(kind, &id);
+            if name != id {
+                v.name = Some(name);
+            }
+        }
+    }
+    v.members.iter_mut().for_each(name_runs);
+    v.steps.iter_mut().flat_map(|s| s.runs.iter_mut()).for_each(name_runs);
+}
+
+/// `#/sessions`.
+#[component]
+pub fn SessionsPage() -> impl IntoView {
+    let state = use_app();
+    let query = RwSignal::new(SessionQuery::default());
+    let name_input = RwSignal::new(String::new());
+    let selected = RwSignal::new(Vec::<(String, Option<ComponentKind>)>::new());
+    let confirm_bulk = RwSignal::new(false);
+    let action_error = RwSignal::new(None::<ApiError>);
+    let reload = RwSignal::new(0u32);
+
+    let res = LocalResource::new(move || {
+        let client = state.client.get();
+        let path = query.with(SessionQuery::path);
+        reload.track();
+        async move {
+            let Some(c) = client else { return Err(ApiError::Aborted) };
+            let v: Value = c.get_json(&path).await?;
+            Ok(parse_sessions(&v))
+        }
+    });
+
+    let set_page = move |p: u64| query.update(|q| q.page = p.max(1));
+    let components = move || {
+        state.catalog.with(|c| {
+            c.as_ref()
+                .map(|c| {
+                    let mut v: Vec<(ComponentKind, String, String)> = Vec::new();
+                    v.extend(c.agents.iter().map(|a| (ComponentKind::Agent, a.id.clone(), a.display_name().to_string())));
+                    v.extend(c.teams.iter().map(|t| (ComponentKind::Team, t.id.clone(), t.display_name().to_string())));
+                    v.extend(c.workflows.iter().map(|w| (ComponentKind::Workflow, w.id.clone(), w.display_name().to_string())));
+                    v
+                })
+                .unwrap_or_default()
+        })
+    };
+
+    let delete_selected = move || {
+        let Some(client) = state.client.get_untracked() else { return };
+        let items = selected.get_untracked();
+        if items.is_empty() {
+            return;
+        }
+        spawn_local(async move {
+            let r: Result<Value, ApiError> = client.send_json(Method::DELETE, "/sessions", &delete_many_body(&items)).await;
+            confirm_bulk.set(false);
+            match r {
+                Ok(_) => {
+                    action_error.set(None);
+                    selected.set(Vec::new());
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => action_error.set(Some(e)),
+            }
+        });
+    };
+
+    view! {
+        <section>
+            <div class="page-head">
+                <h1>"Sessions"</h1>
+                <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Refresh"</button>
+            </div>
+            <div class="filters" role="search" aria-label="Filter sessions">
+                <label>
+                    <span>"Type"</span>
+                    <select on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        query.update(|q| {
+                            q.kind = ComponentKind::from_collection(&v);
+                            q.component_id = None;
+                            q.page = 1;
+                        });
+                    }>
+                        <option value="">"All types"</option>
+                        <option value="agent">"Agents"</option>
+                        <option value="team">"Teams"</option>
+                        <option value="workflow">"Workflows"</option>
+                    </select>
+                </label>
+                <label>
+                    <span>"Agent, team or workflow"</span>
+                    <select on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        query.update(|q| {
+                            match v.split_once(':') {
+                                Some((k, id)) => {
+                                    q.kind = ComponentKind::from_collection(k);
+                                    q.component_id = Some(id.to_string());
+                                }
+                                None => q.component_id = None,
+                            }
+                            q.page = 1;
+                        });
+                    }>
+                        <option value="" selected=move || query.with(|q| q.component_id.is_none())>"Any"</option>
+                        {move || components().into_iter()
+                            .filter(|(k, _, _)| query.with(|q| q.kind.is_none() || q.kind == Some(*k)))
+                            .map(|(k, id, name)| {
+                                let value = format!("{}:{}", k.as_str(), id);
+                                let sel = {
+                                    let id = id.clone();
+                                    move || query.with(|q| q.component_id.as_deref() == Some(id.as_str()))
+                                };
+                                view! { <option value=value selected=sel>{format!("{} · {}", kind_label(Some(k)), name)}</option> }
+                            }).collect_view()}
+                    </select>
+                </label>
+                <label>
+                    <span>"User id"</span>
+                    <input type="text" placeholder="any user" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        query.update(|q| { q.user_id = v; q.page = 1; });
+                    }/>
+                </label>
+                <label>
+                    <span>"Search by name"</span>
+                    <input
+                        type="search"
+                        placeholder="session name"
+                        prop:value=move || name_input.get()
+                        on:input=move |ev| name_input.set(event_target_value(&ev))
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" {
+                            let v = name_input.get_untracked();
+                            query.update(|q| { q.name = v; q.page = 1; });
+                        }
+                        on:change=move |_| {
+                            let v = name_input.get_untracked();
+                            query.update(|q| { q.name = v; q.page = 1; });
+                        }
+                    />
+                </label>
+                <label>
+                    <span>"Sort by"</span>
+                    <select on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        query.update(|q| {
+                            (q.sort, q.descending) = match v.as_str() {
+                                "created-desc" => (SortBy::Created, true),
+                                "created-asc" => (SortBy::Created, false),
+                                "updated-asc" => (SortBy::Updated, false),
+                                _ => (SortBy::Updated, true),
+                            };
+                            q.page = 1;
+                        });
+                    }>
+                        <option value="updated-desc">"Last updated, newest first"</option>
+                        <option value="updated-asc">"Last updated, oldest first"</option>
+                        <option value="created-desc">"Created, newest first"</option>
+                        <option value="created-asc">"Created, oldest first"</option>
+                    </select>
+                </label>
+            </div>
+            {move || action_error.get().map(|e| view! { <ErrorNotice error=e/> })}
+            {move || {
+                let n = selected.with(Vec::len);
+                (n > 0).then(|| view! {
+                    <div class="bulk" role="group" aria-label="Selected sessions">
+                        <span>{format!("{n} selected")}</span>
+                        {move || if confirm_bulk.get() {
+                            view! {
+                                <button type="button" class="danger" on:click=move |_| delete_selected()>
+                                    {format!("Confirm: delete {n} session(s)")}
+                                </button>
+                                <button type="button" on:click=move |_| confirm_bulk.set(false)>"Cancel"</button>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <button type="button" class="danger" on:click=move |_| confirm_bulk.set(true)>
+                                    "Delete selected"
+                                </button>
+                            }.into_any()
+                        }}
+                    </div>
+                })
+            }}
+            <Transition fallback=|| view! { <Loading label="Loading sessions…"/> }>
+                {move || res.get().map(|r| match r {
+                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Ok((rows, meta)) => session_table(rows, meta, selected, set_page).into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+fn session_table(
+    rows: Vec<SessionSummary>,
+    meta: PageMeta,
+    selected: RwSignal<Vec<(String, Option<ComponentKind>)>>,
+    set_page: impl Fn(u64) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    if rows.is_empty() {
+        return view! {
+            <Empty title="No sessions match" detail="Chat with an agent, team or workflow and its session appears here."/>
+        }
+        .into_any();
+    }
+    let pages = meta.total_pages.max(1);
+    view! {
+        <table class="sessions">
+            <caption class="visually-hidden">"Sessions"</caption>
+            <thead>
+                <tr>
+                    <th scope="col"><span class="visually-hidden">"Select"</span></th>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Type"</th>
+                    <th scope="col">"With"</th>
+                    <th scope="col">"User"</th>
+                    <th scope="col">"Updated"</th>
+                    <th scope="col">"Tokens"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|s| {
+                    let id = s.session_id.clone();
+                    let kind = s.kind;
+                    let name = s.display_name().to_string();
+                    let checked = {
+                        let id = id.clone();
+                        move || selected.with(|v| v.iter().any(|(i, _)| *i == id))
+                    };
+                    let toggle = {
+                        let id = id.clone();
+                        move |ev: leptos::ev::Event| {
+                            let on = event_target_checked(&ev);
+                            selected.update(|v| {
+                                v.retain(|(i, _)| *i != id);
+                                if on {
+                                    v.push((id.clone(), kind));
+                                }
+                            });
+                        }
+                    };
+                    let with = s.component_id.as_deref().map(|c| component_name(kind, c)).unwrap_or_default();
+                    view! {
+                        <tr>
+                            <td><input type="checkbox" aria-label=format!("Select {name}") prop:checked=checked on:change=toggle/></td>
+                            <td><a href=format!("#/sessions/{}", agentos_client::runs::encode_segment(&id))>{name.clone()}</a></td>
+                            <td><Badge text=kind_label(kind)/></td>
+                            <td>{with}</td>
+                            <td class="mono small">{s.user_id.clone().unwrap_or_else(|| "—".into())}</td>
+                            <td class="small">{s.updated_at.as_deref().map(short_time).unwrap_or_default()}</td>
+                            <td class="small">{s.total_tokens.map(|t| t.to_string()).unwrap_or_default()}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        <nav class="pager" aria-label="Pages">
+            <button type="button" disabled={meta.page <= 1} on:click=move |_| set_page(meta.page - 1)>"Previous page"</button>
+            <span>{format!("Page {} of {} · {} sessions", meta.page, pages, meta.total_count)}</span>
+            <button type="button" disabled={meta.page >= pages} on:click=move |_| set_page(meta.page + 1)>"Next page"</button>
+        </nav>
+    }
+    .into_any()
+}
+
+/// `#/sessions/{id}`: the transcript and what can be done with it.
+#[component]
+pub fn SessionPage(id: String) -> impl IntoView {
+    let state = use_app();
+    let reload = RwSignal::new(0u32);
+    let sid = id.clone();
+    let res = LocalResource::new(move || {
+        let client = state.client.get();
+        let id = sid.clone();
+        reload.track();
+        async move {
+            let Some(c) = client else { return Err(ApiError::Aborted) };
+            let detail: Value = c.get_json(&session_path(&id, None)).await?;
+            let detail = SessionDetail::from_json(&detail);
+            let runs: Value = c.get_json(&session_runs_path(&id, detail.summary.kind)).await?;
+            let runs = runs.as_array().cloned().unwrap_or_default();
+            Ok((detail, runs))
+        }
+    });
+    let id2 = id.clone();
+    view! {
+        {move || match res.get() {
+            None => view! { <Loading label="Loading the session…"/> }.into_any(),
+            Some(Err(ApiError::NotFound { .. })) => view! {
+                <section>
+                    <h1>"Session not found"</h1>
+                    <ErrorNotice error=ApiError::NotFound {
+                        detail: Some(format!("there is no session “{}” on this server (it may have been deleted)", id2)),
+                    }/>
+                    <p><a href="#/sessions">"Back to all sessions"</a></p>
+                </section>
+            }.into_any(),
+            Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+            Some(Ok((detail, runs))) => session_view(detail, runs, reload).into_any(),
+        }}
+    }
+}
+
+fn session_view(detail: SessionDetail, runs: Vec<Value>, reload: RwSignal<u32>) -> impl IntoView {
+    let state = use_app();
+    let s = detail.summary.clone();
+    let mut views = runs_to_views(&runs);
+    views.iter_mut().for_each(name_runs);
+    let run_count = views.len();
+    let name = RwSignal::new(s.display_name().to_string());
+    let editing = RwSignal::new(false);
+    let confirm_delete = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let draft = RwSignal::new(s.display_name().to_string());
+    let id = s.session_id.clone();
+    let kind = s.kind;
+    let with = s.component_id.as_deref().map(|c| component_name(kind, c));
+    let continue_href = match (kind, s.component_id.clone()) {
+        (Some(k), Some(c)) => Some(format!("{}?session={}", Route::Chat(Some((k, c))).href(), agentos_client::runs::encode_segment(&id))),
+        _ => None,
+    };
+
+    let rename = {
+        let id = id.clone();
+        move || {
+            let Some(client) = state.client.get_untracked() else { return };
+            let new_name = draft.get_untracked();
+            if new_name.trim().is_empty() {
+                return;
+            }
+            let (path, body) = rename_request(&id, &new_name);
+            spawn_local(async move {
+                let r: Result<Value, ApiError> = client.send_json(Method::POST, &path, &body).await;
+                match r {
+                    Ok(_) => {
+                        name.set(new_name.trim().to_string());
+                        editing.set(false);
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+    };
+    let delete = {
+        let id = id.clone();
+        move || {
+            let Some(client) = state.client.get_untracked() else { return };
+            let path = session_path(&id, None);
+            spawn_local(async move {
+                let r: Result<Value, ApiError> = client.send_empty(Method::DELETE, &path).await;
+                confirm_delete.set(false);
+                match r {
+                    Ok(_) => navigate(&Route::parse("#/sessions")),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        }
+    };
+    let _ = reload;
+
+    view! {
+        <article class="detail">
+            <header class="page-head">
+                <div>
+                    <p class="eyebrow">{format!("{} session", kind_label(kind))}</p>
+                    <h1>{move || name.get()}</h1>
+                    <span class="mono muted small">{id.clone()}</span>
+                </div>
+                <div class="actions">
+                    {continue_href.map(|h| view! { <a class="button primary" href=h>"Continue this chat"</a> })}
+                    <button type="button" on:click=move |_| editing.set(true)>"Rename"</button>
+                    {move || if confirm_delete.get() {
+                        let delete = delete.clone();
+                        view! {
+                            <button type="button" class="danger" on:click=move |_| delete()>"Confirm delete"</button>
+                            <button type="button" on:click=move |_| confirm_delete.set(false)>"Cancel"</button>
+                        }.into_any()
+                    } else {
+                        view! { <button type="button" class="danger" on:click=move |_| confirm_delete.set(true)>"Delete"</button> }.into_any()
+                    }}
+                </div>
+            </header>
+            {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+            {move || editing.get().then(|| {
+                let rename = rename.clone();
+                view! {
+                    <form class="card form inline-form" aria-label="Rename session" on:submit=move |ev| { ev.prevent_default(); rename(); }>
+                        <label for="session-name">"Session name"</label>
+                        <input id="session-name" type="text" prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))/>
+                        <div class="actions">
+                            <button type="submit" class="primary">"Save"</button>
+                            <button type="button" on:click=move |_| editing.set(false)>"Cancel"</button>
+                        </div>
+                    </form>
+                }
+            })}
+            <dl class="fields card">
+                <Field label="With" value=with.unwrap_or_else(|| "—".into())/>
+                <Field label="User" value=s.user_id.clone().unwrap_or_else(|| "—".into())/>
+                <Field label="Runs" value=run_count.to_string()/>
+                <Field label="Tokens" value=s.total_tokens.map(|t| t.to_string()).unwrap_or_else(|| "—".into())/>
+                <Field label="Created" value=s.created_at.as_deref().map(short_time).unwrap_or_default()/>
+                <Field label="Updated" value=s.updated_at.as_deref().map(short_time).unwrap_or_default()/>
+            </dl>
+            {if views.is_empty() {
+                view! { <Empty title="No runs in this session yet"/> }.into_any()
+            } else {
+                view! {
+                    <ol class="transcript" aria-label="Conversation">
+                        {views.into_iter().map(|v| {
+                            let input = v.input.clone();
+                            view! {
+                                <li class="turn">
+                                    {input.map(|m| view! {
+                                        <div class="bubble user" aria-label="You said"><p class="prewrap">{m}</p></div>
+                                    })}
+                                    <RunCard run=Signal::stored(v)/>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </article>
+    }
+}
