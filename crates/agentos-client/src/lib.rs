@@ -10,6 +10,7 @@
 pub mod config;
 pub mod error;
 pub mod markdown;
+pub mod memory;
 pub mod runs;
 pub mod sessions;
 pub mod sse;

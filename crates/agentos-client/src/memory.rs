@@ -1,0 +1,353 @@
+//! User memories: `GET /memories` (paginated `{data, meta}`), create, edit,
+//! delete, `GET /memory_topics` and `GET /user_memory_stats`.
+//!
+//! Read leniently from `serde_json::Value` (no serde derive: smaller wasm):
+//! unknown fields are ignored, missing or mistyped ones read as absent.
+//! Timestamps may be ISO strings (with or without `Z`, with fractions or an
+//! offset) or epoch seconds/milliseconds; all are normalized to
+//! `YYYY-MM-DDTHH:MM:SSZ`.
+
+use crate::runs::encode_segment;
+pub use crate::sessions::PageMeta;
+use serde_json::{json, Value};
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    match v.get(key)? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn number(v: &Value, key: &str) -> Option<u64> {
+    match v.get(key)? {
+        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A list of strings: an array (non-strings skipped) or one comma-separated string.
+fn strings(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        Some(Value::String(s)) => split_topics(s),
+        _ => Vec::new(),
+    }
+}
+
+/// "a, b,,c " → `["a", "b", "c"]` (duplicates dropped, order kept).
+pub fn split_topics(input: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in input.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        if !out.iter().any(|o| o == t) {
+            out.push(t.to_string());
+        }
+    }
+    out
+}
+
+/// Days since 1970-01-01 → (year, month, day) (proleptic Gregorian).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Epoch seconds → `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn iso_from_epoch(secs: i64) -> String {
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// A timestamp as sent (ISO string or epoch number) → `YYYY-MM-DDTHH:MM:SSZ`.
+/// Epoch values above 10¹¹ are taken as milliseconds. A string that is not
+/// recognizable is kept as it is; offsets other than UTC are kept too.
+pub fn timestamp(v: &Value) -> Option<String> {
+    let epoch = |f: f64| {
+        let secs = if f.abs() > 1e11 { f / 1000.0 } else { f };
+        iso_from_epoch(secs as i64)
+    };
+    match v {
+        Value::Number(n) => n.as_f64().map(epoch),
+        Value::String(s) => {
+            let s = s.trim();
+            if s.is_empty() {
+                return None;
+            }
+            if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+                return s.parse::<f64>().ok().map(epoch);
+            }
+            let t = s.replacen(' ', "T", 1);
+            let b = t.as_bytes();
+            let shaped = b.len() >= 19 && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':';
+            if !shaped {
+                return Some(s.to_string());
+            }
+            // Drop fractions; keep a non-UTC offset, normalize UTC to Z.
+            let rest = &t[19..];
+            let rest = rest.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+            let zone = match rest {
+                "" | "Z" | "z" | "+00:00" | "+0000" | "-00:00" => "Z",
+                other => other,
+            };
+            Some(format!("{}{zone}", &t[..19]))
+        }
+        _ => None,
+    }
+}
+
+/// A normalized timestamp for people: "2026-11-23 08:21 UTC".
+pub fn human_time(iso: &str) -> String {
+    if iso.len() >= 16 && iso.as_bytes().get(10) == Some(&b'T') {
+        let zone = if iso.ends_with('Z') { " UTC".to_string() } else { format!(" {}", &iso[19.min(iso.len())..]) };
+        format!("{} {}{}", &iso[..10], &iso[11..16], zone.trim_end())
+    } else {
+        iso.to_string()
+    }
+}
+
+/// One memory (`UserMemorySchema`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Memory {
+    pub memory_id: String,
+    pub memory: String,
+    pub topics: Vec<String>,
+    pub agent_id: Option<String>,
+    pub team_id: Option<String>,
+    pub user_id: Option<String>,
+    /// Normalized (see [`timestamp`]).
+    pub updated_at: Option<String>,
+}
+
+impl Memory {
+    pub fn from_json(v: &Value) -> Memory {
+        Memory {
+            memory_id: text(v, "memory_id").or_else(|| text(v, "id")).unwrap_or_default(),
+            memory: v.get("memory").and_then(Value::as_str).unwrap_or_default().to_string(),
+            topics: strings(v.get("topics")),
+            agent_id: text(v, "agent_id"),
+            team_id: text(v, "team_id"),
+            user_id: text(v, "user_id"),
+            updated_at: v
+                .get("updated_at")
+                .and_then(timestamp)
+                .or_else(|| v.get("created_at").and_then(timestamp)),
+        }
+    }
+
+    /// The first words of the memory (for accessible names), at most `max` chars.
+    pub fn excerpt(&self, max: usize) -> String {
+        excerpt(&self.memory, max)
+    }
+}
+
+/// The first words of `s`, at most about `max` characters, with "…" when cut.
+pub fn excerpt(s: &str, max: usize) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() <= max {
+        return s;
+    }
+    let mut out = String::new();
+    for w in s.split(' ') {
+        if out.chars().count() + w.chars().count() + 1 > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    if out.is_empty() {
+        out = s.chars().take(max).collect();
+    }
+    out.push('…');
+    out
+}
+
+/// Names for a page of memories that are unique: the excerpt, with " (2)",
+/// " (3)"… added to repeats.
+pub fn unique_labels(items: &[Memory], max: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    for m in items {
+        let base = m.excerpt(max);
+        let base = if base.is_empty() { m.memory_id.clone() } else { base };
+        let mut label = base.clone();
+        let mut n = 2;
+        while out.contains(&label) {
+            label = format!("{base} ({n})");
+            n += 1;
+        }
+        out.push(label);
+    }
+    out
+}
+
+/// A page of `GET /memories` (rows without an id are dropped).
+pub fn parse_memories(v: &Value) -> (Vec<Memory>, PageMeta) {
+    let rows = v
+        .get("data")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(Memory::from_json).filter(|m| !m.memory_id.is_empty()).collect())
+        .unwrap_or_default();
+    (rows, PageMeta::from_json(v))
+}
+
+/// `GET /memory_topics`: a list of strings (also accepted inside `{data}`).
+pub fn parse_topics(v: &Value) -> Vec<String> {
+    let mut t = match v {
+        Value::Array(_) => strings(Some(v)),
+        _ => strings(v.get("data")),
+    };
+    t.sort();
+    t.dedup();
+    t
+}
+
+/// One row of `GET /user_memory_stats`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UserStats {
+    pub user_id: String,
+    pub total_memories: u64,
+    /// Normalized (see [`timestamp`]).
+    pub last_updated: Option<String>,
+}
+
+/// A page of `GET /user_memory_stats` (rows without a user id are dropped).
+pub fn parse_user_stats(v: &Value) -> (Vec<UserStats>, PageMeta) {
+    let rows = v
+        .get("data")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|r| UserStats {
+                    user_id: text(r, "user_id").unwrap_or_default(),
+                    total_memories: number(r, "total_memories").unwrap_or(0),
+                    last_updated: r.get("last_memory_updated_at").and_then(timestamp),
+                })
+                .filter(|s| !s.user_id.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    (rows, PageMeta::from_json(v))
+}
+
+/// The filters and page of the memory list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemoryFilter {
+    pub user_id: String,
+    pub agent_id: String,
+    pub team_id: String,
+    /// One topic, or empty for all.
+    pub topic: String,
+    pub search: String,
+    pub page: u64,
+    pub limit: u64,
+    /// Newest first (by `updated_at`).
+    pub descending: bool,
+}
+
+impl Default for MemoryFilter {
+    fn default() -> Self {
+        MemoryFilter {
+            user_id: String::new(),
+            agent_id: String::new(),
+            team_id: String::new(),
+            topic: String::new(),
+            search: String::new(),
+            page: 1,
+            limit: 20,
+            descending: true,
+        }
+    }
+}
+
+impl MemoryFilter {
+    /// Whether anything narrows the list (for the empty state's wording).
+    pub fn is_filtered(&self) -> bool {
+        [&self.user_id, &self.agent_id, &self.team_id, &self.topic, &self.search]
+            .iter()
+            .any(|s| !s.trim().is_empty())
+    }
+}
+
+/// The query string (without `?`) of `GET /memories` for a filter.
+pub fn memories_query(f: &MemoryFilter) -> String {
+    let mut q = vec![
+        format!("limit={}", f.limit.max(1)),
+        format!("page={}", f.page.max(1)),
+        "sort_by=updated_at".to_string(),
+        format!("sort_order={}", if f.descending { "desc" } else { "asc" }),
+    ];
+    for (key, value) in [
+        ("user_id", &f.user_id),
+        ("agent_id", &f.agent_id),
+        ("team_id", &f.team_id),
+        ("topics", &f.topic),
+        ("search_content", &f.search),
+    ] {
+        let value = value.trim();
+        if !value.is_empty() {
+            q.push(format!("{key}={}", encode_segment(value)));
+        }
+    }
+    q.join("&")
+}
+
+/// `/memories?...` for a filter.
+pub fn memories_path(f: &MemoryFilter) -> String {
+    format!("/memories?{}", memories_query(f))
+}
+
+fn with_user(path: String, user_id: Option<&str>) -> String {
+    match user_id.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => format!("{path}?user_id={}", encode_segment(u)),
+        None => path,
+    }
+}
+
+/// `/memories/{id}` (with `?user_id=` when known): GET, PATCH, DELETE.
+pub fn memory_path(memory_id: &str, user_id: Option<&str>) -> String {
+    with_user(format!("/memories/{}", encode_segment(memory_id)), user_id)
+}
+
+/// `/memory_topics` (for one user when given).
+pub fn topics_path(user_id: Option<&str>) -> String {
+    with_user("/memory_topics".to_string(), user_id)
+}
+
+/// `/user_memory_stats?limit=&page=`.
+pub fn user_stats_path(page: u64, limit: u64) -> String {
+    format!("/user_memory_stats?limit={}&page={}", limit.max(1), page.max(1))
+}
+
+/// The body of `POST /memories` and `PATCH /memories/{id}`: the text trimmed,
+/// topics from a comma-separated input, the user only when given.
+pub fn memory_body(memory: &str, topics: &str, user_id: &str) -> Value {
+    let mut b = json!({ "memory": memory.trim(), "topics": split_topics(topics) });
+    if !user_id.trim().is_empty() {
+        b["user_id"] = json!(user_id.trim());
+    }
+    b
+}
+
+/// The body of `DELETE /memories` for several memories.
+pub fn delete_many_body(memory_ids: &[String], user_id: Option<&str>) -> Value {
+    let mut b = json!({ "memory_ids": memory_ids });
+    if let Some(u) = user_id.map(str::trim).filter(|u| !u.is_empty()) {
+        b["user_id"] = json!(u);
+    }
+    b
+}
