@@ -46,6 +46,7 @@ fn Nav(route: ReadSignal<Route>) -> impl IntoView {
         ("Overview", Route::Overview),
         ("Chat", Route::Chat(None)),
         ("Sessions", Route::Sessions),
+        ("Memories", Route::Memories),
         ("Agents", Route::List(ComponentKind::Agent)),
         ("Teams", Route::List(ComponentKind::Team)),
         ("Workflows", Route::List(ComponentKind::Workflow)),
@@ -88,18 +89,28 @@ fn page(route: Route) -> AnyView {
     if route == Route::Connect {
         return view! { <pages::connect::ConnectPage/> }.into_any();
     }
+    // Only a change of gate re-creates the page: the several signals a
+    // connect sets one after another must not rebuild it (and drop its state).
+    let gate = Memo::new(move |_| match state.status.get() {
+        ConnStatus::Idle | ConnStatus::Failed(_) => Gate::Form,
+        ConnStatus::Connecting if state.catalog.with(Option::is_none) => Gate::Loading,
+        _ => Gate::Ready,
+    });
     view! {
-        {move || match state.status.get() {
-            ConnStatus::Idle | ConnStatus::Failed(_) => {
-                view! { <pages::connect::ConnectPage/> }.into_any()
-            }
-            ConnStatus::Connecting if state.catalog.with(Option::is_none) => {
-                view! { <Loading label="Connecting to the AgentOS…"/> }.into_any()
-            }
-            _ => routed(route.clone()),
+        {move || match gate.get() {
+            Gate::Form => view! { <pages::connect::ConnectPage/> }.into_any(),
+            Gate::Loading => view! { <Loading label="Connecting to the AgentOS…"/> }.into_any(),
+            Gate::Ready => routed(route.clone()),
         }}
     }
     .into_any()
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Gate {
+    Form,
+    Loading,
+    Ready,
 }
 
 fn routed(route: Route) -> AnyView {
@@ -119,6 +130,7 @@ fn routed(route: Route) -> AnyView {
         Route::Chat(Some((kind, id))) => view! { <pages::chat::ChatPage kind=kind id=id/> }.into_any(),
         Route::Sessions => view! { <pages::sessions::SessionsPage/> }.into_any(),
         Route::Session(id) => view! { <pages::sessions::SessionPage id=id/> }.into_any(),
+        Route::Memories => view! { <pages::memories::MemoriesPage/> }.into_any(),
         Route::Connect => view! { <pages::connect::ConnectPage/> }.into_any(),
         Route::NotFound(path) => view! {
             <section>

@@ -94,6 +94,12 @@ impl Chat {
         }
     }
 
+    /// False once the chat page is gone: async work that resumes after that
+    /// must not touch its (disposed) state.
+    fn alive(&self) -> bool {
+        !self.turns.is_disposed()
+    }
+
     fn client(&self) -> Option<Client> {
         self.state.client.get_untracked()
     }
@@ -106,6 +112,9 @@ impl Chat {
         spawn_local(async move {
             let path = agentos_client::sessions::session_runs_path(&session_id, Some(this.kind));
             let runs: Result<serde_json::Value, ApiError> = client.get_json(&path).await;
+            if !this.alive() {
+                return;
+            }
             let views = match runs {
                 Ok(v) => agentos_client::reducer::runs_to_views(v.as_array().map(Vec::as_slice).unwrap_or(&[])),
                 Err(e) => {
@@ -231,7 +240,11 @@ impl Chat {
     async fn post_and_stream(&self, client: &Client, path: &str, form: FormData, turn: Turn) {
         let abort = AbortController::new().ok();
         self.abort.set_value(abort.clone());
-        match client.post_form(path, &form, abort.as_ref()).await {
+        let result = client.post_form(path, &form, abort.as_ref()).await;
+        if !self.alive() {
+            return;
+        }
+        match result {
             Err(e) => self.fail(&turn, e),
             Ok(resp) => {
                 turn.phase.set(Phase::Streaming);
@@ -244,6 +257,9 @@ impl Chat {
     /// A request that failed before any event: show why, and give the
     /// message back to the composer if the person has not typed another.
     fn fail(&self, turn: &Turn, e: ApiError) {
+        if !self.alive() {
+            return;
+        }
         let no_events = turn.run.with_untracked(|r| r.run_id.is_none());
         if no_events {
             turn.phase.set(Phase::Failed(e));
@@ -277,6 +293,9 @@ impl Chat {
     }
 
     fn finish(&self, turn: &Turn, outcome: Result<(), String>) {
+        if !self.alive() {
+            return;
+        }
         let unfinished = turn.run.with_untracked(|r| r.is_running());
         if !unfinished {
             self.name_new_session();
@@ -316,7 +335,7 @@ impl Chat {
                 let path = cancel_path(self.kind, &self.id.get_value(), &run_id, self.session_id.get_untracked().as_deref());
                 spawn_local(async move {
                     let res: Result<serde_json::Value, ApiError> = client.send_empty(gloo_net::http::Method::POST, &path).await;
-                    if res.is_err() {
+                    if res.is_err() && this.alive() {
                         this.abort_request();
                     }
                 });
@@ -426,6 +445,9 @@ impl Chat {
             });
         };
         let on_text = move |text: String| {
+            if !this.alive() {
+                return;
+            }
             let event = match decode_ws_text(&text) {
                 Ok(ev) => ev,
                 Err(e) => {
@@ -473,6 +495,9 @@ impl Chat {
         };
         let turn_close = turn.clone();
         let on_close = move |code: u16, reason: String| {
+            if !this.alive() {
+                return;
+            }
             if this.active.get_untracked() != Some(turn_close.key) {
                 return;
             }
@@ -522,7 +547,9 @@ fn schedule_flush(turn: &Turn) {
     let run = turn.run;
     request_animation_frame(move || {
         FLUSH_PENDING.with(|p| p.set(false));
-        run.notify();
+        if !run.is_disposed() {
+            run.notify();
+        }
     });
 }
 
@@ -538,6 +565,10 @@ async fn stream_into(resp: &gloo_net::http::Response, turn: &Turn, chat: Chat) -
     let result = loop {
         match reader.next_chunk().await {
             Ok(Some(bytes)) => {
+                if !chat.alive() {
+                    reader.cancel();
+                    return Ok(());
+                }
                 for frame in decoder.push(&bytes) {
                     match parse_event(frame.event.as_deref(), &frame.data) {
                         Ok(ev) => apply_event(turn, &ev, chat),
@@ -549,6 +580,9 @@ async fn stream_into(resp: &gloo_net::http::Response, turn: &Turn, chat: Chat) -
             Err(e) => break Err(e),
         }
     };
+    if !chat.alive() {
+        return result;
+    }
     if decoder.finish().is_some() {
         turn.run.update_untracked(|r| r.record_malformed("the stream ended in the middle of an event".into()));
     }
