@@ -2,24 +2,30 @@
 //! `/health`, `/info`, `/config`, `/agents`, `/teams`, `/workflows`.
 //!
 //! Every struct is tolerant: unknown fields are ignored, missing fields take
-//! their default, and free-form parts (tool parameter schemas, instructions
-//! that may be a string or a list) stay as [`serde_json::Value`]. A newer
-//! AgentOS that adds fields must never break discovery.
+//! their default, a field of an unexpected type reads as absent, and
+//! free-form parts (tool parameter schemas, instructions that may be a string
+//! or a list) stay as [`serde_json::Value`]. A newer AgentOS that adds fields
+//! must never break discovery.
+//!
+//! The types implement [`Deserialize`] (so `serde_json::from_str::<AgentDetail>`
+//! works) by parsing a [`serde_json::Value`] and reading the fields with the
+//! small lenient readers at the end of this file ([`FromJson`]), not with
+//! `#[derive(Deserialize)]`: same tolerance, a fraction of the wasm code size.
+//! Only a body that is not a JSON object is an error.
 
-use serde::{Deserialize, Serialize};
+use crate::events::{as_u64, FromJson};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// `GET /health`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Health {
     pub status: String,
     pub instantiated_at: Option<String>,
 }
 
 /// `GET /info`: open even when a security key is set.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OsInfo {
     pub os_id: Option<String>,
     pub name: Option<String>,
@@ -50,38 +56,33 @@ impl OsInfo {
 }
 
 /// `{id, provider}` in `/config`'s `available_models` and component summaries.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModelRef {
     pub id: Option<String>,
     pub provider: Option<String>,
 }
 
 /// A database entry under a domain of `/config` (session, memory, ...).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DomainDb {
     pub db_id: String,
     pub domain_config: Option<DomainDisplay>,
     pub tables: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DomainDisplay {
     pub display_name: Option<String>,
 }
 
 /// One domain of `/config` (`session`, `metrics`, `memory`, ...).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Domain {
     pub dbs: Vec<DomainDb>,
 }
 
 /// A knowledge base as listed in `/config` → `knowledge.knowledge_instances`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct KnowledgeInstance {
     pub id: String,
     pub name: Option<String>,
@@ -90,16 +91,14 @@ pub struct KnowledgeInstance {
     pub table: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct KnowledgeDomain {
     pub dbs: Vec<DomainDb>,
     pub knowledge_instances: Vec<KnowledgeInstance>,
 }
 
 /// The summary of an agent, team or workflow inside `/config`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ComponentSummary {
     pub id: String,
     pub name: Option<String>,
@@ -111,8 +110,7 @@ pub struct ComponentSummary {
 }
 
 /// `GET /config`: everything the UI needs to bootstrap.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OsConfig {
     pub os_id: Option<String>,
     pub name: Option<String>,
@@ -167,8 +165,7 @@ impl OsConfig {
 }
 
 /// `{name, model, provider}` as in the component detail responses.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModelInfo {
     pub name: Option<String>,
     pub model: Option<String>,
@@ -191,8 +188,7 @@ impl ModelInfo {
 }
 
 /// One tool a component can call.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ToolInfo {
     pub name: String,
     pub description: Option<String>,
@@ -269,29 +265,25 @@ fn schema_type(schema: &Value) -> String {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ToolsSection {
     pub tools: Vec<ToolInfo>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SessionsSection {
     pub session_table: Option<String>,
     pub add_history_to_context: Option<bool>,
     pub num_history_runs: Option<u32>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct KnowledgeSection {
     pub db_id: Option<String>,
     pub knowledge_table: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct MemorySection {
     pub update_memory_on_run: Option<bool>,
     pub enable_agentic_memory: Option<bool>,
@@ -299,8 +291,7 @@ pub struct MemorySection {
     pub model: Option<ModelInfo>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReasoningSection {
     pub reasoning: Option<bool>,
     pub reasoning_model: Option<ModelInfo>,
@@ -308,8 +299,7 @@ pub struct ReasoningSection {
     pub reasoning_max_steps: Option<u32>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SystemMessageSection {
     pub description: Option<String>,
     /// A string or a list of strings.
@@ -336,8 +326,7 @@ impl SystemMessageSection {
 }
 
 /// `GET /agents` item and `GET /agents/{id}`; also team members.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AgentDetail {
     pub id: String,
     pub name: Option<String>,
@@ -368,8 +357,7 @@ impl AgentDetail {
 }
 
 /// `GET /teams` item and `GET /teams/{id}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TeamDetail {
     pub id: String,
     pub name: Option<String>,
@@ -398,11 +386,10 @@ impl TeamDetail {
 }
 
 /// One step of a workflow. Steps may nest (parallel, loop, condition, ...).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkflowStep {
     pub name: Option<String>,
-    #[serde(rename = "type")]
+    /// The step's `type` field.
     pub kind: Option<String>,
     pub description: Option<String>,
     pub agent: Option<AgentDetail>,
@@ -424,8 +411,7 @@ impl WorkflowStep {
 }
 
 /// `GET /workflows` item and `GET /workflows/{id}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkflowDetail {
     pub id: String,
     pub name: Option<String>,
@@ -444,8 +430,7 @@ impl WorkflowDetail {
 }
 
 /// What a dashboard can talk to: an agent, a team or a workflow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ComponentKind {
     Agent,
     Team,
@@ -473,5 +458,358 @@ impl ComponentKind {
     }
     pub fn from_collection(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.collection() == s || k.as_str() == s)
+    }
+}
+
+/// Lowercase, as the wire and `/sessions?type=` spell it.
+impl Serialize for ComponentKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ComponentKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.as_str() {
+            "agent" => Ok(Self::Agent),
+            "team" => Ok(Self::Team),
+            "workflow" => Ok(Self::Workflow),
+            other => Err(serde::de::Error::unknown_variant(other, &["agent", "team", "workflow"])),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Lenient readers (same rules as in `events`): a missing field or one of an
+// unexpected type reads as absent / empty / default; unknown fields are ignored.
+
+/// A string field; numbers and booleans read as their text.
+fn text(v: &Value, key: &str) -> Option<String> {
+    match v.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn string(v: &Value, key: &str) -> String {
+    text(v, key).unwrap_or_default()
+}
+
+fn flag(v: &Value, key: &str) -> Option<bool> {
+    match v.get(key)? {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    }
+}
+
+fn count(v: &Value, key: &str) -> Option<u32> {
+    v.get(key).and_then(as_u64).and_then(|n| u32::try_from(n).ok())
+}
+
+/// Any JSON field except `null`, as it is.
+fn raw(v: &Value, key: &str) -> Option<Value> {
+    v.get(key).filter(|x| !x.is_null()).cloned()
+}
+
+fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    v.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// A list of strings (other items are skipped).
+fn strings(v: &Value, key: &str) -> Vec<String> {
+    array(v, key).iter().filter_map(Value::as_str).map(str::to_string).collect()
+}
+
+/// A nested object.
+fn obj<T: FromJson>(v: &Value, key: &str) -> Option<T> {
+    v.get(key).filter(|x| x.is_object()).map(T::from_json)
+}
+
+/// A list of objects (other items are skipped); `None` when not a list.
+fn opt_objs<T: FromJson>(v: &Value, key: &str) -> Option<Vec<T>> {
+    let items = v.get(key)?.as_array()?;
+    Some(items.iter().filter(|x| x.is_object()).map(T::from_json).collect())
+}
+
+fn objs<T: FromJson>(v: &Value, key: &str) -> Vec<T> {
+    opt_objs(v, key).unwrap_or_default()
+}
+
+/// `Deserialize` through a `Value` and the type's [`FromJson`] reader; only a
+/// body that is not a JSON object is an error.
+macro_rules! deserialize_via_json {
+    ($($t:ty),* $(,)?) => {$(
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let v = Value::deserialize(d)?;
+                if !v.is_object() {
+                    return Err(serde::de::Error::custom("expected a JSON object"));
+                }
+                Ok(<$t>::from_json(&v))
+            }
+        }
+    )*};
+}
+
+deserialize_via_json!(
+    Health, OsInfo, ModelRef, DomainDb, DomainDisplay, Domain, KnowledgeInstance, KnowledgeDomain,
+    ComponentSummary, OsConfig, ModelInfo, ToolInfo, ToolsSection, SessionsSection, KnowledgeSection,
+    MemorySection, ReasoningSection, SystemMessageSection, AgentDetail, TeamDetail, WorkflowStep,
+    WorkflowDetail,
+);
+
+impl FromJson for Health {
+    fn from_json(v: &Value) -> Self {
+        Health { status: string(v, "status"), instantiated_at: text(v, "instantiated_at") }
+    }
+}
+
+impl FromJson for OsInfo {
+    fn from_json(v: &Value) -> Self {
+        OsInfo {
+            os_id: text(v, "os_id"),
+            name: text(v, "name"),
+            os_version: text(v, "os_version"),
+            agno_version: text(v, "agno_version"),
+            agent_count: count(v, "agent_count"),
+            team_count: count(v, "team_count"),
+            workflow_count: count(v, "workflow_count"),
+            auth_mode: text(v, "auth_mode"),
+            user_isolation: flag(v, "user_isolation"),
+            mcp: raw(v, "mcp"),
+        }
+    }
+}
+
+impl FromJson for ModelRef {
+    fn from_json(v: &Value) -> Self {
+        ModelRef { id: text(v, "id"), provider: text(v, "provider") }
+    }
+}
+
+impl FromJson for DomainDb {
+    fn from_json(v: &Value) -> Self {
+        DomainDb {
+            db_id: string(v, "db_id"),
+            domain_config: obj(v, "domain_config"),
+            tables: strings(v, "tables"),
+        }
+    }
+}
+
+impl FromJson for DomainDisplay {
+    fn from_json(v: &Value) -> Self {
+        DomainDisplay { display_name: text(v, "display_name") }
+    }
+}
+
+impl FromJson for Domain {
+    fn from_json(v: &Value) -> Self {
+        Domain { dbs: objs(v, "dbs") }
+    }
+}
+
+impl FromJson for KnowledgeInstance {
+    fn from_json(v: &Value) -> Self {
+        KnowledgeInstance {
+            id: string(v, "id"),
+            name: text(v, "name"),
+            description: text(v, "description"),
+            db_id: text(v, "db_id"),
+            table: text(v, "table"),
+        }
+    }
+}
+
+impl FromJson for KnowledgeDomain {
+    fn from_json(v: &Value) -> Self {
+        KnowledgeDomain { dbs: objs(v, "dbs"), knowledge_instances: objs(v, "knowledge_instances") }
+    }
+}
+
+impl FromJson for ComponentSummary {
+    fn from_json(v: &Value) -> Self {
+        ComponentSummary {
+            id: string(v, "id"),
+            name: text(v, "name"),
+            description: text(v, "description"),
+            db_id: text(v, "db_id"),
+            model: obj(v, "model"),
+            mode: text(v, "mode"),
+        }
+    }
+}
+
+impl FromJson for OsConfig {
+    fn from_json(v: &Value) -> Self {
+        OsConfig {
+            os_id: text(v, "os_id"),
+            name: text(v, "name"),
+            description: text(v, "description"),
+            available_models: objs(v, "available_models"),
+            os_database: text(v, "os_database"),
+            databases: strings(v, "databases"),
+            session: obj(v, "session"),
+            metrics: obj(v, "metrics"),
+            memory: obj(v, "memory"),
+            knowledge: obj(v, "knowledge"),
+            evals: obj(v, "evals"),
+            traces: obj(v, "traces"),
+            agents: objs(v, "agents"),
+            teams: objs(v, "teams"),
+            workflows: objs(v, "workflows"),
+            interfaces: array(v, "interfaces").to_vec(),
+        }
+    }
+}
+
+impl FromJson for ModelInfo {
+    fn from_json(v: &Value) -> Self {
+        ModelInfo { name: text(v, "name"), model: text(v, "model"), provider: text(v, "provider") }
+    }
+}
+
+impl FromJson for ToolInfo {
+    fn from_json(v: &Value) -> Self {
+        ToolInfo {
+            name: string(v, "name"),
+            description: text(v, "description"),
+            parameters: v.get("parameters").cloned().unwrap_or(Value::Null),
+            requires_confirmation: flag(v, "requires_confirmation"),
+            external_execution: flag(v, "external_execution"),
+            requires_user_input: flag(v, "requires_user_input"),
+        }
+    }
+}
+
+impl FromJson for ToolsSection {
+    fn from_json(v: &Value) -> Self {
+        ToolsSection { tools: objs(v, "tools") }
+    }
+}
+
+impl FromJson for SessionsSection {
+    fn from_json(v: &Value) -> Self {
+        SessionsSection {
+            session_table: text(v, "session_table"),
+            add_history_to_context: flag(v, "add_history_to_context"),
+            num_history_runs: count(v, "num_history_runs"),
+        }
+    }
+}
+
+impl FromJson for KnowledgeSection {
+    fn from_json(v: &Value) -> Self {
+        KnowledgeSection { db_id: text(v, "db_id"), knowledge_table: text(v, "knowledge_table") }
+    }
+}
+
+impl FromJson for MemorySection {
+    fn from_json(v: &Value) -> Self {
+        MemorySection {
+            update_memory_on_run: flag(v, "update_memory_on_run"),
+            enable_agentic_memory: flag(v, "enable_agentic_memory"),
+            memory_table: text(v, "memory_table"),
+            model: obj(v, "model"),
+        }
+    }
+}
+
+impl FromJson for ReasoningSection {
+    fn from_json(v: &Value) -> Self {
+        ReasoningSection {
+            reasoning: flag(v, "reasoning"),
+            reasoning_model: obj(v, "reasoning_model"),
+            reasoning_min_steps: count(v, "reasoning_min_steps"),
+            reasoning_max_steps: count(v, "reasoning_max_steps"),
+        }
+    }
+}
+
+impl FromJson for SystemMessageSection {
+    fn from_json(v: &Value) -> Self {
+        SystemMessageSection {
+            description: text(v, "description"),
+            instructions: raw(v, "instructions"),
+            expected_output: text(v, "expected_output"),
+            system_message: text(v, "system_message"),
+        }
+    }
+}
+
+impl FromJson for AgentDetail {
+    fn from_json(v: &Value) -> Self {
+        AgentDetail {
+            id: string(v, "id"),
+            name: text(v, "name"),
+            db_id: text(v, "db_id"),
+            description: text(v, "description"),
+            role: text(v, "role"),
+            model: obj(v, "model"),
+            tools: obj(v, "tools"),
+            sessions: obj(v, "sessions"),
+            knowledge: obj(v, "knowledge"),
+            memory: obj(v, "memory"),
+            reasoning: obj(v, "reasoning"),
+            system_message: obj(v, "system_message"),
+            is_factory: flag(v, "is_factory"),
+            is_component: flag(v, "is_component"),
+            members: opt_objs(v, "members"),
+            mode: text(v, "mode"),
+        }
+    }
+}
+
+impl FromJson for TeamDetail {
+    fn from_json(v: &Value) -> Self {
+        TeamDetail {
+            id: string(v, "id"),
+            name: text(v, "name"),
+            db_id: text(v, "db_id"),
+            description: text(v, "description"),
+            mode: text(v, "mode"),
+            model: obj(v, "model"),
+            tools: obj(v, "tools"),
+            sessions: obj(v, "sessions"),
+            knowledge: obj(v, "knowledge"),
+            memory: obj(v, "memory"),
+            reasoning: obj(v, "reasoning"),
+            system_message: obj(v, "system_message"),
+            members: objs(v, "members"),
+            is_factory: flag(v, "is_factory"),
+        }
+    }
+}
+
+impl FromJson for WorkflowStep {
+    fn from_json(v: &Value) -> Self {
+        WorkflowStep {
+            name: text(v, "name"),
+            kind: text(v, "type"),
+            description: text(v, "description"),
+            agent: obj(v, "agent"),
+            team: obj(v, "team"),
+            steps: objs(v, "steps"),
+        }
+    }
+}
+
+impl FromJson for WorkflowDetail {
+    fn from_json(v: &Value) -> Self {
+        WorkflowDetail {
+            id: string(v, "id"),
+            name: text(v, "name"),
+            db_id: text(v, "db_id"),
+            description: text(v, "description"),
+            steps: objs(v, "steps"),
+            workflow_agent: flag(v, "workflow_agent"),
+            is_factory: flag(v, "is_factory"),
+            input_schema: raw(v, "input_schema"),
+        }
     }
 }
