@@ -124,7 +124,7 @@ impl Chat {
             };
             let mut turns = Vec::new();
             for mut v in views {
-                crate::pages::sessions::name_runs(&mut v);
+                crate::pages::sessions::name_runs(this.state, &mut v);
                 let key = this.next_key.get_value();
                 this.next_key.set_value(key + 1);
                 turns.push(Turn {

@@ -48,7 +48,7 @@ test('a chat session can be found, read, continued, renamed and deleted', async 
   // Continue it: the chat shows the earlier turn and carries on in the same session.
   await page.getByRole('link', { name: 'Continue this chat' }).click();
   const conversation = page.getByRole('list', { name: 'Conversation' });
-  await expect(conversation.getByText(message)).toBeVisible();
+  await expect(conversation.getByText(message, { exact: true }).first()).toBeVisible();
   await page.getByRole('textbox', { name: 'Message' }).fill('What is 5 + 5?');
   await page.keyboard.press('Enter');
   await expect(conversation.getByRole('article', { name: `Answer from ${teamName}` })).toHaveCount(2);

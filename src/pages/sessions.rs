@@ -4,7 +4,7 @@
 use crate::components::run_view::RunCard;
 use crate::components::{Badge, Empty, ErrorNotice, Field, Loading};
 use crate::route::{navigate, Route};
-use crate::state::use_app;
+use crate::state::{use_app, AppState};
 use agentos_client::reducer::runs_to_views;
 use agentos_client::sessions::{
     delete_many_body, parse_sessions, rename_request, session_path, session_runs_path, PageMeta,
@@ -32,8 +32,7 @@ fn kind_label(k: Option<ComponentKind>) -> &'static str {
 }
 
 /// The name of an agent, team or workflow from the catalog, else its id.
-fn component_name(kind: Option<ComponentKind>, id: &str) -> String {
-    let state = use_app();
+fn component_name(state: AppState, kind: Option<ComponentKind>, id: &str) -> String {
     state
         .catalog
         .with_untracked(|c| {
@@ -49,7 +48,7 @@ fn component_name(kind: Option<ComponentKind>, id: &str) -> String {
 
 /// Stored runs carry ids, not names: name them (and their members and step
 /// runs) from the catalog so history reads like the live chat.
-pub fn name_runs(v: &mut agentos_client::reducer::RunView) {
+pub fn name_runs(state: AppState, v: &mut agentos_client::reducer::RunView) {
     use agentos_client::events::RunKind;
     if v.name.is_none() {
         if let Some(id) = v.component_id.clone() {
@@ -59,14 +58,14 @@ pub fn name_runs(v: &mut agentos_client::reducer::RunView) {
                 Some(RunKind::Workflow) => Some(ComponentKind::Workflow),
                 None => None,
             };
-            let name = component_name(kind, &id);
+            let name = component_name(state, kind, &id);
             if name != id {
                 v.name = Some(name);
             }
         }
     }
-    v.members.iter_mut().for_each(name_runs);
-    v.steps.iter_mut().flat_map(|s| s.runs.iter_mut()).for_each(name_runs);
+    v.members.iter_mut().for_each(|m| name_runs(state, m));
+    v.steps.iter_mut().flat_map(|s| s.runs.iter_mut()).for_each(|r| name_runs(state, r));
 }
 
 /// `#/sessions`.
@@ -303,7 +302,7 @@ fn session_table(
                             });
                         }
                     };
-                    let with = s.component_id.as_deref().map(|c| component_name(kind, c)).unwrap_or_default();
+                    let with = s.component_id.as_deref().map(|c| component_name(use_app(), kind, c)).unwrap_or_default();
                     view! {
                         <tr>
                             <td><input type="checkbox" aria-label=format!("Select {name}") prop:checked=checked on:change=toggle/></td>
@@ -369,7 +368,7 @@ fn session_view(detail: SessionDetail, runs: Vec<Value>, reload: RwSignal<u32>) 
     let state = use_app();
     let s = detail.summary.clone();
     let mut views = runs_to_views(&runs);
-    views.iter_mut().for_each(name_runs);
+    views.iter_mut().for_each(|v| name_runs(state, v));
     let run_count = views.len();
     let name = RwSignal::new(s.display_name().to_string());
     let editing = RwSignal::new(false);
@@ -378,7 +377,7 @@ fn session_view(detail: SessionDetail, runs: Vec<Value>, reload: RwSignal<u32>) 
     let draft = RwSignal::new(s.display_name().to_string());
     let id = s.session_id.clone();
     let kind = s.kind;
-    let with = s.component_id.as_deref().map(|c| component_name(kind, c));
+    let with = s.component_id.as_deref().map(|c| component_name(state, kind, c));
     let continue_href = match (kind, s.component_id.clone()) {
         (Some(k), Some(c)) => Some(format!("{}?session={}", Route::Chat(Some((k, c))).href(), agentos_client::runs::encode_segment(&id))),
         _ => None,
