@@ -14,6 +14,7 @@ pub enum Route {
     Chat(Option<(ComponentKind, String)>),
     Sessions,
     Session(String),
+    Memories,
     NotFound(String),
 }
 
@@ -34,6 +35,7 @@ impl Route {
             ["chat"] => Route::Chat(None),
             ["sessions"] => Route::Sessions,
             ["sessions", id] => Route::Session(id.to_string()),
+            ["memories"] => Route::Memories,
             ["chat", kind, id] => match ComponentKind::from_collection(kind) {
                 Some(k) => Route::Chat(Some((k, id.to_string()))),
                 None => Route::NotFound(path.to_string()),
@@ -61,6 +63,7 @@ impl Route {
             Route::Chat(Some((k, id))) => format!("#/chat/{}/{}", k.collection(), encode_segment(id)),
             Route::Sessions => "#/sessions".into(),
             Route::Session(id) => format!("#/sessions/{}", encode_segment(id)),
+            Route::Memories => "#/memories".into(),
             Route::NotFound(p) => format!("#/{p}"),
         }
     }

@@ -3,5 +3,6 @@
 pub mod catalog;
 pub mod chat;
 pub mod connect;
+pub mod memories;
 pub mod overview;
 pub mod sessions;
