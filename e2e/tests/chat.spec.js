@@ -3,6 +3,7 @@
 // do (a calculator tool, a tool that needs confirmation, a team, a workflow), never by
 // name; the demo's stand-in LLM reacts to trigger words (demo/README.md): "A op B",
 // "reset", "slow", "boom", "markdown", "xss".
+const net = require('node:net');
 const base = require('@playwright/test');
 const { expect } = base;
 const { api, env, connect, status, mainNav, collectErrors } = require('./helpers');
@@ -94,13 +95,21 @@ async function sessionId(page) {
   return (await line.innerText()).replace(/^Session\s+/, '').trim();
 }
 
-/** The last run of a session as the server stored it. */
-async function storedRun(page) {
+/**
+ * The last run of this page's session as the server stored it, once `ready(run)` holds
+ * (the server may store a run a moment after the last event reached the page).
+ */
+async function storedRun(page, ready = () => true) {
   const id = await sessionId(page);
-  const runs = await api(`/sessions/${encodeURIComponent(id)}/runs`);
-  expect(runs.length, 'the server stored the run').toBeGreaterThan(0);
-  return runs[runs.length - 1];
+  let last = null;
+  await expect.poll(async () => {
+    const runs = await api(`/sessions/${encodeURIComponent(id)}/runs`);
+    last = runs[runs.length - 1] || null;
+    return !!last && ready(last);
+  }, { message: 'the server stored the run', timeout: 5_000 }).toBe(true);
+  return last;
 }
+const statusOf = (run) => String(run.status || '').toLowerCase();
 
 test('the Chat page lists every agent, team and workflow, and "Chat with" switches between them', async ({ page }) => {
   const d = await demo();
@@ -135,7 +144,14 @@ test('Enter sends, Shift+Enter adds a line, and Send is disabled while the messa
   await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled();
   await expect(page.getByText(/^New session/)).toBeVisible();
 
+  // Only spaces: nothing to send.
   await box.click();
+  await page.keyboard.type('   ');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled();
+  await page.keyboard.press('Enter');
+  await expect(conversation(page).getByRole('listitem')).toHaveCount(0);
+  await box.fill('');
+
   await page.keyboard.type('first line');
   await page.keyboard.press('Shift+Enter');
   await page.keyboard.type('second line');
@@ -294,11 +310,29 @@ test('Stop cancels a slow answer: "Stopped", the partial text stays, and Send is
   expect((await answerText(answer).innerText()).trim()).toBe(partial);
   await expect(badge(answer, 'Stopped')).toBeVisible();
   // The server cancelled the run, well before its ~13 s answer would have ended.
-  const run = await storedRun(page);
-  expect(String(run.status).toLowerCase()).toBe('cancelled');
+  await storedRun(page, (run) => statusOf(run) === 'cancelled');
 
   await messageBox(page).fill('Hello again');
   await expect(page.getByRole('button', { name: 'Send' })).toBeEnabled();
+});
+
+test('Stop ends a slow workflow run over the WebSocket too', async ({ page }) => {
+  // Known UI bug: Stop over the WebSocket sends the cancel over HTTP (200) and closes the
+  // socket, so the WorkflowCancelled event never arrives and nothing settles the turn:
+  // the card keeps "Running" and the composer keeps "Stop" until the page is left.
+  // Remove this line when Stop works here.
+  test.fail(true, 'Stop over the WebSocket leaves the run "Running"');
+  const d = await demo();
+  test.skip(!d.workflow, 'the server has no workflow');
+  await openChat(page, 'workflows', d.workflow);
+  await page.getByRole('checkbox', { name: 'Use WebSocket' }).check();
+  await send(page, 'Please answer slow');
+  const answer = answerFrom(page, nameOf(d.workflow));
+  await expect(answer.getByRole('region', { name: /^Member run: / }).first()).toContainText(/\S+ \S+ \S+ \S+/, { timeout: 15_000 });
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible({ timeout: 3_000 });
+  await expect(badge(answer, 'Stopped')).toBeVisible();
+  await expect(answer.getByText('Running', { exact: true })).toHaveCount(0);
 });
 
 test('a run paused for approval continues after Approve', async ({ page }) => {
@@ -324,8 +358,7 @@ test('a run paused for approval continues after Approve', async ({ page }) => {
   await expect(card).toContainText('done');
   await expect(card).not.toContainText('awaiting approval');
   await expect(answerText(answer)).toContainText(confirm.tool.name);
-  const run = await storedRun(page);
-  expect(String(run.status).toLowerCase()).toBe('completed');
+  await storedRun(page, (run) => statusOf(run) === 'completed');
 });
 
 test('a run paused for approval ends without the tool after Reject', async ({ page }) => {
@@ -359,7 +392,7 @@ test('a provider error is shown as a failed run with Retry', async ({ page }) =>
   const alert = answer.getByRole('alert').filter({ hasText: /^The run failed: / });
   await expect(alert).toBeVisible();
   // The provider's own message, as the server reported it.
-  const run = await storedRun(page);
+  const run = await storedRun(page, (r) => statusOf(r) === 'error');
   const reported = String(run.content || '').trim();
   if (reported) await expect(alert).toContainText(reported.slice(0, 60));
   await expect(alert).toHaveText(/^The run failed: \S/);
@@ -368,22 +401,56 @@ test('a provider error is shown as a failed run with Retry', async ({ page }) =>
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
 });
 
+/** A TCP proxy to the demo server on a fixed port, which can stop and start listening. */
+async function portProxy(targetPort) {
+  const sockets = new Set();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => s.destroy());
+      s.on('close', () => { sockets.delete(s); client.destroy(); upstream.destroy(); });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  const listen = (port) => new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server.address().port));
+  });
+  const port = await listen(0);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    down: () => new Promise((resolve) => { server.close(() => resolve()); for (const s of sockets) s.destroy(); }),
+    up: () => listen(port),
+    close: () => new Promise((resolve) => { for (const s of sockets) s.destroy(); if (server.listening) server.close(() => resolve()); else resolve(); }),
+  };
+}
+
 test('a send that fails before any answer says why, gives the message back, and Retry sends it', async ({ page }) => {
   const { plain } = await demo();
-  await openChat(page, 'agents', plain);
-  const runs = `**/agents/${encodeURIComponent(plain.id)}/runs`;
-  await page.route(runs, (route) => route.abort('connectionrefused'));
-  expectedErrors = ['ERR_CONNECTION_REFUSED'];
-  await send(page, 'Are you there?');
-  const turn = conversation(page).getByRole('listitem').last();
-  await expect(turn.getByRole('alert')).toContainText(/\S/);
-  await expect(messageBox(page)).toHaveValue('Are you there?');
-  await page.unroute(runs);
-  await messageBox(page).fill('');
-  await turn.getByRole('button', { name: 'Retry' }).click();
-  const answer = answerFrom(page, nameOf(plain));
-  await expect(badge(answer, 'Completed')).toBeVisible();
-  await expect(answerText(answer)).toContainText('Are you there?');
+  const proxy = await portProxy(env.API_PORT);
+  try {
+    await connect(page, { endpoint: proxy.url });
+    await openChat(page, 'agents', plain);
+    // The server goes away...
+    await proxy.down();
+    expectedErrors = ['ERR_CONNECTION_REFUSED'];
+    await send(page, 'Are you there?');
+    const turn = conversation(page).getByRole('listitem').last();
+    await expect(turn.getByRole('alert')).toContainText(`Nothing is listening at ${proxy.url}`);
+    await expect(messageBox(page)).toHaveValue('Are you there?');
+    await expect(page.getByRole('button', { name: 'Send' })).toBeEnabled();
+    // ... and comes back.
+    await proxy.up();
+    await turn.getByRole('button', { name: 'Retry' }).click();
+    const answer = answerFrom(page, nameOf(plain));
+    await expect(badge(answer, 'Completed')).toBeVisible();
+    await expect(answerText(answer)).toContainText('Are you there?');
+    await expect(messageBox(page)).toHaveValue('');
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('invalid JSON in the advanced options blocks sending and says which field', async ({ page }) => {
@@ -439,7 +506,7 @@ test('Markdown links: https opens safely in a new tab, a javascript: link is onl
   const answer = answerFrom(page, nameOf(plain));
   await expect(badge(answer, 'Completed')).toBeVisible();
 
-  const content = String((await storedRun(page)).content || '');
+  const content = String((await storedRun(page, (r) => statusOf(r) === 'completed')).content || '');
   const links = [...content.matchAll(/\[([^\]]+)\]\(([^)\s]+)/g)].map((m) => ({ text: m[1], href: m[2] }));
   const safe = links.filter((l) => /^https?:/.test(l.href));
   const scripted = links.filter((l) => /^javascript:/i.test(l.href));
@@ -471,7 +538,7 @@ test('HTML in the model output (and in the message) is shown as text and never r
   const answer = answerFrom(page, nameOf(plain));
   await expect(badge(answer, 'Completed')).toBeVisible();
 
-  const content = String((await storedRun(page)).content || '');
+  const content = String((await storedRun(page, (r) => statusOf(r) === 'completed')).content || '');
   const tags = content.match(/<[^>]+>/g) || [];
   expect(tags.some((t) => /^<script/i.test(t)), 'the answer contains a <script> tag').toBe(true);
   expect(tags.some((t) => /^<img[^>]*onerror/i.test(t)), 'the answer contains an <img onerror> tag').toBe(true);
