@@ -13,7 +13,8 @@
 //       main-thread long tasks (PerformanceObserver 'longtask', installed before the app
 //       loads), their count and maximum, and the render cost per event (main-thread busy
 //       time from CDP Performance.TaskDuration, and the wall time from the first to the last
-//       token on screen, each divided by the number of RunContent events in the SSE).
+//       token on screen, each divided by the number of RunContent events in the SSE), and how
+//       much text was (re)inserted into the DOM compared with the answer's length.
 // The target is "no long task over 50 ms" (the longtask API reports only tasks over 50 ms,
 // so it holds when there are none). The exit status is 0 whatever the numbers are; 1 only
 // when it could not run (servers not up, no agent, browser missing).
@@ -154,6 +155,8 @@ function armProbe([box, conversation]) {
   b.firstFrame = null;
   b.lastChange = null;
   b.chars = 0;
+  b.inserted = 0; // characters of text in nodes (re)inserted into the conversation
+  b.batches = 0;
   if (b.observer) b.observer.disconnect();
   const answerText = () => {
     const turns = conversation.querySelectorAll(':scope > li');
@@ -164,8 +167,10 @@ function armProbe([box, conversation]) {
   box.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && b.t0 === null) b.t0 = performance.now();
   }, { capture: true, once: true });
-  b.observer = new MutationObserver(() => {
+  b.observer = new MutationObserver((records) => {
     if (b.t0 === null) return;
+    b.batches++;
+    for (const r of records) for (const n of r.addedNodes) b.inserted += (n.textContent || '').length;
     const text = answerText();
     if (text.length === b.chars) return;
     const now = performance.now();
@@ -253,7 +258,8 @@ async function main() {
       await page.waitForTimeout(100); // the last frame
       return page.evaluate(() => {
         const b = window.__bench;
-        return { t0: b.t0, firstDom: b.firstDom, firstFrame: b.firstFrame, lastChange: b.lastChange, chars: b.chars };
+        return { t0: b.t0, firstDom: b.firstDom, firstFrame: b.firstFrame, lastChange: b.lastChange, chars: b.chars,
+          inserted: b.inserted, batches: b.batches };
       });
     }
 
@@ -322,6 +328,9 @@ async function main() {
         shownWords,
         storedWords: words(String(runs[runs.length - 1]?.content || '')),
         wall: probeResult.lastChange - probeResult.firstDom,
+        // How many times the answer's text was put into the DOM (1× = each piece once).
+        churn: probeResult.inserted / Math.max(probeResult.chars, 1),
+        batches: probeResult.batches,
         busy: d('TaskDuration'),
         script: d('ScriptDuration'),
         layout: d('LayoutDuration'),
@@ -351,17 +360,19 @@ async function main() {
     const width = Math.max(...rows.map((r) => r[0].length)) + 2;
     // (b) as a table, one line per long answer.
     const head = ['(b) long answer', 'RunContent', 'words shown/stored', 'first→last token', 'per event',
-      'main-thread busy', 'per event', 'script/layout/style', 'long tasks', 'max', 'total'];
+      'main-thread busy', 'per event', 'script/layout/style', 'DOM updates', 'text inserted', 'long tasks', 'max', 'total'];
     const body = longs.map((l, i) => [
       `run ${i + 1}`, String(l.events), `${l.shownWords}/${l.storedWords}`, ms(l.wall), ms(l.wall / Math.max(l.events, 1)),
       ms(l.busy), ms(l.busy / Math.max(l.events, 1)), `${l.script.toFixed(0)}/${l.layout.toFixed(0)}/${l.style.toFixed(0)} ms`,
+      String(l.batches), `${l.churn.toFixed(1)}×`,
       ltUnsupported ? 'n/a' : String(l.longtasks.length),
       ms(l.longtasks.length ? Math.max(...l.longtasks) : null), ms(l.longtasks.reduce((a, b) => a + b, 0)),
     ]);
     if (longs.length > 1) {
       const med = (f) => median(longs.map(f));
       body.push(['median', String(med((l) => l.events)), '', ms(med((l) => l.wall)), ms(med((l) => l.wall / Math.max(l.events, 1))),
-        ms(med((l) => l.busy)), ms(med((l) => l.busy / Math.max(l.events, 1))), '', String(med((l) => l.longtasks.length)), '', '']);
+        ms(med((l) => l.busy)), ms(med((l) => l.busy / Math.max(l.events, 1))), '', String(med((l) => l.batches)),
+        `${med((l) => l.churn).toFixed(1)}×`, String(med((l) => l.longtasks.length)), '', '']);
     }
     const w = head.map((h, c) => Math.max(h.length, ...body.map((r) => r[c].length)));
     const fmt = (r) => r.map((x, c) => (c === 0 ? x.padEnd(w[c]) : x.padStart(w[c]))).join('  ');
@@ -375,6 +386,8 @@ async function main() {
     console.log(fmt(head));
     for (const r of body) console.log(fmt(r));
     console.log(line);
+    console.log('DOM updates = mutation batches in the conversation (about one per frame); text inserted = characters of');
+    console.log('text put into the conversation\'s DOM / characters of the final answer (about 1× when each block is inserted once).');
     console.log(`long-task observer self-check: a deliberate 80 ms task was seen as ${probe.length ? probe.map(ms).join(', ') : 'NOTHING'}`);
     const fewest = Math.min(...longs.map((l) => l.events));
     if (fewest < 2000) console.log(`note: only ${fewest} RunContent events (the "long" trigger of the demo LLM gives > 2,000)`);
