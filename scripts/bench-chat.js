@@ -55,13 +55,13 @@ function parseArgs(argv) {
         process.exit(0);
         break;
       default:
-        throw new Error(`unknown argument ${argv[i]} (try --help)`);
+        throw new CannotRun(`unknown argument ${argv[i]} (try --help)`);
     }
   }
   opts.dashboard = opts.dashboard.replace(/\/+$/, '');
   opts.endpoint = opts.endpoint.replace(/\/+$/, '');
-  if (!(opts.runs >= 1)) throw new Error('--runs must be at least 1');
-  if (!(opts.longRuns >= 1)) throw new Error('--long-runs must be at least 1');
+  if (!(opts.runs >= 1)) throw new CannotRun('--runs must be at least 1');
+  if (!(opts.longRuns >= 1)) throw new CannotRun('--long-runs must be at least 1');
   return opts;
 }
 
