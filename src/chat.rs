@@ -5,7 +5,7 @@
 
 use crate::state::{load, save, AppState};
 use agentos_client::events::{parse_event, RunEvent};
-use agentos_client::reducer::RunView;
+use agentos_client::reducer::{RunView, ToolStatus};
 use agentos_client::runs::{
     cancel_path, confirm_tools, continue_field, continue_path, resume_path, runs_path, RunRequest,
 };
@@ -325,22 +325,30 @@ impl Chat {
         let turn = self.turns.with_untracked(|ts| ts.iter().find(|t| t.key == key).cloned());
         let run_id = turn.as_ref().and_then(|t| t.run.with_untracked(|r| r.run_id.clone()));
         let this = *self;
-        if let Some(sock) = self.socket.try_update_value(|s| s.take()).flatten() {
-            // Over the socket there is no cancel action: ask over HTTP and
-            // close the socket.
-            drop(sock);
-        }
         match (run_id, self.client()) {
             (Some(run_id), Some(client)) => {
+                // The run's own events (…Cancelled, then …Completed) end the
+                // turn, over SSE and over the socket alike.
                 let path = cancel_path(self.kind, &self.id.get_value(), &run_id, self.session_id.get_untracked().as_deref());
                 spawn_local(async move {
                     let res: Result<serde_json::Value, ApiError> = client.send_empty(gloo_net::http::Method::POST, &path).await;
                     if res.is_err() && this.alive() {
-                        this.abort_request();
+                        this.cut_off(turn);
                     }
                 });
             }
-            _ => this.abort_request(),
+            _ => this.cut_off(turn),
+        }
+    }
+
+    /// Ends a turn from this side: aborts its request, or closes its socket
+    /// (which detaches the socket's handlers, so the turn is settled here).
+    fn cut_off(&self, turn: Option<Turn>) {
+        self.abort_request();
+        if self.socket.try_update_value(|s| s.take()).flatten().is_some() {
+            if let Some(t) = turn {
+                self.fail(&t, ApiError::Aborted);
+            }
         }
     }
 
@@ -359,6 +367,16 @@ impl Chat {
         let turn = turn.clone();
         this.active.set(Some(turn.key));
         turn.phase.set(Phase::Sending);
+        // The server streams nothing for a rejected call, so the card shows
+        // the decision from here; an approved call is updated by its events.
+        turn.run.update(|r| {
+            for t in r.tools.iter_mut() {
+                if let Some((_, ok)) = decisions.iter().find(|(id, _)| *id == t.id) {
+                    t.confirmed = Some(*ok);
+                    t.status = if *ok { ToolStatus::Running } else { ToolStatus::Done };
+                }
+            }
+        });
         spawn_local(async move {
             let form = FormData::new().expect("FormData");
             let _ = form.append_with_str(continue_field(this.kind), &confirm_tools(&paused, &decisions, Some("Rejected in the dashboard")));

@@ -317,11 +317,6 @@ test('Stop cancels a slow answer: "Stopped", the partial text stays, and Send is
 });
 
 test('Stop ends a slow workflow run over the WebSocket too', async ({ page }) => {
-  // Known UI bug: Stop over the WebSocket sends the cancel over HTTP (200) and closes the
-  // socket, so the WorkflowCancelled event never arrives and nothing settles the turn:
-  // the card keeps "Running" and the composer keeps "Stop" until the page is left.
-  // Remove this line when Stop works here.
-  test.fail(true, 'Stop over the WebSocket leaves the run "Running"');
   const d = await demo();
   test.skip(!d.workflow, 'the server has no workflow');
   await openChat(page, 'workflows', d.workflow);
@@ -362,11 +357,6 @@ test('a run paused for approval continues after Approve', async ({ page }) => {
 });
 
 test('a run paused for approval ends without the tool after Reject', async ({ page }) => {
-  // Known UI bug: after Reject the server streams no tool event for the rejected call
-  // (RunContinued, content, RunCompleted without `tools`), and the dashboard does not
-  // record the decision itself, so the card keeps saying "awaiting approval" on a
-  // Completed run. Remove this line when the card says "rejected".
-  test.fail(true, 'a rejected tool card keeps "awaiting approval"');
   const { confirm } = await demo();
   test.skip(!confirm, 'the server has no agent with a tool that needs confirmation');
   await openChat(page, 'agents', confirm.agent);

@@ -142,6 +142,7 @@ fn repeats_last_step(r: &RunView) -> bool {
 
 fn tool_card(t: ToolView) -> impl IntoView {
     let state = match t.status {
+        _ if t.confirmed == Some(false) => ("rejected", "danger"),
         ToolStatus::Failed => ("failed", "danger"),
         ToolStatus::Done => ("done", "ok"),
         ToolStatus::Running => ("running", "accent"),
@@ -149,7 +150,6 @@ fn tool_card(t: ToolView) -> impl IntoView {
     };
     let decision = match (t.requires_confirmation, t.confirmed) {
         (true, Some(true)) => Some(("approved", "ok")),
-        (true, Some(false)) => Some(("rejected", "danger")),
         _ => None,
     };
     let duration = t.duration.map(fmt_secs);
