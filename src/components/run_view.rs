@@ -47,7 +47,7 @@ pub fn RunCard(
     #[prop(optional, into)]
     busy: Signal<bool>,
 ) -> impl IntoView {
-    let content = Signal::derive(move || run.with(|r| r.content.clone()));
+    let content: Signal<String> = Memo::new(move |_| run.with(|r| r.content.clone())).into();
     view! {
         <article class="bubble agent" aria-label=move || format!("Answer from {}", run.with(|r| r.display_name()))>
             <RunHeader run=run/>
@@ -84,6 +84,8 @@ fn RunHeader(run: Signal<RunView>) -> impl IntoView {
 /// member and step runs use it too.
 #[component]
 fn RunBody(run: Signal<RunView>, content: Signal<String>) -> impl IntoView {
+    let is_json = Memo::new(move |_| run.with(|r| r.content_is_json()));
+    let show_markdown = Memo::new(move |_| run.with(|r| !r.content_is_json() && !repeats_last_step(r)));
     view! {
         {move || {
             let reasoning = run.with(|r| r.reasoning.clone());
@@ -118,10 +120,12 @@ fn RunBody(run: Signal<RunView>, content: Signal<String>) -> impl IntoView {
                 </div>
             })
         }}
-        {move || run.with(|r| r.content_is_json()).then(|| view! {
+        {move || is_json.get().then(|| view! {
             <pre class="code" aria-label="Structured output">{move || run.with(|r| r.pretty_content())}</pre>
         })}
-        {move || (!run.with(|r| r.content_is_json() || repeats_last_step(r))).then(|| view! { <Markdown text=content label="Answer text"/> })}
+        // A memo, so the Markdown view is built once and then only updated
+        // as text arrives (not rebuilt on every event).
+        {move || show_markdown.get().then(|| view! { <Markdown text=content label="Answer text"/> })}
         {move || run.with(|r| r.error.clone()).map(|e| view! {
             <div class="notice notice-error" role="alert">
                 <p class="notice-title">"The run failed: " {e.message.clone()}</p>
