@@ -9,23 +9,8 @@
 
 use crate::runs::encode_segment;
 pub use crate::sessions::PageMeta;
+use crate::sessions::{number, text};
 use serde_json::{json, Value};
-
-fn text(v: &Value, key: &str) -> Option<String> {
-    match v.get(key)? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-fn number(v: &Value, key: &str) -> Option<u64> {
-    match v.get(key)? {
-        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
 
 /// A list of strings: an array (non-strings skipped) or one comma-separated string.
 fn strings(v: Option<&Value>) -> Vec<String> {

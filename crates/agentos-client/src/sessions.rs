@@ -6,15 +6,17 @@ use crate::config::ComponentKind;
 use crate::runs::encode_segment;
 use serde_json::{json, Value};
 
-fn text(v: &Value, key: &str) -> Option<String> {
+/// A field as text: a non-blank string, or a number written out.
+pub(crate) fn text(v: &Value, key: &str) -> Option<String> {
     match v.get(key)? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
 }
 
-fn number(v: &Value, key: &str) -> Option<u64> {
+/// A field as a count: a non-negative number, or a string holding one.
+pub(crate) fn number(v: &Value, key: &str) -> Option<u64> {
     match v.get(key)? {
         Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
         Value::String(s) => s.trim().parse().ok(),
