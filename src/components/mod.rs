@@ -106,3 +106,24 @@ pub fn Badge(#[prop(into)] text: String, #[prop(optional, into)] tone: Option<St
     let class = format!("badge badge-{}", tone.unwrap_or_else(|| "neutral".into()));
     view! { <span class=class>{text}</span> }
 }
+
+/// Previous/next page buttons around "Page X of Y · <count>" (`nav` "Pages").
+#[component]
+pub fn Pager(
+    /// The list's page metadata from the server.
+    meta: agentos_client::sessions::PageMeta,
+    /// What the total counts, e.g. "12 sessions".
+    #[prop(into)]
+    count: String,
+    /// Called with the page to show.
+    on_page: Callback<u64>,
+) -> impl IntoView {
+    let pages = meta.total_pages.max(1);
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <button type="button" disabled={meta.page <= 1} on:click=move |_| on_page.run(meta.page - 1)>"Previous page"</button>
+            <span>{format!("Page {} of {} · {}", meta.page, pages, count)}</span>
+            <button type="button" disabled={meta.page >= pages} on:click=move |_| on_page.run(meta.page + 1)>"Next page"</button>
+        </nav>
+    }
+}

@@ -1,7 +1,7 @@
 //! Memories: what the AgentOS remembers about its users. Browse by user,
 //! topic and text; add, edit and delete memories.
 
-use crate::components::{Badge, Empty, ErrorNotice, Loading};
+use crate::components::{Badge, Empty, ErrorNotice, Loading, Pager};
 use crate::state::use_app;
 use agentos_client::memory::{
     human_time, memories_path, memory_body, memory_path, parse_memories, parse_topics,
@@ -304,17 +304,12 @@ fn memory_list(
         };
         return view.into_any();
     }
-    let pages = meta.total_pages.max(1);
     let labels = unique_labels(&rows, 48);
     view! {
         <ul class="cards memory-list" aria-label="Memories">
             {rows.into_iter().zip(labels).map(|(m, label)| memory_item(m, label, mode, done)).collect_view()}
         </ul>
-        <nav class="pager" aria-label="Pages">
-            <button type="button" disabled={meta.page <= 1} on:click=move |_| set_page(meta.page - 1)>"Previous page"</button>
-            <span>{format!("Page {} of {} · {}", meta.page, pages, plural(meta.total_count, "memory", "memories"))}</span>
-            <button type="button" disabled={meta.page >= pages} on:click=move |_| set_page(meta.page + 1)>"Next page"</button>
-        </nav>
+        <Pager meta=meta count=plural(meta.total_count, "memory", "memories") on_page=Callback::new(set_page)/>
     }
     .into_any()
 }

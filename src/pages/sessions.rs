@@ -2,7 +2,7 @@
 //! rename or delete it, and pick it up again in the chat.
 
 use crate::components::run_view::RunCard;
-use crate::components::{Badge, Empty, ErrorNotice, Field, Loading};
+use crate::components::{Badge, Empty, ErrorNotice, Field, Loading, Pager};
 use crate::route::{navigate, Route};
 use crate::state::{use_app, AppState};
 use agentos_client::reducer::runs_to_views;
@@ -266,7 +266,6 @@ fn session_table(
         }
         .into_any();
     }
-    let pages = meta.total_pages.max(1);
     view! {
         <table class="sessions">
             <caption class="visually-hidden">"Sessions"</caption>
@@ -317,11 +316,7 @@ fn session_table(
                 }).collect_view()}
             </tbody>
         </table>
-        <nav class="pager" aria-label="Pages">
-            <button type="button" disabled={meta.page <= 1} on:click=move |_| set_page(meta.page - 1)>"Previous page"</button>
-            <span>{format!("Page {} of {} · {} sessions", meta.page, pages, meta.total_count)}</span>
-            <button type="button" disabled={meta.page >= pages} on:click=move |_| set_page(meta.page + 1)>"Next page"</button>
-        </nav>
+        <Pager meta=meta count=format!("{} sessions", meta.total_count) on_page=Callback::new(set_page)/>
     }
     .into_any()
 }

@@ -13,7 +13,7 @@
 //! `#[derive(Deserialize)]`: same tolerance, a fraction of the wasm code size.
 //! Only a body that is not a JSON object is an error.
 
-use crate::events::{as_u64, FromJson};
+use crate::events::{as_u64, flag, text, FromJson};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
@@ -484,27 +484,8 @@ impl<'de> Deserialize<'de> for ComponentKind {
 // Lenient readers (same rules as in `events`): a missing field or one of an
 // unexpected type reads as absent / empty / default; unknown fields are ignored.
 
-/// A string field; numbers and booleans read as their text.
-fn text(v: &Value, key: &str) -> Option<String> {
-    match v.get(key)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 fn string(v: &Value, key: &str) -> String {
     text(v, key).unwrap_or_default()
-}
-
-fn flag(v: &Value, key: &str) -> Option<bool> {
-    match v.get(key)? {
-        Value::Bool(b) => Some(*b),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
-        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
-        _ => None,
-    }
 }
 
 fn count(v: &Value, key: &str) -> Option<u32> {

@@ -21,7 +21,7 @@ use std::fmt;
 
 /// A string field; numbers and booleans read as their text, anything else
 /// (or a missing field) as absent.
-fn text(v: &Value, key: &str) -> Option<String> {
+pub(crate) fn text(v: &Value, key: &str) -> Option<String> {
     match v.get(key)? {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -35,7 +35,8 @@ fn int(v: &Value, key: &str) -> Option<i64> {
     x.as_i64().or_else(|| x.as_f64().map(|f| f as i64))
 }
 
-fn flag(v: &Value, key: &str) -> Option<bool> {
+/// A boolean field; "true"/"false" strings count.
+pub(crate) fn flag(v: &Value, key: &str) -> Option<bool> {
     match v.get(key)? {
         Value::Bool(b) => Some(*b),
         Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),

@@ -17,11 +17,7 @@ pub(crate) fn text(v: &Value, key: &str) -> Option<String> {
 
 /// A field as a count: a non-negative number, or a string holding one.
 pub(crate) fn number(v: &Value, key: &str) -> Option<u64> {
-    match v.get(key)? {
-        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
+    v.get(key).and_then(crate::events::as_u64)
 }
 
 /// The `meta` of a paginated list.
