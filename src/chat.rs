@@ -164,13 +164,9 @@ impl Chat {
     /// component has a database (background runs are stored there).
     fn resumable(&self) -> bool {
         let id = self.id.get_value();
-        self.state.catalog.with_untracked(|c| {
-            c.as_ref().is_some_and(|c| match self.kind {
-                ComponentKind::Agent => c.agents.iter().any(|a| a.id == id && a.db_id.is_some()),
-                ComponentKind::Team => c.teams.iter().any(|t| t.id == id && t.db_id.is_some()),
-                ComponentKind::Workflow => c.workflows.iter().any(|w| w.id == id && w.db_id.is_some()),
-            })
-        })
+        self.state
+            .catalog
+            .with_untracked(|c| c.as_ref().and_then(|c| c.find(self.kind, &id)).is_some_and(|e| e.has_db))
     }
 
     /// Sends a message as a new turn.

@@ -2,7 +2,7 @@
 //! status), the discovered configuration, and the periodic health check.
 
 use agentos_client::web::Client;
-use agentos_client::{AgentDetail, ApiError, OsConfig, OsInfo, TeamDetail, WorkflowDetail};
+use agentos_client::{AgentDetail, ApiError, ComponentKind, OsConfig, OsInfo, TeamDetail, WorkflowDetail};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -33,6 +33,47 @@ pub struct Catalog {
     pub agents: Vec<AgentDetail>,
     pub teams: Vec<TeamDetail>,
     pub workflows: Vec<WorkflowDetail>,
+}
+
+/// One agent, team or workflow, for pickers, filters and name lookups.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub kind: ComponentKind,
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// Whether it has a database (runs can then be resumable).
+    pub has_db: bool,
+}
+
+impl Catalog {
+    /// Agents, then teams, then workflows.
+    pub fn entries(&self) -> Vec<Entry> {
+        let agents = self.agents.iter().map(|a| (ComponentKind::Agent, &a.id, a.display_name(), &a.description, &a.db_id));
+        let teams = self.teams.iter().map(|t| (ComponentKind::Team, &t.id, t.display_name(), &t.description, &t.db_id));
+        let workflows =
+            self.workflows.iter().map(|w| (ComponentKind::Workflow, &w.id, w.display_name(), &w.description, &w.db_id));
+        agents
+            .chain(teams)
+            .chain(workflows)
+            .map(|(kind, id, name, description, db)| Entry {
+                kind,
+                id: id.clone(),
+                name: name.to_string(),
+                description: description.clone(),
+                has_db: db.is_some(),
+            })
+            .collect()
+    }
+
+    pub fn find(&self, kind: ComponentKind, id: &str) -> Option<Entry> {
+        self.entries().into_iter().find(|e| e.kind == kind && e.id == id)
+    }
+
+    /// The display name of an agent, team or workflow, if the server has it.
+    pub fn name_of(&self, kind: ComponentKind, id: &str) -> Option<String> {
+        self.find(kind, id).map(|e| e.name)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

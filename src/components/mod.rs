@@ -13,7 +13,7 @@ use leptos::prelude::*;
 #[component]
 pub fn StatusIndicator() -> impl IntoView {
     let state = use_app();
-    let view_state = move || {
+    let view_state = Memo::new(move |_| {
         let name = state
             .catalog
             .with(|c| c.as_ref().map(|c| c.info.display_name().to_string()));
@@ -33,11 +33,11 @@ pub fn StatusIndicator() -> impl IntoView {
                 format!("Connected · {}", name.unwrap_or_default()),
             ),
         }
-    };
+    });
     view! {
         <div class="status" role="status" aria-label="Connection status" aria-live="polite">
-            <span class=move || format!("dot dot-{}", view_state().0) aria-hidden="true"></span>
-            <span class="status-text">{move || view_state().1}</span>
+            <span class=move || format!("dot dot-{}", view_state.get().0) aria-hidden="true"></span>
+            <span class="status-text">{move || view_state.get().1}</span>
             {move || {
                 state.client.get().map(|c| {
                     view! { <span class="status-url muted">{c.base_url().to_string()}</span> }

@@ -16,11 +16,15 @@ pub fn ChatPicker() -> impl IntoView {
     let state = use_app();
     move || {
         state.catalog.get().map(|c| {
-            let groups: Vec<(ComponentKind, &'static str, Vec<(String, String, Option<String>)>)> = vec![
-                (ComponentKind::Agent, "Agents", c.agents.iter().map(|a| (a.id.clone(), a.display_name().to_string(), a.description.clone())).collect()),
-                (ComponentKind::Team, "Teams", c.teams.iter().map(|t| (t.id.clone(), t.display_name().to_string(), t.description.clone())).collect()),
-                (ComponentKind::Workflow, "Workflows", c.workflows.iter().map(|w| (w.id.clone(), w.display_name().to_string(), w.description.clone())).collect()),
-            ];
+            let entries = c.entries();
+            let groups: Vec<(ComponentKind, &'static str, Vec<(String, String, Option<String>)>)> =
+                [(ComponentKind::Agent, "Agents"), (ComponentKind::Team, "Teams"), (ComponentKind::Workflow, "Workflows")]
+                    .into_iter()
+                    .map(|(kind, title)| {
+                        let items = entries.iter().filter(|e| e.kind == kind).map(|e| (e.id.clone(), e.name.clone(), e.description.clone())).collect();
+                        (kind, title, items)
+                    })
+                    .collect();
             let empty = groups.iter().all(|g| g.2.is_empty());
             view! {
                 <section>
@@ -60,11 +64,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
         let id = id.clone();
         Memo::new(move |_| {
             state.catalog.with(|c| {
-                c.as_ref().and_then(|c| match kind {
-                    ComponentKind::Agent => c.agents.iter().find(|a| a.id == id).map(|a| a.display_name().to_string()),
-                    ComponentKind::Team => c.teams.iter().find(|t| t.id == id).map(|t| t.display_name().to_string()),
-                    ComponentKind::Workflow => c.workflows.iter().find(|w| w.id == id).map(|w| w.display_name().to_string()),
-                })
+                c.as_ref().and_then(|c| c.name_of(kind, &id))
             })
         })
     };
@@ -73,11 +73,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
         let id = id.clone();
         Memo::new(move |_| name.get().unwrap_or_else(|| id.clone()))
     };
-    let kind_label = match kind {
-        ComponentKind::Agent => "Agent",
-        ComponentKind::Team => "Team",
-        ComponentKind::Workflow => "Workflow",
-    };
+    let kind_label = kind_word(kind);
 
     let on_send = Callback::new(move |out: SendWrapper<Outgoing>| {
         let out = out.take();
@@ -91,17 +87,10 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
         state.catalog.with(|c| {
             c.as_ref()
                 .map(|c| {
-                    let mut v: Vec<(String, String)> = Vec::new();
-                    for a in &c.agents {
-                        v.push((Route::Chat(Some((ComponentKind::Agent, a.id.clone()))).href(), format!("Agent · {}", a.display_name())));
-                    }
-                    for t in &c.teams {
-                        v.push((Route::Chat(Some((ComponentKind::Team, t.id.clone()))).href(), format!("Team · {}", t.display_name())));
-                    }
-                    for w in &c.workflows {
-                        v.push((Route::Chat(Some((ComponentKind::Workflow, w.id.clone()))).href(), format!("Workflow · {}", w.display_name())));
-                    }
-                    v
+                    c.entries()
+                        .into_iter()
+                        .map(|e| (Route::Chat(Some((e.kind, e.id))).href(), format!("{} · {}", kind_word(e.kind), e.name)))
+                        .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()
         })
@@ -250,5 +239,13 @@ fn TurnView(turn: Turn, chat: Chat) -> impl IntoView {
                 _ => ().into_any(),
             }}
         </li>
+    }
+}
+
+fn kind_word(kind: ComponentKind) -> &'static str {
+    match kind {
+        ComponentKind::Agent => "Agent",
+        ComponentKind::Team => "Team",
+        ComponentKind::Workflow => "Workflow",
     }
 }

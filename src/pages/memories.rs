@@ -30,13 +30,8 @@ fn component_name(agent: bool, id: &str) -> String {
     state
         .catalog
         .with_untracked(|c| {
-            c.as_ref().and_then(|c| {
-                if agent {
-                    c.agents.iter().find(|a| a.id == id).map(|a| a.display_name().to_string())
-                } else {
-                    c.teams.iter().find(|t| t.id == id).map(|t| t.display_name().to_string())
-                }
-            })
+            let kind = if agent { agentos_client::ComponentKind::Agent } else { agentos_client::ComponentKind::Team };
+            c.as_ref().and_then(|c| c.name_of(kind, id))
         })
         .unwrap_or_else(|| id.to_string())
 }

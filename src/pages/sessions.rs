@@ -36,12 +36,7 @@ fn component_name(state: AppState, kind: Option<ComponentKind>, id: &str) -> Str
     state
         .catalog
         .with_untracked(|c| {
-            c.as_ref().and_then(|c| match kind {
-                Some(ComponentKind::Agent) => c.agents.iter().find(|a| a.id == id).map(|a| a.display_name().to_string()),
-                Some(ComponentKind::Team) => c.teams.iter().find(|t| t.id == id).map(|t| t.display_name().to_string()),
-                Some(ComponentKind::Workflow) => c.workflows.iter().find(|w| w.id == id).map(|w| w.display_name().to_string()),
-                None => None,
-            })
+            c.as_ref().zip(kind).and_then(|(c, k)| c.name_of(k, id))
         })
         .unwrap_or_else(|| id.to_string())
 }
@@ -94,13 +89,7 @@ pub fn SessionsPage() -> impl IntoView {
     let components = move || {
         state.catalog.with(|c| {
             c.as_ref()
-                .map(|c| {
-                    let mut v: Vec<(ComponentKind, String, String)> = Vec::new();
-                    v.extend(c.agents.iter().map(|a| (ComponentKind::Agent, a.id.clone(), a.display_name().to_string())));
-                    v.extend(c.teams.iter().map(|t| (ComponentKind::Team, t.id.clone(), t.display_name().to_string())));
-                    v.extend(c.workflows.iter().map(|w| (ComponentKind::Workflow, w.id.clone(), w.display_name().to_string())));
-                    v
-                })
+                .map(|c| c.entries().into_iter().map(|e| (e.kind, e.id, e.name)).collect::<Vec<_>>())
                 .unwrap_or_default()
         })
     };
