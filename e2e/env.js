@@ -14,7 +14,8 @@ const OTHER_PORT = num('E2E_OTHER_PORT', 8089);
 module.exports = {
   ROOT,
   DIST: path.resolve(process.env.E2E_DIST || path.join(ROOT, 'dist')),
-  RUN_DIR: path.join(__dirname, '.run'),
+  // Per API port, so suites of two checkouts (or two port sets) never stop each other's servers.
+  RUN_DIR: path.join(__dirname, '.run', String(API_PORT)),
   KEY: 'e2e-key',
   API_PORT,
   LLM_PORT,

@@ -3,7 +3,7 @@
 //     a fresh temp data dir, CORS allowing only WEB_ORIGIN, with its fake LLM on LLM_PORT;
 //   * dist/ on WEB_ORIGIN, at "/" and under the sub-path "/dashboard/";
 //   * the same dist/ on OTHER_ORIGIN (127.0.0.2), an origin the demo does not allow.
-// Processes left over by an aborted earlier run (recorded in e2e/.run/pids.json, or
+// Processes left over by an aborted earlier run (recorded in e2e/.run/<API_PORT>/pids.json, or
 // ours listening on our ports) are stopped first.
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');

@@ -47,6 +47,9 @@ fn Nav(route: ReadSignal<Route>) -> impl IntoView {
         ("Chat", Route::Chat(None)),
         ("Sessions", Route::Sessions),
         ("Memories", Route::Memories),
+        ("Knowledge", Route::Knowledge),
+        ("Metrics", Route::Metrics),
+        ("Traces", Route::Traces),
         ("Agents", Route::List(ComponentKind::Agent)),
         ("Teams", Route::List(ComponentKind::Team)),
         ("Workflows", Route::List(ComponentKind::Workflow)),
@@ -65,6 +68,7 @@ fn Nav(route: ReadSignal<Route>) -> impl IntoView {
                                 (Route::Detail(k, _), Route::List(t)) => k == t,
                                 (Route::Chat(_), Route::Chat(_)) => true,
                                 (Route::Session(_), Route::Sessions) => true,
+                                (Route::Trace(_), Route::Traces) => true,
                                 (a, b) => a == b,
                             };
                             active.then_some("page")
@@ -131,6 +135,10 @@ fn routed(route: Route) -> AnyView {
         Route::Sessions => view! { <pages::sessions::SessionsPage/> }.into_any(),
         Route::Session(id) => view! { <pages::sessions::SessionPage id=id/> }.into_any(),
         Route::Memories => view! { <pages::memories::MemoriesPage/> }.into_any(),
+        Route::Knowledge => view! { <pages::knowledge::KnowledgePage/> }.into_any(),
+        Route::Metrics => view! { <pages::metrics::MetricsPage/> }.into_any(),
+        Route::Traces => view! { <pages::traces::TracesPage/> }.into_any(),
+        Route::Trace(id) => view! { <pages::traces::TracePage id=id/> }.into_any(),
         Route::Connect => view! { <pages::connect::ConnectPage/> }.into_any(),
         Route::NotFound(path) => view! {
             <section>

@@ -15,6 +15,10 @@ pub enum Route {
     Sessions,
     Session(String),
     Memories,
+    Knowledge,
+    Metrics,
+    Traces,
+    Trace(String),
     NotFound(String),
 }
 
@@ -36,6 +40,10 @@ impl Route {
             ["sessions"] => Route::Sessions,
             ["sessions", id] => Route::Session(id.to_string()),
             ["memories"] => Route::Memories,
+            ["knowledge"] => Route::Knowledge,
+            ["metrics"] => Route::Metrics,
+            ["traces"] => Route::Traces,
+            ["traces", id] => Route::Trace(id.to_string()),
             ["chat", kind, id] => match ComponentKind::from_collection(kind) {
                 Some(k) => Route::Chat(Some((k, id.to_string()))),
                 None => Route::NotFound(path.to_string()),
@@ -64,6 +72,10 @@ impl Route {
             Route::Sessions => "#/sessions".into(),
             Route::Session(id) => format!("#/sessions/{}", encode_segment(id)),
             Route::Memories => "#/memories".into(),
+            Route::Knowledge => "#/knowledge".into(),
+            Route::Metrics => "#/metrics".into(),
+            Route::Traces => "#/traces".into(),
+            Route::Trace(id) => format!("#/traces/{}", encode_segment(id)),
             Route::NotFound(p) => format!("#/{p}"),
         }
     }
@@ -76,7 +88,7 @@ fn decode_segment(s: &str) -> String {
         .unwrap_or_else(|| s.to_string())
 }
 
-fn encode_segment(s: &str) -> String {
+pub fn encode_segment(s: &str) -> String {
     js_sys::encode_uri_component(s).into()
 }
 

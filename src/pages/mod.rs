@@ -3,6 +3,9 @@
 pub mod catalog;
 pub mod chat;
 pub mod connect;
+pub mod knowledge;
 pub mod memories;
+pub mod metrics;
 pub mod overview;
 pub mod sessions;
+pub mod traces;

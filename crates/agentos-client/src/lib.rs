@@ -9,17 +9,22 @@
 
 pub mod config;
 pub mod error;
+pub mod knowledge;
 pub mod markdown;
 pub mod memory;
+pub mod metrics;
 pub mod runs;
 pub mod sessions;
 pub mod sse;
+pub mod traces;
 pub mod events;
 pub mod reducer;
 pub mod ws;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+#[cfg(target_arch = "wasm32")]
+pub mod upload;
 
 pub use config::*;
 pub use error::{detail_from_body, normalize_base_url, ApiError};

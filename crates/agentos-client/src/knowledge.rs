@@ -1,0 +1,1 @@
+//! knowledge wire types and requests. (Being built: issue 5.)

@@ -1,0 +1,1 @@
+//! metrics wire types and requests. (Being built: issue 5.)

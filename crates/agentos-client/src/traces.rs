@@ -1,0 +1,1 @@
+//! traces wire types and requests. (Being built: issue 5.)

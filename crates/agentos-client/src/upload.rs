@@ -1,0 +1,1 @@
+//! Multipart upload with progress (XMLHttpRequest; fetch has no upload progress). (Being built: issue 5.)
