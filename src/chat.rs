@@ -110,6 +110,15 @@ impl Chat {
         let this = *self;
         this.session_id.set(Some(session_id.clone()));
         spawn_local(async move {
+            // Continue as the session's user: a run under another user id
+            // would not find the session.
+            let detail = agentos_client::sessions::session_path(&session_id, Some(this.kind));
+            if let Ok(d) = client.get_json::<serde_json::Value>(&detail).await {
+                let owner = agentos_client::sessions::SessionDetail::from_json(&d).summary.user_id;
+                if let Some(u) = owner.filter(|u| this.alive() && *u != this.user_id.get_untracked()) {
+                    this.user_id.set(u);
+                }
+            }
             let path = agentos_client::sessions::session_runs_path(&session_id, Some(this.kind));
             let runs: Result<serde_json::Value, ApiError> = client.get_json(&path).await;
             if !this.alive() {

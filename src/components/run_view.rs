@@ -261,9 +261,25 @@ fn RunFooter(run: Signal<RunView>) -> impl IntoView {
                 </details>
             })
         }}
-        {move || run.with(|r| r.memories_updated).map(|n| view! {
+        {move || run.with(|r| r.memories_updated.map(|n| (n, r.memories_user.clone()))).map(|(n, user)| {
+            // To that user's memories when the event says whose they are.
+            let href = match user {
+                Some(u) => format!("#/memories?user={}", agentos_client::runs::encode_segment(&u)),
+                None => "#/memories".to_string(),
+            };
+            view! {
+                <p class="small">
+                    <a href=href>{format!("Memories updated ({n})")}</a>
+                </p>
+            }
+        })}
+        {move || run.with(|r| {
+            // Its traces, once the run is over (tracing records them at the end).
+            let over = !matches!(r.status, RunStatus::Running | RunStatus::Paused);
+            r.run_id.clone().filter(|_| over)
+        }).map(|id| view! {
             <p class="small">
-                <a href="#/memories">{format!("Memories updated ({n})")}</a>
+                <a href=format!("#/traces?run_id={}", agentos_client::runs::encode_segment(&id))>"Traces of this run"</a>
             </p>
         })}
         {move || run.with(|r| r.metrics.clone()).map(|m| {

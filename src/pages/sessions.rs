@@ -7,7 +7,7 @@ use crate::route::{navigate, Route};
 use crate::state::{use_app, AppState};
 use agentos_client::reducer::runs_to_views;
 use agentos_client::sessions::{
-    delete_many_body, parse_sessions, rename_request, session_path, session_runs_path, PageMeta,
+    create_request, delete_many_body, parse_sessions, rename_request, session_path, session_runs_path, PageMeta,
     SessionDetail, SessionQuery, SessionSummary, SortBy,
 };
 use agentos_client::{ApiError, ComponentKind};
@@ -73,6 +73,7 @@ pub fn SessionsPage() -> impl IntoView {
     let confirm_bulk = RwSignal::new(false);
     let action_error = RwSignal::new(None::<ApiError>);
     let reload = RwSignal::new(0u32);
+    let creating = RwSignal::new(false);
 
     let res = LocalResource::new(move || {
         let client = state.client.get();
@@ -118,8 +119,14 @@ pub fn SessionsPage() -> impl IntoView {
         <section>
             <div class="page-head">
                 <h1>"Sessions"</h1>
-                <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Refresh"</button>
+                <div class="actions">
+                    <button type="button" on:click=move |_| creating.update(|c| *c = !*c) aria-expanded=move || creating.get().to_string()>
+                        "New session"
+                    </button>
+                    <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Refresh"</button>
+                </div>
             </div>
+            {move || creating.get().then(|| view! { <NewSession on_cancel=Callback::new(move |_| creating.set(false))/> })}
             <div class="filters" role="search" aria-label="Filter sessions">
                 <label>
                     <span>"Type"</span>
@@ -240,6 +247,76 @@ pub fn SessionsPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Starts a new, empty session (`POST /sessions`) with an agent, team or
+/// workflow, then opens it in the chat. What was typed stays when it fails.
+#[component]
+fn NewSession(on_cancel: Callback<()>) -> impl IntoView {
+    let state = use_app();
+    let target = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let user = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let entries = move || state.catalog.with(|c| c.as_ref().map(|c| c.entries()).unwrap_or_default());
+
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(client) = state.client.get_untracked() else { return };
+        let t = target.get_untracked();
+        let Some((kind, id)) = t.split_once(':').and_then(|(k, id)| Some((ComponentKind::from_collection(k)?, id.to_string()))) else {
+            error.set(Some(ApiError::Validation { detail: "choose an agent, team or workflow".into() }));
+            return;
+        };
+        let (path, body) = create_request(kind, &id, &name.get_untracked(), &user.get_untracked());
+        busy.set(true);
+        spawn_local(async move {
+            let r: Result<Value, ApiError> = client.send_json(Method::POST, &path, &body).await;
+            if busy.is_disposed() {
+                return; // the form is gone
+            }
+            busy.set(false);
+            match r.map(|v| SessionDetail::from_json(&v).summary.session_id) {
+                Ok(sid) if !sid.is_empty() => {
+                    let href = format!("{}?session={}", Route::Chat(Some((kind, id))).href(), agentos_client::runs::encode_segment(&sid));
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().set_hash(href.trim_start_matches('#'));
+                    }
+                }
+                Ok(_) => error.set(Some(ApiError::Decode { what: "the new session".into(), detail: "it has no session_id".into() })),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    view! {
+        <form class="card new-session" aria-label="New session" on:submit=create>
+            <label>
+                <span>"With"</span>
+                <select required on:change=move |ev| target.set(event_target_value(&ev))>
+                    <option value="">"Choose…"</option>
+                    {move || entries().into_iter().map(|e| {
+                        let value = format!("{}:{}", e.kind.collection(), e.id);
+                        view! { <option value=value>{format!("{} · {}", kind_label(Some(e.kind)), e.name)}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>
+                <span>"Name (optional)"</span>
+                <input type="text" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+            </label>
+            <label>
+                <span>"User id (optional)"</span>
+                <input type="text" prop:value=move || user.get() on:input=move |ev| user.set(event_target_value(&ev))/>
+            </label>
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || busy.get()>"Create and open"</button>
+                <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
+            </div>
+            {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+        </form>
     }
 }
 

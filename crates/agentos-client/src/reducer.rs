@@ -251,6 +251,8 @@ pub struct RunView {
     pub memory_updating: bool,
     /// Memories were updated: how many the user has now.
     pub memories_updated: Option<usize>,
+    /// Whose memories those are (the `user_id` the memories carry).
+    pub memories_user: Option<String>,
     /// Final metrics when the run completed; until then the sum of the
     /// model requests so far (`None` before any).
     pub metrics: Option<Metrics>,
@@ -733,6 +735,7 @@ impl RunView {
             MemoryUpdateCompleted(_, m) | TeamMemoryUpdateCompleted(_, m) => {
                 self.memory_updating = false;
                 self.memories_updated = Some(m.memories.len());
+                self.memories_user = memories_user(&m.memories);
             }
             Activity(h, raw) => {
                 if h.event.as_deref().is_some_and(|n| n.ends_with("FollowupsCompleted")) {
@@ -960,7 +963,9 @@ impl RunView {
         if let Some(events) = r.get("events").and_then(Value::as_array) {
             for e in events {
                 if e.get("event").and_then(Value::as_str).is_some_and(|n| n.ends_with("MemoryUpdateCompleted")) {
-                    v.memories_updated = Some(e.get("memories").and_then(Value::as_array).map_or(0, Vec::len));
+                    let list = e.get("memories").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+                    v.memories_updated = Some(list.len());
+                    v.memories_user = memories_user(list);
                 }
             }
         }
@@ -1068,4 +1073,9 @@ pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
         }
     }
     views.into_iter().flatten().collect()
+}
+
+/// The user the updated memories belong to (they all share one).
+fn memories_user(memories: &[Value]) -> Option<String> {
+    memories.iter().find_map(|m| crate::sessions::text(m, "user_id"))
 }

@@ -183,6 +183,20 @@ pub fn rename_request(id: &str, name: &str) -> (String, Value) {
     (format!("/sessions/{}/rename", encode_segment(id)), json!({ "session_name": name.trim() }))
 }
 
+/// `POST /sessions?type=…` and its body: a new, empty session with an agent,
+/// team or workflow. A blank name or user is left out (the server then names
+/// the session after its first message and stores no user).
+pub fn create_request(kind: ComponentKind, component_id: &str, name: &str, user_id: &str) -> (String, Value) {
+    let mut body = serde_json::Map::new();
+    body.insert(format!("{}_id", kind.as_str()), Value::from(component_id));
+    for (key, value) in [("session_name", name.trim()), ("user_id", user_id.trim())] {
+        if !value.is_empty() {
+            body.insert(key.into(), Value::from(value));
+        }
+    }
+    (format!("/sessions?type={}", kind.as_str()), Value::Object(body))
+}
+
 /// The body of `DELETE /sessions` for several sessions at once.
 pub fn delete_many_body(sessions: &[(String, Option<ComponentKind>)]) -> Value {
     let ids: Vec<&str> = sessions.iter().map(|(id, _)| id.as_str()).collect();

@@ -137,6 +137,8 @@ fn knowledge_references_and_memories() {
     assert_eq!(v.references[0].query.as_deref(), done["references"][0]["query"].as_str());
     let memories = first(&raw, "MemoryUpdateCompleted")["memories"].as_array().unwrap().len();
     assert_eq!(v.memories_updated, Some(memories));
+    let user = str_of(&first(&raw, "MemoryUpdateCompleted")["memories"][0], "user_id");
+    assert_eq!(v.memories_user.as_deref(), Some(user));
     assert!(!v.memory_updating);
     let tool = first(&raw, "ToolCallStarted");
     assert_eq!(v.tools[0].name, str_of(&tool["tool"], "tool_name"));
@@ -151,6 +153,7 @@ fn memory_update_in_progress() {
     let v = view_of(&evs[..=upto]);
     assert!(v.memory_updating);
     assert_eq!(v.memories_updated, None);
+    assert_eq!(v.memories_user, None);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Session list and detail bodies recorded from the demo AgentOS decode into
 //! what the session pages show.
 
-use agentos_client::sessions::{parse_sessions, SessionDetail};
+use agentos_client::sessions::{create_request, parse_sessions, SessionDetail};
 use agentos_client::ComponentKind;
 use serde_json::Value;
 
@@ -57,4 +57,19 @@ fn unknown_and_missing_fields_are_tolerated() {
     assert_eq!(rows[0].kind, None);
     assert_eq!(meta.page, 1);
     assert_eq!(rows[0].display_name(), "s");
+}
+
+#[test]
+fn a_new_session_request_names_its_component_and_leaves_blanks_out() {
+    let (path, body) = create_request(ComponentKind::Team, "research-team", "  Planning  ", " ");
+    assert_eq!(path, "/sessions?type=team");
+    assert_eq!(body, serde_json::json!({ "team_id": "research-team", "session_name": "Planning" }));
+    let (path, body) = create_request(ComponentKind::Agent, "a", "", "ann");
+    assert_eq!(path, "/sessions?type=agent");
+    assert_eq!(body, serde_json::json!({ "agent_id": "a", "user_id": "ann" }));
+    // What the server answers (201) reads as the detail the session page shows.
+    let created = SessionDetail::from_json(&serde_json::json!({
+        "session_id": "s-1", "session_name": "Planning", "team_id": "research-team", "user_id": "ann"
+    }));
+    assert_eq!(created.summary.session_id, "s-1");
 }
