@@ -132,3 +132,40 @@ test('"Memories updated" in the chat links to that user\'s memories', async ({ p
   await expect(page.getByText(stored.data[0].memory, { exact: true })).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test('the list pages on the server: total count, next, last and first page', async ({ page }) => {
+  test.setTimeout(60_000);
+  const errors = collectErrors(page);
+  const agents = await api('/agents');
+  test.skip(agents.length === 0, 'the server has no agent');
+  const tag = `e2e-pages-${Date.now().toString(36)}`;
+  for (let i = 1; i <= 45; i++) {
+    await call('POST', '/sessions?type=agent', { agent_id: agents[0].id, session_name: `${tag} ${String(i).padStart(2, '0')}` });
+  }
+
+  await connect(page);
+  await page.goto('/#/sessions');
+  await page.getByLabel('Sort by').selectOption('created-asc');
+  await searchByName(page, tag);
+  const pager = page.getByRole('navigation', { name: 'Pages' });
+  const table = sessionsTable(page);
+  await expect(pager).toContainText('Page 1 of 3 · 45 sessions');
+  await expect(table.getByRole('row')).toHaveCount(21);
+  await expect(table.getByRole('link', { name: `${tag} 01` })).toBeVisible();
+  await expect(pager.getByRole('button', { name: 'Previous page' })).toBeDisabled();
+
+  await pager.getByRole('button', { name: 'Next page' }).click();
+  await expect(pager).toContainText('Page 2 of 3');
+  await expect(table.getByRole('link', { name: `${tag} 21` })).toBeVisible();
+
+  await pager.getByRole('button', { name: 'Last page' }).click();
+  await expect(pager).toContainText('Page 3 of 3');
+  await expect(table.getByRole('row')).toHaveCount(6);
+  await expect(table.getByRole('link', { name: `${tag} 45` })).toBeVisible();
+  await expect(pager.getByRole('button', { name: 'Next page' })).toBeDisabled();
+
+  await pager.getByRole('button', { name: 'First page' }).click();
+  await expect(pager).toContainText('Page 1 of 3');
+  await expect(table.getByRole('link', { name: `${tag} 01` })).toBeVisible();
+  expect(errors).toEqual([]);
+});

@@ -107,7 +107,7 @@ pub fn Badge(#[prop(into)] text: String, #[prop(optional, into)] tone: Option<St
     view! { <span class=class>{text}</span> }
 }
 
-/// Previous/next page buttons around "Page X of Y · <count>" (`nav` "Pages").
+/// First/previous/next/last page buttons around "Page X of Y · <count>" (`nav` "Pages").
 #[component]
 pub fn Pager(
     /// The list's page metadata from the server.
@@ -121,9 +121,11 @@ pub fn Pager(
     let pages = meta.total_pages.max(1);
     view! {
         <nav class="pager" aria-label="Pages">
+            <button type="button" disabled={meta.page <= 1} on:click=move |_| on_page.run(1)>"First page"</button>
             <button type="button" disabled={meta.page <= 1} on:click=move |_| on_page.run(meta.page - 1)>"Previous page"</button>
             <span>{format!("Page {} of {} · {}", meta.page, pages, count)}</span>
             <button type="button" disabled={meta.page >= pages} on:click=move |_| on_page.run(meta.page + 1)>"Next page"</button>
+            <button type="button" disabled={meta.page >= pages} on:click=move |_| on_page.run(pages)>"Last page"</button>
         </nav>
     }
 }
