@@ -202,6 +202,8 @@ impl StepView {
             self.metrics = Metrics::from_value(m);
         }
         match o.get("success").and_then(Value::as_bool) {
+            // A step stopped by a cancel reports failure: it was stopped.
+            Some(false) if self.status == RunStatus::Cancelled => {}
             Some(false) => {
                 self.status = RunStatus::Error;
                 self.error = s("error").or(self.error.take());
@@ -649,8 +651,9 @@ impl RunView {
             }
             RunCancelled(_, c) | TeamRunCancelled(_, c) | WorkflowCancelled(_, c) => {
                 self.settle(RunStatus::Cancelled);
-                self.cancel_reason.clone_from(&c.reason);
-                if self.content.is_empty() && self.kind != Some(RunKind::Workflow) {
+                // "Run <uuid> was cancelled" says nothing the status does not.
+                self.cancel_reason = c.reason.clone().filter(|r| !is_stock_cancel(r));
+                if self.content.is_empty() && self.kind != Some(RunKind::Workflow) && !is_stock_cancel_value(&c.content) {
                     self.set_content(&c.content);
                 }
                 self.close_steps(RunStatus::Cancelled);
@@ -746,7 +749,10 @@ impl RunView {
             }
             WorkflowCompleted(_, o) => {
                 self.settle(RunStatus::Completed);
-                self.set_content(&o.content);
+                // A cancelled workflow "completes" with the cancel message as its content.
+                if !is_stock_cancel_value(&o.content) {
+                    self.set_content(&o.content);
+                }
                 if let Some(m) = &o.metrics {
                     self.metrics = Some(m.clone());
                     self.final_metrics = true;
@@ -975,6 +981,9 @@ impl RunView {
             let message = if msg.is_empty() { "The run failed.".into() } else { msg };
             v.error = Some(ErrorView { message, error_type: s("error_type") });
         }
+        if v.status == RunStatus::Cancelled && is_stock_cancel(&v.content) {
+            v.content.clear();
+        }
         if let Some(results) = r.get("step_results").and_then(Value::as_array) {
             for x in results {
                 v.step_result(x);
@@ -1078,4 +1087,14 @@ pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
 /// The user the updated memories belong to (they all share one).
 fn memories_user(memories: &[Value]) -> Option<String> {
     memories.iter().find_map(|m| crate::sessions::text(m, "user_id"))
+}
+
+/// agno's own cancel message, `Run <run id> was cancelled`.
+fn is_stock_cancel(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with("Run ") && t.ends_with(" was cancelled") && !t[4..t.len() - 14].contains(' ')
+}
+
+fn is_stock_cancel_value(v: &Value) -> bool {
+    v.as_str().is_some_and(is_stock_cancel)
 }
