@@ -326,7 +326,8 @@ def decide(body: Dict[str, Any]) -> Plan:
         if members:
             calculators = [m for m in members if is_calculator_member(m)]
             others = [m for m in members if not is_calculator_member(m)]
-            if find_arithmetic(user) and calculators:
+            # The calculator member also owns the reset tool (needs confirmation).
+            if (find_arithmetic(user) or "reset" in user.lower()) and calculators:
                 member = calculators[0]
             else:
                 member = (others or members)[0]

@@ -270,6 +270,19 @@ def record_runs(r: Recorder) -> None:
           shown_path=f"/agents/{TOOL_AGENT}/runs/{{run_id}}/continue",
           note="the paused run's tools sent back with confirmed=true")
 
+    # A team pauses when its member's tool needs confirmation; continuing sends the team's
+    # `requirements` back with the decision on each.
+    frames = r.sse("sse_team_paused.sse", f"/teams/{TEAM}/runs",
+                   {"message": "Please reset the memory counter", "stream": "true", "session_id": "fx-team-hitl",
+                    "user_id": USER}, note="a member's requires_confirmation tool: ends with TeamRunPaused")
+    paused = first(frames, "TeamRunPaused")
+    requirements = [dict(req, confirmation=True, tool_execution=dict(req["tool_execution"], confirmed=True))
+                    for req in paused["requirements"]]
+    r.sse("sse_team_continue.sse", f"/teams/{TEAM}/runs/{paused['run_id']}/continue",
+          {"requirements": json.dumps(requirements), "session_id": "fx-team-hitl", "user_id": USER, "stream": "true"},
+          shown_path=f"/teams/{TEAM}/runs/{{run_id}}/continue",
+          note="the paused team run's requirements sent back with confirmation=true")
+
     # Cancel slow runs after a few content frames: an agent, a team and a workflow.
     record_cancel(r, "sse_cancelled.sse", agent_runs, "fx-cancel", "Tell me a slow story",
                   started="RunStarted", cancel_file="cancel_run.json")

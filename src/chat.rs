@@ -5,9 +5,9 @@
 
 use crate::state::{load, save, AppState};
 use agentos_client::events::{parse_event, RunEvent};
-use agentos_client::reducer::{RunView, ToolStatus};
+use agentos_client::reducer::RunView;
 use agentos_client::runs::{
-    cancel_path, confirm_tools, continue_field, continue_path, resume_path, runs_path, RunRequest,
+    cancel_path, confirm_requirements, confirm_tools, continue_field, continue_path, resume_path, runs_path, RunRequest,
 };
 use agentos_client::sse::SseDecoder;
 use agentos_client::web::{BodyReader, Client, Socket};
@@ -366,7 +366,8 @@ impl Chat {
     /// Approves or rejects the tools a paused run waits on, then continues it.
     pub fn decide(&self, turn: &Turn, decisions: Vec<(String, bool)>) {
         let Some(client) = self.client() else { return };
-        let (run_id, paused) = turn.run.with_untracked(|r| (r.run_id.clone(), r.paused_tools.clone()));
+        let (run_id, paused, requirements) =
+            turn.run.with_untracked(|r| (r.run_id.clone(), r.paused_tools.clone(), r.paused_requirements.clone()));
         let Some(run_id) = run_id else { return };
         let this = *self;
         let turn = turn.clone();
@@ -374,17 +375,18 @@ impl Chat {
         turn.phase.set(Phase::Sending);
         // The server streams nothing for a rejected call, so the card shows
         // the decision from here; an approved call is updated by its events.
-        turn.run.update(|r| {
-            for t in r.tools.iter_mut() {
-                if let Some((_, ok)) = decisions.iter().find(|(id, _)| *id == t.id) {
-                    t.confirmed = Some(*ok);
-                    t.status = if *ok { ToolStatus::Running } else { ToolStatus::Done };
-                }
-            }
-        });
+        turn.run.update(|r| r.mark_decisions(&decisions));
         spawn_local(async move {
             let form = FormData::new().expect("FormData");
-            let _ = form.append_with_str(continue_field(this.kind), &confirm_tools(&paused, &decisions, Some("Rejected in the dashboard")));
+            let note = Some("Rejected in the dashboard");
+            // A team answers with its requirements (one per member tool);
+            // an agent (and, unverified, a workflow) with its tools.
+            let payload = if this.kind == ComponentKind::Team && !requirements.is_empty() {
+                confirm_requirements(&requirements, &decisions, note)
+            } else {
+                confirm_tools(&paused, &decisions, note)
+            };
+            let _ = form.append_with_str(continue_field(this.kind), &payload);
             let _ = form.append_with_str("stream", "true");
             if let Some(s) = this.session_id.get_untracked() {
                 let _ = form.append_with_str("session_id", &s);

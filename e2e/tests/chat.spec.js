@@ -373,6 +373,40 @@ test('a run paused for approval ends without the tool after Reject', async ({ pa
   await expect(card).not.toContainText('approved');
 });
 
+test('a team paused by its member\'s tool shows that tool, and Approve finishes member and team', async ({ page }) => {
+  const { confirm, teams } = await demo();
+  test.skip(!confirm, 'the server has no agent with a tool that needs confirmation');
+  const details = await Promise.all(teams.map((t) => api(`/teams/${encodeURIComponent(t.id)}`)));
+  const team = details.find((t) => (t.members || []).some((m) => m.id === confirm.agent.id));
+  test.skip(!team, 'no team has that agent as a member');
+  await openChat(page, 'teams', team);
+  await send(page, 'Please reset the counter');
+
+  const answer = answerFrom(page, nameOf(team));
+  const approval = answer.getByRole('group', { name: 'Approval needed' });
+  await expect(approval).toBeVisible({ timeout: 15_000 });
+  // The decision is on the member's tool, not on the team's delegation.
+  await expect(approval).toContainText(confirm.tool.name);
+  await expect(badge(answer, 'Waiting for approval')).toBeVisible();
+  const member = answer.getByRole('region', { name: `Member run: ${nameOf(confirm.agent)}` });
+  const card = member.getByRole('list', { name: 'Tool calls' }).getByRole('listitem').filter({ hasText: confirm.tool.name });
+  await expect(card).toContainText('awaiting approval');
+
+  await approval.getByRole('button', { name: 'Approve' }).click();
+  await expect(badge(answer, 'Completed')).toBeVisible({ timeout: 15_000 });
+  await expect(approval).toHaveCount(0);
+  await expect(card).toContainText('done');
+  await expect(card).not.toContainText('awaiting approval');
+  // The team's answer reports the member's tool result.
+  await expect(answerText(answer).last()).toContainText(confirm.tool.name);
+  // Stored as completed (the team run, not only its member).
+  const id = await sessionId(page);
+  await expect.poll(async () => {
+    const runs = await api(`/sessions/${encodeURIComponent(id)}/runs?type=team`);
+    return runs.filter((r) => !r.parent_run_id).map(statusOf);
+  }, { timeout: 5_000 }).toEqual(['completed']);
+});
+
 test('a provider error is shown as a failed run with Retry', async ({ page }) => {
   const { plain } = await demo();
   await openChat(page, 'agents', plain);

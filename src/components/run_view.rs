@@ -53,7 +53,7 @@ pub fn RunCard(
             <RunHeader run=run/>
             <RunBody run=run content=content/>
             {move || {
-                let paused = run.with(|r| r.status == RunStatus::Paused && !r.paused_tools.is_empty());
+                let paused = run.with(|r| r.status == RunStatus::Paused && !r.paused_tool_views().is_empty());
                 match (paused, on_decide) {
                     (true, Some(cb)) => Some(view! { <Approval run=run on_decide=cb busy=busy/> }),
                     _ => None,

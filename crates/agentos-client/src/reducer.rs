@@ -324,7 +324,25 @@ impl RunView {
 
     /// The tool calls waiting for a decision (paused runs).
     pub fn paused_tool_views(&self) -> Vec<ToolView> {
-        self.tools.iter().filter(|t| t.status == ToolStatus::AwaitingDecision).cloned().collect()
+        let mut out: Vec<ToolView> = self.tools.iter().filter(|t| t.status == ToolStatus::AwaitingDecision).cloned().collect();
+        // A team waits on its members' tools (its own tool is the delegation).
+        for c in self.children() {
+            out.extend(c.paused_tool_views());
+        }
+        out
+    }
+
+    /// Shows decisions taken in the dashboard on the tools they concern
+    /// (here or in a member): an approved call runs, a rejected one is done.
+    pub fn mark_decisions(&mut self, decisions: &[(String, bool)]) {
+        for t in self.tools.iter_mut() {
+            if let Some((_, ok)) = decisions.iter().find(|(id, _)| *id == t.id) {
+                t.confirmed = Some(*ok);
+                t.status = if *ok { ToolStatus::Running } else { ToolStatus::Done };
+            }
+        }
+        self.members.iter_mut().for_each(|m| m.mark_decisions(decisions));
+        self.steps.iter_mut().flat_map(|s| s.runs.iter_mut()).for_each(|r| r.mark_decisions(decisions));
     }
 
     /// Applies one event (see the module docs).

@@ -184,6 +184,36 @@ pub fn confirm_tools(paused: &[Value], decisions: &[(String, bool)], note: Optio
     Value::Array(tools).to_string()
 }
 
+/// A paused team's `requirements` with a decision on each, ready for
+/// `/continue`: the requirement's `confirmation` and its tool execution's
+/// `confirmed` (agno dispatches on the latter). Requirements are matched to
+/// decisions by their tool call id.
+pub fn confirm_requirements(requirements: &[Value], decisions: &[(String, bool)], note: Option<&str>) -> String {
+    let list: Vec<Value> = requirements
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            let id = r.pointer("/tool_execution/tool_call_id").and_then(Value::as_str).unwrap_or_default().to_string();
+            let Some(&(_, ok)) = decisions.iter().find(|(i, _)| *i == id) else { return r };
+            let note = (!ok).then_some(note).flatten().map(|n| Value::String(n.to_string()));
+            if let Some(obj) = r.as_object_mut() {
+                obj.insert("confirmation".into(), Value::Bool(ok));
+                if let Some(n) = &note {
+                    obj.insert("confirmation_note".into(), n.clone());
+                }
+                if let Some(t) = obj.get_mut("tool_execution").and_then(Value::as_object_mut) {
+                    t.insert("confirmed".into(), Value::Bool(ok));
+                    if let Some(n) = note {
+                        t.insert("confirmation_note".into(), n);
+                    }
+                }
+            }
+            r
+        })
+        .collect();
+    Value::Array(list).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

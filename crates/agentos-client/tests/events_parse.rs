@@ -58,6 +58,18 @@ const SEQUENCES: &[(&str, &str)] = &[
         "Replay RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted",
     ),
     (
+        "sse_team_paused.sse",
+        "TeamRunStarted TeamModelRequestStarted TeamModelRequestCompleted TeamToolCallStarted RunStarted \
+         ReasoningStarted ReasoningContentDelta+ ReasoningCompleted ModelRequestStarted ModelRequestCompleted \
+         RunContentCompleted RunPaused TeamToolCallCompleted TeamRunPaused",
+    ),
+    (
+        "sse_team_continue.sse",
+        "RunContinued ToolCallStarted ToolCallCompleted ModelRequestStarted RunContent+ ModelRequestCompleted \
+         RunContentCompleted RunCompleted TeamRunContinued TeamModelRequestStarted TeamRunContent+ \
+         TeamModelRequestCompleted TeamRunContentCompleted TeamRunCompleted",
+    ),
+    (
         "sse_team_cancelled.sse",
         "TeamRunStarted TeamModelRequestStarted TeamModelRequestCompleted TeamToolCallStarted \
          RunStarted ModelRequestStarted RunContent+ RunCancelled RunCompleted TeamRunCancelled TeamRunCompleted",

@@ -7,7 +7,7 @@ mod common;
 
 use agentos_client::events::{parse_event, RunEvent, RunKind};
 use agentos_client::reducer::{RunStatus, RunView, ToolStatus};
-use agentos_client::runs::confirm_tools;
+use agentos_client::runs::{confirm_requirements, confirm_tools};
 use common::*;
 use serde_json::{json, Value};
 
@@ -331,6 +331,49 @@ fn continue_after_pause_completes_the_same_run() {
 
 /// A paused run streamed resumably (frames 0..n) continues with a stream
 /// numbered from 0 again: its frames must not be taken for duplicates.
+#[test]
+fn a_team_paused_by_its_member_asks_for_the_members_tool_and_continues() {
+    let raw_p = raw("sse_team_paused.sse");
+    let cont_raw = raw("sse_team_continue.sse");
+    let mut v = view("sse_team_paused.sse");
+    let paused = first(&raw_p, "TeamRunPaused");
+    let reqs = paused["requirements"].as_array().unwrap();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(v.status, RunStatus::Paused);
+    // The team's own tool is the delegation; the decision is on the member's tool.
+    let waiting = v.paused_tool_views();
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
+    assert_eq!(waiting[0].id, str_of(&reqs[0]["tool_execution"], "tool_call_id"));
+    assert_eq!(waiting[0].name, str_of(&reqs[0]["tool_execution"], "tool_name"));
+    assert_eq!(&v.paused_requirements, reqs);
+
+    // What the chat sends back: the requirements, each with its decision.
+    let sent: Vec<Value> =
+        serde_json::from_str(&confirm_requirements(&v.paused_requirements, &[(waiting[0].id.clone(), true)], None)).unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["id"], reqs[0]["id"]);
+    assert_eq!(sent[0]["confirmation"], json!(true));
+    assert_eq!(sent[0]["tool_execution"]["confirmed"], json!(true));
+    assert_eq!(sent[0]["member_agent_id"], reqs[0]["member_agent_id"]);
+    let rejected: Vec<Value> =
+        serde_json::from_str(&confirm_requirements(&v.paused_requirements, &[(waiting[0].id.clone(), false)], Some("no"))).unwrap();
+    assert_eq!(rejected[0]["confirmation"], json!(false));
+    assert_eq!(rejected[0]["tool_execution"]["confirmed"], json!(false));
+    assert_eq!(rejected[0]["tool_execution"]["confirmation_note"], json!("no"));
+
+    // The recorded continue (sent exactly that way) finishes the member's tool and the team.
+    v.mark_decisions(&[(waiting[0].id.clone(), true)]);
+    assert!(v.paused_tool_views().is_empty());
+    for ev in events("sse_team_continue.sse") {
+        v.apply(&ev);
+    }
+    assert_eq!(v.status, RunStatus::Completed);
+    assert_eq!(v.content, str_of(first(&cont_raw, "TeamRunCompleted"), "content"));
+    let member_tool = v.members.iter().flat_map(|m| m.tools.iter()).find(|t| t.id == waiting[0].id).unwrap();
+    assert_eq!(member_tool.status, ToolStatus::Done);
+    assert_eq!(member_tool.result.as_deref(), first(&cont_raw, "ToolCallCompleted")["tool"]["result"].as_str());
+}
+
 #[test]
 fn continue_stream_numbering_restarts() {
     let paused: Vec<RunEvent> = clean_frames("sse_paused.sse")
