@@ -51,6 +51,7 @@ TOOL_AGENT = "calculator-agent"
 KNOWLEDGE_AGENT = "librarian-agent"
 TEAM = "research-team"
 WORKFLOW = "two-step-workflow"
+APPROVAL_WORKFLOW = "approval-workflow"
 USER = "fixture-user"
 
 TIMEOUT = httpx.Timeout(connect=5.0, read=90.0, write=10.0, pool=10.0)
@@ -282,6 +283,27 @@ def record_runs(r: Recorder) -> None:
           {"requirements": json.dumps(requirements), "session_id": "fx-team-hitl", "user_id": USER, "stream": "true"},
           shown_path=f"/teams/{TEAM}/runs/{{run_id}}/continue",
           note="the paused team run's requirements sent back with confirmation=true")
+
+    # A workflow step that needs confirmation pauses the workflow; continuing sends
+    # `step_requirements` with confirmed=true, built from StepPaused as the dashboard does.
+    frames = r.sse("sse_workflow_paused.sse", f"/workflows/{APPROVAL_WORKFLOW}/runs",
+                   {"message": "Draft a hello", "stream": "true", "session_id": "fx-workflow-hitl",
+                    "user_id": USER}, note="a step with human_review(requires_confirmation): ends with WorkflowPaused")
+    r.sse("sse_workflow_paused_background.sse", f"/workflows/{APPROVAL_WORKFLOW}/runs",
+          {"message": "Draft a hello", "stream": "true", "background": "true", "session_id": "fx-workflow-hitl-bg",
+           "user_id": USER}, note="the same, resumable (background=true): the stream ends at StepPaused")
+    step = first(frames, "StepPaused")
+    # The stored run holds the full step requirements (the stream of a resumable run does
+    # not carry them); the dashboard reads them there and sends them back decided.
+    stored = r.json("workflow_run_paused.json", "GET", f"/workflows/{APPROVAL_WORKFLOW}/runs/{step['run_id']}",
+                    params={"session_id": "fx-workflow-hitl"},
+                    shown_path=f"/workflows/{APPROVAL_WORKFLOW}/runs/{{run_id}}")
+    step_requirements = [dict(req, confirmed=True) for req in stored["step_requirements"]]
+    r.sse("sse_workflow_continue.sse", f"/workflows/{APPROVAL_WORKFLOW}/runs/{step['run_id']}/continue",
+          {"step_requirements": json.dumps(step_requirements), "session_id": "fx-workflow-hitl", "user_id": USER,
+           "stream": "true"},
+          shown_path=f"/workflows/{APPROVAL_WORKFLOW}/runs/{{run_id}}/continue",
+          note="the stored run's step_requirements sent back with confirmed=true")
 
     # Cancel slow runs after a few content frames: an agent, a team and a workflow.
     record_cancel(r, "sse_cancelled.sse", agent_runs, "fx-cancel", "Tell me a slow story",

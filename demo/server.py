@@ -194,6 +194,7 @@ def build_os(data_dir: Path, llm_port: int):
     from agno.vectordb.lancedb import LanceDb
     from agno.vectordb.search import SearchType
     from agno.workflow import Step, StepInput, StepOutput, Workflow
+    from agno.workflow.types import HumanReview
     from fastapi import FastAPI
 
     real = use_real_openai()
@@ -332,6 +333,24 @@ def build_os(data_dir: Path, llm_port: int):
         ],
     )
 
+    def publish_brief(step_input: StepInput) -> StepOutput:
+        """Step 2 of the approval workflow: runs only once a person approved it."""
+        draft = str(step_input.previous_step_content or "").strip()
+        return StepOutput(content=f"Published:\n\n{draft}")
+
+    approval_workflow = Workflow(
+        id="approval-workflow",
+        name="Approved Brief",
+        description="Step 1 drafts an answer with the Assistant; step 2 publishes it, but only after you approve.",
+        db=db,
+        steps=[
+            Step(name="draft", agent=assistant, description="The Assistant drafts an answer"),
+            Step(name="publish", executor=publish_brief, description="Publishes the draft once approved",
+                 human_review=HumanReview(requires_confirmation=True,
+                                          confirmation_message="Publish this draft?")),
+        ],
+    )
+
     description = (
         "A demo AgentOS with an Assistant, a Calculator and a Librarian agent, a Research Team and a "
         "Research Brief workflow. "
@@ -354,7 +373,7 @@ def build_os(data_dir: Path, llm_port: int):
         db=db,
         agents=[assistant, calculator, librarian],
         teams=[team],
-        workflows=[workflow],
+        workflows=[workflow, approval_workflow],
         # Exact origins only. Deliberately no origin_regex: browser tests rely on other
         # origins (another port, 127.0.0.2) being refused.
         cors=CORSConfig(origins=cors_origins()),

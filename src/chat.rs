@@ -7,7 +7,7 @@ use crate::state::{load, save, AppState};
 use agentos_client::events::{parse_event, RunEvent};
 use agentos_client::reducer::RunView;
 use agentos_client::runs::{
-    cancel_path, confirm_requirements, confirm_tools, continue_field, continue_path, resume_path, runs_path, RunRequest,
+    cancel_path, confirm_requirements, confirm_steps, confirm_tools, continue_field, continue_path, resume_path, run_path, runs_path, RunRequest,
 };
 use agentos_client::sse::SseDecoder;
 use agentos_client::web::{BodyReader, Client, Socket};
@@ -377,14 +377,27 @@ impl Chat {
         // the decision from here; an approved call is updated by its events.
         turn.run.update(|r| r.mark_decisions(&decisions));
         spawn_local(async move {
+            // A workflow's stream may carry only what `StepPaused` says; the
+            // stored run has the full step requirements (the step's input and
+            // what to do on a rejection), which `/continue` should get back.
+            let mut requirements = requirements;
+            if this.kind == ComponentKind::Workflow && !requirements.is_empty() {
+                let session = this.session_id.get_untracked();
+                let path = run_path(this.kind, &this.id.get_value(), &run_id, session.as_deref());
+                if let Ok(run) = client.get_json::<serde_json::Value>(&path).await {
+                    if let Some(full) = run.get("step_requirements").and_then(|r| r.as_array()).filter(|r| !r.is_empty()) {
+                        requirements.clone_from(full);
+                    }
+                }
+            }
             let form = FormData::new().expect("FormData");
             let note = Some("Rejected in the dashboard");
-            // A team answers with its requirements (one per member tool);
-            // an agent (and, unverified, a workflow) with its tools.
-            let payload = if this.kind == ComponentKind::Team && !requirements.is_empty() {
-                confirm_requirements(&requirements, &decisions, note)
-            } else {
-                confirm_tools(&paused, &decisions, note)
+            // A team answers with its requirements (one per member tool), a
+            // workflow with its step requirements, an agent with its tools.
+            let payload = match this.kind {
+                ComponentKind::Team if !requirements.is_empty() => confirm_requirements(&requirements, &decisions, note),
+                ComponentKind::Workflow if !requirements.is_empty() => confirm_steps(&requirements, &decisions),
+                _ => confirm_tools(&paused, &decisions, note),
             };
             let _ = form.append_with_str(continue_field(this.kind), &payload);
             let _ = form.append_with_str("stream", "true");

@@ -407,6 +407,53 @@ test('a team paused by its member\'s tool shows that tool, and Approve finishes 
   }, { timeout: 5_000 }).toEqual(['completed']);
 });
 
+/** A workflow with a step that asks for confirmation, found on the wire (its detail does not say). */
+async function pausingWorkflow(workflows) {
+  for (const wf of workflows) {
+    const form = new FormData();
+    form.append('message', 'probe');
+    form.append('stream', 'true');
+    const res = await fetch(`${env.API}/workflows/${encodeURIComponent(wf.id)}/runs`, {
+      method: 'POST', body: form, headers: { Authorization: `Bearer ${env.KEY}` }, signal: AbortSignal.timeout(20_000),
+    });
+    const text = await res.text();
+    const paused = text.split('\n').filter((l) => l.startsWith('data:')).map((l) => JSON.parse(l.slice(5)))
+      .find((d) => d.event === 'StepPaused' && d.requires_confirmation);
+    if (paused) return { workflow: wf, step: paused.step_name, question: paused.confirmation_message };
+  }
+  return null;
+}
+
+for (const decision of ['Approve', 'Reject']) {
+  test(`a workflow step waiting for confirmation: ${decision} ${decision === 'Approve' ? 'runs it' : 'skips it'} and the workflow ends`, async ({ page }) => {
+    const { workflows } = await demo();
+    const found = await pausingWorkflow(workflows);
+    test.skip(!found, 'no workflow has a step that needs confirmation');
+    await openChat(page, 'workflows', found.workflow);
+    await send(page, 'Draft a hello');
+
+    const answer = answerFrom(page, nameOf(found.workflow));
+    const approval = answer.getByRole('group', { name: 'Approval needed' });
+    await expect(approval).toBeVisible({ timeout: 15_000 });
+    await expect(approval).toContainText(found.step);
+    if (found.question) await expect(approval).toContainText(found.question);
+    await expect(badge(answer, 'Waiting for approval')).toBeVisible();
+
+    await approval.getByRole('button', { name: decision }).click();
+    await expect(badge(answer, 'Completed')).toBeVisible({ timeout: 15_000 });
+    await expect(approval).toHaveCount(0);
+    const id = await sessionId(page);
+    let last = null;
+    await expect.poll(async () => {
+      const stored = await api(`/sessions/${encodeURIComponent(id)}/runs?type=workflow`);
+      last = stored[stored.length - 1];
+      return statusOf(last);
+    }, { message: 'the server stored the workflow run as completed', timeout: 5_000 }).toBe('completed');
+    const ran = (last.step_results || []).some((r) => r.step_name === found.step);
+    expect(ran, `the step ${found.step} ${decision === 'Approve' ? 'ran' : 'was skipped'}`).toBe(decision === 'Approve');
+  });
+}
+
 test('a provider error is shown as a failed run with Retry', async ({ page }) => {
   const { plain } = await demo();
   await openChat(page, 'agents', plain);

@@ -649,6 +649,11 @@ pub enum RunEvent {
     /// Durable queue: the run was accepted and waits for a worker.
     Queued { run_id: Option<String>, session_id: Option<String> },
 
+    /// `event: WorkflowRunOutput`: the workflow run object itself, sent after
+    /// `WorkflowPaused` (its data has no `event` field). It carries the full
+    /// `step_requirements` a paused workflow waits on.
+    WorkflowRunOutput { step_requirements: Vec<Value> },
+
     /// Anything else: never fatal.
     Unknown { name: String, raw: Value },
 }
@@ -783,6 +788,9 @@ pub fn event_from_value(name: Option<&str>, v: Value) -> RunEvent {
                     }
                 }
             }
+            if base == "WorkflowRunOutput" {
+                return RunEvent::WorkflowRunOutput { step_requirements: list(&v, "step_requirements") };
+            }
             RunEvent::Unknown { name, raw: v }
         }
     }
@@ -864,7 +872,7 @@ impl RunEvent {
             | StepContinued(h, _) | StepProgress(h, _) => h,
             StepGroupStarted(h, _, _) | StepGroupCompleted(h, _, _) => h,
             CatchUp(_) | Subscribed(_) | Replay(_) | StreamExpired(_) | Connected { .. } | Authenticated { .. }
-            | AuthRequired { .. } | AuthError { .. } | Pong | SocketError { .. } | Queued { .. } | Unknown { .. } => {
+            | AuthRequired { .. } | AuthError { .. } | Pong | SocketError { .. } | Queued { .. } | WorkflowRunOutput { .. } | Unknown { .. } => {
                 return None
             }
         })
@@ -888,6 +896,7 @@ impl RunEvent {
             Pong => "pong",
             SocketError { .. } => "error",
             Queued { .. } => "queued",
+            WorkflowRunOutput { .. } => "WorkflowRunOutput",
             Unknown { name, .. } => name,
             _ => "",
         }

@@ -329,6 +329,23 @@ impl RunView {
         for c in self.children() {
             out.extend(c.paused_tool_views());
         }
+        // A workflow step waiting for confirmation, shown like a tool call:
+        // the step's name, and the question as its argument.
+        for r in &self.paused_requirements {
+            let step = r.get("step_id").and_then(Value::as_str);
+            let open = r.get("requires_confirmation").and_then(Value::as_bool) == Some(true)
+                && r.get("confirmed").is_none_or(Value::is_null);
+            if let (Some(id), true) = (step, open) {
+                out.push(ToolView {
+                    id: id.to_string(),
+                    name: r.get("step_name").and_then(Value::as_str).unwrap_or("step").to_string(),
+                    args: r.get("confirmation_message").cloned().unwrap_or(Value::Null),
+                    requires_confirmation: true,
+                    status: ToolStatus::AwaitingDecision,
+                    ..Default::default()
+                });
+            }
+        }
         out
     }
 
@@ -339,6 +356,12 @@ impl RunView {
             if let Some((_, ok)) = decisions.iter().find(|(id, _)| *id == t.id) {
                 t.confirmed = Some(*ok);
                 t.status = if *ok { ToolStatus::Running } else { ToolStatus::Done };
+            }
+        }
+        for r in self.paused_requirements.iter_mut() {
+            let id = r.get("step_id").and_then(Value::as_str).unwrap_or_default();
+            if let Some(&(_, ok)) = decisions.iter().find(|(i, _)| i == id) {
+                r["confirmed"] = Value::Bool(ok);
             }
         }
         self.members.iter_mut().for_each(|m| m.mark_decisions(decisions));
@@ -379,6 +402,14 @@ impl RunView {
                 }
                 if self.session_id.is_none() {
                     self.session_id = session_id.clone();
+                }
+                return;
+            }
+            RunEvent::WorkflowRunOutput { step_requirements } => {
+                // The full requirements (with the step input) replace the
+                // ones read from `StepPaused`.
+                if self.status == RunStatus::Paused && !step_requirements.is_empty() {
+                    self.paused_requirements.clone_from(step_requirements);
                 }
                 return;
             }
@@ -679,8 +710,10 @@ impl RunView {
             RunPaused(_, p) | TeamRunPaused(_, p) | WorkflowPaused(_, p) => {
                 self.settle(RunStatus::Paused);
                 self.paused_tools = p.tools.iter().map(|t| t.raw.clone()).collect();
-                self.paused_requirements =
-                    if p.step_requirements.is_empty() { p.requirements.clone() } else { p.step_requirements.clone() };
+                let reqs = if p.step_requirements.is_empty() { &p.requirements } else { &p.step_requirements };
+                if !reqs.is_empty() {
+                    self.paused_requirements.clone_from(reqs);
+                }
                 for t in &p.tools {
                     let decide = t.needs_decision();
                     let view = self.tool(t);
@@ -816,6 +849,24 @@ impl RunView {
                 let note = s.confirmation_message.clone().or_else(|| s.user_input_message.clone());
                 let step = self.step_at(h, s, true).expect("created");
                 step.status = RunStatus::Paused;
+                let step_id = step.step_id.clone();
+                let step_name = step.name.clone();
+                // The workflow waits with it: a resumable (background) run's
+                // stream ends here, without `WorkflowPaused`.
+                self.settle(RunStatus::Paused);
+                // A step that waits for confirmation: what `/continue` needs back
+                // (`WorkflowPaused` does not repeat it).
+                if s.requires_confirmation == Some(true) {
+                    let req = serde_json::json!({
+                        "step_id": step_id,
+                        "step_name": step_name,
+                        "step_index": h.step_index,
+                        "requires_confirmation": true,
+                        "confirmation_message": s.confirmation_message,
+                    });
+                    self.paused_requirements.retain(|r| r.get("step_id").and_then(Value::as_str) != step_id.as_deref());
+                    self.paused_requirements.push(req);
+                }
                 if note.is_some() {
                     self.notice = note;
                 }

@@ -38,6 +38,16 @@ pub fn cancel_path(kind: ComponentKind, id: &str, run_id: &str, session_id: Opti
     }
 }
 
+/// `GET …/runs/{run_id}?session_id=…`: one stored run (a paused workflow's
+/// full `step_requirements` are there).
+pub fn run_path(kind: ComponentKind, id: &str, run_id: &str, session_id: Option<&str>) -> String {
+    let base = format!("{}/{}", runs_path(kind, id), encode_segment(run_id));
+    match session_id {
+        Some(s) => format!("{base}?session_id={}", encode_segment(s)),
+        None => base,
+    }
+}
+
 /// `POST …/runs/{run_id}/continue` (form).
 pub fn continue_path(kind: ComponentKind, id: &str, run_id: &str) -> String {
     run_action_path(kind, id, run_id, "continue")
@@ -207,6 +217,23 @@ pub fn confirm_requirements(requirements: &[Value], decisions: &[(String, bool)]
                         t.insert("confirmation_note".into(), n);
                     }
                 }
+            }
+            r
+        })
+        .collect();
+    Value::Array(list).to_string()
+}
+
+/// A paused workflow's `step_requirements` with the decision on each step
+/// (matched by `step_id`), ready for `/continue`.
+pub fn confirm_steps(requirements: &[Value], decisions: &[(String, bool)]) -> String {
+    let list: Vec<Value> = requirements
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            let id = r.get("step_id").and_then(Value::as_str).unwrap_or_default().to_string();
+            if let Some(&(_, ok)) = decisions.iter().find(|(i, _)| *i == id) {
+                r["confirmed"] = Value::Bool(ok);
             }
             r
         })

@@ -7,7 +7,7 @@ mod common;
 
 use agentos_client::events::{parse_event, RunEvent, RunKind};
 use agentos_client::reducer::{RunStatus, RunView, ToolStatus};
-use agentos_client::runs::{confirm_requirements, confirm_tools};
+use agentos_client::runs::{confirm_requirements, confirm_steps, confirm_tools};
 use common::*;
 use serde_json::{json, Value};
 
@@ -372,6 +372,61 @@ fn a_team_paused_by_its_member_asks_for_the_members_tool_and_continues() {
     let member_tool = v.members.iter().flat_map(|m| m.tools.iter()).find(|t| t.id == waiting[0].id).unwrap();
     assert_eq!(member_tool.status, ToolStatus::Done);
     assert_eq!(member_tool.result.as_deref(), first(&cont_raw, "ToolCallCompleted")["tool"]["result"].as_str());
+}
+
+#[test]
+fn a_workflow_step_waiting_for_confirmation_is_asked_and_continues() {
+    let raw_p = raw("sse_workflow_paused.sse");
+    let cont_raw = raw("sse_workflow_continue.sse");
+    let mut v = view("sse_workflow_paused.sse");
+    let step = first(&raw_p, "StepPaused");
+    assert_eq!(v.status, RunStatus::Paused);
+    let waiting = v.paused_tool_views();
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
+    assert_eq!(waiting[0].id, str_of(step, "step_id"));
+    assert_eq!(waiting[0].name, str_of(step, "step_name"));
+    assert_eq!(waiting[0].args, step["confirmation_message"]);
+    let paused_step = v.steps.iter().find(|s| s.step_id.as_deref() == Some(str_of(step, "step_id"))).unwrap();
+    assert_eq!(paused_step.status, RunStatus::Paused);
+
+    // What the chat sends back: the step, confirmed (or not), by its id.
+    let id = waiting[0].id.clone();
+    let sent: Vec<Value> = serde_json::from_str(&confirm_steps(&v.paused_requirements, &[(id.clone(), true)])).unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["step_id"], step["step_id"]);
+    assert_eq!(sent[0]["requires_confirmation"], json!(true));
+    assert_eq!(sent[0]["confirmed"], json!(true));
+    let no: Vec<Value> = serde_json::from_str(&confirm_steps(&v.paused_requirements, &[(id.clone(), false)])).unwrap();
+    assert_eq!(no[0]["confirmed"], json!(false));
+    // The stored run's full requirements (what the chat sends when it can read them)
+    // are the same steps: decided by the same ids, everything else kept.
+    let stored = json("workflow_run_paused.json");
+    let full = stored["step_requirements"].as_array().unwrap();
+    assert_eq!(full[0]["step_id"], step["step_id"]);
+    let sent_full: Vec<Value> = serde_json::from_str(&confirm_steps(full, &[(id.clone(), true)])).unwrap();
+    assert_eq!(sent_full[0]["confirmed"], json!(true));
+    assert_eq!(sent_full[0]["on_reject"], full[0]["on_reject"]);
+    assert_eq!(sent_full[0]["step_input"], full[0]["step_input"]);
+
+    // The recorded continue (sent that way) runs the step and completes the workflow.
+    v.mark_decisions(&[(id, true)]);
+    assert!(v.paused_tool_views().is_empty(), "decided: no longer asked");
+    for ev in events("sse_workflow_continue.sse") {
+        v.apply(&ev);
+    }
+    assert_eq!(v.status, RunStatus::Completed);
+    assert_eq!(v.content, str_of(first(&cont_raw, "WorkflowCompleted"), "content"));
+    assert!(v.steps.iter().all(|s| s.status == RunStatus::Completed), "{:?}", v.steps.iter().map(|s| s.status).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_resumable_workflow_stream_ends_at_step_paused_and_the_run_is_paused() {
+    let raw = raw("sse_workflow_paused_background.sse");
+    assert_eq!(raw.last().unwrap().0, "StepPaused", "no WorkflowPaused on a background run's stream");
+    let v = view("sse_workflow_paused_background.sse");
+    assert_eq!(v.status, RunStatus::Paused);
+    assert!(!v.is_running());
+    assert_eq!(v.paused_tool_views().len(), 1);
 }
 
 #[test]
