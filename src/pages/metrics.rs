@@ -44,19 +44,19 @@ pub fn MetricsPage() -> impl IntoView {
     let state = use_app();
     let q = crate::route::hash_query;
     let range = RwSignal::new(DateRange::from_query(q("range").as_deref(), q("from").as_deref(), q("to").as_deref()));
-    let user = RwSignal::new(q("user_id").unwrap_or_default());
-    let user_input = RwSignal::new(user.get_untracked());
+    let user = q("user_id").unwrap_or_default();
     let reload = RwSignal::new(0u32);
     let refreshing = RwSignal::new(false);
     let refresh_error = RwSignal::new(None::<String>);
     let refresh_done = RwSignal::new(false);
 
-    Effect::new(move |_| write_hash(range.get(), &user.get()));
+    let u = user.clone();
+    Effect::new(move |_| write_hash(range.get(), &u));
 
     let data = LocalResource::new(move || {
         let client = state.client.get();
         let (from, to) = range.get().days(today());
-        let path = user.with(|u| metrics_path(from, to, u));
+        let path = metrics_path(from, to, &user);
         reload.track();
         async move {
             let Some(c) = client else { return Err(ApiError::Aborted) };
@@ -87,13 +87,6 @@ pub fn MetricsPage() -> impl IntoView {
         });
     };
 
-    let apply_user = move || {
-        let u = user_input.get_untracked().trim().to_string();
-        if u != user.get_untracked() {
-            user.set(u);
-        }
-    };
-
     view! {
         <section class="metrics-page">
             <div class="page-head">
@@ -117,22 +110,9 @@ pub fn MetricsPage() -> impl IntoView {
             })}
 
             <RangePicker range=range/>
-            <div class="filters" role="search" aria-label="Filter metrics">
-                <label>
-                    <span>"User id"</span>
-                    <input
-                        type="text"
-                        placeholder="all users"
-                        prop:value=move || user_input.get()
-                        on:input=move |ev| user_input.set(event_target_value(&ev))
-                        on:change=move |_| apply_user()
-                        on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" { apply_user() }
-                    />
-                </label>
-            </div>
-
-            <Transition fallback=|| view! { <Loading label="Loading metrics…"/> }>
-                {move || data.get().map(|r| match r {
+            {move || match data.get() {
+                None => view! { <Loading label="Loading metrics…"/> }.into_any(),
+                Some(r) => match r {
                     Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                     Ok((days, any, updated)) => view! {
                         {(!any).then(|| view! {
@@ -149,8 +129,8 @@ pub fn MetricsPage() -> impl IntoView {
                         {updated.map(|u| view! { <p class="muted small">{format!("Last computed {}", human_time(&u))}</p> })}
                         {charts(days)}
                     }.into_any(),
-                })}
-            </Transition>
+                },
+            }}
         </section>
     }
 }
@@ -195,8 +175,14 @@ fn describe(e: &ApiError) -> String {
 fn RangePicker(range: RwSignal<DateRange>) -> impl IntoView {
     let bounds = move || range.get().days(today());
     let set_custom = move |from: Option<i64>, to: Option<i64>| {
+        // Moving one end past the other moves both.
         let (f, t) = range.get_untracked().days(today());
-        range.set(DateRange::custom(from.unwrap_or(f), to.unwrap_or(t)));
+        let (f, t) = match (from, to) {
+            (Some(f), _) => (f, t.max(f)),
+            (_, Some(t)) => (f.min(t), t),
+            _ => return,
+        };
+        range.set(DateRange::custom(f, t));
     };
     view! {
         <div class="range-picker">

@@ -156,12 +156,11 @@ pub fn TracesPage() -> impl IntoView {
                     on:click=move |_| filter.set(TraceFilter::default())
                 >"Clear filters"</button>
             </div>
-            <Transition fallback=|| view! { <Loading label="Loading traces…"/> }>
-                {move || res.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok((rows, meta)) => trace_list(state, rows, meta, filter).into_any(),
-                })}
-            </Transition>
+            {move || match res.get() {
+                None => view! { <Loading label="Loading traces…"/> }.into_any(),
+                Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+                Some(Ok((rows, meta))) => trace_list(state, rows, meta, filter).into_any(),
+            }}
         </section>
     }
 }
@@ -239,11 +238,11 @@ pub fn TracePage(id: String) -> impl IntoView {
     view! {
         <section class="trace">
             <p class="small"><a href=Route::Traces.href()>"← All traces"</a></p>
-            <Transition fallback=|| view! { <h1>"Trace"</h1><Loading label="Loading the trace…"/> }>
-                {
+            {
                     let id = id.clone();
-                    move || res.get().map(|r| match r {
-                        Err(ApiError::NotFound { .. }) => view! {
+                    move || match res.get() {
+                        None => view! { <h1>"Trace"</h1><Loading label="Loading the trace…"/> }.into_any(),
+                        Some(Err(ApiError::NotFound { .. })) => view! {
                             <h1>"Trace not found"</h1>
                             <div class="notice notice-error" role="alert">
                                 <p class="notice-title">{format!("This server has no trace with the id “{id}”.")}</p>
@@ -252,11 +251,10 @@ pub fn TracePage(id: String) -> impl IntoView {
                                 </p>
                             </div>
                         }.into_any(),
-                        Err(e) => view! { <h1>"Trace"</h1><ErrorNotice error=e/> }.into_any(),
-                        Ok(t) => trace_view(state, t).into_any(),
-                    })
-                }
-            </Transition>
+                        Some(Err(e)) => view! { <h1>"Trace"</h1><ErrorNotice error=e/> }.into_any(),
+                        Some(Ok(t)) => trace_view(state, t).into_any(),
+                    }
+            }
         </section>
     }
 }

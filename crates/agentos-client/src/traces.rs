@@ -369,7 +369,7 @@ pub fn flatten(tree: &[Span], trace_start_us: Option<i64>, trace_duration_us: Op
         if total == 0 {
             0
         } else {
-            (u128::from(us.min(total)) * 10_000 / u128::from(total)) as u32
+            (us.min(total).saturating_mul(10_000) / total) as u32
         }
     };
     fn walk(
