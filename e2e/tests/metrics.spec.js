@@ -53,7 +53,7 @@ test('runs made earlier appear in the charts after Refresh metrics', async ({ pa
   await expect(chart).toBeVisible();
   const section = page.getByRole('region', { name: 'Runs per day' });
   await expect(section.getByRole('list', { name: 'Runs per day legend' })).toContainText('Agent runs');
-  await expect(chart.locator('title').filter({ hasText: new RegExp(`^${day}: ${runs} runs \\(agent runs ${row.agent_runs_count}, `) })).toHaveCount(1);
+  await expect(chart.locator('title').filter({ hasText: new RegExp(`^${day}: ${runs} runs \\(Agent runs ${row.agent_runs_count}, `) })).toHaveCount(1);
 
   // The same numbers as a table.
   await section.getByText('Show runs per day as a table').click();

@@ -10,16 +10,55 @@ use agentos_client::metrics::{
     RefreshState, PRESETS, REFRESH_PATH, REFRESH_STATUS_PATH,
 };
 use agentos_client::memory::human_time;
+use agentos_client::web::Client;
 use agentos_client::ApiError;
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
-use std::sync::Arc;
+use web_sys::Element;
 
 /// How many status polls a refresh may take (one a second) before the page
 /// stops waiting for it.
 const MAX_POLLS: u32 = 90;
+
+/// The answer of a page's GET, `None` until the first one arrives.
+pub(crate) type Loaded = RwSignal<Option<Result<Value, ApiError>>>;
+
+/// GETs `path()` whenever it, the connection or `reload` changes; a newer
+/// request's answer replaces the shown one, older answers are dropped.
+/// (One loader for the metrics and trace pages: smaller wasm than a resource each.)
+pub(crate) fn load(path: Signal<String>, reload: RwSignal<u32>) -> Loaded {
+    let state = use_app();
+    let out: Loaded = RwSignal::new(None);
+    let seq = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let client = state.client.get();
+        let path = path.get();
+        reload.track();
+        seq.update_value(|n| *n += 1);
+        if let Some(c) = client {
+            spawn_local(fetch(c, path, out, seq, seq.get_value()));
+        }
+    });
+    out
+}
+
+async fn fetch(c: Client, path: String, out: Loaded, seq: StoredValue<u64>, n: u64) {
+    let r = c.get_json::<Value>(&path).await;
+    if !out.is_disposed() && seq.try_get_value() == Some(n) {
+        out.set(Some(r));
+    }
+}
+
+/// The loading or error state of a [`Loaded`] (`None` once it holds a value).
+pub(crate) fn fallback(r: &Option<Result<Value, ApiError>>, label: &'static str) -> Option<AnyView> {
+    match r {
+        None => Some(view! { <Loading label=label/> }.into_any()),
+        Some(Err(e)) => Some(view! { <ErrorNotice error=e.clone()/> }.into_any()),
+        Some(Ok(_)) => None,
+    }
+}
 
 fn today() -> i64 {
     day_from_epoch_ms(js_sys::Date::now())
@@ -53,18 +92,13 @@ pub fn MetricsPage() -> impl IntoView {
     let u = user.clone();
     Effect::new(move |_| write_hash(range.get(), &u));
 
-    let data = LocalResource::new(move || {
-        let client = state.client.get();
-        let (from, to) = range.get().days(today());
-        let path = metrics_path(from, to, &user);
-        reload.track();
-        async move {
-            let Some(c) = client else { return Err(ApiError::Aborted) };
-            let v: Value = c.get_json(&path).await?;
-            let (rows, updated) = parse_metrics(&v);
-            Ok((Arc::new(fill_range(&rows, from, to)), !rows.is_empty(), updated))
-        }
-    });
+    let data = load(
+        Signal::derive(move || {
+            let (from, to) = range.get().days(today());
+            metrics_path(from, to, &user)
+        }),
+        reload,
+    );
 
     let refresh = move || {
         let Some(client) = state.client.get_untracked() else { return };
@@ -109,28 +143,28 @@ pub fn MetricsPage() -> impl IntoView {
                 </div>
             })}
 
-            <RangePicker range=range/>
-            {move || match data.get() {
-                None => view! { <Loading label="Loading metrics…"/> }.into_any(),
-                Some(r) => match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok((days, any, updated)) => view! {
-                        {(!any).then(|| view! {
-                            <div class="card">
-                                <Empty
-                                    title="No metrics for this range"
-                                    detail="AgentOS computes metrics only when they are refreshed, so a new server shows nothing until then (and days without runs stay empty). Refresh to compute them from the stored sessions."
-                                />
-                                <button type="button" disabled=move || refreshing.get() on:click=move |_| refresh()>
-                                    "Refresh metrics now"
-                                </button>
-                            </div>
-                        })}
-                        {updated.map(|u| view! { <p class="muted small">{format!("Last computed {}", human_time(&u))}</p> })}
-                        {charts(days)}
-                    }.into_any(),
-                },
-            }}
+            {range_picker(range)}
+            {move || data.with(|r| fallback(r, "Loading metrics…").unwrap_or_else(|| {
+                let Some(Ok(v)) = r else { return ().into_any() };
+                let (rows, updated) = parse_metrics(v);
+                let (from, to) = range.get_untracked().days(today());
+                let days = fill_range(&rows, from, to);
+                view! {
+                    {rows.is_empty().then(|| view! {
+                        <div class="card">
+                            <Empty
+                                title="No metrics for this range"
+                                detail="AgentOS computes metrics only when they are refreshed, so a new server shows nothing until then (and days without runs stay empty). Refresh to compute them from the stored sessions."
+                            />
+                            <button type="button" disabled=move || refreshing.get() on:click=move |_| refresh()>
+                                "Refresh metrics now"
+                            </button>
+                        </div>
+                    })}
+                    <p class="muted small">{updated.map(|u| format!("Last computed {}", human_time(&u)))}</p>
+                    {mount(charts(&days))}
+                }.into_any()
+            }))}
         </section>
     }
 }
@@ -171,8 +205,7 @@ fn describe(e: &ApiError) -> String {
 }
 
 /// Presets (buttons) and a custom from/to range (date inputs).
-#[component]
-fn RangePicker(range: RwSignal<DateRange>) -> impl IntoView {
+fn range_picker(range: RwSignal<DateRange>) -> impl IntoView {
     let bounds = move || range.get().days(today());
     let set_custom = move |from: Option<i64>, to: Option<i64>| {
         // Moving one end past the other moves both.
@@ -195,18 +228,98 @@ fn RangePicker(range: RwSignal<DateRange>) -> impl IntoView {
                     >{format!("Last {n} days")}</button>
                 }).collect_view()}
             </div>
-            <label>
-                <span>"From"</span>
-                <input type="date" prop:value=move || day_string(bounds().0)
-                    on:change=move |ev| set_custom(parse_day(&event_target_value(&ev)), None)/>
-            </label>
-            <label>
-                <span>"To"</span>
-                <input type="date" prop:value=move || day_string(bounds().1)
-                    on:change=move |ev| set_custom(None, parse_day(&event_target_value(&ev)))/>
-            </label>
+            {[("From", true), ("To", false)].into_iter().map(|(label, first)| view! {
+                <label>
+                    <span>{label}</span>
+                    <input type="date" prop:value=move || { let (f, t) = bounds(); day_string(if first { f } else { t }) }
+                        on:change=move |ev| {
+                            let d = parse_day(&event_target_value(&ev));
+                            if first { set_custom(d, None) } else { set_custom(None, d) }
+                        }/>
+                </label>
+            }).collect_view()}
         </div>
     }
+}
+
+/// Tiny DOM builders for the static parts (charts, tables): one plain,
+/// non-generic code path instead of a Leptos view type per element, which
+/// keeps the wasm small. Text is always set as text (`createTextNode`), never
+/// parsed as HTML.
+pub(crate) mod dom {
+    use web_sys::{Document, Element};
+
+    fn doc() -> Document {
+        web_sys::window().and_then(|w| w.document()).expect("a document")
+    }
+
+    fn fill(e: &Element, attrs: &[(&str, &str)], kids: &[Element]) -> Element {
+        for (k, v) in attrs {
+            let _ = e.set_attribute(k, v);
+        }
+        for k in kids {
+            let _ = e.append_child(k);
+        }
+        e.clone()
+    }
+
+    /// An HTML element with attributes and children.
+    pub fn el(tag: &str, attrs: &[(&str, &str)], kids: &[Element]) -> Element {
+        fill(&doc().create_element(tag).expect("element"), attrs, kids)
+    }
+
+    /// An SVG element with attributes and children.
+    pub fn svg(tag: &str, attrs: &[(&str, &str)], kids: &[Element]) -> Element {
+        let e = doc().create_element_ns(Some("http://www.w3.org/2000/svg"), tag).expect("svg element");
+        fill(&e, attrs, kids)
+    }
+
+    /// An element holding only text.
+    pub fn text(tag: &str, attrs: &[(&str, &str)], text: &str) -> Element {
+        let e = el(tag, attrs, &[]);
+        e.set_text_content(Some(text));
+        e
+    }
+
+    /// An SVG element holding only text.
+    pub fn svg_text(tag: &str, attrs: &[(&str, &str)], text: &str) -> Element {
+        let e = svg(tag, attrs, &[]);
+        e.set_text_content(Some(text));
+        e
+    }
+
+    /// A table: caption, column headers, and rows whose first cell is a row header.
+    pub fn table(caption: &str, caption_hidden: bool, head: &[&str], rows: Vec<Vec<String>>) -> Element {
+        let cap = text("caption", if caption_hidden { &[("class", "visually-hidden")] } else { &[] }, caption);
+        let ths: Vec<Element> = head
+            .iter()
+            .enumerate()
+            .map(|(i, h)| text("th", if i == 0 { &[("scope", "col")] } else { &[("scope", "col"), ("class", "num")] }, h))
+            .collect();
+        let trs: Vec<Element> = rows
+            .into_iter()
+            .map(|r| {
+                let cells: Vec<Element> = r
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| if i == 0 { text("th", &[("scope", "row")], c) } else { text("td", &[("class", "num")], c) })
+                    .collect();
+                el("tr", &[], &cells)
+            })
+            .collect();
+        el("table", &[("class", "data")], &[cap, el("thead", &[], &[el("tr", &[], &ths)]), el("tbody", &[], &trs)])
+    }
+}
+
+/// Mounts a DOM subtree built by [`dom`] into the page.
+pub(crate) fn mount(node: web_sys::Element) -> impl IntoView {
+    let host = NodeRef::<leptos::html::Div>::new();
+    host.on_load(move |d| {
+        // A re-render reuses the host: replace what it held.
+        d.set_text_content(None);
+        let _ = d.append_child(&node);
+    });
+    view! { <div node_ref=host></div> }
 }
 
 /// One series of a chart: its name, its colour class and a value per day.
@@ -216,67 +329,57 @@ struct Series {
     values: Vec<u64>,
 }
 
-fn charts(days: Arc<Vec<DayMetrics>>) -> impl IntoView {
+fn charts(days: &[DayMetrics]) -> web_sys::Element {
+    use dom::*;
     let col = |f: fn(&DayMetrics) -> u64| days.iter().map(f).collect::<Vec<u64>>();
     let s = |name, class, values| Series { name, class, values };
-    let dates: Arc<Vec<String>> = Arc::new(days.iter().map(DayMetrics::date).collect());
-    let models = model_totals(&days);
+    let dates: Vec<String> = days.iter().map(DayMetrics::date).collect();
     let totals = [
         ("Runs", days.iter().map(DayMetrics::runs).sum::<u64>()),
         ("Sessions", days.iter().map(DayMetrics::sessions).sum()),
         ("Tokens", days.iter().map(|d| d.total_tokens).sum()),
         ("Peak daily users", days.iter().map(|d| d.users).max().unwrap_or(0)),
     ];
-    view! {
-        <dl class="metric-totals" aria-label="Totals for the range">
-            {totals.into_iter().map(|(k, v)| view! {
-                <div class="card"><dt>{k}</dt><dd>{v.to_string()}</dd></div>
-            }).collect_view()}
-        </dl>
-        <div class="charts">
-            {chart("chart-runs", "Runs per day", "runs", dates.clone(), vec![
-                s("Agent runs", "s1", col(|d| d.agent_runs)),
-                s("Team runs", "s2", col(|d| d.team_runs)),
-                s("Workflow runs", "s3", col(|d| d.workflow_runs)),
-            ])}
-            {chart("chart-sessions", "Sessions per day", "sessions", dates.clone(), vec![
-                s("Agent sessions", "s1", col(|d| d.agent_sessions)),
-                s("Team sessions", "s2", col(|d| d.team_sessions)),
-                s("Workflow sessions", "s3", col(|d| d.workflow_sessions)),
-            ])}
-            {chart("chart-tokens", "Tokens per day", "tokens", dates.clone(), vec![
-                s("Input tokens", "s1", col(|d| d.input_tokens)),
-                s("Output tokens", "s4", col(|d| d.output_tokens)),
-            ])}
-            {chart("chart-users", "Active users per day", "users", dates, vec![
-                s("Active users", "s2", col(|d| d.users)),
-            ])}
-        </div>
-        <section class="card" aria-labelledby="chart-models">
-            <h2 id="chart-models">"Model usage"</h2>
-            {if models.is_empty() {
-                view! { <Empty title="No model calls in this range"/> }.into_any()
-            } else {
-                view! {
-                    <table class="data">
-                        <caption class="visually-hidden">"Model usage in the range"</caption>
-                        <thead><tr>
-                            <th scope="col">"Model"</th><th scope="col">"Provider"</th><th scope="col" class="num">"Count"</th>
-                        </tr></thead>
-                        <tbody>
-                            {models.into_iter().map(|m| view! {
-                                <tr>
-                                    <th scope="row" class="mono">{m.model_id}</th>
-                                    <td>{m.provider}</td>
-                                    <td class="num">{m.count.to_string()}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-        </section>
-    }
+    let totals: Vec<_> = totals
+        .iter()
+        .map(|(k, v)| el("div", &[("class", "card")], &[text("dt", &[], k), text("dd", &[], &v.to_string())]))
+        .collect();
+    let charts = [
+        chart("Runs per day", "runs", &dates, vec![
+            s("Agent runs", "s1", col(|d| d.agent_runs)),
+            s("Team runs", "s2", col(|d| d.team_runs)),
+            s("Workflow runs", "s3", col(|d| d.workflow_runs)),
+        ]),
+        chart("Sessions per day", "sessions", &dates, vec![
+            s("Agent sessions", "s1", col(|d| d.agent_sessions)),
+            s("Team sessions", "s2", col(|d| d.team_sessions)),
+            s("Workflow sessions", "s3", col(|d| d.workflow_sessions)),
+        ]),
+        chart("Tokens per day", "tokens", &dates, vec![
+            s("Input tokens", "s1", col(|d| d.input_tokens)),
+            s("Output tokens", "s4", col(|d| d.output_tokens)),
+        ]),
+        chart("Active users per day", "users", &dates, vec![s("Active users", "s2", col(|d| d.users))]),
+    ];
+    let models = model_totals(days);
+    let model_part = if models.is_empty() {
+        text("p", &[("class", "muted")], "No model calls in this range.")
+    } else {
+        table(
+            "Model usage in the range",
+            true,
+            &["Model", "Provider", "Count"],
+            models.into_iter().map(|m| vec![m.model_id, m.provider, m.count.to_string()]).collect(),
+        )
+    };
+    el("div", &[], &[
+        el("dl", &[("class", "metric-totals"), ("aria-label", "Totals for the range")], &totals),
+        el("div", &[("class", "charts")], &charts),
+        el("section", &[("class", "card"), ("aria-labelledby", "chart-models")], &[
+            text("h2", &[("id", "chart-models")], "Model usage"),
+            model_part,
+        ]),
+    ])
 }
 
 // The SVG geometry (user units; the SVG scales to its box, text included).
@@ -288,7 +391,8 @@ const HEIGHT: usize = 200;
 
 /// A stacked bar chart of one value per day and series, with its legend, a
 /// `<title>` per day, thinned date labels, and a table of the same numbers.
-fn chart(id: &'static str, title: &'static str, unit: &'static str, dates: Arc<Vec<String>>, series: Vec<Series>) -> impl IntoView {
+fn chart(title: &str, unit: &str, dates: &[String], series: Vec<Series>) -> web_sys::Element {
+    use dom::*;
     let n = dates.len();
     let totals: Vec<u64> = (0..n).map(|i| series.iter().map(|s| s.values[i]).sum()).collect();
     let sum: u64 = totals.iter().sum();
@@ -304,116 +408,90 @@ fn chart(id: &'static str, title: &'static str, unit: &'static str, dates: Arc<V
         _ => String::new(),
     };
     let label = format!("{title}, {range_text}: {sum} {unit} in total");
-    let grid = if top >= 2 && top % 2 == 0 { vec![0, top / 2, top] } else { vec![0, top] };
+    let num = |v: usize| v.to_string();
 
-    let bars = (0..n)
-        .map(|i| {
-            let x = LEFT + i * slot + gap / 2;
-            let w = slot - gap;
-            let mut acc = 0u64;
-            let detail = series.iter().map(|s| format!("{} {}", s.name.to_lowercase(), s.values[i])).collect::<Vec<_>>().join(", ");
-            let tip = if series.len() > 1 {
-                format!("{}: {} {unit} ({detail})", dates[i], totals[i])
-            } else {
-                format!("{}: {} {unit}", dates[i], totals[i])
-            };
-            let rects = series
-                .iter()
-                .filter(|s| s.values[i] > 0)
-                .map(|s| {
-                    let y1 = y(acc);
-                    acc += s.values[i];
-                    let y2 = y(acc);
-                    view! { <rect class=s.class x=x y=y2 width=w height=(y1 - y2).max(1)/> }
-                })
-                .collect_view();
-            // A transparent full-height hit area makes the title reachable on empty days too.
-            view! {
-                <g>
-                    <title>{tip}</title>
-                    <rect class="hit" x=LEFT + i * slot y=TOP width=slot height=PLOT_H/>
-                    {rects}
-                </g>
-            }
-        })
-        .collect_view();
-    let ticks = tick_indices(n, (width / 90).max(2))
-        .into_iter()
-        .map(|i| {
-            let x = LEFT + i * slot + slot / 2;
-            let anchor = if n > 1 && i == 0 { "start" } else if n > 1 && i == n - 1 { "end" } else { "middle" };
-            let x = match anchor {
-                "start" => LEFT + i * slot,
-                "end" => LEFT + (i + 1) * slot,
-                _ => x,
-            };
-            view! { <text class="tick" x=x y=base + 16 text-anchor=anchor>{dates[i][5..].to_string()}</text> }
-        })
-        .collect_view();
-    let gridlines = grid
-        .into_iter()
-        .map(|v| {
-            let gy = y(v);
-            view! {
-                <line class="grid" x1=LEFT x2=width - RIGHT y1=gy y2=gy/>
-                <text class="tick" x=LEFT - 6 y=gy + 4 text-anchor="end">{compact(v)}</text>
-            }
-        })
-        .collect_view();
-    let legend = (series.len() > 1).then(|| {
-        view! {
-            <ul class="legend" aria-label=format!("{title} legend")>
-                {series.iter().map(|s| view! {
-                    <li><span class=format!("swatch {}", s.class) aria-hidden="true"></span>{s.name}</li>
-                }).collect_view()}
-            </ul>
-        }
-    });
-    let table = {
-        let show = RwSignal::new(false);
-        let names: Vec<&'static str> = series.iter().map(|s| s.name).collect();
-        let cols: Vec<Vec<u64>> = series.iter().map(|s| s.values.clone()).collect();
-        let multi = names.len() > 1;
-        let dates = dates.clone();
-        view! {
-            <details on:toggle=move |ev| {
-                let open = ev.target().and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok());
-                show.set(open.and_then(|o| o.as_bool()).unwrap_or(false));
-            }>
-                <summary>{format!("Show {} as a table", title.to_lowercase())}</summary>
-                {move || show.get().then(|| view! {
-                    <table class="data">
-                        <caption>{format!("{title}, {range_text}")}</caption>
-                        <thead><tr>
-                            <th scope="col">"Date"</th>
-                            {names.iter().map(|n| view! { <th scope="col" class="num">{*n}</th> }).collect_view()}
-                            {multi.then(|| view! { <th scope="col" class="num">"Total"</th> })}
-                        </tr></thead>
-                        <tbody>
-                            {(0..dates.len()).rev().map(|i| view! {
-                                <tr>
-                                    <th scope="row">{dates[i].clone()}</th>
-                                    {cols.iter().map(|c| view! { <td class="num">{c[i].to_string()}</td> }).collect_view()}
-                                    {multi.then(|| view! { <td class="num">{cols.iter().map(|c| c[i]).sum::<u64>().to_string()}</td> })}
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                })}
-            </details>
-        }
-    };
-    view! {
-        <section class="card chart" aria-labelledby=id>
-            <h2 id=id>{title}</h2>
-            {legend}
-            <svg class="bars" viewBox=format!("0 0 {width} {HEIGHT}") role="img" aria-label=label.clone()>
-                <title>{label.clone()}</title>
-                {gridlines}
-                {bars}
-                {ticks}
-            </svg>
-            {table}
-        </section>
+    let mut parts = vec![svg_text("title", &[], &label)];
+    let grid = if top >= 2 && top % 2 == 0 { vec![0, top / 2, top] } else { vec![0, top] };
+    for v in grid {
+        let gy = num(y(v));
+        parts.push(svg("line", &[("class", "grid"), ("x1", &num(LEFT)), ("x2", &num(width - RIGHT)), ("y1", &gy), ("y2", &gy)], &[]));
+        parts.push(svg_text(
+            "text",
+            &[("class", "tick"), ("x", &num(LEFT - 6)), ("y", &num(y(v) + 4)), ("text-anchor", "end")],
+            &compact(v),
+        ));
     }
+    for i in 0..n {
+        let detail: Vec<String> = series.iter().map(|s| format!("{} {}", s.name, s.values[i])).collect();
+        let tip = if series.len() > 1 {
+            format!("{}: {} {unit} ({})", dates[i], totals[i], detail.join(", "))
+        } else {
+            format!("{}: {} {unit}", dates[i], totals[i])
+        };
+        // A transparent full-height hit area makes the title reachable on empty days too.
+        let mut kids = vec![
+            svg_text("title", &[], &tip),
+            svg("rect", &[("class", "hit"), ("x", &num(LEFT + i * slot)), ("y", &num(TOP)), ("width", &num(slot)), ("height", &PLOT_H.to_string())], &[]),
+        ];
+        let (x, w) = (num(LEFT + i * slot + gap / 2), num(slot - gap));
+        let mut acc = 0u64;
+        for s in series.iter().filter(|s| s.values[i] > 0) {
+            let y1 = y(acc);
+            acc += s.values[i];
+            let y2 = y(acc);
+            kids.push(svg("rect", &[("class", s.class), ("x", &x), ("y", &num(y2)), ("width", &w), ("height", &num((y1 - y2).max(1)))], &[]));
+        }
+        parts.push(svg("g", &[], &kids));
+    }
+    for i in tick_indices(n, (width / 90).max(2)) {
+        let (x, anchor) = if n > 1 && i == 0 {
+            (LEFT, "start")
+        } else if n > 1 && i == n - 1 {
+            (LEFT + n * slot, "end")
+        } else {
+            (LEFT + i * slot + slot / 2, "middle")
+        };
+        parts.push(svg_text("text", &[("class", "tick"), ("x", &num(x)), ("y", &num(base + 16)), ("text-anchor", anchor)], &dates[i][5..]));
+    }
+    let view_box = format!("0 0 {width} {HEIGHT}");
+    let graphic = svg("svg", &[("class", "bars"), ("viewBox", &view_box), ("role", "img"), ("aria-label", &label)], &parts);
+
+    let mut head = vec!["Date"];
+    head.extend(series.iter().map(|s| s.name));
+    let multi = series.len() > 1;
+    if multi {
+        head.push("Total");
+    }
+    let rows = (0..n)
+        .rev()
+        .map(|i| {
+            let mut r = vec![dates[i].clone()];
+            r.extend(series.iter().map(|s| s.values[i].to_string()));
+            if multi {
+                r.push(totals[i].to_string());
+            }
+            r
+        })
+        .collect();
+    let lower = title.to_ascii_lowercase();
+    let details = el("details", &[], &[
+        text("summary", &[], &format!("Show {lower} as a table")),
+        table(&format!("{title}, {range_text}"), false, &head, rows),
+    ]);
+    let heading = text("h2", &[], title);
+    let mut kids = vec![heading];
+    if multi {
+        let items: Vec<Element> = series
+            .iter()
+            .map(|s| {
+                let li = el("li", &[], &[el("span", &[("class", &format!("swatch {}", s.class)), ("aria-hidden", "true")], &[])]);
+                let _ = li.append_with_str_1(s.name);
+                li
+            })
+            .collect();
+        kids.push(el("ul", &[("class", "legend"), ("aria-label", &format!("{title} legend"))], &items));
+    }
+    kids.push(graphic);
+    kids.push(details);
+    el("section", &[("class", "card chart"), ("aria-label", title)], &kids)
 }

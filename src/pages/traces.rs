@@ -2,13 +2,14 @@
 //! links work) and one trace's span waterfall with each span's input, output
 //! and metadata.
 
-use crate::components::{Badge, Empty, ErrorNotice, Field, Loading, Pager};
+use crate::components::{Badge, Empty, Pager};
+use crate::pages::metrics::{dom, fallback, load, mount};
 use crate::route::{encode_segment, Route};
 use crate::state::{use_app, AppState};
 use agentos_client::memory::{excerpt, human_time};
 use agentos_client::traces::{
     flatten, format_duration, input_to_iso, iso_to_input, parse_time_us, parse_traces, percent,
-    trace_path, FlatSpan, PageMeta, TraceDetail, TraceFilter, TraceSummary,
+    trace_path, FlatSpan, TraceDetail, TraceFilter, TraceSummary,
 };
 use agentos_client::{ApiError, ComponentKind};
 use leptos::prelude::*;
@@ -29,10 +30,19 @@ fn component_label(state: AppState, c: &(ComponentKind, String)) -> String {
     format!("{} · {}", kind_word(c.0), name.unwrap_or_else(|| c.1.clone()))
 }
 
+fn tone(status: &str, error: bool) -> &'static str {
+    if error {
+        "danger"
+    } else if status.eq_ignore_ascii_case("ok") {
+        "ok"
+    } else {
+        "neutral"
+    }
+}
+
 fn status_badge(status: &str, error: bool) -> impl IntoView {
     let text = if status.is_empty() { "unknown".to_string() } else { status.to_string() };
-    let tone = if error { "danger" } else if status.eq_ignore_ascii_case("ok") { "ok" } else { "neutral" };
-    view! { <Badge text=text tone=tone/> }
+    view! { <Badge text=text tone=tone(status, error)/> }
 }
 
 /// Keeps the filter in the hash query without a new history entry (and
@@ -54,16 +64,7 @@ pub fn TracesPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     Effect::new(move |_| filter.with(write_hash));
 
-    let res = LocalResource::new(move || {
-        let client = state.client.get();
-        let path = filter.with(TraceFilter::path);
-        reload.track();
-        async move {
-            let Some(c) = client else { return Err(ApiError::Aborted) };
-            let v: Value = c.get_json(&path).await?;
-            Ok(parse_traces(&v))
-        }
-    });
+    let res = load(Signal::derive(move || filter.with(TraceFilter::path)), reload);
 
     let text_filter = move |key: &'static str, label: &'static str| {
         view! {
@@ -72,7 +73,7 @@ pub fn TracesPage() -> impl IntoView {
                 <input
                     type="text"
                     placeholder="any"
-                    prop:value=move || filter.with(|f| f.get(key).to_string())
+                    value=filter.with_untracked(|f| f.get(key).to_string())
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
                         filter.update(|f| f.set(key, &v));
@@ -87,7 +88,7 @@ pub fn TracesPage() -> impl IntoView {
                 <span>{label}</span>
                 <input
                     type="datetime-local"
-                    prop:value=move || filter.with(|f| iso_to_input(f.get(key)))
+                    value=filter.with_untracked(|f| iso_to_input(f.get(key)))
                     on:change=move |ev| {
                         let v = input_to_iso(&event_target_value(&ev));
                         filter.update(|f| f.set(key, &v));
@@ -116,7 +117,7 @@ pub fn TracesPage() -> impl IntoView {
                             None => f.set_component(None),
                         });
                     }>
-                        <option value="" selected=move || filter.with(|f| f.component().is_none())>"Any"</option>
+                        <option value="">"Any"</option>
                         {move || {
                             let mut list: Vec<(ComponentKind, String, String)> =
                                 components().into_iter().map(|e| (e.kind, e.id, e.name)).collect();
@@ -128,7 +129,7 @@ pub fn TracesPage() -> impl IntoView {
                             }
                             list.into_iter().map(|(k, id, name)| {
                                 let value = format!("{}:{}", k.as_str(), id);
-                                let sel = move || filter.with(|f| f.component() == Some((k, id.as_str())));
+                                let sel = filter.with_untracked(|f| f.component() == Some((k, id.as_str())));
                                 view! { <option value=value selected=sel>{format!("{} · {}", kind_word(k), name)}</option> }
                             }).collect_view()
                         }}
@@ -140,9 +141,9 @@ pub fn TracesPage() -> impl IntoView {
                         let v = event_target_value(&ev);
                         filter.update(|f| f.set("status", &v));
                     }>
-                        <option value="" selected=move || filter.with(|f| f.status.is_empty())>"Any"</option>
-                        <option value="OK" selected=move || filter.with(|f| f.status == "OK")>"OK"</option>
-                        <option value="ERROR" selected=move || filter.with(|f| f.status == "ERROR")>"Error"</option>
+                        {[("", "Any"), ("OK", "OK"), ("ERROR", "Error")].into_iter().map(|(v, label)| view! {
+                            <option value=v selected=filter.with_untracked(|f| f.status == v)>{label}</option>
+                        }).collect_view()}
                     </select>
                 </label>
                 {text_filter("run_id", "Run id")}
@@ -153,72 +154,68 @@ pub fn TracesPage() -> impl IntoView {
                 <button
                     type="button"
                     disabled=move || !filter.with(TraceFilter::is_filtered)
-                    on:click=move |_| filter.set(TraceFilter::default())
+                    on:click=move |_| crate::route::navigate(&Route::Traces)
                 >"Clear filters"</button>
             </div>
-            {move || match res.get() {
-                None => view! { <Loading label="Loading traces…"/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
-                Some(Ok((rows, meta))) => trace_list(state, rows, meta, filter).into_any(),
-            }}
+            {move || res.with(|r| fallback(r, "Loading traces…").unwrap_or_else(|| match r {
+                Some(Ok(v)) => trace_list(state, v, filter),
+                _ => ().into_any(),
+            }))}
         </section>
     }
 }
 
-fn trace_list(state: AppState, rows: Vec<TraceSummary>, meta: PageMeta, filter: RwSignal<TraceFilter>) -> impl IntoView {
+fn trace_list(state: AppState, v: &Value, filter: RwSignal<TraceFilter>) -> AnyView {
+    let (rows, meta) = parse_traces(v);
     if rows.is_empty() {
-        return if filter.with_untracked(TraceFilter::is_filtered) {
-            view! {
-                <Empty
-                    title="No traces match"
-                    detail="Try other filters or Clear filters. Spans are exported in batches, so a run that just finished can take a few seconds to appear; some servers also record traces without agent or run ids."
-                />
-            }
-            .into_any()
+        let (title, detail) = if filter.with_untracked(TraceFilter::is_filtered) {
+            ("No traces match", "Try other filters or Clear filters. Spans are exported in batches, so a run that just finished can take a few seconds to appear; some servers also record traces without agent or run ids.")
         } else {
-            view! {
-                <Empty
-                    title="No traces yet"
-                    detail="Traces are recorded when the AgentOS runs with tracing on (AgentOS(tracing=True)) and an agent, team or workflow runs."
-                />
-            }
-            .into_any()
+            ("No traces yet", "Traces are recorded when the AgentOS runs with tracing on (AgentOS(tracing=True)) and an agent, team or workflow runs.")
         };
+        return view! { <Empty title=title detail=detail/> }.into_any();
     }
     let count = format!("{} {}", meta.total_count, if meta.total_count == 1 { "trace" } else { "traces" });
     view! {
-        <table class="data traces-table">
-            <caption class="visually-hidden">"Traces"</caption>
-            <thead><tr>
-                <th scope="col">"Trace"</th>
-                <th scope="col">"Status"</th>
-                <th scope="col" class="num">"Duration"</th>
-                <th scope="col" class="num">"Spans"</th>
-                <th scope="col">"Agent, team or workflow"</th>
-                <th scope="col">"Input"</th>
-                <th scope="col">"Started"</th>
-            </tr></thead>
-            <tbody>
-                {rows.into_iter().map(|t| {
-                    let href = Route::Trace(t.trace_id.clone()).href();
-                    let errors = (t.error_count > 0).then(|| format!(" ({} with errors)", t.error_count));
-                    view! {
-                        <tr>
-                            <th scope="row"><a href=href>{t.name.clone()}</a></th>
-                            <td>{status_badge(&t.status, t.is_error())}</td>
-                            <td class="num">{t.duration()}</td>
-                            <td class="num">{t.total_spans.to_string()}{errors}</td>
-                            <td>{t.component.as_ref().map(|c| component_label(state, c))}</td>
-                            <td class="trace-input">{t.input.as_deref().map(|i| excerpt(i, 80))}</td>
-                            <td class="small">{t.start_time.as_deref().or(t.created_at.as_deref()).map(human_time)}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+        {mount(trace_table(state, rows))}
         <Pager meta=meta count=count on_page=Callback::new(move |p: u64| filter.update(|f| f.page = p.max(1)))/>
     }
     .into_any()
+}
+
+/// The trace list as a table (built as plain DOM: text only, links by href).
+fn trace_table(state: AppState, rows: Vec<TraceSummary>) -> web_sys::Element {
+    use crate::pages::metrics::dom::{el, text};
+    let head: Vec<_> = ["Trace", "Status", "Duration", "Spans", "Agent, team or workflow", "Input", "Started"]
+        .iter()
+        .map(|h| text("th", &[("scope", "col")], h))
+        .collect();
+    let trs: Vec<_> = rows
+        .into_iter()
+        .map(|t| {
+            let href = Route::Trace(t.trace_id.clone()).href();
+            let spans = match t.error_count {
+                0 => t.total_spans.to_string(),
+                e => format!("{} ({e} with errors)", t.total_spans),
+            };
+            let status = if t.status.is_empty() { "unknown" } else { t.status.as_str() };
+            let badge = format!("badge badge-{}", tone(&t.status, t.is_error()));
+            el("tr", &[], &[
+                el("th", &[("scope", "row")], &[text("a", &[("href", &href)], &t.name)]),
+                el("td", &[], &[text("span", &[("class", &badge)], status)]),
+                text("td", &[("class", "num")], &t.duration()),
+                text("td", &[("class", "num")], &spans),
+                text("td", &[], &t.component.as_ref().map(|c| component_label(state, c)).unwrap_or_default()),
+                text("td", &[("class", "trace-input")], &t.input.as_deref().map(|i| excerpt(i, 80)).unwrap_or_default()),
+                text("td", &[("class", "small")], &t.start_time.as_deref().or(t.created_at.as_deref()).map(human_time).unwrap_or_default()),
+            ])
+        })
+        .collect();
+    el("table", &[("class", "data traces-table")], &[
+        text("caption", &[("class", "visually-hidden")], "Traces"),
+        el("thead", &[], &[el("tr", &[], &head)]),
+        el("tbody", &[], &trs),
+    ])
 }
 
 /// `#/traces/<trace_id>`.
@@ -226,40 +223,28 @@ fn trace_list(state: AppState, rows: Vec<TraceSummary>, meta: PageMeta, filter: 
 pub fn TracePage(id: String) -> impl IntoView {
     let state = use_app();
     let path = trace_path(&id, None);
-    let res = LocalResource::new(move || {
-        let client = state.client.get();
-        let path = path.clone();
-        async move {
-            let Some(c) = client else { return Err(ApiError::Aborted) };
-            let v: Value = c.get_json(&path).await?;
-            Ok(TraceDetail::from_json(&v))
-        }
-    });
+    let res = load(Signal::stored(path), RwSignal::new(0));
     view! {
         <section class="trace">
             <p class="small"><a href=Route::Traces.href()>"← All traces"</a></p>
-            {
-                    let id = id.clone();
-                    move || match res.get() {
-                        None => view! { <h1>"Trace"</h1><Loading label="Loading the trace…"/> }.into_any(),
-                        Some(Err(ApiError::NotFound { .. })) => view! {
-                            <h1>"Trace not found"</h1>
-                            <div class="notice notice-error" role="alert">
-                                <p class="notice-title">{format!("This server has no trace with the id “{id}”.")}</p>
-                                <p class="notice-hint">
-                                    "It may have been deleted, or not exported yet: spans are written in batches, so a run that just ended can take a few seconds to appear."
-                                </p>
-                            </div>
-                        }.into_any(),
-                        Some(Err(e)) => view! { <h1>"Trace"</h1><ErrorNotice error=e/> }.into_any(),
-                        Some(Ok(t)) => trace_view(state, t).into_any(),
-                    }
-            }
+            {move || res.with(|r| match r {
+                Some(Err(ApiError::NotFound { .. })) => view! {
+                    <h1>"Trace not found"</h1>
+                    <div class="notice notice-error" role="alert">
+                        <p class="notice-title">{format!("This server has no trace with the id “{id}”.")}</p>
+                        <p class="notice-hint">
+                            "It may have been deleted, or not exported yet: spans are written in batches, so a run that just ended can take a few seconds to appear."
+                        </p>
+                    </div>
+                }.into_any(),
+                Some(Ok(v)) => trace_view(state, TraceDetail::from_json(v)),
+                _ => view! { <h1>"Trace"</h1>{fallback(r, "Loading the trace…")} }.into_any(),
+            })}
         </section>
     }
 }
 
-fn trace_view(state: AppState, t: TraceDetail) -> impl IntoView {
+fn trace_view(state: AppState, t: TraceDetail) -> AnyView {
     let s = t.summary;
     let start = s.start_time.as_deref().and_then(parse_time_us);
     let spans: Arc<Vec<FlatSpan>> = Arc::new(flatten(&t.tree, start, s.duration_us));
@@ -267,8 +252,17 @@ fn trace_view(state: AppState, t: TraceDetail) -> impl IntoView {
     // Open on the first failed span, else on the root.
     let first = spans.iter().position(|f| f.span.is_error()).unwrap_or(0);
     let selected = RwSignal::new(if spans.is_empty() { None } else { Some(first) });
-    let comp = s.component.clone();
-    let comp_link = comp.as_ref().map(|c| (Route::Detail(c.0, c.1.clone()).href(), component_label(state, c)));
+    // Links: (label, href, text, accessible name).
+    let links: Vec<(&str, String, String, Option<String>)> = [
+        s.component.as_ref().map(|c| ("Agent, team or workflow", Route::Detail(c.0, c.1.clone()).href(), component_label(state, c), None)),
+        s.session_id.as_ref().map(|sid| ("Session", Route::Session(sid.clone()).href(), sid.clone(), None)),
+        s.run_id.as_ref().map(|rid| {
+            ("Run", format!("#/traces?run_id={}", encode_segment(rid)), rid.clone(), Some(format!("All traces of run {rid}")))
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let fields = [
         ("Status", Some(s.status.clone()).filter(|x| !x.is_empty())),
         ("Duration", Some(s.duration())),
@@ -278,45 +272,61 @@ fn trace_view(state: AppState, t: TraceDetail) -> impl IntoView {
         ("Trace id", Some(s.trace_id.clone())),
     ];
     let spans_list = spans.clone();
+    let has_io = s.input.is_some() || s.output.is_some();
+    let mut summary = vec![fields_dom(fields.into_iter().filter_map(|(k, v)| Some((k, v?))).collect(), links)];
+    if has_io {
+        summary.push(dom::text("h2", &[], "Input and output"));
+    }
+    summary.extend(text_blocks(vec![("Input", s.input.clone()), ("Output", s.output.clone())]));
     view! {
         <div class="page-head">
             <h1>{s.name.clone()}</h1>
             {status_badge(&s.status, s.is_error())}
         </div>
-        <dl class="fields card">
-            {fields.into_iter().filter_map(|(k, v)| v.map(|v| view! { <Field label=k value=v/> })).collect_view()}
-            {comp_link.map(|(href, label)| view! {
-                <div class="field"><dt>"Agent, team or workflow"</dt><dd><a href=href>{label}</a></dd></div>
-            })}
-            {s.session_id.clone().map(|sid| view! {
-                <div class="field"><dt>"Session"</dt><dd><a class="mono" href=Route::Session(sid.clone()).href()>{sid.clone()}</a></dd></div>
-            })}
-            {s.run_id.clone().map(|rid| view! {
-                <div class="field"><dt>"Run"</dt><dd>
-                    <a class="mono" href=format!("#/traces?run_id={}", encode_segment(&rid))
-                        aria-label=format!("All traces of run {rid}")>{rid.clone()}</a>
-                </dd></div>
-            })}
-        </dl>
-        {s.input.clone().map(|i| view! { <h2>"Input"</h2><pre class="code span-text">{i}</pre> })}
-        {s.output.clone().map(|o| view! { <h2>"Output"</h2><pre class="code span-text">{o}</pre> })}
+        {mount(dom::el("div", &[], &summary))}
         <h2 id="waterfall-title">"Spans"</h2>
-        {if spans.is_empty() {
-            view! { <Empty title="This trace has no spans"/> }.into_any()
-        } else {
-            view! {
-                <div class="waterfall-wrap">
-                    <div class="waterfall-axis small muted" aria-hidden="true">
-                        <span>"0 ms"</span><span>{format_duration(total_us)}</span>
-                    </div>
-                    <ol class="waterfall" aria-labelledby="waterfall-title">
-                        {spans_list.iter().enumerate().map(|(i, f)| span_row(i, f, selected)).collect_view()}
-                    </ol>
+        {spans.is_empty().then(|| view! { <Empty title="This trace has no spans"/> })}
+        {(!spans.is_empty()).then(|| view! {
+            <div class="waterfall-wrap">
+                <div class="waterfall-axis small muted" aria-hidden="true">
+                    <span>"0 ms"</span><span>{format_duration(total_us)}</span>
                 </div>
-                {move || selected.get().and_then(|i| spans.get(i).map(span_detail))}
-            }.into_any()
-        }}
+                <ol class="waterfall" aria-labelledby="waterfall-title">
+                    {spans_list.iter().enumerate().map(|(i, f)| span_row(i, f, selected)).collect_view()}
+                </ol>
+            </div>
+            {move || selected.get().and_then(|i| spans.get(i).map(|f| mount(span_detail(f))))}
+        })}
     }
+    .into_any()
+}
+
+/// A `dl.fields.card` of labelled values, then labelled links.
+fn fields_dom(fields: Vec<(&str, String)>, links: Vec<(&str, String, String, Option<String>)>) -> web_sys::Element {
+    let mut items: Vec<_> = fields
+        .into_iter()
+        .map(|(k, v)| dom::el("div", &[("class", "field")], &[dom::text("dt", &[], k), dom::text("dd", &[], &v)]))
+        .collect();
+    for (k, href, text, name) in links {
+        let a = dom::text("a", &[("class", "mono"), ("href", &href)], &text);
+        if let Some(n) = name {
+            let _ = a.set_attribute("aria-label", &n);
+        }
+        items.push(dom::el("div", &[("class", "field")], &[dom::text("dt", &[], k), dom::el("dd", &[], &[a])]));
+    }
+    dom::el("dl", &[("class", "fields card")], &items)
+}
+
+/// Texts under `h3` headings, each in a `<pre>` (as text, never HTML).
+fn text_blocks(items: Vec<(&'static str, Option<String>)>) -> Vec<web_sys::Element> {
+    let mut out = Vec::new();
+    for (title, text) in items {
+        if let Some(t) = text {
+            out.push(dom::text("h3", &[], title));
+            out.push(dom::text("pre", &[("class", "code span-text")], &t));
+        }
+    }
+    out
 }
 
 fn span_row(i: usize, f: &FlatSpan, selected: RwSignal<Option<usize>>) -> impl IntoView {
@@ -349,26 +359,20 @@ fn span_row(i: usize, f: &FlatSpan, selected: RwSignal<Option<usize>>) -> impl I
     }
 }
 
-fn span_detail(f: &FlatSpan) -> impl IntoView {
+fn span_detail(f: &FlatSpan) -> web_sys::Element {
     let sp = f.span.clone();
-    let block = |title: &'static str, text: Option<String>| {
-        text.map(|t| view! { <h3>{title}</h3><pre class="code span-text">{t}</pre> })
-    };
-    view! {
-        <section class="card span-detail" aria-label=format!("Span {}", sp.name)>
-            <h2>{format!("Span: {}", sp.name)}</h2>
-            <dl class="fields">
-                <Field label="Type" value=sp.kind.clone()/>
-                <Field label="Status" value=if sp.status.is_empty() { "unknown".to_string() } else { sp.status.clone() }/>
-                <Field label="Duration" value=format_duration(sp.duration_us())/>
-                <Field label="Starts at" value=format!("+{}", format_duration(f.offset_us))/>
-                <Field label="Span id" value=sp.id.clone()/>
-            </dl>
-            {(sp.input.is_none() && sp.output.is_none() && sp.metadata.is_none())
-                .then(|| view! { <p class="muted">"This span recorded no input, output or metadata."</p> })}
-            {block("Input", sp.input)}
-            {block("Output", sp.output)}
-            {block("Metadata", sp.metadata)}
-        </section>
+    let fields = vec![
+        ("Type", sp.kind.clone()),
+        ("Status", if sp.status.is_empty() { "unknown".to_string() } else { sp.status.clone() }),
+        ("Duration", format_duration(sp.duration_us())),
+        ("Starts at", format!("+{}", format_duration(f.offset_us))),
+        ("Span id", sp.id.clone()),
+    ];
+    let title = format!("Span: {}", sp.name);
+    let mut kids = vec![dom::text("h2", &[], &title), fields_dom(fields, Vec::new())];
+    if sp.input.is_none() && sp.output.is_none() && sp.metadata.is_none() {
+        kids.push(dom::text("p", &[("class", "muted")], "This span recorded no input, output or metadata."));
     }
+    kids.extend(text_blocks(vec![("Input", sp.input), ("Output", sp.output), ("Metadata", sp.metadata)]));
+    dom::el("section", &[("class", "card span-detail"), ("aria-label", &format!("Span {}", sp.name))], &kids)
 }

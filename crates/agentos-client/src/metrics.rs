@@ -180,7 +180,14 @@ pub fn model_totals(days: &[DayMetrics]) -> Vec<ModelUsage> {
             None => out.push(m.clone()),
         }
     }
-    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.model_id.cmp(&b.model_id)));
+    // Insertion sort (a few models): the std sorts cost kilobytes of wasm.
+    for i in 1..out.len() {
+        let mut j = i;
+        while j > 0 && (out[j].count, &out[j - 1].model_id) > (out[j - 1].count, &out[j].model_id) {
+            out.swap(j, j - 1);
+            j -= 1;
+        }
+    }
     out
 }
 
