@@ -1,14 +1,497 @@
-//! Usage metrics as charts. (Being built: issue 5.)
+//! Usage metrics as charts: runs, sessions, tokens and active users per day
+//! over a chosen date range, and which models were used. Each chart is inline
+//! SVG with the same numbers in a real table.
 
-use crate::components::Empty;
+use crate::components::{Empty, ErrorNotice, Loading};
+use crate::state::use_app;
+use agentos_client::metrics::{
+    compact, day_from_epoch_ms, day_string, fill_range, metrics_path, model_totals, nice_max,
+    parse_day, parse_metrics, parse_refresh_status, tick_indices, DateRange, DayMetrics,
+    RefreshState, PRESETS, REFRESH_PATH, REFRESH_STATUS_PATH,
+};
+use agentos_client::memory::human_time;
+use agentos_client::web::Client;
+use agentos_client::ApiError;
+use gloo_net::http::Method;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::Value;
+use web_sys::Element;
 
+/// How many status polls a refresh may take (one a second) before the page
+/// stops waiting for it.
+const MAX_POLLS: u32 = 90;
+
+/// The answer of a page's GET, `None` until the first one arrives.
+pub(crate) type Loaded = RwSignal<Option<Result<Value, ApiError>>>;
+
+/// GETs `path()` whenever it, the connection or `reload` changes; a newer
+/// request's answer replaces the shown one, older answers are dropped.
+/// (One loader for the metrics and trace pages: smaller wasm than a resource each.)
+pub(crate) fn load(path: Signal<String>, reload: RwSignal<u32>) -> Loaded {
+    let state = use_app();
+    let out: Loaded = RwSignal::new(None);
+    let seq = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let client = state.client.get();
+        let path = path.get();
+        reload.track();
+        seq.update_value(|n| *n += 1);
+        if let Some(c) = client {
+            spawn_local(fetch(c, path, out, seq, seq.get_value()));
+        }
+    });
+    out
+}
+
+async fn fetch(c: Client, path: String, out: Loaded, seq: StoredValue<u64>, n: u64) {
+    let r = c.get_json::<Value>(&path).await;
+    if !out.is_disposed() && seq.try_get_value() == Some(n) {
+        out.set(Some(r));
+    }
+}
+
+/// The loading or error state of a [`Loaded`] (`None` once it holds a value).
+pub(crate) fn fallback(r: &Option<Result<Value, ApiError>>, label: &'static str) -> Option<AnyView> {
+    match r {
+        None => Some(view! { <Loading label=label/> }.into_any()),
+        Some(Err(e)) => Some(view! { <ErrorNotice error=e.clone()/> }.into_any()),
+        Some(Ok(_)) => None,
+    }
+}
+
+fn today() -> i64 {
+    day_from_epoch_ms(js_sys::Date::now())
+}
+
+/// Keeps the range (and user) in the hash query without a new history entry
+/// (and without a `hashchange`, which would re-create the page).
+fn write_hash(range: DateRange, user: &str) {
+    let mut q = range.query();
+    if !user.trim().is_empty() {
+        q.push_str("&user_id=");
+        q.push_str(&crate::route::encode_segment(user.trim()));
+    }
+    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#/metrics?{q}")));
+    }
+}
+
+/// `#/metrics` (`?range=30`, or `?from=YYYY-MM-DD&to=YYYY-MM-DD`; `&user_id=`).
 #[component]
 pub fn MetricsPage() -> impl IntoView {
+    let state = use_app();
+    let q = crate::route::hash_query;
+    let range = RwSignal::new(DateRange::from_query(q("range").as_deref(), q("from").as_deref(), q("to").as_deref()));
+    let user = q("user_id").unwrap_or_default();
+    let reload = RwSignal::new(0u32);
+    let refreshing = RwSignal::new(false);
+    let refresh_error = RwSignal::new(None::<String>);
+    let refresh_done = RwSignal::new(false);
+
+    let u = user.clone();
+    Effect::new(move |_| write_hash(range.get(), &u));
+
+    let data = load(
+        Signal::derive(move || {
+            let (from, to) = range.get().days(today());
+            metrics_path(from, to, &user)
+        }),
+        reload,
+    );
+
+    let refresh = move || {
+        let Some(client) = state.client.get_untracked() else { return };
+        refreshing.set(true);
+        refresh_error.set(None);
+        refresh_done.set(false);
+        spawn_local(async move {
+            let outcome = run_refresh(&client, refreshing).await;
+            if refreshing.is_disposed() {
+                return; // the page was left
+            }
+            refreshing.set(false);
+            match outcome {
+                Ok(()) => {
+                    refresh_done.set(true);
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => refresh_error.set(Some(e)),
+            }
+        });
+    };
+
     view! {
-        <section>
-            <h1>"Metrics"</h1>
-            <Empty title="Not built yet"/>
+        <section class="metrics-page">
+            <div class="page-head">
+                <h1>"Metrics"</h1>
+                <button type="button" class="primary" disabled=move || refreshing.get() on:click=move |_| refresh()>
+                    {move || if refreshing.get() { "Refreshing metrics…" } else { "Refresh metrics" }}
+                </button>
+            </div>
+            <p class="muted small">
+                "AgentOS computes these daily figures only when they are refreshed; Refresh metrics recomputes them from the stored sessions."
+            </p>
+            <div role="status" aria-live="polite" class="small">
+                {move || refreshing.get().then_some("Refreshing metrics on the server…")}
+                {move || refresh_done.get().then_some("Metrics refreshed.")}
+            </div>
+            {move || refresh_error.get().map(|e| view! {
+                <div class="notice notice-error" role="alert">
+                    <p class="notice-title">"The metrics could not be refreshed."</p>
+                    <p class="notice-hint">{e}</p>
+                </div>
+            })}
+
+            {range_picker(range)}
+            {move || data.with(|r| fallback(r, "Loading metrics…").unwrap_or_else(|| {
+                let Some(Ok(v)) = r else { return ().into_any() };
+                let (rows, updated) = parse_metrics(v);
+                let (from, to) = range.get_untracked().days(today());
+                let days = fill_range(&rows, from, to);
+                view! {
+                    {rows.is_empty().then(|| view! {
+                        <div class="card">
+                            <Empty
+                                title="No metrics for this range"
+                                detail="AgentOS computes metrics only when they are refreshed, so a new server shows nothing until then (and days without runs stay empty). Refresh to compute them from the stored sessions."
+                            />
+                            <button type="button" disabled=move || refreshing.get() on:click=move |_| refresh()>
+                                "Refresh metrics now"
+                            </button>
+                        </div>
+                    })}
+                    <p class="muted small">{updated.map(|u| format!("Last computed {}", human_time(&u)))}</p>
+                    {mount(charts(&days))}
+                }.into_any()
+            }))}
         </section>
     }
+}
+
+/// Starts a background refresh and polls its status until it is done (at
+/// most [`MAX_POLLS`] times; stops as soon as the page is left).
+async fn run_refresh(client: &agentos_client::web::Client, alive: RwSignal<bool>) -> Result<(), String> {
+    let started: Value = client.send_empty(Method::POST, REFRESH_PATH).await.map_err(|e| describe(&e))?;
+    // A server that refreshed in the foreground answers the days themselves.
+    if started.is_array() {
+        return Ok(());
+    }
+    if let RefreshState::Failed(e) = parse_refresh_status(&started) {
+        if !started.is_null() {
+            return Err(e);
+        }
+    }
+    for _ in 0..MAX_POLLS {
+        agentos_client::web::sleep(1_000).await;
+        if alive.is_disposed() {
+            return Ok(());
+        }
+        let v: Value = client.get_json(REFRESH_STATUS_PATH).await.map_err(|e| describe(&e))?;
+        match parse_refresh_status(&v) {
+            RefreshState::Running => continue,
+            RefreshState::Completed => return Ok(()),
+            RefreshState::Failed(e) => return Err(e),
+        }
+    }
+    Err("the server was still refreshing after a minute and a half; try Refresh metrics again later".into())
+}
+
+fn describe(e: &ApiError) -> String {
+    match e.hint() {
+        Some(h) => format!("{} {h}", e.title()),
+        None => e.title(),
+    }
+}
+
+/// Presets (buttons) and a custom from/to range (date inputs).
+fn range_picker(range: RwSignal<DateRange>) -> impl IntoView {
+    let bounds = move || range.get().days(today());
+    let set_custom = move |from: Option<i64>, to: Option<i64>| {
+        // Moving one end past the other moves both.
+        let (f, t) = range.get_untracked().days(today());
+        let (f, t) = match (from, to) {
+            (Some(f), _) => (f, t.max(f)),
+            (_, Some(t)) => (f.min(t), t),
+            _ => return,
+        };
+        range.set(DateRange::custom(f, t));
+    };
+    view! {
+        <div class="range-picker">
+            <div role="group" aria-label="Date range" class="toolbar">
+                {PRESETS.into_iter().map(|n| view! {
+                    <button
+                        type="button"
+                        aria-pressed=move || (range.get() == DateRange::Last(n)).to_string()
+                        on:click=move |_| range.set(DateRange::Last(n))
+                    >{format!("Last {n} days")}</button>
+                }).collect_view()}
+            </div>
+            {[("From", true), ("To", false)].into_iter().map(|(label, first)| view! {
+                <label>
+                    <span>{label}</span>
+                    <input type="date" prop:value=move || { let (f, t) = bounds(); day_string(if first { f } else { t }) }
+                        on:change=move |ev| {
+                            let d = parse_day(&event_target_value(&ev));
+                            if first { set_custom(d, None) } else { set_custom(None, d) }
+                        }/>
+                </label>
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// Tiny DOM builders for the static parts (charts, tables): one plain,
+/// non-generic code path instead of a Leptos view type per element, which
+/// keeps the wasm small. Text is always set as text (`createTextNode`), never
+/// parsed as HTML.
+pub(crate) mod dom {
+    use web_sys::{Document, Element};
+
+    fn doc() -> Document {
+        web_sys::window().and_then(|w| w.document()).expect("a document")
+    }
+
+    fn fill(e: &Element, attrs: &[(&str, &str)], kids: &[Element]) -> Element {
+        for (k, v) in attrs {
+            let _ = e.set_attribute(k, v);
+        }
+        for k in kids {
+            let _ = e.append_child(k);
+        }
+        e.clone()
+    }
+
+    /// An HTML element with attributes and children.
+    pub fn el(tag: &str, attrs: &[(&str, &str)], kids: &[Element]) -> Element {
+        fill(&doc().create_element(tag).expect("element"), attrs, kids)
+    }
+
+    /// An SVG element with attributes and children.
+    pub fn svg(tag: &str, attrs: &[(&str, &str)], kids: &[Element]) -> Element {
+        let e = doc().create_element_ns(Some("http://www.w3.org/2000/svg"), tag).expect("svg element");
+        fill(&e, attrs, kids)
+    }
+
+    /// An element holding only text.
+    pub fn text(tag: &str, attrs: &[(&str, &str)], text: &str) -> Element {
+        let e = el(tag, attrs, &[]);
+        e.set_text_content(Some(text));
+        e
+    }
+
+    /// An SVG element holding only text.
+    pub fn svg_text(tag: &str, attrs: &[(&str, &str)], text: &str) -> Element {
+        let e = svg(tag, attrs, &[]);
+        e.set_text_content(Some(text));
+        e
+    }
+
+    /// A table: caption, column headers, and rows whose first cell is a row header.
+    pub fn table(caption: &str, caption_hidden: bool, head: &[&str], rows: Vec<Vec<String>>) -> Element {
+        let cap = text("caption", if caption_hidden { &[("class", "visually-hidden")] } else { &[] }, caption);
+        let ths: Vec<Element> = head
+            .iter()
+            .enumerate()
+            .map(|(i, h)| text("th", if i == 0 { &[("scope", "col")] } else { &[("scope", "col"), ("class", "num")] }, h))
+            .collect();
+        let trs: Vec<Element> = rows
+            .into_iter()
+            .map(|r| {
+                let cells: Vec<Element> = r
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| if i == 0 { text("th", &[("scope", "row")], c) } else { text("td", &[("class", "num")], c) })
+                    .collect();
+                el("tr", &[], &cells)
+            })
+            .collect();
+        el("table", &[("class", "data")], &[cap, el("thead", &[], &[el("tr", &[], &ths)]), el("tbody", &[], &trs)])
+    }
+}
+
+/// Mounts a DOM subtree built by [`dom`] into the page.
+pub(crate) fn mount(node: web_sys::Element) -> impl IntoView {
+    let host = NodeRef::<leptos::html::Div>::new();
+    host.on_load(move |d| {
+        // A re-render reuses the host: replace what it held.
+        d.set_text_content(None);
+        let _ = d.append_child(&node);
+    });
+    view! { <div node_ref=host></div> }
+}
+
+/// One series of a chart: its name, its colour class and a value per day.
+struct Series {
+    name: &'static str,
+    class: &'static str,
+    values: Vec<u64>,
+}
+
+fn charts(days: &[DayMetrics]) -> web_sys::Element {
+    use dom::*;
+    let col = |f: fn(&DayMetrics) -> u64| days.iter().map(f).collect::<Vec<u64>>();
+    let s = |name, class, values| Series { name, class, values };
+    let dates: Vec<String> = days.iter().map(DayMetrics::date).collect();
+    let totals = [
+        ("Runs", days.iter().map(DayMetrics::runs).sum::<u64>()),
+        ("Sessions", days.iter().map(DayMetrics::sessions).sum()),
+        ("Tokens", days.iter().map(|d| d.total_tokens).sum()),
+        ("Peak daily users", days.iter().map(|d| d.users).max().unwrap_or(0)),
+    ];
+    let totals: Vec<_> = totals
+        .iter()
+        .map(|(k, v)| el("div", &[("class", "card")], &[text("dt", &[], k), text("dd", &[], &v.to_string())]))
+        .collect();
+    let charts = [
+        chart("Runs per day", "runs", &dates, vec![
+            s("Agent runs", "s1", col(|d| d.agent_runs)),
+            s("Team runs", "s2", col(|d| d.team_runs)),
+            s("Workflow runs", "s3", col(|d| d.workflow_runs)),
+        ]),
+        chart("Sessions per day", "sessions", &dates, vec![
+            s("Agent sessions", "s1", col(|d| d.agent_sessions)),
+            s("Team sessions", "s2", col(|d| d.team_sessions)),
+            s("Workflow sessions", "s3", col(|d| d.workflow_sessions)),
+        ]),
+        chart("Tokens per day", "tokens", &dates, vec![
+            s("Input tokens", "s1", col(|d| d.input_tokens)),
+            s("Output tokens", "s4", col(|d| d.output_tokens)),
+        ]),
+        chart("Active users per day", "users", &dates, vec![s("Active users", "s2", col(|d| d.users))]),
+    ];
+    let models = model_totals(days);
+    let model_part = if models.is_empty() {
+        text("p", &[("class", "muted")], "No model calls in this range.")
+    } else {
+        table(
+            "Model usage in the range",
+            true,
+            &["Model", "Provider", "Count"],
+            models.into_iter().map(|m| vec![m.model_id, m.provider, m.count.to_string()]).collect(),
+        )
+    };
+    el("div", &[], &[
+        el("dl", &[("class", "metric-totals"), ("aria-label", "Totals for the range")], &totals),
+        el("div", &[("class", "charts")], &charts),
+        el("section", &[("class", "card"), ("aria-labelledby", "chart-models")], &[
+            text("h2", &[("id", "chart-models")], "Model usage"),
+            model_part,
+        ]),
+    ])
+}
+
+// The SVG geometry (user units; the SVG scales to its box, text included).
+const LEFT: usize = 48;
+const RIGHT: usize = 8;
+const TOP: usize = 10;
+const PLOT_H: u64 = 160;
+const HEIGHT: usize = 200;
+
+/// A stacked bar chart of one value per day and series, with its legend, a
+/// `<title>` per day, thinned date labels, and a table of the same numbers.
+fn chart(title: &str, unit: &str, dates: &[String], series: Vec<Series>) -> web_sys::Element {
+    use dom::*;
+    let n = dates.len();
+    let totals: Vec<u64> = (0..n).map(|i| series.iter().map(|s| s.values[i]).sum()).collect();
+    let sum: u64 = totals.iter().sum();
+    let top = nice_max(totals.iter().copied().max().unwrap_or(0));
+    let slot = (720 / n.max(1)).max(2);
+    let gap = if slot >= 5 { slot / 4 } else { 0 };
+    let width = LEFT + slot * n + RIGHT;
+    let base = TOP + PLOT_H as usize;
+    let y = |v: u64| base - (v.min(top) * PLOT_H / top) as usize;
+    let range_text = match (dates.first(), dates.last()) {
+        (Some(a), Some(b)) if a != b => format!("{a} to {b}"),
+        (Some(a), _) => a.clone(),
+        _ => String::new(),
+    };
+    let label = format!("{title}, {range_text}: {sum} {unit} in total");
+    let num = |v: usize| v.to_string();
+
+    let mut parts = vec![svg_text("title", &[], &label)];
+    let grid = if top >= 2 && top % 2 == 0 { vec![0, top / 2, top] } else { vec![0, top] };
+    for v in grid {
+        let gy = num(y(v));
+        parts.push(svg("line", &[("class", "grid"), ("x1", &num(LEFT)), ("x2", &num(width - RIGHT)), ("y1", &gy), ("y2", &gy)], &[]));
+        parts.push(svg_text(
+            "text",
+            &[("class", "tick"), ("x", &num(LEFT - 6)), ("y", &num(y(v) + 4)), ("text-anchor", "end")],
+            &compact(v),
+        ));
+    }
+    for i in 0..n {
+        let detail: Vec<String> = series.iter().map(|s| format!("{} {}", s.name, s.values[i])).collect();
+        let tip = if series.len() > 1 {
+            format!("{}: {} {unit} ({})", dates[i], totals[i], detail.join(", "))
+        } else {
+            format!("{}: {} {unit}", dates[i], totals[i])
+        };
+        // A transparent full-height hit area makes the title reachable on empty days too.
+        let mut kids = vec![
+            svg_text("title", &[], &tip),
+            svg("rect", &[("class", "hit"), ("x", &num(LEFT + i * slot)), ("y", &num(TOP)), ("width", &num(slot)), ("height", &PLOT_H.to_string())], &[]),
+        ];
+        let (x, w) = (num(LEFT + i * slot + gap / 2), num(slot - gap));
+        let mut acc = 0u64;
+        for s in series.iter().filter(|s| s.values[i] > 0) {
+            let y1 = y(acc);
+            acc += s.values[i];
+            let y2 = y(acc);
+            kids.push(svg("rect", &[("class", s.class), ("x", &x), ("y", &num(y2)), ("width", &w), ("height", &num((y1 - y2).max(1)))], &[]));
+        }
+        parts.push(svg("g", &[], &kids));
+    }
+    for i in tick_indices(n, (width / 90).max(2)) {
+        let (x, anchor) = if n > 1 && i == 0 {
+            (LEFT, "start")
+        } else if n > 1 && i == n - 1 {
+            (LEFT + n * slot, "end")
+        } else {
+            (LEFT + i * slot + slot / 2, "middle")
+        };
+        parts.push(svg_text("text", &[("class", "tick"), ("x", &num(x)), ("y", &num(base + 16)), ("text-anchor", anchor)], &dates[i][5..]));
+    }
+    let view_box = format!("0 0 {width} {HEIGHT}");
+    let graphic = svg("svg", &[("class", "bars"), ("viewBox", &view_box), ("role", "img"), ("aria-label", &label)], &parts);
+
+    let mut head = vec!["Date"];
+    head.extend(series.iter().map(|s| s.name));
+    let multi = series.len() > 1;
+    if multi {
+        head.push("Total");
+    }
+    let rows = (0..n)
+        .rev()
+        .map(|i| {
+            let mut r = vec![dates[i].clone()];
+            r.extend(series.iter().map(|s| s.values[i].to_string()));
+            if multi {
+                r.push(totals[i].to_string());
+            }
+            r
+        })
+        .collect();
+    let lower = title.to_ascii_lowercase();
+    let details = el("details", &[], &[
+        text("summary", &[], &format!("Show {lower} as a table")),
+        table(&format!("{title}, {range_text}"), false, &head, rows),
+    ]);
+    let heading = text("h2", &[], title);
+    let mut kids = vec![heading];
+    if multi {
+        let items: Vec<Element> = series
+            .iter()
+            .map(|s| {
+                let li = el("li", &[], &[el("span", &[("class", &format!("swatch {}", s.class)), ("aria-hidden", "true")], &[])]);
+                let _ = li.append_with_str_1(s.name);
+                li
+            })
+            .collect();
+        kids.push(el("ul", &[("class", "legend"), ("aria-label", &format!("{title} legend"))], &items));
+    }
+    kids.push(graphic);
+    kids.push(details);
+    el("section", &[("class", "card chart"), ("aria-label", title)], &kids)
 }

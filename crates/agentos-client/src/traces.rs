@@ -1,1 +1,577 @@
-//! traces wire types and requests. (Being built: issue 5.)
+//! Traces: `GET /traces` (paginated `{data, meta}`) and `GET /traces/{id}`
+//! (a summary plus a tree of spans, children under `spans`).
+//!
+//! AgentOS sends durations as text ("13.01s", "152.0007848739624ms") and
+//! times as ISO strings with microseconds; both are read here with integer
+//! math into microseconds, so the waterfall can place spans exactly.
+//! Read leniently from JSON (no serde derive: smaller wasm).
+
+use crate::config::ComponentKind;
+use crate::metrics::parse_day;
+use crate::runs::encode_segment;
+pub use crate::sessions::PageMeta;
+use crate::sessions::{number, text};
+use serde_json::Value;
+
+/// A duration as AgentOS writes it → microseconds. Accepts a number with a
+/// unit (`ns`, `us`/`µs`, `ms`, `s`, `m`, `h`; no unit means ms), several
+/// parts ("1m 2.5s"), and fractions of any length. `None` when unreadable.
+pub fn parse_duration_us(s: &str) -> Option<u64> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut total: u64 = 0;
+    let mut parts = 0;
+    while i < b.len() {
+        while i < b.len() && b[i] == b' ' {
+            i += 1;
+        }
+        if i == b.len() {
+            break;
+        }
+        // Number: whole part and up to 9 fraction digits (nanosecond-exact).
+        let mut whole: u64 = 0;
+        let mut digits = 0;
+        while i < b.len() && b[i].is_ascii_digit() {
+            whole = whole.saturating_mul(10).saturating_add(u64::from(b[i] - b'0'));
+            i += 1;
+            digits += 1;
+        }
+        let mut frac: u64 = 0; // in 10⁻⁹
+        if i < b.len() && b[i] == b'.' {
+            i += 1;
+            let mut scale = 100_000_000u64;
+            while i < b.len() && b[i].is_ascii_digit() {
+                frac += u64::from(b[i] - b'0') * scale;
+                scale /= 10;
+                i += 1;
+                digits += 1;
+            }
+        }
+        if digits == 0 {
+            return None;
+        }
+        while i < b.len() && b[i] == b' ' {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_digit() && b[i] != b' ' {
+            i += 1;
+        }
+        // Nanoseconds per unit.
+        let per: u64 = match &s[start..i] {
+            "ns" => 1,
+            "us" | "µs" | "μs" => 1_000,
+            "" | "ms" => 1_000_000,
+            "s" | "sec" | "secs" => 1_000_000_000,
+            "m" | "min" | "mins" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            _ => return None,
+        };
+        let ns = whole.saturating_mul(per).saturating_add(frac.saturating_mul(per) / 1_000_000_000);
+        total = total.saturating_add(ns / 1_000);
+        parts += 1;
+    }
+    (parts > 0).then_some(total)
+}
+
+/// A duration string → whole milliseconds (rounded down).
+pub fn parse_duration_ms(s: &str) -> Option<u64> {
+    parse_duration_us(s).map(|us| us / 1_000)
+}
+
+/// Microseconds for people: "0.4 ms", "152 ms", "13.01 s", "2 min 5 s".
+pub fn format_duration(us: u64) -> String {
+    if us == 0 {
+        return "0 ms".into();
+    }
+    if us < 1_000 {
+        return format!("0.{} ms", (us / 100).max(1));
+    }
+    if us < 1_000_000 {
+        let ms = us / 1_000;
+        return if ms < 10 { format!("{ms}.{} ms", us % 1_000 / 100) } else { format!("{ms} ms") };
+    }
+    if us < 60_000_000 {
+        let cs = us / 10_000;
+        return format!("{}.{:02} s", cs / 100, cs % 100);
+    }
+    let s = us / 1_000_000;
+    format!("{} min {} s", s / 60, s % 60)
+}
+
+/// An ISO timestamp ("2026-11-23T08:21:54.685946Z", "+02:00" offsets too)
+/// → microseconds since the epoch.
+pub fn parse_time_us(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    if b.len() < 19 || !(b[10] == b'T' || b[10] == b' ') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let day = parse_day(s)?;
+    let two = |i: usize| -> Option<i64> {
+        (b[i].is_ascii_digit() && b[i + 1].is_ascii_digit()).then(|| i64::from((b[i] - b'0') * 10 + b[i + 1] - b'0'))
+    };
+    let (h, m, sec) = (two(11)?, two(14)?, two(17)?);
+    let mut i = 19;
+    let mut micros = 0i64;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let mut scale = 100_000i64;
+        while i < b.len() && b[i].is_ascii_digit() {
+            micros += i64::from(b[i] - b'0') * scale;
+            scale /= 10;
+            i += 1;
+        }
+    }
+    let offset = match &s[i..] {
+        "" | "Z" | "z" => 0,
+        z if z.len() == 6 && (z.starts_with('+') || z.starts_with('-')) => {
+            let zb = z.as_bytes();
+            let (zh, zm) = (
+                i64::from((zb[1] - b'0') * 10 + zb[2] - b'0'),
+                i64::from((zb[4] - b'0') * 10 + zb[5] - b'0'),
+            );
+            let o = (zh * 60 + zm) * 60;
+            if z.starts_with('+') {
+                o
+            } else {
+                -o
+            }
+        }
+        _ => return None,
+    };
+    Some(((day * 86_400 + h * 3_600 + m * 60 + sec - offset) * 1_000_000) + micros)
+}
+
+/// A span's input or output as text: strings as they are (JSON text
+/// pretty-printed), other values as JSON. `None` for null or blank.
+pub fn display_value(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::Null => None,
+        Value::String(s) if s.trim().is_empty() => None,
+        Value::String(s) => {
+            let t = s.trim_start();
+            if t.starts_with('{') || t.starts_with('[') {
+                if let Ok(parsed) = serde_json::from_str::<Value>(s) {
+                    return serde_json::to_string_pretty(&parsed).ok();
+                }
+            }
+            Some(s.clone())
+        }
+        Value::Object(o) if o.is_empty() => None,
+        other => serde_json::to_string_pretty(other).ok(),
+    }
+}
+
+/// Whether a status means failure ("ERROR", "error", "failed").
+pub fn is_error_status(status: &str) -> bool {
+    let s = status.trim().to_ascii_lowercase();
+    s == "error" || s == "failed" || s == "failure"
+}
+
+/// One row of `GET /traces` (and the summary part of a trace detail).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TraceSummary {
+    pub trace_id: String,
+    pub name: String,
+    pub status: String,
+    /// As sent ("13.01s").
+    pub duration_text: String,
+    pub duration_us: Option<u64>,
+    pub start_time: Option<String>,
+    pub end_time: Option<String>,
+    pub total_spans: u64,
+    pub error_count: u64,
+    pub input: Option<String>,
+    pub output: Option<String>,
+    pub run_id: Option<String>,
+    pub session_id: Option<String>,
+    pub user_id: Option<String>,
+    /// The agent, team or workflow the trace is about, when sent.
+    pub component: Option<(ComponentKind, String)>,
+    pub created_at: Option<String>,
+}
+
+impl TraceSummary {
+    pub fn from_json(v: &Value) -> TraceSummary {
+        let duration_text = text(v, "duration").unwrap_or_default();
+        let component = text(v, "agent_id")
+            .map(|id| (ComponentKind::Agent, id))
+            .or_else(|| text(v, "team_id").map(|id| (ComponentKind::Team, id)))
+            .or_else(|| text(v, "workflow_id").map(|id| (ComponentKind::Workflow, id)));
+        TraceSummary {
+            trace_id: text(v, "trace_id").or_else(|| text(v, "id")).unwrap_or_default(),
+            name: text(v, "name").unwrap_or_else(|| "(unnamed)".into()),
+            status: text(v, "status").unwrap_or_default(),
+            duration_us: parse_duration_us(&duration_text),
+            duration_text,
+            start_time: text(v, "start_time"),
+            end_time: text(v, "end_time"),
+            total_spans: number(v, "total_spans").unwrap_or(0),
+            error_count: number(v, "error_count").unwrap_or(0),
+            input: display_value(v.get("input")),
+            output: display_value(v.get("output")),
+            run_id: text(v, "run_id"),
+            session_id: text(v, "session_id"),
+            user_id: text(v, "user_id"),
+            component,
+            created_at: text(v, "created_at"),
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        is_error_status(&self.status) || self.error_count > 0
+    }
+
+    /// The duration for people (from the parsed value, else as sent).
+    pub fn duration(&self) -> String {
+        self.duration_us.map(format_duration).unwrap_or_else(|| self.duration_text.clone())
+    }
+}
+
+/// A page of `GET /traces` (rows without an id are dropped).
+pub fn parse_traces(v: &Value) -> (Vec<TraceSummary>, PageMeta) {
+    let rows = v
+        .get("data")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(TraceSummary::from_json).filter(|t| !t.trace_id.is_empty()).collect())
+        .unwrap_or_default();
+    (rows, PageMeta::from_json(v))
+}
+
+/// One span of a trace tree.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Span {
+    pub id: String,
+    pub name: String,
+    /// "AGENT", "TEAM", "WORKFLOW", "LLM", "TOOL", "UNKNOWN"… (upper case).
+    pub kind: String,
+    pub status: String,
+    pub duration_us: Option<u64>,
+    pub duration_text: String,
+    pub start_us: Option<i64>,
+    pub end_us: Option<i64>,
+    pub start_time: Option<String>,
+    pub input: Option<String>,
+    pub output: Option<String>,
+    pub metadata: Option<String>,
+    pub children: Vec<Span>,
+}
+
+impl Span {
+    pub fn from_json(v: &Value) -> Span {
+        let duration_text = text(v, "duration").unwrap_or_default();
+        let start_time = text(v, "start_time");
+        let children = ["spans", "children"]
+            .iter()
+            .find_map(|k| v.get(*k).and_then(Value::as_array))
+            .map(|a| a.iter().map(Span::from_json).collect())
+            .unwrap_or_default();
+        Span {
+            id: text(v, "id").or_else(|| text(v, "span_id")).unwrap_or_default(),
+            name: text(v, "name").unwrap_or_else(|| "(unnamed span)".into()),
+            kind: text(v, "type").or_else(|| text(v, "span_kind")).unwrap_or_else(|| "UNKNOWN".into()).to_ascii_uppercase(),
+            status: text(v, "status").unwrap_or_default(),
+            duration_us: parse_duration_us(&duration_text),
+            duration_text,
+            start_us: start_time.as_deref().and_then(parse_time_us),
+            end_us: text(v, "end_time").as_deref().and_then(parse_time_us),
+            start_time,
+            input: display_value(v.get("input")),
+            output: display_value(v.get("output")),
+            metadata: display_value(v.get("metadata")),
+            children,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        is_error_status(&self.status)
+    }
+
+    /// The duration: as sent, else from the start and end times.
+    pub fn duration_us(&self) -> u64 {
+        self.duration_us
+            .or_else(|| Some(self.end_us? - self.start_us?).filter(|d| *d >= 0).map(|d| d as u64))
+            .unwrap_or(0)
+    }
+}
+
+/// One trace in detail.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TraceDetail {
+    pub summary: TraceSummary,
+    pub tree: Vec<Span>,
+}
+
+impl TraceDetail {
+    pub fn from_json(v: &Value) -> TraceDetail {
+        let tree = ["tree", "spans"]
+            .iter()
+            .find_map(|k| v.get(*k).and_then(Value::as_array))
+            .map(|a| a.iter().map(Span::from_json).collect())
+            .unwrap_or_default();
+        TraceDetail { summary: TraceSummary::from_json(v), tree }
+    }
+}
+
+/// A span placed in the waterfall.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlatSpan {
+    /// 0 for a root span.
+    pub depth: usize,
+    /// Microseconds from the start of the trace.
+    pub offset_us: u64,
+    /// Where the bar starts and how wide it is, in hundredths of a percent
+    /// of the trace (0..=10000); a zero-length span gets width 0.
+    pub left_bp: u32,
+    pub width_bp: u32,
+    /// The number of direct children.
+    pub children: usize,
+    /// The span itself (its `children` emptied).
+    pub span: Span,
+}
+
+/// Basis points (hundredths of a percent) → "12.34%".
+pub fn percent(bp: u32) -> String {
+    format!("{}.{:02}%", bp / 100, bp % 100)
+}
+
+/// The spans of a tree in display order (depth first), with their depth and
+/// their position relative to the whole trace: it starts at the earliest span
+/// start (or `trace_start_us`) and lasts until the latest end (or at least
+/// `trace_duration_us`). Spans without times start where their parent does.
+pub fn flatten(tree: &[Span], trace_start_us: Option<i64>, trace_duration_us: Option<u64>) -> Vec<FlatSpan> {
+    fn bounds(spans: &[Span], lo: &mut Option<i64>, hi: &mut Option<i64>) {
+        for s in spans {
+            if let Some(st) = s.start_us {
+                *lo = Some(lo.map_or(st, |l| l.min(st)));
+                let end = s.end_us.unwrap_or(st + s.duration_us() as i64);
+                *hi = Some(hi.map_or(end, |h| h.max(end)));
+            }
+            bounds(&s.children, lo, hi);
+        }
+    }
+    let (mut lo, mut hi) = (trace_start_us, None);
+    bounds(tree, &mut lo, &mut hi);
+    let start = lo.unwrap_or(0);
+    let mut total = hi.map(|h| (h - start).max(0) as u64).unwrap_or(0);
+    if let Some(d) = trace_duration_us {
+        total = total.max(d);
+    }
+    if total == 0 {
+        total = tree.iter().map(Span::duration_us).max().unwrap_or(0);
+    }
+    let bp = |us: u64| -> u32 {
+        if total == 0 {
+            0
+        } else {
+            (us.min(total).saturating_mul(10_000) / total) as u32
+        }
+    };
+    fn walk(
+        spans: &[Span],
+        depth: usize,
+        parent_offset: u64,
+        start: i64,
+        bp: &dyn Fn(u64) -> u32,
+        out: &mut Vec<FlatSpan>,
+    ) {
+        for s in spans {
+            let offset = s.start_us.map(|st| (st - start).max(0) as u64).unwrap_or(parent_offset);
+            let left = bp(offset).min(10_000);
+            let width = bp(s.duration_us()).min(10_000 - left);
+            let mut span = s.clone();
+            let children = std::mem::take(&mut span.children);
+            out.push(FlatSpan { depth, offset_us: offset, left_bp: left, width_bp: width, children: children.len(), span });
+            walk(&children, depth + 1, offset, start, bp, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(tree, 0, 0, start, &bp, &mut out);
+    out
+}
+
+/// The filters and page of the trace list; also what the hash query keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraceFilter {
+    pub run_id: String,
+    pub session_id: String,
+    pub user_id: String,
+    pub agent_id: String,
+    pub team_id: String,
+    pub workflow_id: String,
+    /// "OK", "ERROR" or empty for any.
+    pub status: String,
+    /// ISO times with a zone (e.g. "2026-11-23T08:00:00Z").
+    pub start_time: String,
+    pub end_time: String,
+    pub page: u64,
+    pub limit: u64,
+}
+
+impl Default for TraceFilter {
+    fn default() -> Self {
+        TraceFilter {
+            run_id: String::new(),
+            session_id: String::new(),
+            user_id: String::new(),
+            agent_id: String::new(),
+            team_id: String::new(),
+            workflow_id: String::new(),
+            status: String::new(),
+            start_time: String::new(),
+            end_time: String::new(),
+            page: 1,
+            limit: 20,
+        }
+    }
+}
+
+impl TraceFilter {
+    /// The query keys a filter reads and writes (both the API and the hash).
+    pub const KEYS: [&'static str; 9] =
+        ["run_id", "session_id", "user_id", "agent_id", "team_id", "workflow_id", "status", "start_time", "end_time"];
+
+    fn field(&mut self, key: &str) -> Option<&mut String> {
+        Some(match key {
+            "run_id" => &mut self.run_id,
+            "session_id" => &mut self.session_id,
+            "user_id" => &mut self.user_id,
+            "agent_id" => &mut self.agent_id,
+            "team_id" => &mut self.team_id,
+            "workflow_id" => &mut self.workflow_id,
+            "status" => &mut self.status,
+            "start_time" => &mut self.start_time,
+            "end_time" => &mut self.end_time,
+            _ => return None,
+        })
+    }
+
+    /// A filter value by key ("" when unset or unknown).
+    pub fn get(&self, key: &str) -> &str {
+        match key {
+            "run_id" => &self.run_id,
+            "session_id" => &self.session_id,
+            "user_id" => &self.user_id,
+            "agent_id" => &self.agent_id,
+            "team_id" => &self.team_id,
+            "workflow_id" => &self.workflow_id,
+            "status" => &self.status,
+            "start_time" => &self.start_time,
+            "end_time" => &self.end_time,
+            _ => "",
+        }
+    }
+
+    /// Sets a filter value (trimmed) and goes back to the first page.
+    pub fn set(&mut self, key: &str, value: &str) {
+        if let Some(f) = self.field(key) {
+            *f = value.trim().to_string();
+            self.page = 1;
+        }
+    }
+
+    /// Filters by one agent, team or workflow (clearing the other two), or
+    /// by none.
+    pub fn set_component(&mut self, c: Option<(ComponentKind, &str)>) {
+        self.agent_id.clear();
+        self.team_id.clear();
+        self.workflow_id.clear();
+        if let Some((k, id)) = c {
+            let f = match k {
+                ComponentKind::Agent => &mut self.agent_id,
+                ComponentKind::Team => &mut self.team_id,
+                ComponentKind::Workflow => &mut self.workflow_id,
+            };
+            *f = id.trim().to_string();
+        }
+        self.page = 1;
+    }
+
+    /// The agent, team or workflow filtered by.
+    pub fn component(&self) -> Option<(ComponentKind, &str)> {
+        [
+            (ComponentKind::Agent, &self.agent_id),
+            (ComponentKind::Team, &self.team_id),
+            (ComponentKind::Workflow, &self.workflow_id),
+        ]
+        .into_iter()
+        .find(|(_, id)| !id.is_empty())
+        .map(|(k, id)| (k, id.as_str()))
+    }
+
+    /// From query values (e.g. the hash query): the filter keys and `page`.
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> TraceFilter {
+        let mut f = TraceFilter::default();
+        for k in Self::KEYS {
+            if let Some(v) = get(k) {
+                f.set(k, &v);
+            }
+        }
+        f.page = get("page").and_then(|p| p.trim().parse().ok()).unwrap_or(1).max(1);
+        f
+    }
+
+    /// Whether anything narrows the list.
+    pub fn is_filtered(&self) -> bool {
+        Self::KEYS.iter().any(|k| !self.get(k).is_empty())
+    }
+
+    fn pairs(&self) -> Vec<String> {
+        Self::KEYS
+            .iter()
+            .filter(|k| !self.get(k).is_empty())
+            .map(|k| format!("{k}={}", encode_segment(self.get(k))))
+            .collect()
+    }
+
+    /// `/traces?page=&limit=&…` for this filter.
+    pub fn path(&self) -> String {
+        let mut q = vec![format!("page={}", self.page.max(1)), format!("limit={}", self.limit.max(1))];
+        q.extend(self.pairs());
+        format!("/traces?{}", q.join("&"))
+    }
+
+    /// The hash query that restores this filter (without `?`; empty for none).
+    pub fn hash_query(&self) -> String {
+        let mut q = self.pairs();
+        if self.page > 1 {
+            q.push(format!("page={}", self.page));
+        }
+        q.join("&")
+    }
+}
+
+/// `/traces/{id}` (with `?run_id=` when given).
+pub fn trace_path(trace_id: &str, run_id: Option<&str>) -> String {
+    let mut p = format!("/traces/{}", encode_segment(trace_id));
+    if let Some(r) = run_id.map(str::trim).filter(|r| !r.is_empty()) {
+        p.push_str("?run_id=");
+        p.push_str(&encode_segment(r));
+    }
+    p
+}
+
+/// A `datetime-local` input value ("2026-11-23T08:21") → an ISO time in UTC
+/// ("2026-11-23T08:21:00Z"); empty stays empty, anything else is kept.
+pub fn input_to_iso(v: &str) -> String {
+    let v = v.trim();
+    match v.len() {
+        16 if parse_time_us(&format!("{v}:00Z")).is_some() => format!("{v}:00Z"),
+        19 if parse_time_us(v).is_some() => format!("{v}Z"),
+        _ => v.to_string(),
+    }
+}
+
+/// An ISO time → the value of a `datetime-local` input ("2026-11-23T08:21").
+pub fn iso_to_input(v: &str) -> String {
+    if parse_time_us(v).is_some() {
+        v.get(..16).unwrap_or(v).replace(' ', "T")
+    } else {
+        String::new()
+    }
+}
