@@ -117,33 +117,37 @@ fn KnowledgeBase(kb: KnowledgeInstance) -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let action_error = RwSignal::new(None::<ApiError>);
 
-    let config = {
+    // Loaded by hand rather than with resources (smaller wasm); an answer
+    // to an older request than the last one is dropped.
+    let config = RwSignal::new(None::<Result<Value, ApiError>>);
+    let contents = RwSignal::new(None::<Result<Value, ApiError>>);
+    let seq = StoredValue::new(0u32);
+    {
         let t = target.clone();
-        LocalResource::new(move || {
-            let client = state.client.get();
-            let path = config_path(&t);
-            async move {
-                let Some(c) = client else { return Err(ApiError::Aborted) };
-                let v: Value = c.get_json(&path).await?;
-                Ok(KnowledgeConfig::from_json(&v))
+        Effect::new(move |_| {
+            if let Some(c) = state.client.get() {
+                load(c, config_path(&t), config, None);
             }
-        })
-    };
-    // The config's parts the forms use; empty while loading or on failure.
-    let cfg = Memo::new(move |_| config.get().and_then(Result::ok).unwrap_or_default());
-    let contents = {
+        });
+    }
+    {
         let t = target.clone();
-        LocalResource::new(move || {
-            let client = state.client.get();
-            let path = content_list_path(&t, page.get(), PAGE_SIZE);
+        Effect::new(move |_| {
             reload.track();
-            async move {
-                let Some(c) = client else { return Err(ApiError::Aborted) };
-                let v: Value = c.get_json(&path).await?;
-                Ok(parse_content_list(&v))
+            let path = content_list_path(&t, page.get(), PAGE_SIZE);
+            if let Some(c) = state.client.get() {
+                seq.update_value(|n| *n += 1);
+                load(c, path, contents, Some(seq));
             }
+        });
+    }
+    // The config's parts the forms use; empty while loading or on failure.
+    let cfg = Memo::new(move |_| {
+        config.with(|c| match c {
+            Some(Ok(v)) => KnowledgeConfig::from_json(v),
+            _ => KnowledgeConfig::default(),
         })
-    };
+    });
     let set_page = move |p: u64| page.set(p.max(1));
 
     let title = base_label(&kb).to_string();
@@ -173,18 +177,32 @@ fn KnowledgeBase(kb: KnowledgeInstance) -> impl IntoView {
                     <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Refresh"</button>
                 </div>
                 {move || action_error.get().map(|e| view! { <ErrorNotice error=e/> })}
-                <Transition fallback=|| view! { <Loading label="Loading content…"/> }>
-                    {move || contents.get().map(|r| match r {
-                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                        Ok((rows, meta)) => content_list(rows, meta, t_list.clone(), reload, action_error, set_page).into_any(),
-                    })}
-                </Transition>
+                {move || match contents.get() {
+                    None => view! { <Loading label="Loading content…"/> }.into_any(),
+                    Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
+                    Some(Ok(v)) => {
+                        let (rows, meta) = parse_content_list(&v);
+                        content_list(rows, meta, t_list.clone(), reload, action_error, set_page).into_any()
+                    }
+                }}
             </section>
 
             <AddContent target=t_add cfg=cfg reload=reload/>
             <Search target=target cfg=cfg/>
         </div>
     }
+}
+
+/// GETs `path` into `into` (unless the page is gone, or `seq` moved on).
+fn load(client: Client, path: String, into: RwSignal<Option<Result<Value, ApiError>>>, seq: Option<StoredValue<u32>>) {
+    let mine = seq.map(|s| s.get_value());
+    spawn_local(async move {
+        let r = client.get_json::<Value>(&path).await;
+        if into.is_disposed() || mine != seq.map(|s| s.get_value()) {
+            return;
+        }
+        into.set(Some(r));
+    });
 }
 
 /// What one content item is doing: nothing, being edited, or asking to
@@ -327,6 +345,59 @@ fn content_item(
     }
 }
 
+// The form fields, one shape each (not one view type per field: smaller wasm).
+
+/// A labelled one-line input bound to `value`.
+fn text_input(label: &'static str, kind: &'static str, value: RwSignal<String>, placeholder: Signal<String>) -> AnyView {
+    view! {
+        <label>
+            <span>{label}</span>
+            <input type=kind placeholder=move || placeholder.get()
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+        </label>
+    }
+    .into_any()
+}
+
+/// A labelled text area bound to `value`.
+fn text_area(label: &'static str, rows: &'static str, value: RwSignal<String>, placeholder: &'static str) -> AnyView {
+    view! {
+        <label>
+            <span>{label}</span>
+            <textarea rows=rows placeholder=placeholder
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+        </label>
+    }
+    .into_any()
+}
+
+/// A labelled select bound to `value`: `first` (the empty value), then
+/// `options` as `(value, text)`.
+fn select_input(label: &'static str, value: RwSignal<String>, first: &'static str, options: Signal<Vec<(String, String)>>) -> AnyView {
+    view! {
+        <label>
+            <span>{label}</span>
+            <select prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
+                <option value="">{first}</option>
+                {move || options.get().into_iter().map(|(v, t)| {
+                    let key = v.clone();
+                    view! { <option value=v selected=move || value.with(|x| *x == key)>{t}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+    }
+    .into_any()
+}
+
+fn fixed(s: &'static str) -> Signal<String> {
+    Signal::stored(s.to_string())
+}
+
+/// A problem with the input, in words (`role=alert`).
+fn problem_view(problem: RwSignal<Option<String>>) -> impl IntoView {
+    move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })
+}
+
 /// The inline editor of a content's name and description (a form `PATCH`).
 fn edit_form(
     c: Content,
@@ -352,13 +423,7 @@ fn edit_form(
         let path = path.clone();
         busy.set(true);
         spawn_local(async move {
-            let r = match form_of(&fields) {
-                Ok(form) => match FormRequest::new() {
-                    Ok(req) => req.send(&client, "PATCH", &path, &form, 20_000, |_, _| {}).await,
-                    Err(e) => Err(e),
-                },
-                Err(e) => Err(e),
-            };
+            let r = send_form(&client, "PATCH", &path, &fields, None).await;
             if busy.is_disposed() {
                 return;
             }
@@ -377,24 +442,40 @@ fn edit_form(
     let label = c.display_name().to_string();
     view! {
         <form class="kb-form" aria-label=format!("Edit content: {label}") on:submit=save>
-            <label>
-                <span>"Name"</span>
-                <input type="text" required prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
-            </label>
-            <label>
-                <span>"Description"</span>
-                <textarea rows="2" prop:value=move || description.get()
-                    on:input=move |ev| description.set(event_target_value(&ev))></textarea>
-            </label>
-            {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
+            {text_input("Name", "text", name, fixed(""))}
+            {text_input("Description", "text", description, fixed("optional"))}
+            {problem_view(problem)}
             <div class="actions">
-                <button type="submit" class="primary" disabled=move || busy.get()>
-                    {move || if busy.get() { "Saving…" } else { "Save" }}
-                </button>
+                <button type="submit" class="primary" disabled=move || busy.get()>"Save"</button>
                 <button type="button" on:click=move |_| mode.set(Mode::Idle)>"Cancel"</button>
             </div>
         </form>
     }
+}
+
+/// Sends text fields (and a file) as a form over XMLHttpRequest;
+/// `progress` gets the upload's progress when given.
+async fn send_form(
+    client: &Client,
+    method: &str,
+    path: &str,
+    fields: &[(&str, String)],
+    upload: Option<(web_sys::File, FormRequest, RwSignal<Option<(f64, Option<f64>)>>)>,
+) -> Result<Value, ApiError> {
+    let data = form_of(fields)?;
+    let (req, progress, timeout) = match upload {
+        Some((file, req, progress)) => {
+            let _ = data.append_with_blob_and_filename("file", &file, &file.name());
+            (req, Some(progress), 0)
+        }
+        None => (FormRequest::new()?, None, 20_000),
+    };
+    req.send(client, method, path, &data, timeout, move |loaded, total| {
+        if let Some(p) = progress {
+            p.try_set(Some((loaded, total)));
+        }
+    })
+    .await
 }
 
 /// Follows a content's processing until it is done, failed, or polling
@@ -414,12 +495,7 @@ async fn follow(client: Client, path: String, name: String, status: RwSignal<Str
                 errors = 0;
                 let (_, phase, message) = parse_status(&v);
                 if phase.is_final() {
-                    let mut s = format!("“{name}”: {}", phase.label().to_lowercase());
-                    if let Some(m) = message {
-                        s.push_str(". ");
-                        s.push_str(&m);
-                    }
-                    status.try_set(s);
+                    status.try_set(final_text(&name, phase, message));
                     reload.try_update(|n| *n += 1);
                     return;
                 }
@@ -444,11 +520,13 @@ async fn follow(client: Client, path: String, name: String, status: RwSignal<Str
 fn AddContent(target: Target, cfg: Memo<KnowledgeConfig>, reload: RwSignal<u32>) -> impl IntoView {
     let state = use_app();
     let source = RwSignal::new(Source::File);
-    let form = RwSignal::new(AddForm::default());
-    let file_name = RwSignal::new(None::<String>);
+    let [name, description, url, text, metadata, reader, chunker, chunk_size, chunk_overlap] =
+        std::array::from_fn(|_| RwSignal::new(String::new()));
+    let file_name = RwSignal::new(String::new());
     let file_input = NodeRef::<leptos::html::Input>::new();
-    // Whether the reader was chosen by hand (else it follows the file type).
-    let reader_chosen = RwSignal::new(false);
+    // The reader last chosen from the file type: it follows the next file
+    // too, unless someone picked another one.
+    let auto_reader = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<ApiError>);
@@ -456,120 +534,94 @@ fn AddContent(target: Target, cfg: Memo<KnowledgeConfig>, reload: RwSignal<u32>)
     // Upload progress: (bytes sent, total when known).
     let progress = RwSignal::new(None::<(f64, Option<f64>)>);
     let request = StoredValue::new_local(None::<FormRequest>);
+    let chosen_file = move || file_input.get_untracked().and_then(|i| i.files()).and_then(|l| l.get(0));
 
-    let set = move |f: fn(&mut AddForm, String)| move |ev| form.update(|a| f(a, event_target_value(&ev)));
     let on_file = move |_| {
-        let name = file_input.get_untracked().and_then(|i| i.files()).and_then(|l| l.get(0)).map(|f| f.name());
-        if let Some(n) = &name {
-            if !reader_chosen.get_untracked() {
-                let r = cfg.with_untracked(|c| c.reader_for_file(n)).unwrap_or_default();
-                form.update(|a| a.reader_id = r);
-            }
+        let n = chosen_file().map(|f| f.name()).unwrap_or_default();
+        if reader.get_untracked() == auto_reader.get_untracked() {
+            let r = cfg.with_untracked(|c| c.reader_for_file(&n)).unwrap_or_default();
+            auto_reader.set(r.clone());
+            reader.set(r);
         }
-        file_name.set(name);
+        file_name.set(n);
     };
 
-    let submit = {
-        let target = target.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let src = source.get_untracked();
-            let fields = match form.with_untracked(|f| f.fields(src)) {
-                Ok(f) => f,
-                Err(e) => return problem.set(Some(e)),
-            };
-            let file = if src == Source::File {
-                match file_input.get_untracked().and_then(|i| i.files()).and_then(|l| l.get(0)) {
-                    Some(f) => Some(f),
-                    None => return problem.set(Some("Choose a file to upload.".into())),
-                }
-            } else {
-                None
-            };
-            problem.set(None);
-            error.set(None);
-            let Some(client) = state.client.get_untracked() else { return };
-            let shown = form.with_untracked(|f| {
-                let n = f.name.trim();
-                if !n.is_empty() {
-                    n.to_string()
-                } else {
-                    match src {
-                        Source::File => file.as_ref().map(|f| f.name()).unwrap_or_default(),
-                        Source::Url => f.url.trim().to_string(),
-                        Source::Text => "the text".to_string(),
-                    }
-                }
-            });
-            let data = match form_of(&fields) {
-                Ok(d) => d,
-                Err(e) => return error.set(Some(e)),
-            };
-            if let Some(f) = &file {
-                let _ = data.append_with_blob_and_filename("file", f, &f.name());
-            }
-            let req = match FormRequest::new() {
-                Ok(r) => r,
-                Err(e) => return error.set(Some(e)),
-            };
-            request.set_value(Some(req.clone()));
-            let path = add_path(&target);
-            let status_target = target.clone();
-            busy.set(true);
-            progress.set(file.as_ref().map(|f| (0.0, Some(f.size()))));
-            status.set(if file.is_some() { format!("Uploading “{shown}”…") } else { format!("Adding “{shown}”…") });
-            spawn_local(async move {
-                let r = req
-                    .send(&client, "POST", &path, &data, 0, move |loaded, total| {
-                        progress.try_set(Some((loaded, total)));
-                    })
-                    .await;
-                if busy.is_disposed() {
-                    return;
-                }
-                busy.set(false);
-                progress.set(None);
-                request.set_value(None);
-                match r {
-                    Ok(v) => {
-                        // Only now is the form emptied: a failure keeps what was typed.
-                        form.update(|f| {
-                            *f = AddForm { reader_id: String::new(), ..AddForm::default() };
-                        });
-                        reader_chosen.set(false);
-                        file_name.set(None);
-                        if let Some(i) = file_input.get_untracked() {
-                            i.set_value("");
-                        }
-                        reload.update(|n| *n += 1);
-                        let (id, phase, message) = parse_status(&v);
-                        match id {
-                            Some(id) if !phase.is_final() => {
-                                status.set(format!("“{shown}” was added and is being processed…"));
-                                let path = status_path(&status_target, &id);
-                                follow(client, path, shown, status, reload).await;
-                            }
-                            _ => {
-                                let mut s = format!("“{shown}”: {}", phase.label().to_lowercase());
-                                if let Some(m) = message {
-                                    s.push_str(". ");
-                                    s.push_str(&m);
-                                }
-                                status.set(s);
-                            }
-                        }
-                    }
-                    Err(e) => {
-                        status.set(String::new());
-                        if e != ApiError::Aborted {
-                            error.set(Some(e));
-                        } else {
-                            status.set("Upload cancelled.".into());
-                        }
-                    }
-                }
-            });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let src = source.get_untracked();
+        let add = AddForm {
+            name: name.get_untracked(),
+            description: description.get_untracked(),
+            url: url.get_untracked(),
+            text: text.get_untracked(),
+            metadata: metadata.get_untracked(),
+            reader_id: reader.get_untracked(),
+            chunker: chunker.get_untracked(),
+            chunk_size: chunk_size.get_untracked(),
+            chunk_overlap: chunk_overlap.get_untracked(),
+        };
+        let fields = match add.fields(src) {
+            Ok(f) => f,
+            Err(e) => return problem.set(Some(e)),
+        };
+        let file = chosen_file().filter(|_| src == Source::File);
+        if src == Source::File && file.is_none() {
+            return problem.set(Some("Choose a file to upload.".into()));
         }
+        problem.set(None);
+        error.set(None);
+        let Some(client) = state.client.get_untracked() else { return };
+        let shown = match (add.name.trim(), src, &file) {
+            (n, _, _) if !n.is_empty() => n.to_string(),
+            (_, Source::File, Some(f)) => f.name(),
+            (_, Source::Url, _) => add.url.trim().to_string(),
+            _ => "the text".to_string(),
+        };
+        let req = match FormRequest::new() {
+            Ok(r) => r,
+            Err(e) => return error.set(Some(e)),
+        };
+        request.set_value(Some(req.clone()));
+        let path = add_path(&target);
+        let status_target = target.clone();
+        busy.set(true);
+        progress.set(file.as_ref().map(|f| (0.0, Some(f.size()))));
+        status.set(format!("{} “{shown}”…", if file.is_some() { "Uploading" } else { "Adding" }));
+        spawn_local(async move {
+            let r = send_form(&client, "POST", &path, &fields, file.map(|f| (f, req, progress))).await;
+            if busy.is_disposed() {
+                return;
+            }
+            busy.set(false);
+            progress.set(None);
+            request.set_value(None);
+            match r {
+                Ok(v) => {
+                    // Only now is the form emptied: a failure keeps what was typed.
+                    for s in [name, description, url, text, metadata, reader, chunker, chunk_size, chunk_overlap, file_name, auto_reader] {
+                        s.set(String::new());
+                    }
+                    if let Some(i) = file_input.get_untracked() {
+                        i.set_value("");
+                    }
+                    reload.update(|n| *n += 1);
+                    let (id, phase, message) = parse_status(&v);
+                    match id {
+                        Some(id) if !phase.is_final() => {
+                            status.set(format!("“{shown}” was added and is being processed…"));
+                            let path = status_path(&status_target, &id);
+                            follow(client, path, shown, status, reload).await;
+                        }
+                        _ => status.set(final_text(&shown, phase, message)),
+                    }
+                }
+                Err(ApiError::Aborted) => status.set("Upload cancelled.".into()),
+                Err(e) => {
+                    status.set(String::new());
+                    error.set(Some(e));
+                }
+            }
+        });
     };
 
     let radio = move |value: Source, label: &'static str| {
@@ -583,10 +635,35 @@ fn AddContent(target: Target, cfg: Memo<KnowledgeConfig>, reload: RwSignal<u32>)
     };
     let percent = move || {
         progress.get().map(|(loaded, total)| match total {
-            Some(t) if t > 0.0 => ((loaded / t * 100.0).round() as u32).min(100),
+            Some(t) if t > 0.0 => ((loaded * 100.0 / t) as u32).min(100),
             _ => 0,
         })
     };
+    let readers = Signal::derive(move || cfg.with(|c| c.readers.iter().map(|r| (r.id.clone(), r.name.clone())).collect()));
+    let chunkers = Signal::derive(move || {
+        let r = reader.get();
+        cfg.with(|c| {
+            c.chunkers_for(&r)
+                .into_iter()
+                .map(|k| {
+                    let name = c.chunker(&k).map(|c| c.name.clone()).unwrap_or_else(|| k.clone());
+                    (k, name)
+                })
+                .collect()
+        })
+    });
+    let chunk_default = move |size: bool| {
+        Signal::derive(move || {
+            let key = chunker.get();
+            cfg.with(|c| c.chunker(&key).and_then(|c| if size { c.chunk_size } else { c.chunk_overlap }))
+                .map(|n| format!("default {n}"))
+                .unwrap_or_else(|| "default".into())
+        })
+    };
+    let name_hint = Signal::derive(move || {
+        let f = file_name.get();
+        if f.is_empty() { "optional".to_string() } else { f }
+    });
 
     view! {
         <section class="card" aria-labelledby="kb-add">
@@ -594,106 +671,42 @@ fn AddContent(target: Target, cfg: Memo<KnowledgeConfig>, reload: RwSignal<u32>)
             <form class="kb-form" aria-label="Add content" on:submit=submit>
                 <fieldset class="kb-sources">
                     <legend>"Add from"</legend>
-                    {radio(Source::File, "File")}
-                    {radio(Source::Url, "URL")}
-                    {radio(Source::Text, "Text")}
+                    {radio(Source::File, "A file")}
+                    {radio(Source::Url, "A URL")}
+                    {radio(Source::Text, "Pasted text")}
                 </fieldset>
                 <label class:hidden=move || source.get() != Source::File>
                     <span>"File"</span>
                     <input type="file" node_ref=file_input on:change=on_file/>
                 </label>
-                {move || (source.get() == Source::Url).then(|| view! {
-                    <label>
-                        <span>"URL"</span>
-                        <input type="url" placeholder="https://…" prop:value=move || form.with(|f| f.url.clone())
-                            on:input=set(|f, v| f.url = v)/>
-                    </label>
-                })}
-                {move || (source.get() == Source::Text).then(|| view! {
-                    <label>
-                        <span>"Text"</span>
-                        <textarea rows="5" prop:value=move || form.with(|f| f.text.clone())
-                            on:input=set(|f, v| f.text = v)></textarea>
-                    </label>
-                })}
+                {move || match source.get() {
+                    Source::File => None,
+                    Source::Url => Some(text_input("URL", "url", url, fixed("https://…"))),
+                    Source::Text => Some(text_area("Text", "5", text, "")),
+                }}
                 <div class="kb-grid">
-                    <label>
-                        <span>"Name"</span>
-                        <input type="text" placeholder=move || file_name.get().unwrap_or_else(|| "optional".into())
-                            prop:value=move || form.with(|f| f.name.clone()) on:input=set(|f, v| f.name = v)/>
-                    </label>
-                    <label>
-                        <span>"Description"</span>
-                        <input type="text" placeholder="optional"
-                            prop:value=move || form.with(|f| f.description.clone()) on:input=set(|f, v| f.description = v)/>
-                    </label>
+                    {text_input("Name", "text", name, name_hint)}
+                    {text_input("Description", "text", description, fixed("optional"))}
                 </div>
-                <label>
-                    <span>"Metadata"</span>
-                    <textarea rows="2" placeholder="key=value, one per line (or a JSON object)"
-                        prop:value=move || form.with(|f| f.metadata.clone()) on:input=set(|f, v| f.metadata = v)></textarea>
-                </label>
+                {text_area("Metadata", "2", metadata, "key=value, one per line (or a JSON object)")}
                 <div class="kb-grid">
-                    <label>
-                        <span>"Reader"</span>
-                        <select
-                            prop:value=move || form.with(|f| f.reader_id.clone())
-                            on:change=move |ev| {
-                                let r = event_target_value(&ev);
-                                reader_chosen.set(!r.is_empty());
-                                form.update(|f| { f.reader_id = r; f.chunker.clear(); });
-                            }
-                        >
-                            <option value="">"Automatic"</option>
-                            {move || cfg.with(|c| c.readers.iter().map(|r| {
-                                let id = r.id.clone();
-                                let sel = move || form.with(|f| f.reader_id == id);
-                                view! { <option value=r.id.clone() selected=sel title=r.description.clone().unwrap_or_default()>{r.name.clone()}</option> }
-                            }).collect_view())}
-                        </select>
-                    </label>
-                    <label>
-                        <span>"Chunker"</span>
-                        <select prop:value=move || form.with(|f| f.chunker.clone()) on:change=set(|f, v| f.chunker = v)>
-                            <option value="">"Default"</option>
-                            {move || {
-                                let reader = form.with(|f| f.reader_id.clone());
-                                cfg.with(|c| c.chunkers_for(&reader).into_iter().map(|k| {
-                                    let name = c.chunker(&k).map(|c| c.name.clone()).unwrap_or_else(|| k.clone());
-                                    let key = k.clone();
-                                    let sel = move || form.with(|f| f.chunker == key);
-                                    view! { <option value=k selected=sel>{name}</option> }
-                                }).collect_view())
-                            }}
-                        </select>
-                    </label>
-                    <label>
-                        <span>"Chunk size"</span>
-                        <input type="text" inputmode="numeric"
-                            placeholder=move || chunk_default(cfg, form, true)
-                            prop:value=move || form.with(|f| f.chunk_size.clone()) on:input=set(|f, v| f.chunk_size = v)/>
-                    </label>
-                    <label>
-                        <span>"Chunk overlap"</span>
-                        <input type="text" inputmode="numeric"
-                            placeholder=move || chunk_default(cfg, form, false)
-                            prop:value=move || form.with(|f| f.chunk_overlap.clone()) on:input=set(|f, v| f.chunk_overlap = v)/>
-                    </label>
+                    {select_input("Reader", reader, "Automatic", readers)}
+                    {select_input("Chunker", chunker, "Default", chunkers)}
+                    {text_input("Chunk size", "text", chunk_size, chunk_default(true))}
+                    {text_input("Chunk overlap", "text", chunk_overlap, chunk_default(false))}
                 </div>
-                {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
+                {problem_view(problem)}
                 {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
                 <div class="actions">
-                    <button type="submit" class="primary" disabled=move || busy.get()>
-                        {move || if busy.get() { "Adding…" } else { "Add content" }}
-                    </button>
+                    <button type="submit" class="primary" disabled=move || busy.get()>"Add content"</button>
                     {move || (busy.get() && progress.with(Option::is_some)).then(|| view! {
                         <button type="button" on:click=move |_| request.with_value(|r| if let Some(r) = r { r.abort() })>"Cancel upload"</button>
                     })}
                 </div>
                 {move || percent().map(|p| view! {
                     <div class="kb-progress">
-                        <progress aria-label="Upload progress" max="100" value=p.to_string()></progress>
-                        <span aria-hidden="true">{format!("{p}%")}</span>
+                        <progress aria-label="Upload progress" max="100" value=p></progress>
+                        <span aria-hidden="true">{p}"%"</span>
                     </div>
                 })}
                 <p class="kb-status" role="status" aria-live="polite" aria-label="Add status">{move || status.get()}</p>
@@ -702,34 +715,41 @@ fn AddContent(target: Target, cfg: Memo<KnowledgeConfig>, reload: RwSignal<u32>)
     }
 }
 
-/// The chunker's default size or overlap, as a placeholder.
-fn chunk_default(cfg: Memo<KnowledgeConfig>, form: RwSignal<AddForm>, size: bool) -> String {
-    let key = form.with(|f| f.chunker.clone());
-    cfg.with(|c| c.chunker(&key).and_then(|c| if size { c.chunk_size } else { c.chunk_overlap }))
-        .map(|n| format!("default {n}"))
-        .unwrap_or_else(|| "default".into())
+/// "“name”: completed. message" and the like.
+fn final_text(name: &str, phase: Phase, message: Option<String>) -> String {
+    let mut s = format!("“{name}”: {}", phase.label().to_lowercase());
+    if let Some(m) = message {
+        s.push_str(". ");
+        s.push_str(&m);
+    }
+    s
 }
 
 /// Search the base: query, search type, result limit, filters.
 #[component]
 fn Search(target: Target, cfg: Memo<KnowledgeConfig>) -> impl IntoView {
     let state = use_app();
-    let form = RwSignal::new(SearchForm { max_results: "10".into(), ..Default::default() });
+    let [query, search_type, filters] = std::array::from_fn(|_| RwSignal::new(String::new()));
+    let max_results = RwSignal::new("10".to_string());
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     // The last answer: the query it was for, and hits or the error.
     let answer = RwSignal::new(None::<(String, Result<Vec<SearchHit>, ApiError>)>);
-    let set = move |f: fn(&mut SearchForm, String)| move |ev| form.update(|a| f(a, event_target_value(&ev)));
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = match form.with_untracked(|f| search_body(&target, f)) {
+        let form = SearchForm {
+            query: query.get_untracked(),
+            search_type: search_type.get_untracked(),
+            max_results: max_results.get_untracked(),
+            filters: filters.get_untracked(),
+        };
+        let body = match search_body(&target, &form) {
             Ok(b) => b,
             Err(e) => return problem.set(Some(e)),
         };
         problem.set(None);
         let Some(client) = state.client.get_untracked() else { return };
-        let query = form.with_untracked(|f| f.query.trim().to_string());
         busy.set(true);
         spawn_local(async move {
             let r = client.send_json::<Value>(Method::POST, SEARCH_PATH, &body).await;
@@ -737,55 +757,31 @@ fn Search(target: Target, cfg: Memo<KnowledgeConfig>) -> impl IntoView {
                 return;
             }
             busy.set(false);
-            answer.set(Some((query, r.map(|v| parse_search(&v).0))));
+            answer.set(Some((form.query.trim().to_string(), r.map(|v| parse_search(&v).0))));
         });
     };
+    let types = Signal::derive(move || cfg.with(|c| c.search_types().into_iter().map(|t| (t.clone(), t)).collect()));
+    let filter_hint = Signal::derive(move || {
+        cfg.with(|c| c.filters.first().map(|k| format!("{k}=…")).unwrap_or_else(|| "key=value".into()))
+    });
 
     view! {
         <section class="card" aria-labelledby="kb-search">
             <h3 id="kb-search">"Search"</h3>
             <form class="kb-form" role="search" aria-label="Search knowledge" on:submit=submit>
-                <label>
-                    <span>"Search for"</span>
-                    <input type="search" prop:value=move || form.with(|f| f.query.clone()) on:input=set(|f, v| f.query = v)/>
-                </label>
+                {text_input("Search for", "search", query, fixed(""))}
                 <div class="kb-grid">
-                    <label>
-                        <span>"Search type"</span>
-                        <select prop:value=move || form.with(|f| f.search_type.clone()) on:change=set(|f, v| f.search_type = v)>
-                            <option value="">"Default"</option>
-                            {move || cfg.with(|c| c.search_types().into_iter().map(|t| {
-                                let key = t.clone();
-                                let sel = move || form.with(|f| f.search_type == key);
-                                let text = t.clone();
-                                view! { <option value=t selected=sel>{text}</option> }
-                            }).collect_view())}
-                        </select>
-                    </label>
-                    <label>
-                        <span>"Result limit"</span>
-                        <input type="text" inputmode="numeric" placeholder="server default"
-                            prop:value=move || form.with(|f| f.max_results.clone()) on:input=set(|f, v| f.max_results = v)/>
-                    </label>
-                    <label>
-                        <span>"Filters"</span>
-                        <input type="text"
-                            placeholder=move || cfg.with(|c| c.filters.first().map(|k| format!("{k}=…")).unwrap_or_else(|| "key=value".into()))
-                            prop:value=move || form.with(|f| f.filters.clone()) on:input=set(|f, v| f.filters = v)/>
-                    </label>
+                    {select_input("Search type", search_type, "Default", types)}
+                    {text_input("Result limit", "text", max_results, fixed("server default"))}
+                    {text_input("Filters", "text", filters, filter_hint)}
                 </div>
                 <p class="help muted">
-                    {move || cfg.with(|c| if c.filters.is_empty() {
-                        "Filters: key=value pairs, separated by commas.".to_string()
-                    } else {
-                        format!("Filters: key=value pairs, separated by commas. Keys: {}.", c.filters.join(", "))
-                    })}
+                    "Filters: key=value pairs, separated by commas. "
+                    {move || cfg.with(|c| (!c.filters.is_empty()).then(|| format!("Keys: {}.", c.filters.join(", "))))}
                 </p>
-                {move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })}
+                {problem_view(problem)}
                 <div class="actions">
-                    <button type="submit" class="primary" disabled=move || busy.get()>
-                        {move || if busy.get() { "Searching…" } else { "Search" }}
-                    </button>
+                    <button type="submit" class="primary" disabled=move || busy.get()>"Search"</button>
                 </div>
             </form>
             {move || answer.get().map(|(query, r)| match r {
