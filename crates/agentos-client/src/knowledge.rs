@@ -132,13 +132,13 @@ impl Phase {
         }
     }
 
-    /// A tone for the badge: `ok`, `warn`, `error`, `neutral`.
+    /// A tone for the badge: `accent`, `ok`, `warn`, `danger`.
     pub fn tone(self) -> &'static str {
         match self {
-            Phase::Processing => "neutral",
+            Phase::Processing => "accent",
             Phase::Completed => "ok",
             Phase::Partial => "warn",
-            Phase::Failed => "error",
+            Phase::Failed => "danger",
         }
     }
 }
