@@ -1,1 +1,624 @@
-//! knowledge wire types and requests. (Being built: issue 5.)
+//! Knowledge bases: their content (`GET /knowledge/content`, paginated
+//! `{data, meta}`), adding content (multipart `POST /knowledge/content`,
+//! answered 202 while indexing runs in the background), its status, editing
+//! (a **form** `PATCH`), deleting, the readers and chunkers on offer
+//! (`GET /knowledge/config`) and search (`POST /knowledge/search`).
+//!
+//! Every request names the knowledge base with `knowledge_id` (and `db_id`):
+//! in the query string, or in the JSON body for search. The bases themselves
+//! are listed in `/config` (see [`crate::config::KnowledgeInstance`]).
+//!
+//! Read leniently from `serde_json::Value` (no serde derive: smaller wasm):
+//! unknown fields are ignored, missing or mistyped ones read as absent.
+
+use crate::config::KnowledgeInstance;
+use crate::memory::timestamp;
+pub use crate::sessions::PageMeta;
+use crate::runs::encode_segment;
+use crate::sessions::{number, text};
+use serde_json::{json, Map, Value};
+
+/// Which knowledge base a request is for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Target {
+    pub knowledge_id: String,
+    pub db_id: Option<String>,
+}
+
+impl Target {
+    pub fn of(kb: &KnowledgeInstance) -> Target {
+        Target { knowledge_id: kb.id.clone(), db_id: kb.db_id.clone().filter(|d| !d.is_empty()) }
+    }
+
+    /// `knowledge_id=…&db_id=…` (without `?`); empty for an empty target.
+    pub fn query(&self) -> String {
+        let mut q = String::new();
+        if !self.knowledge_id.is_empty() {
+            q.push_str("knowledge_id=");
+            q.push_str(&encode_segment(&self.knowledge_id));
+        }
+        if let Some(db) = &self.db_id {
+            if !q.is_empty() {
+                q.push('&');
+            }
+            q.push_str("db_id=");
+            q.push_str(&encode_segment(db));
+        }
+        q
+    }
+
+    /// `path?knowledge_id=…&db_id=…` (or `&…` when `path` has a query).
+    pub fn on(&self, path: &str) -> String {
+        let q = self.query();
+        if q.is_empty() {
+            return path.to_string();
+        }
+        let sep = if path.contains('?') { '&' } else { '?' };
+        format!("{path}{sep}{q}")
+    }
+}
+
+/// The name people see for a knowledge base: its name, else its id.
+pub fn base_label(kb: &KnowledgeInstance) -> &str {
+    kb.name.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or(&kb.id)
+}
+
+/// `GET /knowledge/config` for a base.
+pub fn config_path(t: &Target) -> String {
+    t.on("/knowledge/config")
+}
+
+/// `GET /knowledge/content` for a page of a base, newest first.
+pub fn content_list_path(t: &Target, page: u64, limit: u64) -> String {
+    let p = format!("/knowledge/content?limit={}&page={}&sort_by=created_at&sort_order=desc", limit.max(1), page.max(1));
+    t.on(&p)
+}
+
+/// `POST /knowledge/content` (multipart) for a base.
+pub fn add_path(t: &Target) -> String {
+    t.on("/knowledge/content")
+}
+
+/// `/knowledge/content/{id}` for a base: GET, PATCH (form), DELETE.
+pub fn content_path(t: &Target, id: &str) -> String {
+    t.on(&format!("/knowledge/content/{}", encode_segment(id)))
+}
+
+/// `GET /knowledge/content/{id}/status` for a base.
+pub fn status_path(t: &Target, id: &str) -> String {
+    t.on(&format!("/knowledge/content/{}/status", encode_segment(id)))
+}
+
+/// `POST /knowledge/search`.
+pub const SEARCH_PATH: &str = "/knowledge/search";
+
+/// Where a content is in its processing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Processing,
+    Completed,
+    /// Some chunks indexed, others failed: searchable but incomplete.
+    Partial,
+    Failed,
+}
+
+impl Phase {
+    /// From the wire's `status` (case-insensitive; unknown values read as
+    /// processing, as the server itself does).
+    pub fn parse(s: &str) -> Phase {
+        let s = s.to_ascii_lowercase();
+        if s.contains("partial") {
+            Phase::Partial
+        } else if s.contains("fail") || s.contains("error") {
+            Phase::Failed
+        } else if s.contains("complete") || s == "done" || s == "success" {
+            Phase::Completed
+        } else {
+            Phase::Processing
+        }
+    }
+
+    /// Whether polling can stop.
+    pub fn is_final(self) -> bool {
+        self != Phase::Processing
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Processing => "Processing",
+            Phase::Completed => "Completed",
+            Phase::Partial => "Partly indexed",
+            Phase::Failed => "Failed",
+        }
+    }
+
+    /// A tone for the badge: `accent`, `ok`, `warn`, `danger`.
+    pub fn tone(self) -> &'static str {
+        match self {
+            Phase::Processing => "accent",
+            Phase::Completed => "ok",
+            Phase::Partial => "warn",
+            Phase::Failed => "danger",
+        }
+    }
+}
+
+/// One content entry of a knowledge base.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Content {
+    pub id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// `type`: a MIME type, `Text`, `manual`, `url`, … as sent.
+    pub kind: Option<String>,
+    /// Bytes (sent as a string such as `"265"`, or a number).
+    pub size: Option<u64>,
+    pub linked_to: Option<String>,
+    /// Metadata as `(key, text)`, without agno's internal `_agno` entry.
+    pub metadata: Vec<(String, String)>,
+    pub status: Option<String>,
+    pub status_message: Option<String>,
+    /// Normalized (see [`crate::memory::timestamp`]).
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+/// A JSON value as short text: strings as they are, the rest as JSON.
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+impl Content {
+    pub fn from_json(v: &Value) -> Content {
+        let metadata = v
+            .get("metadata")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter(|(k, v)| k.as_str() != "_agno" && !v.is_null())
+                    .map(|(k, v)| (k.clone(), value_text(v)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Content {
+            id: text(v, "id").unwrap_or_default(),
+            name: text(v, "name"),
+            description: text(v, "description"),
+            kind: text(v, "type"),
+            size: number(v, "size"),
+            linked_to: text(v, "linked_to"),
+            metadata,
+            status: text(v, "status"),
+            status_message: text(v, "status_message"),
+            created_at: v.get("created_at").and_then(timestamp),
+            updated_at: v.get("updated_at").and_then(timestamp),
+        }
+    }
+
+    /// The name, else the id.
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+
+    /// The phase from `status` (absent reads as processing).
+    pub fn phase(&self) -> Phase {
+        Phase::parse(self.status.as_deref().unwrap_or(""))
+    }
+}
+
+/// A page of `GET /knowledge/content` (rows without an id are dropped).
+pub fn parse_content_list(v: &Value) -> (Vec<Content>, PageMeta) {
+    let rows = v
+        .get("data")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(Content::from_json).filter(|c| !c.id.is_empty()).collect())
+        .unwrap_or_default();
+    (rows, PageMeta::from_json(v))
+}
+
+/// `GET /knowledge/content/{id}/status` (also the 202 of an add):
+/// `(id, phase, message)`; the message is absent when blank.
+pub fn parse_status(v: &Value) -> (Option<String>, Phase, Option<String>) {
+    let phase = Phase::parse(&text(v, "status").unwrap_or_default());
+    (text(v, "id"), phase, text(v, "status_message"))
+}
+
+/// Bytes for people: "265 B", "1.5 KB", "12 MB" (powers of 1024; one
+/// decimal below 10).
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut unit = 0;
+    let mut div: u64 = 1;
+    while unit + 1 < UNITS.len() && bytes >= div * 1024 {
+        div *= 1024;
+        unit += 1;
+    }
+    if unit == 0 {
+        return format!("{bytes} B");
+    }
+    // Tenths, rounded.
+    let tenths = (bytes * 10 + div / 2) / div;
+    if tenths < 100 {
+        format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
+    } else {
+        format!("{} {}", (tenths + 5) / 10, UNITS[unit])
+    }
+}
+
+/// A reader from `/knowledge/config` → `readers`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reader {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub chunkers: Vec<String>,
+    /// File extensions such as `.txt`.
+    pub content_types: Vec<String>,
+}
+
+/// A chunker from `/knowledge/config` → `chunkers`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Chunker {
+    pub key: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub chunk_size: Option<u64>,
+    pub chunk_overlap: Option<u64>,
+}
+
+/// A vector database of the base and the search types it offers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VectorDb {
+    pub id: String,
+    pub name: String,
+    pub search_types: Vec<String>,
+}
+
+/// `GET /knowledge/config`, read leniently.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KnowledgeConfig {
+    pub readers: Vec<Reader>,
+    /// Extension → reader ids.
+    pub readers_for_type: Vec<(String, Vec<String>)>,
+    pub chunkers: Vec<Chunker>,
+    /// Metadata keys that search can filter on (agno's internal `_agno` left out).
+    pub filters: Vec<String>,
+    pub vector_dbs: Vec<VectorDb>,
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).filter(|s| !s.is_empty()).map(String::from).collect())
+        .unwrap_or_default()
+}
+
+/// The entries of an object map, or of a list, each with its key.
+fn entries(v: Option<&Value>) -> Vec<(String, &Value)> {
+    match v {
+        Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), v)).collect(),
+        Some(Value::Array(a)) => a.iter().map(|v| (String::new(), v)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl KnowledgeConfig {
+    pub fn from_json(v: &Value) -> KnowledgeConfig {
+        let readers = entries(v.get("readers"))
+            .into_iter()
+            .filter_map(|(k, r)| {
+                let id = text(r, "id").unwrap_or(k);
+                (!id.is_empty()).then(|| Reader {
+                    name: text(r, "name").unwrap_or_else(|| id.clone()),
+                    description: text(r, "description"),
+                    chunkers: strings(r.get("chunkers")),
+                    content_types: strings(r.get("content_types")),
+                    id,
+                })
+            })
+            .collect();
+        let chunkers = entries(v.get("chunkers"))
+            .into_iter()
+            .filter_map(|(k, c)| {
+                let key = text(c, "key").unwrap_or(k);
+                let meta = c.get("metadata").unwrap_or(&Value::Null);
+                (!key.is_empty()).then(|| Chunker {
+                    name: text(c, "name").unwrap_or_else(|| key.clone()),
+                    description: text(c, "description"),
+                    chunk_size: number(meta, "chunk_size"),
+                    chunk_overlap: number(meta, "chunk_overlap"),
+                    key,
+                })
+            })
+            .collect();
+        let readers_for_type = v
+            .get("readersForType")
+            .and_then(Value::as_object)
+            .map(|m| m.iter().map(|(k, ids)| (k.clone(), strings(Some(ids)))).collect())
+            .unwrap_or_default();
+        let vector_dbs = entries(v.get("vector_dbs"))
+            .into_iter()
+            .map(|(_, d)| VectorDb {
+                id: text(d, "id").unwrap_or_default(),
+                name: text(d, "name").unwrap_or_default(),
+                search_types: strings(d.get("search_types")),
+            })
+            .collect();
+        let mut filters: Vec<String> = strings(v.get("filters")).into_iter().filter(|f| f != "_agno").collect();
+        filters.sort();
+        filters.dedup();
+        KnowledgeConfig { readers, readers_for_type, chunkers, filters, vector_dbs }
+    }
+
+    pub fn reader(&self, id: &str) -> Option<&Reader> {
+        self.readers.iter().find(|r| r.id == id)
+    }
+
+    pub fn chunker(&self, key: &str) -> Option<&Chunker> {
+        self.chunkers.iter().find(|c| c.key == key)
+    }
+
+    /// The chunkers a reader can use: its own list when it has one (unknown
+    /// keys kept), else every chunker.
+    pub fn chunkers_for(&self, reader_id: &str) -> Vec<String> {
+        match self.reader(reader_id) {
+            Some(r) if !r.chunkers.is_empty() => r.chunkers.clone(),
+            _ => self.chunkers.iter().map(|c| c.key.clone()).collect(),
+        }
+    }
+
+    /// The reader suggested for a file name (by extension), if any.
+    pub fn reader_for_file(&self, file_name: &str) -> Option<String> {
+        let ext = file_name.rfind('.').map(|i| file_name[i..].to_ascii_lowercase())?;
+        self.readers_for_type
+            .iter()
+            .find(|(t, _)| t.eq_ignore_ascii_case(&ext))
+            .and_then(|(_, ids)| ids.first().cloned())
+            .or_else(|| {
+                self.readers
+                    .iter()
+                    .find(|r| r.content_types.iter().any(|t| t.eq_ignore_ascii_case(&ext)))
+                    .map(|r| r.id.clone())
+            })
+    }
+
+    /// Every search type the vector databases offer (in their order, once each).
+    pub fn search_types(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for t in self.vector_dbs.iter().flat_map(|d| d.search_types.iter()) {
+            if !out.contains(t) {
+                out.push(t.clone());
+            }
+        }
+        out
+    }
+}
+
+/// `key=value` pairs, one per line or separated by commas, or a JSON object.
+/// Values stay text. An entry without `=` or with an empty key is an error
+/// naming it.
+pub fn parse_pairs(input: &str) -> Result<Map<String, Value>, String> {
+    let s = input.trim();
+    if s.starts_with('{') {
+        return match serde_json::from_str::<Value>(s) {
+            Ok(Value::Object(m)) => Ok(m),
+            _ => Err("is not a valid JSON object".into()),
+        };
+    }
+    let mut m = Map::new();
+    for part in s.split(['\n', ',']).map(str::trim).filter(|p| !p.is_empty()) {
+        match part.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                m.insert(k.trim().to_string(), Value::String(v.trim().to_string()));
+            }
+            _ => return Err(format!("“{part}” is not key=value")),
+        }
+    }
+    Ok(m)
+}
+
+/// What is being added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    File,
+    Url,
+    Text,
+}
+
+/// The text fields of the "Add content" form (the file itself is added by
+/// the transport).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AddForm {
+    pub name: String,
+    pub description: String,
+    pub url: String,
+    pub text: String,
+    /// `key=value` lines or a JSON object.
+    pub metadata: String,
+    pub reader_id: String,
+    pub chunker: String,
+    pub chunk_size: String,
+    pub chunk_overlap: String,
+}
+
+/// A positive whole number, or empty.
+fn count_field(label: &str, s: &str, zero_ok: bool) -> Result<Option<String>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    match s.parse::<u64>() {
+        Ok(n) if n > 0 || zero_ok => Ok(Some(n.to_string())),
+        _ => Err(format!("{label} must be a whole number{}.", if zero_ok { "" } else { " above 0" })),
+    }
+}
+
+impl AddForm {
+    /// The multipart fields for `source` (blank ones left out), or what is
+    /// wrong, in words. A file upload also needs the file, which is checked
+    /// by the caller.
+    pub fn fields(&self, source: Source) -> Result<Vec<(&'static str, String)>, String> {
+        let mut out: Vec<(&'static str, String)> = Vec::new();
+        match source {
+            Source::Url => {
+                let url = self.url.trim();
+                let lower = url.to_ascii_lowercase();
+                if url.is_empty() {
+                    return Err("Enter the URL to add.".into());
+                }
+                if !(lower.starts_with("http://") || lower.starts_with("https://")) || url.contains(char::is_whitespace) {
+                    return Err("The URL must start with http:// or https:// and contain no spaces.".into());
+                }
+                out.push(("url", url.to_string()));
+            }
+            Source::Text => {
+                if self.text.trim().is_empty() {
+                    return Err("Enter the text to add.".into());
+                }
+                out.push(("text_content", self.text.clone()));
+            }
+            Source::File => {}
+        }
+        for (key, value) in [("name", &self.name), ("description", &self.description)] {
+            if !value.trim().is_empty() {
+                out.push((key, value.trim().to_string()));
+            }
+        }
+        if !self.metadata.trim().is_empty() {
+            let m = parse_pairs(&self.metadata).map_err(|e| format!("Metadata {e}."))?;
+            out.push(("metadata", Value::Object(m).to_string()));
+        }
+        for (key, value) in [("reader_id", &self.reader_id), ("chunker", &self.chunker)] {
+            if !value.trim().is_empty() {
+                out.push((key, value.trim().to_string()));
+            }
+        }
+        if let Some(n) = count_field("Chunk size", &self.chunk_size, false)? {
+            out.push(("chunk_size", n));
+        }
+        if let Some(n) = count_field("Chunk overlap", &self.chunk_overlap, true)? {
+            out.push(("chunk_overlap", n));
+        }
+        Ok(out)
+    }
+}
+
+/// The form fields of `PATCH /knowledge/content/{id}`: name and description
+/// (an emptied description is sent empty, so it is cleared).
+pub fn edit_fields(name: &str, description: &str) -> Result<Vec<(&'static str, String)>, String> {
+    if name.trim().is_empty() {
+        return Err("The name cannot be empty.".into());
+    }
+    Ok(vec![("name", name.trim().to_string()), ("description", description.trim().to_string())])
+}
+
+/// A search as the form holds it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchForm {
+    pub query: String,
+    /// Empty for the server's default.
+    pub search_type: String,
+    /// Empty for the server's default; else 1..=1000.
+    pub max_results: String,
+    /// `key=value` pairs or a JSON object.
+    pub filters: String,
+}
+
+/// The JSON body of `POST /knowledge/search`, or what is wrong, in words.
+pub fn search_body(t: &Target, f: &SearchForm) -> Result<Value, String> {
+    let query = f.query.trim();
+    if query.is_empty() {
+        return Err("Enter something to search for.".into());
+    }
+    let mut b = json!({ "query": query, "meta": { "limit": 20, "page": 1 } });
+    if !t.knowledge_id.is_empty() {
+        b["knowledge_id"] = json!(t.knowledge_id);
+    }
+    if let Some(db) = &t.db_id {
+        b["db_id"] = json!(db);
+    }
+    if !f.search_type.trim().is_empty() {
+        b["search_type"] = json!(f.search_type.trim());
+    }
+    let max = f.max_results.trim();
+    if !max.is_empty() {
+        match max.parse::<u64>() {
+            Ok(n) if (1..=1000).contains(&n) => {
+                b["max_results"] = json!(n);
+                b["meta"]["limit"] = json!(n);
+            }
+            _ => return Err("The result limit must be a whole number from 1 to 1000.".into()),
+        }
+    }
+    if !f.filters.trim().is_empty() {
+        let m = parse_pairs(&f.filters).map_err(|e| format!("Filters: {e}."))?;
+        if !m.is_empty() {
+            b["filters"] = Value::Object(m);
+        }
+    }
+    Ok(b)
+}
+
+/// One search result (a chunk of a content).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchHit {
+    pub content: String,
+    pub name: Option<String>,
+    pub content_id: Option<String>,
+    /// `meta_data.source`.
+    pub source: Option<String>,
+    /// `meta_data.chunk`.
+    pub chunk: Option<u64>,
+    /// `reranking_score`, else a numeric `meta_data.score`.
+    pub score: Option<f64>,
+}
+
+impl SearchHit {
+    pub fn from_json(v: &Value) -> SearchHit {
+        let meta = v.get("meta_data").filter(|m| m.is_object()).unwrap_or(&Value::Null);
+        SearchHit {
+            content: v.get("content").and_then(Value::as_str).unwrap_or_default().to_string(),
+            name: text(v, "name"),
+            content_id: text(v, "content_id"),
+            source: text(meta, "source"),
+            chunk: number(meta, "chunk"),
+            score: v
+                .get("reranking_score")
+                .and_then(Value::as_f64)
+                .or_else(|| meta.get("score").and_then(Value::as_f64)),
+        }
+    }
+}
+
+/// A page of `POST /knowledge/search`.
+pub fn parse_search(v: &Value) -> (Vec<SearchHit>, PageMeta) {
+    let rows = v
+        .get("data")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(SearchHit::from_json).collect())
+        .unwrap_or_default();
+    (rows, PageMeta::from_json(v))
+}
+
+/// A score with three decimals ("0.873"), without float formatting.
+pub fn score_text(score: f64) -> String {
+    let milli = (score * 1000.0).round() as i64;
+    let sign = if milli < 0 { "-" } else { "" };
+    let m = milli.unsigned_abs();
+    format!("{sign}{}.{:03}", m / 1000, m % 1000)
+}
+
+/// How long to wait before status check number `attempt` (0-based) of a
+/// content being processed: 0.5 s, then 1 s, 2 s, then every 3 s; `None`
+/// after about three minutes, when polling gives up.
+pub fn poll_delay_ms(attempt: u32) -> Option<u32> {
+    match attempt {
+        0 => Some(500),
+        1 => Some(1_000),
+        2 => Some(2_000),
+        n if n < 63 => Some(3_000),
+        _ => None,
+    }
+}

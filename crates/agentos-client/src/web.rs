@@ -68,6 +68,12 @@ impl Client {
         self.key.is_some()
     }
 
+    /// The `Authorization` header value, for the XMLHttpRequest transport
+    /// (`upload`). Never logged.
+    pub(crate) fn bearer(&self) -> Option<String> {
+        self.key.as_ref().map(|k| format!("Bearer {k}"))
+    }
+
     /// The full URL of an API path (which starts with `/`).
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
@@ -107,7 +113,7 @@ impl Client {
 
     /// A rejected `fetch` is either "nothing there" or "CORS refused"; a
     /// `no-cors` probe of the same server tells which.
-    async fn classify_network_error(&self, _url: &str, message: &str) -> ApiError {
+    pub(crate) async fn classify_network_error(&self, _url: &str, message: &str) -> ApiError {
         if message.contains("AbortError") || message.contains("aborted") {
             return ApiError::Aborted;
         }
