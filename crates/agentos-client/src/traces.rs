@@ -383,7 +383,13 @@ pub fn flatten(tree: &[Span], trace_start_us: Option<i64>, trace_duration_us: Op
         for s in spans {
             let offset = s.start_us.map(|st| (st - start).max(0) as u64).unwrap_or(parent_offset);
             let left = bp(offset).min(10_000);
-            let width = bp(s.duration_us()).min(10_000 - left);
+            // Drawn from its start and end when both are known, as its offset
+            // is (agno's `duration` is measured apart and can differ slightly).
+            let len = match (s.start_us, s.end_us) {
+                (Some(a), Some(b)) if b >= a => (b - a) as u64,
+                _ => s.duration_us(),
+            };
+            let width = bp(len).min(10_000 - left);
             let mut span = s.clone();
             let children = std::mem::take(&mut span.children);
             out.push(FlatSpan { depth, offset_us: offset, left_bp: left, width_bp: width, children: children.len(), span });

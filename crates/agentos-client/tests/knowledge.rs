@@ -39,7 +39,10 @@ fn the_content_list_decodes_every_row() {
         assert_eq!(row.metadata, vec![("source".to_string(), item["metadata"]["source"].as_str().unwrap().to_string())]);
         assert_eq!(row.created_at.as_deref(), item["created_at"].as_str());
     }
-    assert_eq!(human_size(rows[0].size.unwrap()), "265 B");
+    // A few hundred bytes read as bytes.
+    let first = rows[0].size.unwrap();
+    assert!(first < 1024);
+    assert_eq!(human_size(first), format!("{first} B"));
 }
 
 #[test]

@@ -70,16 +70,27 @@ fn the_recorded_trace_list_decodes_every_row() {
         assert_eq!(row.error_count, item["error_count"].as_u64().unwrap());
         assert_eq!(row.run_id.as_deref(), item["run_id"].as_str());
         assert_eq!(row.session_id.as_deref(), item["session_id"].as_str());
-        let (kind, id) = row.component.clone().unwrap();
-        let key = match kind {
-            ComponentKind::Agent => "agent_id",
-            ComponentKind::Team => "team_id",
-            ComponentKind::Workflow => "workflow_id",
-        };
-        assert_eq!(item[key].as_str(), Some(id.as_str()));
+        match row.component.clone() {
+            Some((kind, id)) => {
+                let key = match kind {
+                    ComponentKind::Agent => "agent_id",
+                    ComponentKind::Team => "team_id",
+                    ComponentKind::Workflow => "workflow_id",
+                };
+                assert_eq!(item[key].as_str(), Some(id.as_str()));
+            }
+            // agno records some traces without a component (e.g. a workflow step
+            // executed on continue: "publish.aexecute_stream").
+            None => assert!(["agent_id", "team_id", "workflow_id"].iter().all(|k| item[*k].is_null()), "{item}"),
+        }
         assert_eq!(row.is_error(), item["error_count"].as_u64().unwrap() > 0);
     }
-    assert_eq!(rows[0].duration(), "13.01 s");
+    // "13.01s" reads "13.01 s"; "152.0007848739624ms" reads "152 ms".
+    let seconds = rows.iter().find(|r| r.duration_text.ends_with('s') && !r.duration_text.ends_with("ms"));
+    if let Some(r) = seconds {
+        assert_eq!(r.duration(), format!("{} s", r.duration_text.trim_end_matches('s')));
+    }
+    assert!(rows.iter().any(|r| r.component.is_some()));
 }
 
 #[test]
@@ -115,15 +126,22 @@ fn the_recorded_trace_tree_flattens_into_a_waterfall() {
     assert_eq!(flat.len() as u64, raw["total_spans"].as_u64().unwrap());
 
     // Depth-first order, with depths, as in the recorded tree.
+    fn walk<'a>(v: &'a Value, depth: usize, out: &mut Vec<(usize, &'a str, &'a str)>) {
+        for s in v.as_array().into_iter().flatten() {
+            out.push((depth, s["name"].as_str().unwrap(), s["type"].as_str().unwrap()));
+            walk(&s["spans"], depth + 1, out);
+        }
+    }
+    let mut expected_names = Vec::new();
+    walk(&raw["tree"], 0, &mut expected_names);
     let names: Vec<(usize, &str, &str)> =
         flat.iter().map(|f| (f.depth, f.span.name.as_str(), f.span.kind.as_str())).collect();
-    assert_eq!(names[0], (0, "Research_Team.arun", "TEAM"));
-    assert_eq!(names[1], (1, "OpenAIChat.ainvoke_stream", "LLM"));
-    assert_eq!(names[2], (1, "delegate_task_to_member", "TOOL"));
-    assert_eq!(names[3], (1, "Calculator.arun", "AGENT"));
-    assert_eq!(names[4], (2, "Agent.arun", "AGENT"));
-    assert_eq!(names[5].0, 3);
-    assert!(names.contains(&(2, "add", "TOOL")));
+    assert_eq!(names, expected_names);
+    // The recorded trace is a team run that delegates: agent spans, LLM spans and tool spans.
+    for kind in ["TEAM", "AGENT", "LLM", "TOOL"] {
+        assert!(names.iter().any(|n| n.2 == kind), "{kind}");
+    }
+    assert!(names.iter().any(|n| n.0 >= 2), "nested at least two deep");
     assert_eq!(flat[0].children, raw["tree"][0]["spans"].as_array().unwrap().len());
 
     // The root spans the whole trace; children sit inside it, in time order.
@@ -133,17 +151,31 @@ fn the_recorded_trace_tree_flattens_into_a_waterfall() {
         assert!(f.left_bp + f.width_bp <= 10_000);
         assert!(f.span.children.is_empty());
     }
-    let llm = &flat[1];
-    let expected = parse_time_us("2026-11-23T08:21:35.591023Z").unwrap() - parse_time_us("2026-11-23T08:21:35.584855Z").unwrap();
-    assert_eq!(llm.offset_us as i64, expected);
-    assert_eq!(llm.span.duration_us(), 41_000);
+    let first_child = &raw["tree"][0]["spans"][0];
+    let child = &flat[1];
+    let time = |v: &Value| parse_time_us(v.as_str().unwrap()).unwrap();
+    assert_eq!(child.offset_us as i64, time(&first_child["start_time"]) - time(&raw["tree"][0]["start_time"]));
+    let ms: u64 = first_child["duration"].as_str().unwrap().trim_end_matches("ms").parse().unwrap();
+    assert_eq!(child.span.duration_us(), ms * 1000);
     assert!(flat[2].left_bp > flat[1].left_bp);
 
     // Inputs and outputs are text; JSON text is pretty-printed; metadata as JSON text.
-    let tool = &flat[2].span;
-    assert!(tool.input.as_deref().unwrap().contains("\"member_id\": \"calculator-agent\""));
-    assert!(tool.output.as_deref().unwrap().starts_with("The answer is 15."));
-    assert!(tool.metadata.as_deref().unwrap().contains("\"tool_name\": \"delegate_task_to_member\""));
+    let (i, tool) = flat.iter().enumerate().find(|(_, f)| f.span.kind == "TOOL").map(|(i, f)| (i, &f.span)).unwrap();
+    let raw_tool = {
+        let mut all = Vec::new();
+        fn spans<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
+            for s in v.as_array().into_iter().flatten() {
+                out.push(s);
+                spans(&s["spans"], out);
+            }
+        }
+        spans(&raw["tree"], &mut all);
+        all[i]
+    };
+    let raw_input: Value = serde_json::from_str(raw_tool["input"].as_str().unwrap()).unwrap();
+    assert_eq!(tool.input.as_deref().unwrap(), serde_json::to_string_pretty(&raw_input).unwrap());
+    assert_eq!(tool.output.as_deref(), raw_tool["output"].as_str());
+    assert!(tool.metadata.as_deref().unwrap().contains(&format!("\"tool_name\": \"{}\"", tool.name)));
     assert_eq!(flat[0].span.input, None);
 }
 
