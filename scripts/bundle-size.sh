@@ -8,15 +8,17 @@
 #
 # Sizes are `gzip -6` (what a typical static server or CDN sends), in bytes.
 #
-# The default budget is a regression gate at 400 KB. The foundation alone measured
-# 213 KB (within its 300 KB target); with chat, sessions and memories the bundle is
-# about 367 KB (after replacing pulldown-cmark and serde derive, -77 KB). Getting back
-# toward 300 KB is open work.
+# The default budget is a regression gate at 480 KB. History: the foundation alone
+# measured 213 KB (within its 300 KB target); with chat, sessions and memories 367 KB
+# (after replacing pulldown-cmark and serde derive, -77 KB); with knowledge, metrics and
+# traces 452 KB (those pages build their static charts and tables with plain DOM calls
+# and load with one small loader, which saved about 16 KB). Getting back toward 300 KB
+# needs code splitting, which Trunk 0.21 does not do; it is open work.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 dist="${1:-$ROOT/dist}"
-budget="${BUNDLE_BUDGET_BYTES:-409600}"
+budget="${BUNDLE_BUDGET_BYTES:-491520}"
 [[ "$budget" =~ ^[0-9]+$ ]] || die "BUNDLE_BUDGET_BYTES must be a number of bytes, got '$budget'"
 [[ -f "$dist/index.html" ]] || die "$dist/index.html not found: build first (trunk build --release --offline)"
 

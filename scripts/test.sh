@@ -8,7 +8,7 @@
 #                 the browser-only app crate is covered by build + e2e)
 #   3. clippy     only with RUN_CLIPPY=1 (warnings are errors)
 #   4. build      trunk build --release --offline  -> dist/
-#   5. bundle     scripts/bundle-size.sh (gzip budget, default 300 KB)
+#   5. bundle     scripts/bundle-size.sh (gzip budget, default 480 KB)
 #   6. e2e        Playwright in Debian's Chromium: dist/ against a real demo AgentOS
 #
 # Every step runs even when an earlier one failed, except those that need its result
