@@ -13,6 +13,23 @@ async function api(path, { key = env.KEY } = {}) {
   return res.json();
 }
 
+/** Runs an agent without streaming (POST form, as the dashboard does) and returns the run. */
+async function runAgent(agentId, message, { user, session }) {
+  const form = new FormData();
+  form.set('message', message);
+  form.set('stream', 'false');
+  form.set('user_id', user);
+  form.set('session_id', session);
+  const res = await fetch(`${env.API}/agents/${encodeURIComponent(agentId)}/runs`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${env.KEY}` },
+    body: form,
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (!res.ok) throw new Error(`run answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
 /** The connection form and its fields. */
 function connectForm(page) {
   const form = page.getByRole('form', { name: 'Connect to AgentOS' });
@@ -88,4 +105,4 @@ function collectErrors(page) {
 /** The href a link to a component's detail page must have. */
 const detailHref = (collection, id) => `#/${collection}/${encodeURIComponent(id)}`;
 
-module.exports = { api, env, connectForm, submitConnect, connect, connectByHand, expectOverview, status, alert, mainNav, collectErrors, detailHref };
+module.exports = { api, runAgent, env, connectForm, submitConnect, connect, connectByHand, expectOverview, status, alert, mainNav, collectErrors, detailHref };

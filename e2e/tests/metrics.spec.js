@@ -2,24 +2,7 @@
 // range (presets and custom dates) lives in the URL hash and survives a reload; an empty
 // range says why it is empty. Numbers are cross-checked against GET /metrics.
 const { test, expect } = require('@playwright/test');
-const { api, env, connect, mainNav, collectErrors } = require('./helpers');
-
-/** Runs an agent without streaming (POST form, as the dashboard does) and returns the run. */
-async function runAgent(agentId, message, { user, session }) {
-  const form = new FormData();
-  form.set('message', message);
-  form.set('stream', 'false');
-  form.set('user_id', user);
-  form.set('session_id', session);
-  const res = await fetch(`${env.API}/agents/${encodeURIComponent(agentId)}/runs`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${env.KEY}` },
-    body: form,
-    signal: AbortSignal.timeout(30_000),
-  });
-  if (!res.ok) throw new Error(`run answered ${res.status}: ${await res.text()}`);
-  return res.json();
-}
+const { api, connect, mainNav, collectErrors, runAgent } = require('./helpers');
 
 const today = () => new Date().toISOString().slice(0, 10);
 

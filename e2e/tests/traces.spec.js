@@ -2,23 +2,7 @@
 // traced; #/traces?run_id= shows just that trace, whose waterfall has the tool span with
 // its input and output. An unknown trace id says so.
 const { test, expect } = require('@playwright/test');
-const { api, env, connect, mainNav, collectErrors } = require('./helpers');
-
-async function runAgent(agentId, message, { user, session }) {
-  const form = new FormData();
-  form.set('message', message);
-  form.set('stream', 'false');
-  form.set('user_id', user);
-  form.set('session_id', session);
-  const res = await fetch(`${env.API}/agents/${encodeURIComponent(agentId)}/runs`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${env.KEY}` },
-    body: form,
-    signal: AbortSignal.timeout(30_000),
-  });
-  if (!res.ok) throw new Error(`run answered ${res.status}: ${await res.text()}`);
-  return res.json();
-}
+const { api, connect, mainNav, collectErrors, runAgent } = require('./helpers');
 
 /** Spans are exported in batches: waits until the run's trace is listed. */
 async function traceOf(runId) {

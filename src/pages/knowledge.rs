@@ -269,18 +269,7 @@ fn content_item(
             busy.set(true);
             spawn_local(async move {
                 let r = client.send_empty::<Value>(Method::DELETE, &path).await;
-                if busy.is_disposed() {
-                    return;
-                }
-                busy.set(false);
-                match r {
-                    Ok(_) => {
-                        action_error.set(None);
-                        mode.set(Mode::Idle);
-                        reload.update(|n| *n += 1);
-                    }
-                    Err(e) => action_error.set(Some(e)),
-                }
+                settle(r, busy, mode, reload, action_error);
             });
         }
     };
@@ -393,6 +382,29 @@ fn fixed(s: &'static str) -> Signal<String> {
     Signal::stored(s.to_string())
 }
 
+/// After an edit or delete: back to idle and reload on success; on failure
+/// the list stays as it was and the error is shown. Nothing if the item is gone.
+fn settle<T>(
+    r: Result<T, ApiError>,
+    busy: RwSignal<bool>,
+    mode: RwSignal<Mode>,
+    reload: RwSignal<u32>,
+    action_error: RwSignal<Option<ApiError>>,
+) {
+    if busy.is_disposed() {
+        return;
+    }
+    busy.set(false);
+    match r {
+        Ok(_) => {
+            action_error.set(None);
+            mode.set(Mode::Idle);
+            reload.update(|n| *n += 1);
+        }
+        Err(e) => action_error.set(Some(e)),
+    }
+}
+
 /// A problem with the input, in words (`role=alert`).
 fn problem_view(problem: RwSignal<Option<String>>) -> impl IntoView {
     move || problem.get().map(|p| view! { <p class="field-error" role="alert">{p}</p> })
@@ -424,19 +436,8 @@ fn edit_form(
         busy.set(true);
         spawn_local(async move {
             let r = send_form(&client, "PATCH", &path, &fields, None).await;
-            if busy.is_disposed() {
-                return;
-            }
-            busy.set(false);
-            match r {
-                Ok(_) => {
-                    action_error.set(None);
-                    mode.set(Mode::Idle);
-                    reload.update(|n| *n += 1);
-                }
-                // The form stays open with what was typed.
-                Err(e) => action_error.set(Some(e)),
-            }
+            // On an error the form stays open with what was typed.
+            settle(r, busy, mode, reload, action_error);
         });
     };
     let label = c.display_name().to_string();
