@@ -64,14 +64,25 @@ test('the overview shows what the server reports', async ({ page }) => {
     await expect(heading, `overview section "${section}"`).toBeVisible();
     await expect(heading, `count in "${section}"`).toHaveText(new RegExp(`\\b${count}\\b`));
   }
+
+  // Each knowledge base links to its knowledge page.
+  const kb = (cfg.knowledge?.knowledge_instances || [])[0];
+  if (kb) {
+    await main.getByRole('list', { name: 'Knowledge bases' }).getByRole('link', { name: kb.name || kb.id }).click();
+    await expect(page).toHaveURL(new RegExp(`#/knowledge\\?kb=${encodeURIComponent(kb.id)}$`));
+    await expect(page.getByRole('heading', { level: 1, name: 'Knowledge' })).toBeVisible();
+  }
 });
 
-test('main navigation links to Overview, Agents, Teams and Workflows', async ({ page }) => {
+test('main navigation links to every area', async ({ page }) => {
   await connect(page);
   const nav = mainNav(page);
-  for (const [name, hash] of [['Agents', '#/agents'], ['Teams', '#/teams'], ['Workflows', '#/workflows'], ['Overview', '#/']]) {
+  const areas = [['Agents', '#/agents'], ['Teams', '#/teams'], ['Workflows', '#/workflows'], ['Sessions', '#/sessions'],
+    ['Memories', '#/memories'], ['Knowledge', '#/knowledge'], ['Metrics', '#/metrics'], ['Traces', '#/traces'], ['Overview', '#/']];
+  for (const [name, hash] of areas) {
     await nav.getByRole('link', { name, exact: true }).click();
-    await expect(page).toHaveURL(new RegExp(`${hash.replace('/', '\\/')}$`));
+    // A page may keep its state in the hash query (e.g. the metrics range).
+    await expect(page).toHaveURL(new RegExp(`${hash.replace('/', '\\/')}(\\?.*)?$`));
     await expect(page.getByRole('heading', { level: 1, name, exact: true })).toBeVisible();
   }
 });

@@ -139,7 +139,9 @@ fn overview(c: Catalog, state: crate::state::AppState) -> impl IntoView {
                             <ul class="plain" aria-label="Knowledge bases">
                                 {knowledge.into_iter().map(|k| view! {
                                     <li>
-                                        <strong>{k.name.clone().unwrap_or_else(|| k.id.clone())}</strong>
+                                        <a href=format!("#/knowledge?kb={}", crate::route::encode_segment(&k.id))>
+                                            <strong>{k.name.clone().unwrap_or_else(|| k.id.clone())}</strong>
+                                        </a>
                                         {k.description.map(|d| view! { <span class="muted">" — " {d}</span> })}
                                         {k.db_id.map(|d| view! { " " <Badge text=d/> })}
                                     </li>
