@@ -25,6 +25,7 @@ The rules, first match wins:
     "A op B" and a calculator tool offered   -> call add/subtract/multiply/divide
     "search" and `search_knowledge_base`     -> call it with the user's query
     "reset" and a tool named *reset*         -> call it (agno pauses for confirmation)
+    "note" and a tool named *note*           -> call it (agno pauses for the user's input)
     "long"                                   -> >= 2,500 small chunks, streamed fast
     "markdown"                               -> a Markdown showcase answer
     "xss"                                    -> an answer with literal script/img HTML
@@ -351,6 +352,15 @@ def decide(body: Dict[str, Any]) -> Plan:
             params = (tools[name].get("parameters") or {}).get("properties") or {}
             args = {key: user for key, schema in params.items() if schema.get("type", "string") == "string"}
             return Plan("confirmation-tool", tool=(name, args))
+
+    # 7b. A tool that asks the person for some of its input (by convention named *note*).
+    if "note" in lowered:
+        note_tools = [name for name in tools if "note" in name.lower()]
+        if note_tools:
+            name = note_tools[0]
+            params = (tools[name].get("parameters") or {}).get("properties") or {}
+            args = {key: user for key, schema in params.items() if schema.get("type", "string") == "string"}
+            return Plan("user-input-tool", tool=(name, args))
 
     # 8. Plain text answers.
     if "long" in lowered:

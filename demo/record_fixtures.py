@@ -271,6 +271,20 @@ def record_runs(r: Recorder) -> None:
           shown_path=f"/agents/{TOOL_AGENT}/runs/{{run_id}}/continue",
           note="the paused run's tools sent back with confirmed=true")
 
+    # A tool that asks the person for some of its input: pause, then continue with the
+    # answers filled into its user_input_schema.
+    frames = r.sse("sse_user_input.sse", f"/agents/{KNOWLEDGE_AGENT}/runs",
+                   {"message": "Send a note: lunch at noon", "stream": "true", "session_id": "fx-user-input",
+                    "user_id": USER}, note="a requires_user_input tool: ends with RunPaused")
+    paused = first(frames, "RunPaused")
+    tools = [dict(tool, user_input_schema=[dict(f, value=f["value"] if f["value"] is not None else "Ann")
+                                           for f in tool["user_input_schema"]])
+             for tool in paused["tools"]]
+    r.sse("sse_user_input_continue.sse", f"/agents/{KNOWLEDGE_AGENT}/runs/{paused['run_id']}/continue",
+          {"tools": json.dumps(tools), "session_id": "fx-user-input", "user_id": USER, "stream": "true"},
+          shown_path=f"/agents/{KNOWLEDGE_AGENT}/runs/{{run_id}}/continue",
+          note="the paused tool sent back with the missing input filled in")
+
     # A team pauses when its member's tool needs confirmation; continuing sends the team's
     # `requirements` back with the decision on each.
     frames = r.sse("sse_team_paused.sse", f"/teams/{TEAM}/runs",

@@ -246,6 +246,16 @@ def build_os(data_dir: Path, llm_port: int):
         CALCULATOR_MEMORY["resets"] += 1
         return f"Calculator memory counter reset (reset #{CALCULATOR_MEMORY['resets']}). Reason: {reason}"
 
+    @tool(requires_user_input=True, user_input_fields=["recipient"])
+    def send_note(recipient: str, text: str) -> str:
+        """Send a short note to a colleague. The person chatting says who receives it.
+
+        Args:
+            recipient: Who receives the note (asked from the person).
+            text: The note.
+        """
+        return f"Note for {recipient} sent: {text}"
+
     calculator = Agent(
         id="calculator-agent",
         name="Calculator",
@@ -272,9 +282,10 @@ def build_os(data_dir: Path, llm_port: int):
         instructions=[
             "Search the knowledge base before answering questions about AgentOS, the dashboard or the office.",
             "Quote what you found and keep answers short.",
-            "Try: 'search: where is the coffee machine?' or 'My favourite colour is green'.",
+            "Try: 'search: where is the coffee machine?', 'My favourite colour is green' or 'Send a note: lunch at noon'.",
         ],
         model=chat_model(model_id),
+        tools=[send_note],
         knowledge=knowledge,
         search_knowledge=True,
         update_memory_on_run=True,

@@ -7,7 +7,7 @@ use crate::state::{load, save, AppState};
 use agentos_client::events::{parse_event, RunEvent};
 use agentos_client::reducer::RunView;
 use agentos_client::runs::{
-    cancel_path, confirm_requirements, confirm_steps, confirm_tools, continue_field, continue_path, resume_path, run_path, runs_path, RunRequest,
+    answer_tools, cancel_path, confirm_requirements, confirm_steps, confirm_tools, continue_field, continue_path, resume_path, run_path, runs_path, RunRequest,
 };
 use agentos_client::sse::SseDecoder;
 use agentos_client::web::{BodyReader, Client, Socket};
@@ -364,7 +364,7 @@ impl Chat {
     }
 
     /// Approves or rejects the tools a paused run waits on, then continues it.
-    pub fn decide(&self, turn: &Turn, decisions: Vec<(String, bool)>) {
+    pub fn decide(&self, turn: &Turn, decisions: Vec<(String, bool)>, answers: Vec<(String, String, String)>) {
         let Some(client) = self.client() else { return };
         let (run_id, paused, requirements) =
             turn.run.with_untracked(|r| (r.run_id.clone(), r.paused_tools.clone(), r.paused_requirements.clone()));
@@ -397,7 +397,7 @@ impl Chat {
             let payload = match this.kind {
                 ComponentKind::Team if !requirements.is_empty() => confirm_requirements(&requirements, &decisions, note),
                 ComponentKind::Workflow if !requirements.is_empty() => confirm_steps(&requirements, &decisions),
-                _ => confirm_tools(&paused, &decisions, note),
+                _ => confirm_tools(&answer_tools(&paused, &answers), &decisions, note),
             };
             let _ = form.append_with_str(continue_field(this.kind), &payload);
             let _ = form.append_with_str("stream", "true");

@@ -407,6 +407,46 @@ test('a team paused by its member\'s tool shows that tool, and Approve finishes 
   }, { timeout: 5_000 }).toEqual(['completed']);
 });
 
+test('a tool that asks for input shows its fields; Continue runs it with the answer', async ({ page }) => {
+  const { agents } = await demo();
+  // agno's agent detail does not say which tools ask for input; the demo's stand-in LLM
+  // calls a tool named *note* when the message says "note" (demo/README.md).
+  const isNote = (t) => /note/i.test(t.name);
+  const asking = agents.find((a) => tools(a).some(isNote));
+  test.skip(!asking, 'the server has no agent with a *note* tool');
+  const tool = tools(asking).find(isNote);
+  await openChat(page, 'agents', asking);
+  await send(page, 'Send a note: lunch at noon');
+
+  const answer = answerFrom(page, nameOf(asking));
+  const approval = answer.getByRole('group', { name: 'Approval needed' });
+  await expect(approval).toBeVisible({ timeout: 15_000 });
+  await expect(approval).toContainText('This run needs your input');
+  await expect(approval).toContainText(tool.name);
+  const card = answer.getByRole('list', { name: 'Tool calls' }).getByRole('listitem').filter({ hasText: tool.name });
+  await expect(card).toContainText('waiting for your input');
+  // Nothing to send until every field is filled in.
+  const fields = approval.getByRole('textbox');
+  const go = approval.getByRole('button', { name: 'Continue' });
+  const empty = [];
+  for (let i = 0; i < await fields.count(); i++) {
+    if (!(await fields.nth(i).inputValue())) empty.push(fields.nth(i));
+  }
+  expect(empty.length, 'at least one field is left for the person').toBeGreaterThan(0);
+  await expect(go).toBeDisabled();
+  for (const f of empty) await f.fill('Ann Example');
+  await expect(go).toBeEnabled();
+  await go.click();
+
+  await expect(badge(answer, 'Completed')).toBeVisible({ timeout: 15_000 });
+  await expect(approval).toHaveCount(0);
+  await expect(card).toContainText('done');
+  // The tool ran with the answer: its result (and the stored run) carry it.
+  await expect(card).toContainText('Ann Example');
+  const run = await storedRun(page, (r) => statusOf(r) === 'completed');
+  expect(JSON.stringify(run.tools || [])).toContain('Ann Example');
+});
+
 /** A workflow with a step that asks for confirmation, found on the wire (its detail does not say). */
 async function pausingWorkflow(workflows) {
   for (const wf of workflows) {

@@ -34,15 +34,24 @@ fn status_badge(status: &RunStatus) -> (&'static str, &'static str) {
     }
 }
 
-/// A run with everything inside it. `on_decide` receives the approval
-/// decisions `(tool_call_id, approved)` of a paused run.
+/// What a person decided on a paused run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Decision {
+    /// `(tool_call_id or step_id, approved)`.
+    pub approvals: Vec<(String, bool)>,
+    /// `(tool_call_id, field, text)` for tools that asked for input.
+    pub answers: Vec<(String, String, String)>,
+}
+
+/// A run with everything inside it. `on_decide` receives what the person
+/// decided on a paused run.
 #[component]
 pub fn RunCard(
     /// The run's view-model, updated while it streams.
     run: Signal<RunView>,
-    /// Called with the decisions when the person approves or rejects tools.
+    /// Called when the person approves, rejects or answers a paused run.
     #[prop(optional)]
-    on_decide: Option<Callback<Vec<(String, bool)>>>,
+    on_decide: Option<Callback<Decision>>,
     /// Whether another run is in progress (decisions are disabled then).
     #[prop(optional, into)]
     busy: Signal<bool>,
@@ -150,6 +159,7 @@ fn tool_card(t: ToolView) -> impl IntoView {
         ToolStatus::Failed => ("failed", "danger"),
         ToolStatus::Done => ("done", "ok"),
         ToolStatus::Running => ("running", "accent"),
+        ToolStatus::AwaitingDecision if !t.input_fields().is_empty() => ("waiting for your input", "warn"),
         ToolStatus::AwaitingDecision => ("awaiting approval", "warn"),
     };
     let decision = match (t.requires_confirmation, t.confirmed) {
@@ -217,26 +227,73 @@ fn step_item(s: StepView) -> impl IntoView {
 }
 
 #[component]
-fn Approval(run: Signal<RunView>, on_decide: Callback<Vec<(String, bool)>>, busy: Signal<bool>) -> impl IntoView {
+fn Approval(run: Signal<RunView>, on_decide: Callback<Decision>, busy: Signal<bool>) -> impl IntoView {
     let tools = move || run.with(|r| r.paused_tool_views());
+    // What the person typed for tools that ask for input: (tool id, field, text).
+    let answers = RwSignal::new(
+        tools()
+            .iter()
+            .flat_map(|t| t.input_fields().into_iter().map(move |f| (t.id.clone(), f.name, f.value)))
+            .collect::<Vec<_>>(),
+    );
+    // Only questions: one button to continue; any approval: Approve/Reject.
+    let only_questions = move || tools().iter().all(|t| !t.input_fields().is_empty());
+    let unanswered = move || answers.with(|a| a.iter().any(|(_, _, v)| v.trim().is_empty()));
     let decide = move |ok: bool| {
-        let ids: Vec<(String, bool)> = tools().into_iter().map(|t| (t.id, ok)).collect();
-        on_decide.run(ids);
+        let approvals = tools().into_iter().map(|t| (t.id, ok)).collect();
+        on_decide.run(Decision { approvals, answers: answers.get_untracked() });
+    };
+    let field = move |tool: String, f: agentos_client::reducer::InputField| {
+        let key = (tool.clone(), f.name.clone());
+        let value = move || {
+            answers.with(|a| a.iter().find(|(t, n, _)| (t, n) == (&key.0, &key.1)).map(|x| x.2.clone()).unwrap_or_default())
+        };
+        let name = f.name.clone();
+        let set = move |ev| {
+            let v = event_target_value(&ev);
+            answers.update(|a| {
+                if let Some(x) = a.iter_mut().find(|(t, n, _)| *t == tool && *n == name) {
+                    x.2 = v;
+                }
+            });
+        };
+        view! {
+            <label class="field">
+                <span>{f.name.clone()}</span>
+                {f.description.clone().map(|d| view! { <span class="small muted">" — " {d}</span> })}
+                <input type="text" required prop:value=value on:input=set/>
+            </label>
+        }
     };
     view! {
         <div class="approval" role="group" aria-label="Approval needed">
-            <p><strong>"This run is waiting for your approval"</strong></p>
+            <p><strong>{move || if only_questions() { "This run needs your input" } else { "This run is waiting for your approval" }}</strong></p>
             <ul class="plain">
-                {move || tools().into_iter().map(|t| view! {
-                    <li>
-                        <span class="mono">{t.name.clone()}</span>
-                        <pre class="code">{pretty(&t.args)}</pre>
-                    </li>
+                {move || tools().into_iter().map(|t| {
+                    let fields = t.input_fields();
+                    let id = t.id.clone();
+                    view! {
+                        <li>
+                            <span class="mono">{t.name.clone()}</span>
+                            <pre class="code">{pretty(&t.args)}</pre>
+                            {fields.into_iter().map(|f| field(id.clone(), f)).collect_view()}
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
             <div class="actions">
-                <button type="button" class="primary" disabled=busy on:click=move |_| decide(true)>"Approve"</button>
-                <button type="button" class="danger" disabled=busy on:click=move |_| decide(false)>"Reject"</button>
+                {move || if only_questions() {
+                    view! {
+                        <button type="button" class="primary" disabled=move || busy.get() || unanswered() on:click=move |_| decide(true)>
+                            "Continue"
+                        </button>
+                    }.into_any()
+                } else {
+                    view! {
+                        <button type="button" class="primary" disabled=move || busy.get() || unanswered() on:click=move |_| decide(true)>"Approve"</button>
+                        <button type="button" class="danger" disabled=busy on:click=move |_| decide(false)>"Reject"</button>
+                    }.into_any()
+                }}
             </div>
         </div>
     }

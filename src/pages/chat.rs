@@ -2,7 +2,7 @@
 
 use crate::chat::{Chat, Phase, Turn};
 use crate::components::composer::{Composer, Outgoing};
-use crate::components::run_view::RunCard;
+use crate::components::run_view::{Decision, RunCard};
 use crate::components::{Badge, Empty, ErrorNotice};
 use crate::route::{navigate, Route};
 use crate::state::use_app;
@@ -204,7 +204,7 @@ fn TurnView(turn: Turn, chat: Chat) -> impl IntoView {
             }}
             {move || (!matches!(phase.get(), Phase::Failed(_))).then(|| {
                 let t = t2.clone();
-                let on_decide = Callback::new(move |d: Vec<(String, bool)>| chat.decide(&t, d));
+                let on_decide = Callback::new(move |d: Decision| chat.decide(&t, d.approvals, d.answers));
                 view! { <RunCard run=t2.run.into() on_decide=on_decide busy=Signal::derive(move || chat.active.get().is_some())/> }
             })}
             {move || {

@@ -106,7 +106,41 @@ pub struct ToolView {
     pub raw: Value,
 }
 
+/// A value a paused tool asks the person for (`user_input_schema`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InputField {
+    pub name: String,
+    /// agno's type name: `str`, `int`, `float`, `bool`, ...
+    pub field_type: String,
+    pub description: Option<String>,
+    /// What the model already filled in (editable), as text.
+    pub value: String,
+}
+
 impl ToolView {
+    /// The values this call waits for from the person (empty unless it is
+    /// waiting for user input).
+    pub fn input_fields(&self) -> Vec<InputField> {
+        let asks = self.raw.get("requires_user_input").and_then(Value::as_bool) == Some(true);
+        if !asks || self.status != ToolStatus::AwaitingDecision {
+            return Vec::new();
+        }
+        let fields = self.raw.get("user_input_schema").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        fields
+            .iter()
+            .filter_map(|f| {
+                let name = f.get("name").and_then(Value::as_str).filter(|n| !n.is_empty())?.to_string();
+                let text = |k: &str| f.get(k).and_then(Value::as_str).map(str::to_string);
+                let value = match f.get("value") {
+                    None | Some(Value::Null) => String::new(),
+                    Some(Value::String(s)) => s.clone(),
+                    Some(other) => other.to_string(),
+                };
+                Some(InputField { name, field_type: text("field_type").unwrap_or_default(), description: text("description"), value })
+            })
+            .collect()
+    }
+
     fn merge(&mut self, t: &ToolExecution) {
         if let Some(n) = t.tool_name.as_ref().filter(|n| !n.is_empty()) {
             self.name = n.clone();

@@ -194,6 +194,43 @@ pub fn confirm_tools(paused: &[Value], decisions: &[(String, bool)], note: Optio
     Value::Array(tools).to_string()
 }
 
+/// Paused tools with the person's answers filled into their
+/// `user_input_schema` (`(tool_call_id, field, text)`), typed by each field's
+/// `field_type` (`int`, `float`, `bool`; anything else stays text). Send them
+/// through [`confirm_tools`].
+pub fn answer_tools(paused: &[Value], answers: &[(String, String, String)]) -> Vec<Value> {
+    paused
+        .iter()
+        .map(|t| {
+            let mut t = t.clone();
+            let id = t.get("tool_call_id").and_then(Value::as_str).unwrap_or_default().to_string();
+            if let Some(fields) = t.get_mut("user_input_schema").and_then(Value::as_array_mut) {
+                for f in fields.iter_mut() {
+                    let name = f.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                    let Some((_, _, text)) = answers.iter().find(|(i, n, _)| *i == id && *n == name) else { continue };
+                    let kind = f.get("field_type").and_then(Value::as_str).unwrap_or_default();
+                    f["value"] = typed_answer(kind, text.trim());
+                }
+            }
+            t
+        })
+        .collect()
+}
+
+fn typed_answer(kind: &str, text: &str) -> Value {
+    let parsed = match kind {
+        "int" => text.parse::<i64>().ok().map(Value::from),
+        "float" => text.parse::<f64>().ok().map(Value::from),
+        "bool" => match text.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" => Some(Value::Bool(true)),
+            "false" | "no" | "0" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        _ => None,
+    };
+    parsed.unwrap_or_else(|| Value::String(text.to_string()))
+}
+
 /// A paused team's `requirements` with a decision on each, ready for
 /// `/continue`: the requirement's `confirmation` and its tool execution's
 /// `confirmed` (agno dispatches on the latter). Requirements are matched to

@@ -81,6 +81,16 @@ const SEQUENCES: &[(&str, &str)] = &[
     ),
     ("sse_workflow_continue.sse", "StepContinued StepStarted StepOutput StepCompleted WorkflowCompleted"),
     (
+        "sse_user_input.sse",
+        "RunStarted ModelRequestStarted ModelRequestCompleted RunContentCompleted MemoryUpdateStarted \
+         MemoryUpdateCompleted RunPaused",
+    ),
+    (
+        "sse_user_input_continue.sse",
+        "RunContinued ToolCallStarted ToolCallCompleted ModelRequestStarted RunContent+ ModelRequestCompleted \
+         RunContentCompleted RunCompleted",
+    ),
+    (
         "sse_team_cancelled.sse",
         "TeamRunStarted TeamModelRequestStarted TeamModelRequestCompleted TeamToolCallStarted \
          RunStarted ModelRequestStarted RunContent+ RunCancelled RunCompleted TeamRunCancelled TeamRunCompleted",

@@ -7,7 +7,7 @@ mod common;
 
 use agentos_client::events::{parse_event, RunEvent, RunKind};
 use agentos_client::reducer::{RunStatus, RunView, ToolStatus};
-use agentos_client::runs::{confirm_requirements, confirm_steps, confirm_tools};
+use agentos_client::runs::{answer_tools, confirm_requirements, confirm_steps, confirm_tools};
 use common::*;
 use serde_json::{json, Value};
 
@@ -427,6 +427,70 @@ fn a_resumable_workflow_stream_ends_at_step_paused_and_the_run_is_paused() {
     assert_eq!(v.status, RunStatus::Paused);
     assert!(!v.is_running());
     assert_eq!(v.paused_tool_views().len(), 1);
+}
+
+#[test]
+fn a_tool_that_asks_for_input_shows_its_fields_and_continues_with_the_answers() {
+    let raw_p = raw("sse_user_input.sse");
+    let cont_raw = raw("sse_user_input_continue.sse");
+    let mut v = view("sse_user_input.sse");
+    let paused = first(&raw_p, "RunPaused");
+    let tool = &paused["tools"][0];
+    assert_eq!(v.status, RunStatus::Paused);
+    let waiting = v.paused_tool_views();
+    assert_eq!(waiting.len(), 1);
+    let fields = waiting[0].input_fields();
+    let schema = tool["user_input_schema"].as_array().unwrap();
+    assert_eq!(fields.len(), schema.len());
+    for (f, s) in fields.iter().zip(schema) {
+        assert_eq!(f.name, str_of(s, "name"));
+        assert_eq!(f.field_type, str_of(s, "field_type"));
+        assert_eq!(f.description.as_deref(), s["description"].as_str());
+        assert_eq!(f.value, s["value"].as_str().unwrap_or(""), "what the model filled in is offered");
+    }
+    let missing = fields.iter().find(|f| f.value.is_empty()).expect("a field the person must fill in");
+
+    // What the chat sends back: the tools with the answers in their schema.
+    let answers = vec![(waiting[0].id.clone(), missing.name.clone(), " Ann ".to_string())];
+    let answered = answer_tools(&v.paused_tools, &answers);
+    let sent: Vec<Value> = serde_json::from_str(&confirm_tools(&answered, &[(waiting[0].id.clone(), true)], None)).unwrap();
+    let field = sent[0]["user_input_schema"].as_array().unwrap().iter().find(|f| f["name"] == missing.name.as_str()).unwrap();
+    assert_eq!(field["value"], json!("Ann"));
+    assert_eq!(sent[0]["tool_args"], tool["tool_args"], "the rest is unchanged");
+
+    // The recorded continue (with the answer) runs the tool with it.
+    v.mark_decisions(&[(waiting[0].id.clone(), true)]);
+    for ev in events("sse_user_input_continue.sse") {
+        v.apply(&ev);
+    }
+    assert_eq!(v.status, RunStatus::Completed);
+    let done = v.tools.iter().find(|t| t.id == waiting[0].id).unwrap();
+    assert_eq!(done.status, ToolStatus::Done);
+    let result = first(&cont_raw, "ToolCallCompleted")["tool"]["result"].as_str().unwrap();
+    assert_eq!(done.result.as_deref(), Some(result));
+    assert!(result.contains("Ann"), "the recorded run used the answer: {result}");
+    assert!(done.input_fields().is_empty(), "answered: nothing more to ask");
+}
+
+#[test]
+fn answers_are_typed_by_their_field_type() {
+    let tool = json!({"tool_call_id": "c1", "requires_user_input": true, "user_input_schema": [
+        {"name": "n", "field_type": "int", "value": null},
+        {"name": "x", "field_type": "float", "value": null},
+        {"name": "ok", "field_type": "bool", "value": null},
+        {"name": "bad", "field_type": "int", "value": null},
+        {"name": "s", "field_type": "str", "value": "keep"}
+    ]});
+    let answers: Vec<(String, String, String)> = [("n", "42"), ("x", "2.5"), ("ok", "yes"), ("bad", "forty")]
+        .iter()
+        .map(|(n, v)| ("c1".to_string(), n.to_string(), v.to_string()))
+        .collect();
+    let out = answer_tools(&[tool], &answers);
+    let values: Vec<&Value> = out[0]["user_input_schema"].as_array().unwrap().iter().map(|f| &f["value"]).collect();
+    assert_eq!(values, [&json!(42), &json!(2.5), &json!(true), &json!("forty"), &json!("keep")]);
+    // Another tool's answers are not applied.
+    let other = answer_tools(&[json!({"tool_call_id": "c2", "user_input_schema": [{"name": "n", "value": null}]})], &answers);
+    assert_eq!(other[0]["user_input_schema"][0]["value"], Value::Null);
 }
 
 #[test]
