@@ -11,9 +11,10 @@
 # The default budget is a regression gate at 480 KB. History: the foundation alone
 # measured 213 KB (within its 300 KB target); with chat, sessions and memories 367 KB
 # (after replacing pulldown-cmark and serde derive, -77 KB); with knowledge, metrics and
-# traces 452 KB, 457 KB with tool input forms (those pages build their static charts and tables with plain DOM calls
-# and load with one small loader, which saved about 16 KB). Getting back toward 300 KB
-# needs code splitting, which Trunk 0.21 does not do; it is open work.
+# traces 452 KB (those pages build their static charts and tables with plain DOM calls
+# and load with one small loader, which saved about 16 KB); 457 KB with forms for tools
+# that ask for input. Getting back toward 300 KB needs code splitting, which Trunk 0.21
+# does not do; it is open work.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
