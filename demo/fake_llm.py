@@ -344,23 +344,16 @@ def decide(body: Dict[str, Any]) -> Plan:
     if "search" in lowered and "search_knowledge_base" in tools:
         return Plan("search", tool=("search_knowledge_base", {"query": user}))
 
-    # 7. A tool that needs human confirmation (by convention named *reset*).
-    if "reset" in lowered:
-        reset_tools = [name for name in tools if "reset" in name.lower()]
-        if reset_tools:
-            name = reset_tools[0]
+    # 7. Human-in-the-loop tools, by naming convention: *reset* needs confirmation,
+    #    *note* asks the person for some of its input. Every string parameter gets the
+    #    user's message.
+    for word, plan in (("reset", "confirmation-tool"), ("note", "user-input-tool")):
+        matching = [name for name in tools if word in name.lower()] if word in lowered else []
+        if matching:
+            name = matching[0]
             params = (tools[name].get("parameters") or {}).get("properties") or {}
             args = {key: user for key, schema in params.items() if schema.get("type", "string") == "string"}
-            return Plan("confirmation-tool", tool=(name, args))
-
-    # 7b. A tool that asks the person for some of its input (by convention named *note*).
-    if "note" in lowered:
-        note_tools = [name for name in tools if "note" in name.lower()]
-        if note_tools:
-            name = note_tools[0]
-            params = (tools[name].get("parameters") or {}).get("properties") or {}
-            args = {key: user for key, schema in params.items() if schema.get("type", "string") == "string"}
-            return Plan("user-input-tool", tool=(name, args))
+            return Plan(plan, tool=(name, args))
 
     # 8. Plain text answers.
     if "long" in lowered:
