@@ -266,10 +266,8 @@ def record_runs(r: Recorder) -> None:
                     "user_id": USER}, note="a requires_confirmation tool: ends with RunPaused")
     paused = first(frames, "RunPaused")
     tools = [dict(tool, confirmed=True) for tool in paused["tools"]]
-    r.sse("sse_continue.sse", f"/agents/{TOOL_AGENT}/runs/{paused['run_id']}/continue",
-          {"tools": json.dumps(tools), "session_id": "fx-hitl", "user_id": USER, "stream": "true"},
-          shown_path=f"/agents/{TOOL_AGENT}/runs/{{run_id}}/continue",
-          note="the paused run's tools sent back with confirmed=true")
+    record_continue(r, "sse_continue.sse", f"/agents/{TOOL_AGENT}/runs", paused["run_id"], "fx-hitl", "tools", tools,
+                    note="the paused run's tools sent back with confirmed=true")
 
     # A tool that asks the person for some of its input: pause, then continue with the
     # answers filled into its user_input_schema.
@@ -280,10 +278,8 @@ def record_runs(r: Recorder) -> None:
     tools = [dict(tool, user_input_schema=[dict(f, value=f["value"] if f["value"] is not None else "Ann")
                                            for f in tool["user_input_schema"]])
              for tool in paused["tools"]]
-    r.sse("sse_user_input_continue.sse", f"/agents/{KNOWLEDGE_AGENT}/runs/{paused['run_id']}/continue",
-          {"tools": json.dumps(tools), "session_id": "fx-user-input", "user_id": USER, "stream": "true"},
-          shown_path=f"/agents/{KNOWLEDGE_AGENT}/runs/{{run_id}}/continue",
-          note="the paused tool sent back with the missing input filled in")
+    record_continue(r, "sse_user_input_continue.sse", f"/agents/{KNOWLEDGE_AGENT}/runs", paused["run_id"],
+                    "fx-user-input", "tools", tools, note="the paused tool sent back with the missing input filled in")
 
     # A team pauses when its member's tool needs confirmation; continuing sends the team's
     # `requirements` back with the decision on each.
@@ -293,13 +289,11 @@ def record_runs(r: Recorder) -> None:
     paused = first(frames, "TeamRunPaused")
     requirements = [dict(req, confirmation=True, tool_execution=dict(req["tool_execution"], confirmed=True))
                     for req in paused["requirements"]]
-    r.sse("sse_team_continue.sse", f"/teams/{TEAM}/runs/{paused['run_id']}/continue",
-          {"requirements": json.dumps(requirements), "session_id": "fx-team-hitl", "user_id": USER, "stream": "true"},
-          shown_path=f"/teams/{TEAM}/runs/{{run_id}}/continue",
-          note="the paused team run's requirements sent back with confirmation=true")
+    record_continue(r, "sse_team_continue.sse", f"/teams/{TEAM}/runs", paused["run_id"], "fx-team-hitl",
+                    "requirements", requirements, note="the paused team run's requirements sent back with confirmation=true")
 
     # A workflow step that needs confirmation pauses the workflow; continuing sends
-    # `step_requirements` with confirmed=true, built from StepPaused as the dashboard does.
+    # `step_requirements` with confirmed=true.
     frames = r.sse("sse_workflow_paused.sse", f"/workflows/{APPROVAL_WORKFLOW}/runs",
                    {"message": "Draft a hello", "stream": "true", "session_id": "fx-workflow-hitl",
                     "user_id": USER}, note="a step with human_review(requires_confirmation): ends with WorkflowPaused")
@@ -313,11 +307,9 @@ def record_runs(r: Recorder) -> None:
                     params={"session_id": "fx-workflow-hitl"},
                     shown_path=f"/workflows/{APPROVAL_WORKFLOW}/runs/{{run_id}}")
     step_requirements = [dict(req, confirmed=True) for req in stored["step_requirements"]]
-    r.sse("sse_workflow_continue.sse", f"/workflows/{APPROVAL_WORKFLOW}/runs/{step['run_id']}/continue",
-          {"step_requirements": json.dumps(step_requirements), "session_id": "fx-workflow-hitl", "user_id": USER,
-           "stream": "true"},
-          shown_path=f"/workflows/{APPROVAL_WORKFLOW}/runs/{{run_id}}/continue",
-          note="the stored run's step_requirements sent back with confirmed=true")
+    record_continue(r, "sse_workflow_continue.sse", f"/workflows/{APPROVAL_WORKFLOW}/runs", step["run_id"],
+                    "fx-workflow-hitl", "step_requirements", step_requirements,
+                    note="the stored run's step_requirements sent back with confirmed=true")
 
     # Cancel slow runs after a few content frames: an agent, a team and a workflow.
     record_cancel(r, "sse_cancelled.sse", agent_runs, "fx-cancel", "Tell me a slow story",
@@ -347,6 +339,14 @@ def record_runs(r: Recorder) -> None:
     r.sse("sse_xss.sse", agent_runs,
           {"message": "xss test", "stream": "true", "session_id": "fx-xss", "user_id": USER},
           note="literal <script> and <img onerror> text in the content")
+
+
+def record_continue(r: Recorder, name: str, runs_path: str, run_id: str, session: str, field: str,
+                    decided: List[Any], note: str) -> None:
+    """POSTs `{runs_path}/{run_id}/continue` with `field` = the decided JSON list, streamed."""
+    r.sse(name, f"{runs_path}/{run_id}/continue",
+          {field: json.dumps(decided), "session_id": session, "user_id": USER, "stream": "true"},
+          shown_path=f"{runs_path}/{{run_id}}/continue", note=note)
 
 
 def record_cancel(r: Recorder, name: str, runs_path: str, session_id: str, message: str, started: str,

@@ -2,12 +2,19 @@
 //! empty states.
 
 pub mod composer;
+pub mod dom;
+pub mod load;
 pub mod markdown;
 pub mod run_view;
 
 use crate::state::{use_app, ConnStatus, Health};
 use agentos_client::ApiError;
 use leptos::prelude::*;
+
+/// "1 tool", "3 tools".
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
 
 /// The connection status in the header (`role=status`, announced politely).
 #[component]

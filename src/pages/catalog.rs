@@ -1,6 +1,6 @@
 //! Agents, teams and workflows: filterable lists and a detail page for each.
 
-use crate::components::{Badge, Empty, ErrorNotice, Field, Loading};
+use crate::components::{plural, Badge, Empty, ErrorNotice, Field, Loading};
 use crate::route::Route;
 use crate::state::use_app;
 use agentos_client::web::Client;
@@ -29,16 +29,12 @@ impl Row {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 fn agent_row(a: &AgentDetail) -> Row {
     let mut facts = Vec::new();
     if let Some(m) = &a.model {
         facts.push(m.label());
     }
-    facts.push(plural(a.tool_list().len(), "tool", "tools"));
+    facts.push(plural(a.tool_list().len() as u64, "tool", "tools"));
     if a.memory.is_some() {
         facts.push("memory".into());
     }
@@ -56,7 +52,7 @@ fn team_row(t: &TeamDetail) -> Row {
     if let Some(mode) = &t.mode {
         facts.push(format!("mode: {mode}"));
     }
-    facts.push(plural(t.members.len(), "member", "members"));
+    facts.push(plural(t.members.len() as u64, "member", "members"));
     if let Some(m) = &t.model {
         facts.push(m.label());
     }
@@ -66,7 +62,7 @@ fn team_row(t: &TeamDetail) -> Row {
 fn workflow_row(w: &WorkflowDetail) -> Row {
     let mut facts = Vec::new();
     if !w.steps.is_empty() {
-        facts.push(plural(w.steps.len(), "step", "steps"));
+        facts.push(plural(w.steps.len() as u64, "step", "steps"));
     }
     Row { id: w.id.clone(), name: w.display_name().into(), description: w.description.clone(), facts }
 }

@@ -5,7 +5,8 @@
 //! The chosen base lives in the hash query (`#/knowledge?kb=<id>`), so it
 //! survives a reload. Every request names it with `knowledge_id` and `db_id`.
 
-use crate::components::{Badge, Empty, ErrorNotice, Loading, Pager};
+use crate::components::load::{fallback, use_get};
+use crate::components::{plural, Badge, Empty, ErrorNotice, Pager};
 use crate::state::use_app;
 use agentos_client::config::KnowledgeInstance;
 use agentos_client::knowledge::*;
@@ -19,10 +20,6 @@ use leptos::task::spawn_local;
 use serde_json::Value;
 
 const PAGE_SIZE: u64 = 20;
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
 
 /// `#/knowledge` (and `#/knowledge?kb=<id>`).
 #[component]
@@ -111,36 +108,19 @@ pub fn KnowledgePage() -> impl IntoView {
 /// Everything about one knowledge base.
 #[component]
 fn KnowledgeBase(kb: KnowledgeInstance) -> impl IntoView {
-    let state = use_app();
     let target = Target::of(&kb);
     let page = RwSignal::new(1u64);
     let reload = RwSignal::new(0u32);
     let action_error = RwSignal::new(None::<ApiError>);
 
-    // Loaded by hand rather than with resources (smaller wasm); an answer
-    // to an older request than the last one is dropped.
-    let config = RwSignal::new(None::<Result<Value, ApiError>>);
-    let contents = RwSignal::new(None::<Result<Value, ApiError>>);
-    let seq = StoredValue::new(0u32);
-    {
+    let config = {
         let t = target.clone();
-        Effect::new(move |_| {
-            if let Some(c) = state.client.get() {
-                load(c, config_path(&t), config, None);
-            }
-        });
-    }
-    {
+        use_get(Signal::derive(move || config_path(&t)), RwSignal::new(0))
+    };
+    let contents = {
         let t = target.clone();
-        Effect::new(move |_| {
-            reload.track();
-            let path = content_list_path(&t, page.get(), PAGE_SIZE);
-            if let Some(c) = state.client.get() {
-                seq.update_value(|n| *n += 1);
-                load(c, path, contents, Some(seq));
-            }
-        });
-    }
+        use_get(Signal::derive(move || content_list_path(&t, page.get(), PAGE_SIZE)), reload)
+    };
     // The config's parts the forms use; empty while loading or on failure.
     let cfg = Memo::new(move |_| {
         config.with(|c| match c {
@@ -177,32 +157,16 @@ fn KnowledgeBase(kb: KnowledgeInstance) -> impl IntoView {
                     <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Refresh"</button>
                 </div>
                 {move || action_error.get().map(|e| view! { <ErrorNotice error=e/> })}
-                {move || match contents.get() {
-                    None => view! { <Loading label="Loading content…"/> }.into_any(),
-                    Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Some(Ok(v)) => {
-                        let (rows, meta) = parse_content_list(&v);
-                        content_list(rows, meta, t_list.clone(), reload, action_error, set_page).into_any()
-                    }
-                }}
+                {move || contents.with(|r| fallback(r, "Loading content…").unwrap_or_else(|| {
+                    let (rows, meta) = r.as_ref().and_then(|r| r.as_ref().ok()).map(parse_content_list).unwrap_or_default();
+                    content_list(rows, meta, t_list.clone(), reload, action_error, set_page).into_any()
+                }))}
             </section>
 
             <AddContent target=t_add cfg=cfg reload=reload/>
             <Search target=target cfg=cfg/>
         </div>
     }
-}
-
-/// GETs `path` into `into` (unless the page is gone, or `seq` moved on).
-fn load(client: Client, path: String, into: RwSignal<Option<Result<Value, ApiError>>>, seq: Option<StoredValue<u32>>) {
-    let mine = seq.map(|s| s.get_value());
-    spawn_local(async move {
-        let r = client.get_json::<Value>(&path).await;
-        if into.is_disposed() || mine != seq.map(|s| s.get_value()) {
-            return;
-        }
-        into.set(Some(r));
-    });
 }
 
 /// What one content item is doing: nothing, being edited, or asking to

@@ -1,7 +1,7 @@
 //! Memories: what the AgentOS remembers about its users. Browse by user,
 //! topic and text; add, edit and delete memories.
 
-use crate::components::{Badge, Empty, ErrorNotice, Loading, Pager};
+use crate::components::{plural, Badge, Empty, ErrorNotice, Loading, Pager};
 use crate::state::use_app;
 use agentos_client::memory::{
     human_time, memories_path, memory_body, memory_path, parse_memories, parse_topics,
@@ -34,10 +34,6 @@ fn component_name(agent: bool, id: &str) -> String {
             c.as_ref().and_then(|c| c.name_of(kind, id))
         })
         .unwrap_or_else(|| id.to_string())
-}
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `#/memories` (and `#/memories?user=<id>`).

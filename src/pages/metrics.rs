@@ -2,7 +2,9 @@
 //! over a chosen date range, and which models were used. Each chart is inline
 //! SVG with the same numbers in a real table.
 
-use crate::components::{Empty, ErrorNotice, Loading};
+use crate::components::dom::{self, mount};
+use crate::components::load::{fallback, use_get};
+use crate::components::Empty;
 use crate::state::use_app;
 use agentos_client::metrics::{
     compact, day_from_epoch_ms, day_string, fill_range, metrics_path, model_totals, nice_max,
@@ -10,7 +12,6 @@ use agentos_client::metrics::{
     RefreshState, PRESETS, REFRESH_PATH, REFRESH_STATUS_PATH,
 };
 use agentos_client::memory::human_time;
-use agentos_client::web::Client;
 use agentos_client::ApiError;
 use gloo_net::http::Method;
 use leptos::prelude::*;
@@ -21,44 +22,6 @@ use web_sys::Element;
 /// How many status polls a refresh may take (one a second) before the page
 /// stops waiting for it.
 const MAX_POLLS: u32 = 90;
-
-/// The answer of a page's GET, `None` until the first one arrives.
-pub(crate) type Loaded = RwSignal<Option<Result<Value, ApiError>>>;
-
-/// GETs `path()` whenever it, the connection or `reload` changes; a newer
-/// request's answer replaces the shown one, older answers are dropped.
-/// (One loader for the metrics and trace pages: smaller wasm than a resource each.)
-pub(crate) fn load(path: Signal<String>, reload: RwSignal<u32>) -> Loaded {
-    let state = use_app();
-    let out: Loaded = RwSignal::new(None);
-    let seq = StoredValue::new(0u64);
-    Effect::new(move |_| {
-        let client = state.client.get();
-        let path = path.get();
-        reload.track();
-        seq.update_value(|n| *n += 1);
-        if let Some(c) = client {
-            spawn_local(fetch(c, path, out, seq, seq.get_value()));
-        }
-    });
-    out
-}
-
-async fn fetch(c: Client, path: String, out: Loaded, seq: StoredValue<u64>, n: u64) {
-    let r = c.get_json::<Value>(&path).await;
-    if !out.is_disposed() && seq.try_get_value() == Some(n) {
-        out.set(Some(r));
-    }
-}
-
-/// The loading or error state of a [`Loaded`] (`None` once it holds a value).
-pub(crate) fn fallback(r: &Option<Result<Value, ApiError>>, label: &'static str) -> Option<AnyView> {
-    match r {
-        None => Some(view! { <Loading label=label/> }.into_any()),
-        Some(Err(e)) => Some(view! { <ErrorNotice error=e.clone()/> }.into_any()),
-        Some(Ok(_)) => None,
-    }
-}
 
 fn today() -> i64 {
     day_from_epoch_ms(js_sys::Date::now())
@@ -92,7 +55,7 @@ pub fn MetricsPage() -> impl IntoView {
     let u = user.clone();
     Effect::new(move |_| write_hash(range.get(), &u));
 
-    let data = load(
+    let data = use_get(
         Signal::derive(move || {
             let (from, to) = range.get().days(today());
             metrics_path(from, to, &user)
@@ -240,86 +203,6 @@ fn range_picker(range: RwSignal<DateRange>) -> impl IntoView {
             }).collect_view()}
         </div>
     }
-}
-
-/// Tiny DOM builders for the static parts (charts, tables): one plain,
-/// non-generic code path instead of a Leptos view type per element, which
-/// keeps the wasm small. Text is always set as text (`createTextNode`), never
-/// parsed as HTML.
-pub(crate) mod dom {
-    use web_sys::{Document, Element};
-
-    fn doc() -> Document {
-        web_sys::window().and_then(|w| w.document()).expect("a document")
-    }
-
-    fn fill(e: &Element, attrs: &[(&str, &str)], kids: &[Element]) -> Element {
-        for (k, v) in attrs {
-            let _ = e.set_attribute(k, v);
-        }
-        for k in kids {
-            let _ = e.append_child(k);
-        }
-        e.clone()
-    }
-
-    /// An HTML element with attributes and children.
-    pub fn el(tag: &str, attrs: &[(&str, &str)], kids: &[Element]) -> Element {
-        fill(&doc().create_element(tag).expect("element"), attrs, kids)
-    }
-
-    /// An SVG element with attributes and children.
-    pub fn svg(tag: &str, attrs: &[(&str, &str)], kids: &[Element]) -> Element {
-        let e = doc().create_element_ns(Some("http://www.w3.org/2000/svg"), tag).expect("svg element");
-        fill(&e, attrs, kids)
-    }
-
-    /// An element holding only text.
-    pub fn text(tag: &str, attrs: &[(&str, &str)], text: &str) -> Element {
-        let e = el(tag, attrs, &[]);
-        e.set_text_content(Some(text));
-        e
-    }
-
-    /// An SVG element holding only text.
-    pub fn svg_text(tag: &str, attrs: &[(&str, &str)], text: &str) -> Element {
-        let e = svg(tag, attrs, &[]);
-        e.set_text_content(Some(text));
-        e
-    }
-
-    /// A table: caption, column headers, and rows whose first cell is a row header.
-    pub fn table(caption: &str, caption_hidden: bool, head: &[&str], rows: Vec<Vec<String>>) -> Element {
-        let cap = text("caption", if caption_hidden { &[("class", "visually-hidden")] } else { &[] }, caption);
-        let ths: Vec<Element> = head
-            .iter()
-            .enumerate()
-            .map(|(i, h)| text("th", if i == 0 { &[("scope", "col")] } else { &[("scope", "col"), ("class", "num")] }, h))
-            .collect();
-        let trs: Vec<Element> = rows
-            .into_iter()
-            .map(|r| {
-                let cells: Vec<Element> = r
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| if i == 0 { text("th", &[("scope", "row")], c) } else { text("td", &[("class", "num")], c) })
-                    .collect();
-                el("tr", &[], &cells)
-            })
-            .collect();
-        el("table", &[("class", "data")], &[cap, el("thead", &[], &[el("tr", &[], &ths)]), el("tbody", &[], &trs)])
-    }
-}
-
-/// Mounts a DOM subtree built by [`dom`] into the page.
-pub(crate) fn mount(node: web_sys::Element) -> impl IntoView {
-    let host = NodeRef::<leptos::html::Div>::new();
-    host.on_load(move |d| {
-        // A re-render reuses the host: replace what it held.
-        d.set_text_content(None);
-        let _ = d.append_child(&node);
-    });
-    view! { <div node_ref=host></div> }
 }
 
 /// One series of a chart: its name, its colour class and a value per day.

@@ -3,7 +3,8 @@
 //! and metadata.
 
 use crate::components::{Badge, Empty, Pager};
-use crate::pages::metrics::{dom, fallback, load, mount};
+use crate::components::dom::{self, mount};
+use crate::components::load::{fallback, use_get};
 use crate::route::{encode_segment, Route};
 use crate::state::{use_app, AppState};
 use agentos_client::memory::{excerpt, human_time};
@@ -64,7 +65,7 @@ pub fn TracesPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     Effect::new(move |_| filter.with(write_hash));
 
-    let res = load(Signal::derive(move || filter.with(TraceFilter::path)), reload);
+    let res = use_get(Signal::derive(move || filter.with(TraceFilter::path)), reload);
 
     let text_filter = move |key: &'static str, label: &'static str| {
         view! {
@@ -185,7 +186,7 @@ fn trace_list(state: AppState, v: &Value, filter: RwSignal<TraceFilter>) -> AnyV
 
 /// The trace list as a table (built as plain DOM: text only, links by href).
 fn trace_table(state: AppState, rows: Vec<TraceSummary>) -> web_sys::Element {
-    use crate::pages::metrics::dom::{el, text};
+    use dom::{el, text};
     let head: Vec<_> = ["Trace", "Status", "Duration", "Spans", "Agent, team or workflow", "Input", "Started"]
         .iter()
         .map(|h| text("th", &[("scope", "col")], h))
@@ -223,7 +224,7 @@ fn trace_table(state: AppState, rows: Vec<TraceSummary>) -> web_sys::Element {
 pub fn TracePage(id: String) -> impl IntoView {
     let state = use_app();
     let path = trace_path(&id, None);
-    let res = load(Signal::stored(path), RwSignal::new(0));
+    let res = use_get(Signal::stored(path), RwSignal::new(0));
     view! {
         <section class="trace">
             <p class="small"><a href=Route::Traces.href()>"← All traces"</a></p>
