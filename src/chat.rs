@@ -33,6 +33,9 @@ pub enum Phase {
     Done,
     /// The request failed before any event arrived.
     Failed(ApiError),
+    /// Sending a decision on a paused run failed: the run still waits, and
+    /// the approval (with what was typed) stays to try again.
+    DecisionFailed(ApiError),
     /// The stream broke before the run finished; what arrived is kept.
     Interrupted(String),
 }
@@ -243,20 +246,25 @@ impl Chat {
 
     /// Posts a form and streams the answer into the turn's run.
     async fn post_and_stream(&self, client: &Client, path: &str, form: FormData, turn: Turn) {
+        match self.post(client, path, form).await {
+            None => {}
+            Some(Err(e)) => self.fail(&turn, e),
+            Some(Ok(resp)) => self.stream(resp, turn).await,
+        }
+    }
+
+    /// POSTs a run form (abortable by Stop); `None` when the chat is gone.
+    async fn post(&self, client: &Client, path: &str, form: FormData) -> Option<Result<gloo_net::http::Response, ApiError>> {
         let abort = AbortController::new().ok();
         self.abort.set_value(abort.clone());
         let result = client.post_form(path, &form, abort.as_ref()).await;
-        if !self.alive() {
-            return;
-        }
-        match result {
-            Err(e) => self.fail(&turn, e),
-            Ok(resp) => {
-                turn.phase.set(Phase::Streaming);
-                let outcome = stream_into(&resp, &turn, *self).await;
-                self.finish(&turn, outcome);
-            }
-        }
+        self.alive().then_some(result)
+    }
+
+    async fn stream(&self, resp: gloo_net::http::Response, turn: Turn) {
+        turn.phase.set(Phase::Streaming);
+        let outcome = stream_into(&resp, &turn, *self).await;
+        self.finish(&turn, outcome);
     }
 
     /// A request that failed before any event: show why, and give the
@@ -373,9 +381,6 @@ impl Chat {
         let turn = turn.clone();
         this.active.set(Some(turn.key));
         turn.phase.set(Phase::Sending);
-        // The server streams nothing for a rejected call, so the card shows
-        // the decision from here; an approved call is updated by its events.
-        turn.run.update(|r| r.mark_decisions(&decisions));
         spawn_local(async move {
             // A workflow's stream may carry only what `StepPaused` says; the
             // stored run has the full step requirements (the step's input and
@@ -408,9 +413,24 @@ impl Chat {
             if !user.trim().is_empty() {
                 let _ = form.append_with_str("user_id", user.trim());
             }
-            turn.resumable.set(true);
             let path = continue_path(this.kind, &this.id.get_value(), &run_id);
-            this.post_and_stream(&client, &path, form, turn).await;
+            match this.post(&client, &path, form).await {
+                None => {}
+                // Nothing was decided on the server: the run still waits.
+                Some(Err(e)) => {
+                    turn.phase.set(Phase::DecisionFailed(e));
+                    this.active.set(None);
+                    this.abort.set_value(None);
+                }
+                Some(Ok(resp)) => {
+                    // The server streams nothing for a rejected call, so the card
+                    // shows the decision from here; an approved call is updated by
+                    // its events.
+                    turn.run.update(|r| r.mark_decisions(&decisions));
+                    turn.resumable.set(true);
+                    this.stream(resp, turn).await;
+                }
+            }
         });
     }
 

@@ -436,6 +436,18 @@ test('a tool that asks for input shows its fields; Continue runs it with the ans
   await expect(go).toBeDisabled();
   for (const f of empty) await f.fill('Ann Example');
   await expect(go).toBeEnabled();
+
+  // A continue the server refuses decides nothing: it says why, and the run still
+  // waits with what was typed.
+  expectedErrors = ['503'];
+  await page.route('**/continue', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"detail":"busy"}' }), { times: 1 });
+  await go.click();
+  await expect(conversation(page).getByRole('alert')).toContainText('busy');
+  await expect(page.getByText('Nothing was decided: the run still waits for you above.')).toBeVisible();
+  await expect(badge(answer, 'Waiting for approval')).toBeVisible();
+  for (const f of empty) await expect(f).toHaveValue('Ann Example');
+  await expect(go).toBeEnabled();
+
   await go.click();
 
   await expect(badge(answer, 'Completed')).toBeVisible({ timeout: 15_000 });

@@ -180,6 +180,9 @@ fn TurnView(turn: Turn, chat: Chat) -> impl IntoView {
     let t3 = turn.clone();
     let t4 = turn.clone();
     let phase = turn.phase;
+    // Only this change re-creates the run card (and an open approval with
+    // what was typed in it); other phase changes leave it in place.
+    let shows_run = Memo::new(move |_| !matches!(phase.get(), Phase::Failed(_)));
     view! {
         <li class="turn">
             <div class="bubble user" aria-label="You said">
@@ -202,7 +205,7 @@ fn TurnView(turn: Turn, chat: Chat) -> impl IntoView {
                 }.into_any(),
                 _ => ().into_any(),
             }}
-            {move || (!matches!(phase.get(), Phase::Failed(_))).then(|| {
+            {move || shows_run.get().then(|| {
                 let t = t2.clone();
                 let on_decide = Callback::new(move |d: Decision| chat.decide(&t, d.approvals, d.answers));
                 view! { <RunCard run=t2.run.into() on_decide=on_decide busy=Signal::derive(move || chat.active.get().is_some())/> }
@@ -236,6 +239,12 @@ fn TurnView(turn: Turn, chat: Chat) -> impl IntoView {
                         </div>
                     }.into_any()
                 }
+                Phase::DecisionFailed(e) => view! {
+                    <div class="turn-failed">
+                        <ErrorNotice error=e/>
+                        <p class="small muted">"Nothing was decided: the run still waits for you above."</p>
+                    </div>
+                }.into_any(),
                 _ => ().into_any(),
             }}
         </li>
