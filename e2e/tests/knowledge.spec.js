@@ -228,3 +228,45 @@ test('a search that finds nothing says so, and bad search input is explained', a
 
   expect(errors.filter((e) => !/\b500\b/.test(e))).toEqual([]);
 });
+
+test('a new search never shows the previous answer as its own', async ({ page }) => {
+  // A search that found nothing, then content is added and the same words are searched
+  // again while the server is slow: until the new answer arrives, the old "No results"
+  // must not stand on screen as if it were the new answer.
+  const errors = collectErrors(page);
+  const [kb] = await bases();
+  const tag = tagOf();
+  const word = `numbat${tag}`;
+  await openKnowledge(page, kb);
+  const search = page.getByRole('search', { name: 'Search knowledge' });
+  await search.getByRole('searchbox', { name: 'Search for' }).fill(word);
+  await search.getByRole('combobox', { name: 'Search type' }).selectOption('keyword');
+  await search.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByText('No results')).toBeVisible();
+
+  // The content arrives (through the API, as another person would add it).
+  const form = new FormData();
+  form.set('name', `numbat-${tag}`);
+  form.set('text_content', `The ${word} eats termites in Western Australia.`);
+  const q = `knowledge_id=${encodeURIComponent(kb.id)}&db_id=${encodeURIComponent(kb.db_id)}`;
+  const res = await fetch(`${env.API}/knowledge/content?${q}`, {
+    method: 'POST', headers: { Authorization: `Bearer ${env.KEY}` }, body: form,
+  });
+  expect(res.status).toBe(202);
+  const { id } = await res.json();
+  await expect.poll(async () => (await api(`/knowledge/content/${id}/status?${q}`)).status, { timeout: 30_000 })
+    .toBe('completed');
+
+  // The next search is held back by the "network" until we let it go.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/knowledge/search', async (route) => { await held; await route.fallback(); });
+  await search.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Searching…' })).toBeVisible();
+  await expect(page.getByText('No results')).toHaveCount(0);
+  release();
+  const results = page.getByRole('list', { name: 'Search results' });
+  await expect(results.getByRole('listitem', { name: `numbat-${tag}` })).toContainText(`The ${word} eats termites`);
+  await expect(page.getByText('No results')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

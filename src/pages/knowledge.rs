@@ -698,8 +698,13 @@ fn Search(target: Target, cfg: Memo<KnowledgeConfig>) -> impl IntoView {
     let max_results = RwSignal::new("10".to_string());
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
-    // The last answer: the query it was for, and hits or the error.
+    // The last answer: the query it was for, and hits or the error. Cleared
+    // when a new search starts, so an earlier answer is never shown as if it
+    // were the new one's.
     let answer = RwSignal::new(None::<(String, Result<Vec<SearchHit>, ApiError>)>);
+    // Bumped by every search; an answer that arrives after a newer search
+    // started is dropped.
+    let latest = StoredValue::new(0u32);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -716,9 +721,12 @@ fn Search(target: Target, cfg: Memo<KnowledgeConfig>) -> impl IntoView {
         problem.set(None);
         let Some(client) = state.client.get_untracked() else { return };
         busy.set(true);
+        answer.set(None);
+        let ticket = latest.get_value().wrapping_add(1);
+        latest.set_value(ticket);
         spawn_local(async move {
             let r = client.send_json::<Value>(Method::POST, SEARCH_PATH, &body).await;
-            if busy.is_disposed() {
+            if busy.is_disposed() || latest.get_value() != ticket {
                 return;
             }
             busy.set(false);
@@ -749,6 +757,7 @@ fn Search(target: Target, cfg: Memo<KnowledgeConfig>) -> impl IntoView {
                     <button type="submit" class="primary" disabled=move || busy.get()>"Search"</button>
                 </div>
             </form>
+            {move || busy.get().then(|| view! { <p class="muted small" role="status">"Searching…"</p> })}
             {move || answer.get().map(|(query, r)| match r {
                 Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 Ok(hits) if hits.is_empty() => view! {
