@@ -243,6 +243,20 @@ def long_answer_words() -> List[str]:
     return words
 
 
+# --- Markdown stress answers (triggers "md-huge" and "md-stars"; see demo/README.md) ---
+def md_huge_chunks() -> List[str]:
+    """About 3 MB of Markdown paragraphs, streamed in 4 KiB chunks (about 750)."""
+    line = "Paragraph {n}: *some* **bold** text, `code` and a [link](https://docs.agno.com), padded out.\n\n"
+    text = "".join(line.format(n=n) for n in range(1, 32_000))
+    return [text[i : i + 4096] for i in range(0, len(text), 4096)]
+
+
+def md_stars_chunks() -> List[str]:
+    """30,000 emphasis delimiters that never close ("a* " x 30,000), in 300 chunks."""
+    return ["a* " * 100] * 300
+# --- end of the Markdown stress answers ---
+
+
 def split_words(text: str) -> List[str]:
     """Split text into stream chunks of one word each, keeping the whitespace."""
     return re.findall(r"\S+\s*|\s+", text)
@@ -356,6 +370,10 @@ def decide(body: Dict[str, Any]) -> Plan:
             return Plan(plan, tool=(name, args))
 
     # 8. Plain text answers.
+    if "md-huge" in lowered:
+        return Plan("md-huge", md_huge_chunks())
+    if "md-stars" in lowered:
+        return Plan("md-stars", md_stars_chunks())
     if "long" in lowered:
         return Plan("long", long_answer_words())
     if "markdown" in lowered:
