@@ -244,10 +244,15 @@ def long_answer_words() -> List[str]:
 
 
 # --- Markdown stress answers (triggers "md-huge" and "md-stars"; see demo/README.md) ---
-def md_huge_chunks() -> List[str]:
-    """About 3 MB of Markdown paragraphs, streamed in 4 KiB chunks (about 750)."""
+def md_huge_chunks(size: int = 3_000_000) -> List[str]:
+    """`size` bytes (at most 8 MB) of Markdown paragraphs, streamed in 4 KiB chunks."""
     line = "Paragraph {n}: *some* **bold** text, `code` and a [link](https://docs.agno.com), padded out.\n\n"
-    text = "".join(line.format(n=n) for n in range(1, 32_000))
+    parts, total, n = [], 0, 0
+    while total < min(size, 8_000_000):
+        n += 1
+        parts.append(line.format(n=n))
+        total += len(parts[-1])
+    text = "".join(parts)[:size]
     return [text[i : i + 4096] for i in range(0, len(text), 4096)]
 
 
@@ -371,7 +376,8 @@ def decide(body: Dict[str, Any]) -> Plan:
 
     # 8. Plain text answers.
     if "md-huge" in lowered:
-        return Plan("md-huge", md_huge_chunks())
+        size = re.search(r"md-huge (\d+)", lowered)
+        return Plan("md-huge", md_huge_chunks(int(size.group(1)) if size else 3_000_000))
     if "md-stars" in lowered:
         return Plan("md-stars", md_stars_chunks())
     if "long" in lowered:
