@@ -215,3 +215,33 @@ fn a_replaced_text_starts_afresh() {
     let shown = inc.update("# Two\n\nsecond");
     assert_eq!(shown.nodes(), parse("# Two\n\nsecond"));
 }
+
+/// Parse speed on dense Markdown at the size limit (the figure in README):
+/// `cargo test --release -p agentos-client --test markdown_limits -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn measure_parse_speed_at_the_limit() {
+    let unit = "## Heading\n\nA paragraph with *emphasis*, **strong**, `code` and a [link](https://x.y/z).\n\n- item one\n- item **two**\n  - nested\n\n> a quote\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n```\ncode\n```\n\n";
+    let src = unit.repeat(MAX_SIZE / unit.len());
+    let count_all = |t: &[Node]| count(t, &|_| true);
+    for (name, s) in [("dense Markdown", src.clone()), ("a* × 30,000", "a* ".repeat(30_000)), ("*a × 30,000", "*a ".repeat(30_000))] {
+        let t = Instant::now();
+        let runs = 5;
+        let mut tree = Vec::new();
+        for _ in 0..runs {
+            tree = parse(&s);
+        }
+        println!("{name}: {} bytes, {} elements, parse {:?} each", s.len(), count_all(&tree), t.elapsed() / runs);
+    }
+    // Streaming the dense text in 4 KiB deltas: the largest single update.
+    let mut inc = Incremental::new();
+    let mut worst = Duration::ZERO;
+    let mut end = 0;
+    while end < src.len() {
+        end = (end + 4096).min(src.len());
+        let t = Instant::now();
+        inc.update(&src[..end]);
+        worst = worst.max(t.elapsed());
+    }
+    println!("streamed in 4 KiB deltas: worst update {worst:?}");
+}
