@@ -292,11 +292,16 @@ async function main() {
           await page.evaluate(() => { window.__bench.longtasks = []; });
           const before = await metrics();
           const t0 = Date.now();
-          await runOnce(`Please answer with ${trigger}`, true);
+          const probe = await runOnce(`Please answer with ${trigger}`, true);
           const wall = Date.now() - t0;
           const after = await metrics();
           await page.waitForTimeout(300);
-          const lts = await page.evaluate(() => window.__bench.longtasks.map((t) => t.duration));
+          const ltList = await page.evaluate(() => window.__bench.longtasks);
+          const lts = ltList.map((t) => t.duration);
+          // When they happened: seconds after Enter, and whether after the last text change.
+          const when = ltList.sort((a, b) => b.duration - a.duration).slice(0, 5)
+            .map((t) => `${ms(t.duration)} at ${((t.start - probe.t0) / 1000).toFixed(1)} s${t.start > probe.lastChange ? ' (after the last change)' : ''}`);
+          if (process.env.BENCH_VERBOSE) console.error(`\n${trigger}: stream ended at ${((probe.lastChange - probe.t0) / 1000).toFixed(1)} s; ${when.join(', ')}`);
           const shown = await answer().getByRole('group', { name: 'Answer text' }).evaluate((el) => el.textContent.length);
           const plain = (await answer().getByRole('note').filter({ hasText: 'shown as plain text' }).count()) > 0;
           const sessionLine = await page.getByText(/^Session [0-9a-f-]{8,}/).innerText();

@@ -4,13 +4,36 @@
 use std::sync::{Arc, Mutex};
 
 use agentos_client::knowledge::human_size;
-use agentos_client::markdown::{render_text, Align, Element, Incremental, Kind, Node, Piece, MAX_SIZE};
+use agentos_client::markdown::{Align, Element, Incremental, Kind, Node, Piece, Rendered, MAX_SIZE};
 use leptos::prelude::*;
+
+/// DOM nodes built per task: pieces beyond it wait for the next animation
+/// frame, so a long answer arriving at once (a burst of events, a session's
+/// transcript) never blocks the page for long.
+const BUDGET: usize = 600;
+
+/// The DOM nodes a piece makes (a plain-text piece counts by its length).
+fn weight(p: &Piece) -> usize {
+    fn count(nodes: &[Node]) -> usize {
+        nodes
+            .iter()
+            .map(|n| match n {
+                Node::Text(_) => 1,
+                Node::Element(e) => 1 + count(&e.children),
+            })
+            .sum()
+    }
+    match p {
+        Piece::Nodes(nodes) => count(nodes),
+        Piece::Text(t) => 1 + t.len() / 256,
+    }
+}
 
 /// Markdown text rendered safely. A streamed answer is parsed incrementally
 /// (`markdown::Incremental`): finished top-level blocks keep their key and
 /// their DOM, and only the open last block is parsed and rebuilt per update.
 /// Over `MAX_SIZE` the text is shown as plain text, with a note saying why.
+/// At most [`BUDGET`] nodes are built per frame.
 #[component]
 pub fn Markdown(
     /// The Markdown source; may grow while it streams.
@@ -22,25 +45,44 @@ pub fn Markdown(
 ) -> impl IntoView {
     let state = Arc::new(Mutex::new(Incremental::new()));
     let shown = Memo::new(move |_| text.with(|t| state.lock().map(|mut s| s.update(t)).unwrap_or_default()));
+    // The pieces built so far: those of the last frame, then as many more as
+    // the budget allows (at least one).
+    let frame = RwSignal::new(0u64);
+    let visible = Memo::new(move |prev: Option<&Rendered>| {
+        frame.track();
+        shown.with(|r| {
+            let before = prev.map_or(0, |p| p.pieces.len()).min(r.pieces.len());
+            let (mut k, mut spent) = (before, 0);
+            while let Some((_, p)) = r.pieces.get(k) {
+                let w = weight(p);
+                if k > before && spent + w > BUDGET {
+                    break;
+                }
+                spent += w;
+                k += 1;
+            }
+            Rendered { plain: r.plain, pieces: r.pieces[..k].to_vec() }
+        })
+    });
+    Effect::new(move |_| {
+        if visible.with(|v| v.pieces.len()) < shown.with(|r| r.pieces.len()) {
+            request_animation_frame(move || frame.update(|f| *f += 1));
+        }
+    });
     let role = label.as_ref().map(|_| "group");
     view! {
         {move || shown.with(|r| r.plain).map(plain_note)}
         <div class="md" role=role aria-label=label>
-            <For each=move || shown.with(|r| r.pieces.clone()) key=|p| p.0 let:p>
+            <For each=move || visible.with(|r| r.pieces.clone()) key=|p| p.0 let:p>
                 {render_piece(&p.1)}
             </For>
         </div>
     }
 }
 
-/// Markdown rendered once (no streaming).
+/// Markdown of a text that does not change (built over frames like a stream).
 pub fn markdown_static(text: &str) -> AnyView {
-    let shown = render_text(text);
-    view! {
-        {shown.plain.map(plain_note)}
-        <div class="md">{shown.pieces.iter().map(|(_, p)| render_piece(p)).collect_view()}</div>
-    }
-    .into_any()
+    view! { <Markdown text=Signal::stored(text.to_string())/> }.into_any()
 }
 
 fn plain_note(bytes: usize) -> impl IntoView {

@@ -1674,10 +1674,10 @@ impl Rendered {
     }
 }
 
-/// Bytes of a plain-text piece: a cut after a newline at 16 KiB or more,
-/// else at 64 KiB.
-const PLAIN_MIN: usize = 16 * 1024;
-const PLAIN_MAX: usize = 64 * 1024;
+/// Bytes of a plain-text piece: a cut after a newline at 8 KiB or more,
+/// else at 16 KiB.
+const PLAIN_MIN: usize = 8 * 1024;
+const PLAIN_MAX: usize = 16 * 1024;
 
 /// A finished piece of the text: `src[start..end]`, its key and content,
 /// the reference labels its inline pass did not find among the finished
