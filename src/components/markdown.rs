@@ -1,6 +1,7 @@
 //! Renders the safe Markdown tree of `agentos_client::markdown` as DOM nodes.
 //! Every piece of model text becomes a text node; nothing is parsed as HTML.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use agentos_client::knowledge::human_size;
@@ -33,7 +34,9 @@ fn weight(p: &Piece) -> usize {
 /// (`markdown::Incremental`): finished top-level blocks keep their key and
 /// their DOM, and only the open last block is parsed and rebuilt per update.
 /// Over `MAX_SIZE` the text is shown as plain text, with a note saying why.
-/// At most [`BUDGET`] nodes are built per frame.
+/// Text changes are taken at most once per animation frame (a burst of
+/// deltas handled in one task parses the open block once), and at most
+/// [`BUDGET`] nodes are built per frame.
 #[component]
 pub fn Markdown(
     /// The Markdown source; may grow while it streams.
@@ -44,7 +47,22 @@ pub fn Markdown(
     label: Option<String>,
 ) -> impl IntoView {
     let state = Arc::new(Mutex::new(Incremental::new()));
-    let shown = Memo::new(move |_| text.with(|t| state.lock().map(|mut s| s.update(t)).unwrap_or_default()));
+    let tick = RwSignal::new(0u64);
+    let scheduled = Arc::new(AtomicBool::new(false));
+    Effect::new(move |_| {
+        text.track();
+        if !scheduled.swap(true, Ordering::Relaxed) {
+            let scheduled = scheduled.clone();
+            request_animation_frame(move || {
+                scheduled.store(false, Ordering::Relaxed);
+                tick.update(|t| *t += 1);
+            });
+        }
+    });
+    let shown = Memo::new(move |_| {
+        tick.track();
+        text.with_untracked(|t| state.lock().map(|mut s| s.update(t)).unwrap_or_default())
+    });
     // The pieces built so far: those of the last frame, then as many more as
     // the budget allows (at least one).
     let frame = RwSignal::new(0u64);
