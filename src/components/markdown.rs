@@ -12,6 +12,8 @@ use leptos::prelude::*;
 /// frame, so a long answer arriving at once (a burst of events, a session's
 /// transcript) never blocks the page for long.
 const BUDGET: usize = 600;
+/// Bytes of new text parsed per frame (when they end in finished blocks).
+const PARSE_BUDGET: usize = 32 * 1024;
 
 /// The DOM nodes a piece makes (a plain-text piece counts by its length).
 fn weight(p: &Piece) -> usize {
@@ -49,8 +51,7 @@ pub fn Markdown(
     let state = Arc::new(Mutex::new(Incremental::new()));
     let tick = RwSignal::new(0u64);
     let scheduled = Arc::new(AtomicBool::new(false));
-    Effect::new(move |_| {
-        text.track();
+    let next_frame = move || {
         if !scheduled.swap(true, Ordering::Relaxed) {
             let scheduled = scheduled.clone();
             request_animation_frame(move || {
@@ -58,10 +59,21 @@ pub fn Markdown(
                 tick.update(|t| *t += 1);
             });
         }
+    };
+    let again = next_frame.clone();
+    Effect::new(move |_| {
+        text.track();
+        next_frame();
     });
+    // At most PARSE_BUDGET bytes of new text are parsed per frame.
     let shown = Memo::new(move |_| {
         tick.track();
-        text.with_untracked(|t| state.lock().map(|mut s| s.update(t)).unwrap_or_default())
+        let (shown, more) = text
+            .with_untracked(|t| state.lock().map(|mut s| s.update_within(t, PARSE_BUDGET)).unwrap_or_default());
+        if more {
+            again();
+        }
+        shown
     });
     // The pieces built so far: those of the last frame, then as many more as
     // the budget allows (at least one).

@@ -1723,24 +1723,47 @@ impl Incremental {
 
     /// What to show for `text` (usually the previous text plus a delta).
     pub fn update(&mut self, text: &str) -> Rendered {
+        loop {
+            let (shown, more) = self.update_within(text, usize::MAX);
+            if !more {
+                return shown;
+            }
+        }
+    }
+
+    /// Like [`Incremental::update`], but parses only about `budget` bytes of
+    /// new text when they end in finished blocks: then the result shows the
+    /// pieces finished so far and `true` asks to be called again (say, next
+    /// frame), so a long text arriving at once is parsed over several calls.
+    pub fn update_within(&mut self, text: &str, budget: usize) -> (Rendered, bool) {
         let plain = text.len() > MAX_SIZE;
         if plain != self.plain || !text.as_bytes().starts_with(self.src.as_bytes()) {
             *self = Incremental { next_key: self.next_key, plain, ..Default::default() };
         }
         if plain {
-            return self.update_plain(text);
+            return (self.update_plain(text), false);
         }
         let Some(tail) = text.get(self.src.len()..) else {
             *self = Incremental { next_key: self.next_key, ..Default::default() };
-            return self.update(text);
+            return self.update_within(text, budget);
         };
-        let first = scan(tail);
+        let is_cut = |sc: &Scanned, l: usize| l > 0 && is_blank(&sc.lines[l - 1]) && sc.lines[l].ends_with('\n');
+        // Over the budget: the first `budget` bytes (whole lines), if a
+        // block ends in them (a cut there is a cut in the whole text: what
+        // decides it lies before it).
+        let window = (tail.len() > budget)
+            .then(|| tail.as_bytes()[..budget].iter().rposition(|&c| c == b'\n'))
+            .flatten()
+            .map(|p| scan(&tail[..p + 1]))
+            .filter(|w| w.starts.iter().any(|&l| is_cut(w, l)));
+        let partial = window.is_some();
+        let first = window.unwrap_or_else(|| scan(tail));
         // Every point where a new top-level block starts after a blank
         // line, on a complete line: what is before it is final.
         let cuts: Vec<usize> = first
             .starts
             .iter()
-            .filter(|&&l| l > 0 && is_blank(&first.lines[l - 1]) && first.lines[l].ends_with('\n'))
+            .filter(|&&l| is_cut(&first, l))
             .map(|&l| first.line_ends[l - 1])
             .collect();
         let mut new_labels = Vec::new();
@@ -1769,10 +1792,14 @@ impl Incremental {
             });
             fresh.push((self.done.len() - 1, piece.blocks));
         }
-        let rest = if cuts.is_empty() { first } else { scan(&text[self.src.len()..]) };
+        let rest = match (partial, cuts.is_empty()) {
+            (true, _) => None,
+            (false, true) => Some(first),
+            (false, false) => Some(scan(&text[self.src.len()..])),
+        };
         // The open tail's definitions (after every finished one).
         let mut tmap = RefMap::new();
-        for (label, dest, title) in &rest.defs {
+        for (label, dest, title) in rest.iter().flat_map(|r| &r.defs) {
             if !self.defs.contains_key(label) {
                 tmap.entry(label.clone()).or_insert_with(|| (dest.clone(), title.clone()));
             }
@@ -1801,12 +1828,12 @@ impl Incremental {
             }
         }
         let env = Env { done: &self.defs, tail: Some(&tmap), misses: Default::default() };
-        let tail_nodes = render(rest.blocks, &env);
+        let tail_nodes = rest.map(|r| render(r.blocks, &env)).unwrap_or_default();
         let mut pieces: Vec<(u64, Piece)> = self.done.iter().map(|d| (d.key, d.piece.clone())).collect();
         if !tail_nodes.is_empty() {
             pieces.push((self.key(), Piece::Nodes(Arc::new(tail_nodes))));
         }
-        Rendered { plain: None, pieces }
+        (Rendered { plain: None, pieces }, partial)
     }
 
     fn render_done(&mut self, idx: usize, blocks: Vec<Block>, tmap: &RefMap) {

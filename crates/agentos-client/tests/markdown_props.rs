@@ -67,8 +67,10 @@ fn check_tree(src: &str) -> Result<Vec<Node>, TestCaseError> {
 }
 
 /// Feeds `src` to an `Incremental` cut at `cuts` (byte offsets, moved back to
-/// character boundaries) and checks each view against a full parse.
-fn check_incremental(src: &str, cuts: &[usize]) -> Result<(), TestCaseError> {
+/// character boundaries), parsing at most about `budget` new bytes per call
+/// (calling again while it asks to), and checks each view against a full
+/// parse.
+fn check_incremental(src: &str, cuts: &[usize], budget: usize) -> Result<(), TestCaseError> {
     let mut points: Vec<usize> = cuts
         .iter()
         .map(|&c| {
@@ -84,7 +86,12 @@ fn check_incremental(src: &str, cuts: &[usize]) -> Result<(), TestCaseError> {
     let mut inc = Incremental::new();
     for p in points {
         let prefix = &src[..p];
-        let shown = inc.update(prefix);
+        let shown = loop {
+            let (shown, more) = inc.update_within(prefix, budget);
+            if !more {
+                break shown;
+            }
+        };
         prop_assert!(shown.plain.is_none());
         prop_assert_eq!(shown.nodes(), parse(prefix), "prefix {:?} of {:?}", prefix, src);
     }
@@ -105,7 +112,11 @@ proptest! {
     }
 
     #[test]
-    fn streamed_in_chunks_equals_a_full_parse(src in input(), cuts in proptest::collection::vec(any::<usize>(), 0..8)) {
-        check_incremental(&src, &cuts)?;
+    fn streamed_in_chunks_equals_a_full_parse(
+        src in input(),
+        cuts in proptest::collection::vec(any::<usize>(), 0..8),
+        budget in prop_oneof![Just(usize::MAX), 1..300usize],
+    ) {
+        check_incremental(&src, &cuts, budget)?;
     }
 }
