@@ -243,6 +243,25 @@ def long_answer_words() -> List[str]:
     return words
 
 
+# --- Markdown stress answers (triggers "md-huge" and "md-stars"; see demo/README.md) ---
+def md_huge_chunks(size: int = 3_000_000) -> List[str]:
+    """`size` bytes (at most 8 MB) of Markdown paragraphs, streamed in 4 KiB chunks."""
+    line = "Paragraph {n}: *some* **bold** text, `code` and a [link](https://docs.agno.com), padded out.\n\n"
+    parts, total, n = [], 0, 0
+    while total < min(size, 8_000_000):
+        n += 1
+        parts.append(line.format(n=n))
+        total += len(parts[-1])
+    text = "".join(parts)[:size]
+    return [text[i : i + 4096] for i in range(0, len(text), 4096)]
+
+
+def md_stars_chunks() -> List[str]:
+    """30,000 emphasis delimiters that never close ("a* " x 30,000), in 300 chunks."""
+    return ["a* " * 100] * 300
+# --- end of the Markdown stress answers ---
+
+
 def split_words(text: str) -> List[str]:
     """Split text into stream chunks of one word each, keeping the whitespace."""
     return re.findall(r"\S+\s*|\s+", text)
@@ -356,6 +375,11 @@ def decide(body: Dict[str, Any]) -> Plan:
             return Plan(plan, tool=(name, args))
 
     # 8. Plain text answers.
+    if "md-huge" in lowered:
+        size = re.search(r"md-huge (\d+)", lowered)
+        return Plan("md-huge", md_huge_chunks(int(size.group(1)) if size else 3_000_000))
+    if "md-stars" in lowered:
+        return Plan("md-stars", md_stars_chunks())
     if "long" in lowered:
         return Plan("long", long_answer_words())
     if "markdown" in lowered:

@@ -15,6 +15,11 @@
 //       time from CDP Performance.TaskDuration, and the wall time from the first to the last
 //       token on screen, each divided by the number of RunContent events in the SSE), and how
 //       much text was (re)inserted into the DOM compared with the answer's length.
+//   (c) Markdown stress answers (the demo LLM's "md-huge", 3 MB of Markdown, over the formatting
+//       limit; "md-huge 190000", just under it; "md-stars", "a* " × 30,000): the longest task while
+//       each streams and renders (target: none over 200 ms), main-thread busy time, and the
+//       characters shown against the stored answer. --stress-runs N (default 1; 0 skips it),
+//       --stress-only skips (a) and (b).
 // The target is "no long task over 50 ms" (the longtask API reports only tasks over 50 ms,
 // so it holds when there are none). The exit status is 0 whatever the numbers are; 1 only
 // when it could not run (servers not up, no agent, browser missing).
@@ -37,6 +42,8 @@ function parseArgs(argv) {
     runs: Number(process.env.BENCH_RUNS || 10),
     longRuns: Number(process.env.BENCH_LONG_RUNS || 3),
     agent: process.env.BENCH_AGENT || '',
+    stressRuns: Number(process.env.BENCH_STRESS_RUNS || 1),
+    stressOnly: false,
     chromium: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
   };
   for (let i = 0; i < argv.length; i++) {
@@ -49,6 +56,8 @@ function parseArgs(argv) {
       case '--runs': opts.runs = Number(value()); break;
       case '--long-runs': opts.longRuns = Number(value()); break;
       case '--agent': opts.agent = value(); break;
+      case '--stress-runs': opts.stressRuns = Number(value()); break;
+      case '--stress-only': opts.stressOnly = true; break;
       case '-h':
       case '--help':
         console.log(require('node:fs').readFileSync(__filename, 'utf8').split('\n').slice(1).join('\n').split(/\n(?!\/\/)/)[0].replace(/^\/\/ ?/gm, ''));
@@ -148,7 +157,7 @@ function initScript() {
 // In the page: from the next Enter in the composer to the first answer text (and every later
 // change of it) in the latest turn of the conversation. Elements are handed in by the caller,
 // found by role and name.
-function armProbe([box, conversation]) {
+function armProbe([box, conversation, light]) {
   const b = window.__bench;
   b.t0 = null;
   b.firstDom = null;
@@ -170,6 +179,11 @@ function armProbe([box, conversation]) {
   b.observer = new MutationObserver((records) => {
     if (b.t0 === null) return;
     b.batches++;
+    if (light) {
+      // (Stress answers: reading megabytes of textContent per frame would be the cost measured.)
+      b.lastChange = performance.now();
+      return;
+    }
     for (const r of records) for (const n of r.addedNodes) b.inserted += (n.textContent || '').length;
     const text = answerText();
     if (text.length === b.chars) return;
@@ -248,19 +262,106 @@ async function main() {
     const send = page.getByRole('button', { name: 'Send' });
     const answer = () => page.getByRole('article', { name: `Answer from ${name}` }).last();
 
-    async function runOnce(message) {
+    async function runOnce(message, light = false) {
       if (await newChat.isEnabled()) await newChat.click();
       await send.waitFor(); // not running
       await box.fill(message);
-      await page.evaluate(armProbe, [await box.elementHandle(), await conversation.elementHandle()]);
+      await page.evaluate(armProbe, [await box.elementHandle(), await conversation.elementHandle(), light]);
       await box.press('Enter');
-      await answer().getByText('Completed', { exact: true }).waitFor({ timeout: 120_000 });
+      await answer().getByText('Completed', { exact: true }).waitFor({ timeout: light ? 600_000 : 120_000 });
       await page.waitForTimeout(100); // the last frame
       return page.evaluate(() => {
         const b = window.__bench;
         return { t0: b.t0, firstDom: b.firstDom, firstFrame: b.firstFrame, lastChange: b.lastChange, chars: b.chars,
           inserted: b.inserted, batches: b.batches };
       });
+    }
+
+    // The renderer main thread's tasks in a Chrome trace: the longest by wall time and by
+    // thread CPU time (on a busy machine the wall time includes waiting for a CPU).
+    const traceCategories = ['toplevel', 'devtools.timeline'];
+    function longestTasks(buf) {
+      const events = JSON.parse(buf.toString('utf8')).traceEvents || [];
+      const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+        .map((e) => `${e.pid}:${e.tid}`));
+      let wall = 0;
+      let cpu = 0;
+      for (const e of events) {
+        if (e.ph !== 'X' || !(e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') || !main.has(`${e.pid}:${e.tid}`)) continue;
+        wall = Math.max(wall, (e.dur || 0) / 1000);
+        cpu = Math.max(cpu, (e.tdur || 0) / 1000);
+      }
+      return { wall, cpu };
+    }
+
+    // (c) Markdown stress answers: the longest main-thread task while each streams.
+    async function stress() {
+      if (!(opts.stressRuns >= 1)) return;
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+      const observed = await page.evaluate(() => !window.__bench.longtaskError);
+      const cases = [['md-huge', '3 MB of Markdown'], ['md-huge 190000', '190 KB, under the limit'], ['md-stars', '"a* " × 30,000']];
+      const rows = [];
+      process.stderr.write(`(c) ${opts.stressRuns} run(s) of each Markdown stress answer `);
+      for (const [trigger, what] of cases) {
+        for (let i = 0; i < opts.stressRuns; i++) {
+          await page.evaluate(() => { window.__bench.longtasks = []; });
+          const before = await metrics();
+          const t0 = Date.now();
+          await browser.startTracing(page, { categories: traceCategories });
+          const probe = await runOnce(`Please answer with ${trigger}`, true);
+          const wall = Date.now() - t0;
+          const after = await metrics();
+          await page.waitForTimeout(300);
+          const streamTrace = longestTasks(await browser.stopTracing());
+          const ltList = await page.evaluate(() => window.__bench.longtasks);
+          const lts = ltList.map((t) => t.duration);
+          // When they happened: seconds after Enter, and whether after the last text change.
+          const when = ltList.sort((a, b) => b.duration - a.duration).slice(0, 5)
+            .map((t) => `${ms(t.duration)} at ${((t.start - probe.t0) / 1000).toFixed(1)} s${t.start > probe.lastChange ? ' (after the last change)' : ''}`);
+          if (process.env.BENCH_VERBOSE) console.error(`\n${trigger}: stream ended at ${((probe.lastChange - probe.t0) / 1000).toFixed(1)} s; ${when.join(', ')}`);
+          const shown = await answer().getByRole('group', { name: 'Answer text' }).evaluate((el) => el.textContent.length);
+          const plain = (await answer().getByRole('note').filter({ hasText: 'shown as plain text' }).count()) > 0;
+          const sessionLine = await page.getByText(/^Session [0-9a-f-]{8,}/).innerText();
+          const sid = sessionLine.replace(/^Session\s+/, '').trim();
+          const runs = await getJson(opts, `/sessions/${encodeURIComponent(sid)}/runs`);
+          const stored = String(runs[runs.length - 1]?.content || '').length;
+          // The same answer rendered at once: the session's transcript.
+          await page.evaluate(() => { window.__bench.longtasks = []; });
+          await browser.startTracing(page, { categories: traceCategories });
+          await page.goto(`${opts.dashboard}/#/sessions/${encodeURIComponent(sid)}`);
+          await page.getByRole('group', { name: 'Answer text' }).last().waitFor({ timeout: 120_000 });
+          await page.waitForTimeout(500);
+          const historyTrace = longestTasks(await browser.stopTracing());
+          const history = await page.evaluate(() => window.__bench.longtasks.map((t) => t.duration));
+          await page.goto(`${opts.dashboard}/#/chat/agents/${encodeURIComponent(agent.id)}`);
+          await page.getByRole('heading', { level: 1, name }).waitFor();
+          rows.push({ trigger, what, wall, busy: (after.TaskDuration - before.TaskDuration) * 1000, lts, shown, stored, plain, history, streamTrace, historyTrace });
+          process.stderr.write('.');
+        }
+      }
+      process.stderr.write('\n');
+      console.log('');
+      console.log('(c) Markdown stress answers, streamed through the chat, then their session transcript opened (longest main-thread task; target: none over 200 ms)');
+      for (const r of rows) {
+        const longest = r.lts.length ? Math.max(...r.lts) : null;
+        console.log(`    ${r.trigger.padEnd(15)} ${r.what.padEnd(24)} ${(r.stored / 1e6).toFixed(2)} MB stored, ${(r.shown / 1e6).toFixed(2)} M chars shown${r.plain ? ' (plain text)' : ''}; `
+          + `stream ${(r.wall / 1000).toFixed(1)} s, main-thread busy ${ms(r.busy)}; long tasks ${r.lts.length}, longest ${longest == null ? 'none over 50 ms' : ms(longest)}; `
+          + `opening its session: longest ${r.history.length ? ms(Math.max(...r.history)) : 'none over 50 ms'}`);
+        console.log(`    ${''.padEnd(15)} longest task in the trace: streaming ${ms(r.streamTrace.wall)} (CPU ${ms(r.streamTrace.cpu)}), `
+          + `opening the session ${ms(r.historyTrace.wall)} (CPU ${ms(r.historyTrace.cpu)})`);
+      }
+      const worstCpu = Math.max(0, ...rows.flatMap((r) => [r.streamTrace.cpu, r.historyTrace.cpu]));
+      console.log(`longest task by thread CPU time (what the page itself costs; wall time adds waiting for a CPU): ${ms(worstCpu)}`);
+      const worst = Math.max(0, ...rows.flatMap((r) => r.lts.concat(r.history)));
+      console.log(`target "no main-thread task over 200 ms" for the stress answers: ${
+        !observed ? 'UNKNOWN (the long-task observer does not work here)' : worst <= 200 ? `HOLDS (longest ${worst ? ms(worst) : 'under 50 ms'})` : `MISSED (longest ${ms(worst)})`}`);
+      if (pageErrors.length) console.log(`note: page errors: ${pageErrors.join(' | ')}`);
+    }
+    if (opts.stressOnly) {
+      await stress();
+      return;
     }
 
     // (a) Enter -> first answer text on screen; one warm-up run first.
@@ -399,6 +500,7 @@ async function main() {
     if (!holds && os.loadavg()[0] > os.cpus().length) {
       console.log('note: the machine is busy (load average above the CPU count); long tasks may come from sharing the CPU');
     }
+    await stress();
   } finally {
     await browser.close();
   }

@@ -5,6 +5,9 @@
 //! uses a safe scheme (`http`, `https`, `mailto`). The UI turns the tree into
 //! DOM nodes with text content, so nothing the model writes can execute.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     Text(String),
@@ -66,26 +69,96 @@ pub fn safe_href(href: &str) -> Option<String> {
     }
 }
 
+/// Container nesting (block quotes and list items) beyond which markers are
+/// shown as text.
+pub const MAX_NESTING: usize = 32;
+/// Inline nesting (emphasis, links) beyond which delimiters are shown as text.
+pub const MAX_INLINE_DEPTH: usize = 32;
+/// The deepest tree [`parse`] can return: two levels per container (a list
+/// and its item), a table's three (table, row, cell), then inline elements.
+pub const MAX_DEPTH: usize = 2 * MAX_NESTING + 3 + MAX_INLINE_DEPTH;
+/// Answers longer than this (bytes) are shown as plain text, not parsed.
+pub const MAX_SIZE: usize = 200_000;
+
 /// Parses Markdown (CommonMark plus tables, strikethrough and task lists).
 ///
 /// A compact in-house parser of the subset the dashboard shows (it replaced
 /// pulldown-cmark, which was a fifth of the wasm bundle): blocks first (into
 /// [`Block`]s holding raw inline text), then link reference definitions are
 /// known and the inlines are parsed. Anything it does not recognise is text.
+///
+/// Bounded: the tree is at most [`MAX_DEPTH`] deep, and the time is linear in
+/// the input (times small constants), whatever the input.
 pub fn parse(source: &str) -> Vec<Node> {
-    let src = source.replace("\r\n", "\n");
-    let lines: Vec<String> = src.split_inclusive('\n').map(str::to_string).collect();
-    let mut refs = Vec::new();
-    let blocks = blocks(&lines, &mut refs).0;
+    let scanned = scan(source);
+    let mut done = RefMap::new();
+    for (label, dest, title) in &scanned.defs {
+        done.entry(label.clone()).or_insert_with(|| (dest.clone(), title.clone()));
+    }
+    let env = Env { done: &done, tail: None, misses: Default::default() };
+    render(scanned.blocks, &env)
+}
+
+/// Normalised label to destination and title; the first definition wins.
+type RefMap = HashMap<String, (String, String)>;
+/// A link reference definition: normalised label, destination, title.
+type Def = (String, String, String);
+
+/// The link reference definitions an inline pass can see: those of the
+/// finished part of the text, then those of the open tail. Labels not found
+/// in `done` are recorded (they may be defined later in a stream).
+struct Env<'a> {
+    done: &'a RefMap,
+    tail: Option<&'a RefMap>,
+    misses: std::cell::RefCell<HashSet<String>>,
+}
+
+impl Env<'_> {
+    fn lookup(&self, key: &str) -> Option<(String, String)> {
+        if let Some(d) = self.done.get(key) {
+            return Some(d.clone());
+        }
+        self.misses.borrow_mut().insert(key.to_string());
+        self.tail.and_then(|t| t.get(key)).cloned()
+    }
+}
+
+/// The block structure of a text: its blocks, its link reference
+/// definitions (in order), the index of each top-level block's first line,
+/// and the byte offset where each line ends in the source.
+struct Scanned {
+    blocks: Vec<Block>,
+    defs: Vec<Def>,
+    starts: Vec<usize>,
+    line_ends: Vec<usize>,
+    lines: Vec<String>,
+}
+
+fn scan(source: &str) -> Scanned {
+    let mut lines = Vec::new();
+    let mut line_ends = Vec::new();
+    let mut end = 0;
+    for l in source.split_inclusive('\n') {
+        end += l.len();
+        line_ends.push(end);
+        lines.push(match l.strip_suffix("\r\n") {
+            Some(b) => format!("{b}\n"),
+            None => l.to_string(),
+        });
+    }
+    let mut defs = Vec::new();
+    let mut starts = Vec::new();
+    let blocks = blocks(&lines, &mut defs, 0, Some(&mut starts)).0;
+    Scanned { blocks, defs, starts, line_ends, lines }
+}
+
+fn render(blocks: Vec<Block>, env: &Env) -> Vec<Node> {
     let mut out = Vec::new();
     for b in blocks {
-        render_block(b, &refs, &mut out, false);
+        render_block(b, env, &mut out, false);
     }
     out
 }
-
-/// A link reference definition: normalised label, destination, title.
-type Refs = Vec<(String, String, String)>;
 
 enum Block {
     /// Inline source; `Some(done)` when it starts with a task marker.
@@ -284,7 +357,7 @@ fn html_start(line: &str) -> Option<u8> {
     {
         return Some(6);
     }
-    match tag_len(t) {
+    match tag_len(t, 0, &mut Finds::default()) {
         Some(n) if t[n..].trim().is_empty() && !["script", "style", "pre"].contains(&name.as_str()) => Some(7),
         _ => None,
     }
@@ -302,13 +375,14 @@ fn html_end(kind: u8, line: &str) -> bool {
     }
 }
 
-/// Whether a (non-blank, container-stripped) line ends a paragraph.
-fn interrupts(line: &str) -> bool {
+/// Whether a (non-blank, container-stripped) line ends a paragraph; `deep`:
+/// at the nesting cap, where quote and list markers are text.
+fn interrupts(line: &str, deep: bool) -> bool {
     fence_open(line).is_some()
         || atx(line).is_some()
         || is_rule(line)
-        || quote_line(line).is_some()
-        || list_marker(line).is_some_and(|m| !m.empty && (!m.ordered || m.start == 1))
+        || (!deep && quote_line(line).is_some())
+        || (!deep && list_marker(line).is_some_and(|m| !m.empty && (!m.ordered || m.start == 1)))
         || html_start(line).is_some_and(|k| k < 7)
 }
 
@@ -395,12 +469,8 @@ fn lazy(line: &str) -> String {
 }
 
 /// Whether the last of `lines` is open paragraph text (so a lazy
-/// continuation line may follow).
-fn ends_in_paragraph(lines: &[String]) -> bool {
-    let mut fence = None;
-    for l in lines {
-        track_fence(&mut fence, l);
-    }
+/// continuation line may follow); `fence`: the fence state after them.
+fn ends_in_paragraph(lines: &[String], fence: Option<(char, usize)>) -> bool {
     let Some(last) = lines.last() else { return false };
     fence.is_none()
         && !is_blank(last)
@@ -413,7 +483,13 @@ fn ends_in_paragraph(lines: &[String]) -> bool {
 
 /// Parses container-stripped lines into blocks; the flag tells whether a
 /// blank line separates two of them (what makes a list loose).
-fn blocks(lines: &[String], refs: &mut Refs) -> (Vec<Block>, bool) {
+///
+/// `depth`: containers around these lines (at [`MAX_NESTING`], quote and
+/// list markers are text); `starts` receives the index of each block's
+/// first line.
+fn blocks(lines: &[String], defs: &mut Vec<Def>, depth: usize, mut starts: Option<&mut Vec<usize>>) -> (Vec<Block>, bool) {
+    let deep = depth >= MAX_NESTING;
+    let deep_inner = depth + 1 >= MAX_NESTING;
     let mut out = Vec::new();
     let mut gap = false;
     let mut blank_before = false;
@@ -429,6 +505,9 @@ fn blocks(lines: &[String], refs: &mut Refs) -> (Vec<Block>, bool) {
             gap = true;
         }
         blank_before = false;
+        if let Some(s) = starts.as_deref_mut() {
+            s.push(i);
+        }
         let ind = indent(line);
         if ind >= 4 {
             let start = i;
@@ -473,26 +552,28 @@ fn blocks(lines: &[String], refs: &mut Refs) -> (Vec<Block>, bool) {
             i += 1;
             continue;
         }
-        if quote_line(line).is_some() {
+        if !deep && quote_line(line).is_some() {
             let mut inner: Vec<String> = Vec::new();
+            let mut fence = None;
             while i < lines.len() {
                 if let Some(q) = quote_line(&lines[i]) {
                     inner.push(q);
                 } else if !is_blank(&lines[i])
-                    && ends_in_paragraph(&inner)
-                    && !interrupts(&lines[i])
+                    && ends_in_paragraph(&inner, fence)
+                    && !interrupts(&lines[i], deep_inner)
                     && list_marker(&lines[i]).is_none()
                 {
                     inner.push(lazy(&lines[i]));
                 } else {
                     break;
                 }
+                track_fence(&mut fence, inner.last().unwrap());
                 i += 1;
             }
-            out.push(Block::Quote(blocks(&inner, refs).0));
+            out.push(Block::Quote(blocks(&inner, defs, depth + 1, None).0));
             continue;
         }
-        if let Some(first) = list_marker(line) {
+        if let Some(first) = (!deep).then(|| list_marker(line)).flatten() {
             let mut items = Vec::new();
             let mut tight = true;
             let mut m = first;
@@ -511,6 +592,8 @@ fn blocks(lines: &[String], refs: &mut Refs) -> (Vec<Block>, bool) {
                     }
                 }
                 i += 1;
+                let mut fence = None;
+                track_fence(&mut fence, &item[0]);
                 while i < lines.len() {
                     let l = &lines[i];
                     if is_blank(l) {
@@ -521,11 +604,12 @@ fn blocks(lines: &[String], refs: &mut Refs) -> (Vec<Block>, bool) {
                         item.push(strip_cols(l, m.width));
                     } else if indent(l) >= m.width {
                         item.push(strip_cols(l, m.width));
-                    } else if ends_in_paragraph(&item) && !interrupts(l) && list_marker(l).is_none() {
+                    } else if ends_in_paragraph(&item, fence) && !interrupts(l, deep_inner) && list_marker(l).is_none() {
                         item.push(lazy(l));
                     } else {
                         break;
                     }
+                    track_fence(&mut fence, item.last().unwrap());
                     i += 1;
                 }
                 // Trailing blank lines belong between items (not in an open fence).
@@ -539,7 +623,7 @@ fn blocks(lines: &[String], refs: &mut Refs) -> (Vec<Block>, bool) {
                     trailing += 1;
                 }
                 i -= trailing;
-                let (mut children, inner_gap) = blocks(&item, refs);
+                let (mut children, inner_gap) = blocks(&item, defs, depth + 1, None);
                 if inner_gap {
                     tight = false;
                 }
@@ -586,10 +670,23 @@ fn blocks(lines: &[String], refs: &mut Refs) -> (Vec<Block>, bool) {
         if let Some((head, aligns)) = table_head(lines, i) {
             i += 2;
             let mut rows = Vec::new();
+            // Short rows are padded with empty cells, within a budget that
+            // grows with the table's text (a wide head over many one-cell
+            // rows would otherwise make rows × columns cells).
+            let mut pad_budget: usize = 4096;
             // A row of a lone `|` ends the table (as in pulldown-cmark).
-            while i < lines.len() && !is_blank(&lines[i]) && !interrupts(&lines[i]) && list_marker(&lines[i]).is_none() && lines[i].trim() != "|" {
+            while i < lines.len()
+                && !is_blank(&lines[i])
+                && !interrupts(&lines[i], deep)
+                && (deep || list_marker(&lines[i]).is_none())
+                && lines[i].trim() != "|"
+            {
                 let mut cells = split_row(&lines[i]);
-                cells.resize(aligns.len(), String::new());
+                pad_budget = pad_budget.saturating_add(lines[i].len());
+                let pad = aligns.len().saturating_sub(cells.len()).min(pad_budget);
+                pad_budget -= pad;
+                cells.truncate(aligns.len());
+                cells.resize(cells.len() + pad, String::new());
                 rows.push(cells);
                 i += 1;
             }
@@ -611,7 +708,7 @@ fn blocks(lines: &[String], refs: &mut Refs) -> (Vec<Block>, bool) {
                     i += 1;
                     break;
                 }
-                if interrupts(l) || table_head(lines, i).is_some() {
+                if interrupts(l, deep) || table_head(lines, i).is_some() {
                     break;
                 }
             }
@@ -619,12 +716,11 @@ fn blocks(lines: &[String], refs: &mut Refs) -> (Vec<Block>, bool) {
             para.push(body(l).trim_start_matches(LAZY));
             i += 1;
         }
-        let mut text = para.join("\n");
-        while let Some((rest, def)) = ref_def(&text) {
-            if !refs.iter().any(|r: &(String, String, String)| r.0 == def.0) {
-                refs.push(def);
-            }
-            text = rest.to_string();
+        let joined = para.join("\n");
+        let mut text = joined.as_str();
+        while let Some((rest, def)) = ref_def(text) {
+            defs.push(def);
+            text = rest;
         }
         let text = text.trim().to_string();
         // Only definitions above an underline: it is a rule or text.
@@ -723,6 +819,9 @@ fn link_dest(s: &str, i: usize) -> Option<(String, usize)> {
     while j < b.len() {
         match b[j] {
             b'\\' if j + 1 < b.len() && b[j + 1].is_ascii_punctuation() => j += 1,
+            // (At most 32 nested parentheses, as in CommonMark's reference
+            // implementations: it keeps the scans short.)
+            b'(' if depth == 32 => return None,
             b'(' => depth += 1,
             b')' if depth == 0 => break,
             b')' => depth -= 1,
@@ -784,7 +883,7 @@ fn unescape(s: &str) -> String {
 /// common named ones; anything else stays as written.
 fn entity(s: &str) -> Option<(String, usize)> {
     let rest = s.strip_prefix('&')?;
-    let end = rest.find(';').filter(|n| *n <= 32)?;
+    let end = rest.bytes().take(33).position(|c| c == b';')?;
     let name = &rest[..end];
     let c = if let Some(num) = name.strip_prefix('#') {
         let n = match num.strip_prefix(['x', 'X']) {
@@ -810,23 +909,26 @@ fn entity(s: &str) -> Option<(String, usize)> {
 
 /// The length of an inline HTML tag, comment, processing instruction,
 /// declaration or CDATA section at the start of `s`.
-fn tag_len(s: &str) -> Option<usize> {
+///
+/// `whole[at..]` is looked at; `finds` remembers earlier searches of `whole`.
+fn tag_len(whole: &str, at: usize, finds: &mut Finds) -> Option<usize> {
+    let s = whole.get(at..)?;
     let b = s.as_bytes();
     if b.first() != Some(&b'<') {
         return None;
     }
-    let find = |from: usize, end: &str| s.get(from..)?.find(end).map(|n| from + n + end.len());
+    let mut find = |from: usize, k: usize| finds.find(whole, k, at + from).map(|e| e - at);
     if let Some(r) = s.strip_prefix("<!--") {
-        return if r.starts_with('>') || r.starts_with("->") { None } else { find(4, "-->") };
+        return if r.starts_with('>') || r.starts_with("->") { None } else { find(4, 0) };
     }
     if s.starts_with("<?") {
-        return find(2, "?>");
+        return find(2, 1);
     }
     if s.starts_with("<![CDATA[") {
-        return find(9, "]]>");
+        return find(9, 2);
     }
     if s.starts_with("<!") {
-        return b.get(2).filter(|c| c.is_ascii_alphabetic()).and_then(|_| find(2, ">"));
+        return b.get(2).filter(|c| c.is_ascii_alphabetic()).and_then(|_| find(2, 3));
     }
     let closing = b.get(1) == Some(&b'/');
     let mut i = 1 + closing as usize;
@@ -887,7 +989,13 @@ fn tag_len(s: &str) -> Option<usize> {
 /// An autolink `<scheme:...>` or `<user@host>` at the start of `s`: the
 /// destination and the length.
 fn autolink(s: &str) -> Option<(String, usize)> {
-    let end = s.find('>')?;
+    // (No autolink holds a space, a control character or `<`: the search
+    // stops there, so it never scans far.)
+    let (end, _) = s
+        .char_indices()
+        .skip(1)
+        .find(|&(_, c)| c == '>' || c == '<' || c.is_whitespace() || c.is_control())
+        .filter(|&(_, c)| c == '>')?;
     let inner = &s[1..end];
     if inner.is_empty() || inner.contains(|c: char| c.is_whitespace() || c.is_control() || c == '<') {
         return None;
@@ -920,14 +1028,14 @@ fn el(kind: Kind, children: Vec<Node>) -> Node {
     Node::Element(Element { kind, children })
 }
 
-fn render_block(b: Block, refs: &Refs, out: &mut Vec<Node>, tight: bool) {
+fn render_block(b: Block, env: &Env, out: &mut Vec<Node>, tight: bool) {
     match b {
         Block::Para(text, task) => {
             let mut kids = Vec::new();
             if let Some(done) = task {
                 kids.push(el(Kind::TaskMarker(done), vec![]));
             }
-            for n in inline(&text, refs) {
+            for n in inline(&text, env) {
                 push(&mut kids, n);
             }
             // A task marker with no text yet stands alone in its item.
@@ -939,7 +1047,7 @@ fn render_block(b: Block, refs: &Refs, out: &mut Vec<Node>, tight: bool) {
                 push(out, el(Kind::Paragraph, kids));
             }
         }
-        Block::Heading(level, text) => push(out, el(Kind::Heading(level), inline(&text, refs))),
+        Block::Heading(level, text) => push(out, el(Kind::Heading(level), inline(&text, env))),
         Block::Code(lang, text) => {
             let kids = if text.is_empty() { vec![] } else { vec![Node::Text(text)] };
             push(out, el(Kind::CodeBlock(lang), kids));
@@ -949,7 +1057,7 @@ fn render_block(b: Block, refs: &Refs, out: &mut Vec<Node>, tight: bool) {
         Block::Quote(inner) => {
             let mut kids = Vec::new();
             for b in inner {
-                render_block(b, refs, &mut kids, false);
+                render_block(b, env, &mut kids, false);
             }
             push(out, el(Kind::BlockQuote, kids));
         }
@@ -959,7 +1067,7 @@ fn render_block(b: Block, refs: &Refs, out: &mut Vec<Node>, tight: bool) {
                 .map(|blocks| {
                     let mut kids = Vec::new();
                     for b in blocks {
-                        render_block(b, refs, &mut kids, tight);
+                        render_block(b, env, &mut kids, tight);
                     }
                     el(Kind::Item, kids)
                 })
@@ -971,7 +1079,7 @@ fn render_block(b: Block, refs: &Refs, out: &mut Vec<Node>, tight: bool) {
                 cells
                     .iter()
                     .zip(&aligns)
-                    .map(|(c, a)| el(Kind::TableCell { header, align: *a }, inline(c, refs)))
+                    .map(|(c, a)| el(Kind::TableCell { header, align: *a }, inline(c, env)))
                     .collect::<Vec<_>>()
             };
             let mut kids = vec![el(Kind::TableHead, row(head, true))];
@@ -984,24 +1092,316 @@ fn render_block(b: Block, refs: &Refs, out: &mut Vec<Node>, tight: bool) {
 }
 
 /// Inline content while it is parsed: text, a run of emphasis delimiters,
-/// a finished node, or an open `[` / `![`.
+/// a finished node, nodes shown without their wrapper, or an open `[` / `![`.
 enum It {
     T(String),
     D { ch: char, n: usize, orig: usize, open: bool, close: bool },
-    N(Node),
-    /// `pos`: where the bracket's text starts in the source.
-    B { image: bool, active: bool, pos: usize },
+    /// A finished node and its depth.
+    N(Node, usize),
+    /// Nodes kept without a wrapper (it would nest too deep), and their depth.
+    G(Vec<Node>, usize),
+    B { image: bool },
+}
+
+const NIL: usize = usize::MAX;
+
+/// An item in a doubly linked list (`prev`, `next`); delimiter runs are
+/// also linked among themselves (`dprev`, `dnext`), so that matching an
+/// opener with a closer, and dropping the delimiters between them, costs
+/// O(1) plus the items it wraps (each item is wrapped once).
+struct Slot {
+    it: It,
+    prev: usize,
+    next: usize,
+    dprev: usize,
+    dnext: usize,
+}
+
+struct Items {
+    v: Vec<Slot>,
+    head: usize,
+    tail: usize,
+    dhead: usize,
+    dtail: usize,
+}
+
+impl Items {
+    fn new() -> Self {
+        Items { v: Vec::new(), head: NIL, tail: NIL, dhead: NIL, dtail: NIL }
+    }
+
+    fn push(&mut self, it: It) -> usize {
+        let idx = self.v.len();
+        let delim = matches!(it, It::D { .. });
+        self.v.push(Slot { it, prev: self.tail, next: NIL, dprev: NIL, dnext: NIL });
+        match self.tail {
+            NIL => self.head = idx,
+            t => self.v[t].next = idx,
+        }
+        self.tail = idx;
+        if delim {
+            self.v[idx].dprev = self.dtail;
+            match self.dtail {
+                NIL => self.dhead = idx,
+                t => self.v[t].dnext = idx,
+            }
+            self.dtail = idx;
+        }
+        idx
+    }
+
+    fn insert_after(&mut self, at: usize, it: It) {
+        let idx = self.v.len();
+        let next = if at == NIL { self.head } else { self.v[at].next };
+        self.v.push(Slot { it, prev: at, next, dprev: NIL, dnext: NIL });
+        match at {
+            NIL => self.head = idx,
+            a => self.v[a].next = idx,
+        }
+        match next {
+            NIL => self.tail = idx,
+            n => self.v[n].prev = idx,
+        }
+    }
+
+    fn unlink(&mut self, idx: usize) {
+        let (p, n) = (self.v[idx].prev, self.v[idx].next);
+        match p {
+            NIL => self.head = n,
+            p => self.v[p].next = n,
+        }
+        match n {
+            NIL => self.tail = p,
+            n => self.v[n].prev = p,
+        }
+    }
+
+    fn dunlink(&mut self, idx: usize) {
+        let (p, n) = (self.v[idx].dprev, self.v[idx].dnext);
+        match p {
+            NIL => self.dhead = n,
+            p => self.v[p].dnext = n,
+        }
+        match n {
+            NIL => self.dtail = p,
+            n => self.v[n].dprev = p,
+        }
+    }
+
+    /// Removes the items strictly between `a` and `b` (`NIL`: the list's
+    /// ends) and returns them as nodes, with their depth.
+    fn take_between(&mut self, a: usize, b: usize) -> (Vec<Node>, usize) {
+        let mut out = Vec::new();
+        let mut depth = 0;
+        let mut x = if a == NIL { self.head } else { self.v[a].next };
+        while x != b && x != NIL {
+            let it = std::mem::replace(&mut self.v[x].it, It::T(String::new()));
+            match it {
+                It::T(t) => push(&mut out, Node::Text(t)),
+                It::D { ch, n, .. } => push(&mut out, Node::Text(ch.to_string().repeat(n))),
+                It::N(node, d) => {
+                    depth = depth.max(d);
+                    push(&mut out, node);
+                }
+                It::G(nodes, d) => {
+                    depth = depth.max(d);
+                    for node in nodes {
+                        push(&mut out, node);
+                    }
+                }
+                It::B { image } => push(&mut out, Node::Text(if image { "![" } else { "[" }.into())),
+            }
+            x = self.v[x].next;
+        }
+        match a {
+            NIL => self.head = b,
+            a => self.v[a].next = b,
+        }
+        match b {
+            NIL => self.tail = a,
+            b => self.v[b].prev = a,
+        }
+        (out, depth)
+    }
+
+    /// CommonMark's "process emphasis" for the delimiters after `bottom`
+    /// (`NIL`: all), with its `openers_bottom` bounds (kept as slot indices:
+    /// delimiters are numbered in source order), so the work is linear.
+    fn emphasis(&mut self, bottom: usize) {
+        let base: isize = if bottom == NIL { -1 } else { bottom as isize };
+        // Per delimiter character, per closer kind: openers at or below this
+        // index are known not to match.
+        let mut lows = [[base; 6]; 3];
+        let mut c = if bottom == NIL { self.dhead } else { self.v[bottom].dnext };
+        while c != NIL {
+            let It::D { ch, n: cn, orig: corig, open: copen, close: cclose } = self.v[c].it else {
+                c = self.v[c].dnext;
+                continue;
+            };
+            if !cclose {
+                c = self.v[c].dnext;
+                continue;
+            }
+            let ci = match ch {
+                '*' => 0,
+                '_' => 1,
+                _ => 2,
+            };
+            let ki = if ch == '~' { corig.min(5) } else { corig % 3 + if copen { 3 } else { 0 } };
+            let mut o = self.v[c].dprev;
+            let mut found = None;
+            while o != NIL && (o as isize) > lows[ci][ki] {
+                if let It::D { ch: och, n: on, orig: oorig, open: true, close: oclose } = self.v[o].it {
+                    let ok = och == ch
+                        && if ch == '~' {
+                            on == cn
+                        } else {
+                            !((oclose || copen) && (oorig + corig) % 3 == 0 && !(oorig % 3 == 0 && corig % 3 == 0))
+                        };
+                    if ok {
+                        found = Some(on);
+                        break;
+                    }
+                }
+                o = self.v[o].dprev;
+            }
+            let Some(on) = found else {
+                let p = self.v[c].dprev;
+                lows[ci][ki] = if p == NIL { -1 } else { p as isize };
+                let next = self.v[c].dnext;
+                if !copen {
+                    self.dunlink(c);
+                }
+                c = next;
+                continue;
+            };
+            let k = if ch == '~' { cn } else if on >= 2 && cn >= 2 { 2 } else { 1 };
+            let kind = match (ch, k) {
+                ('~', _) => Kind::Strikethrough,
+                (_, 2) => Kind::Strong,
+                _ => Kind::Emphasis,
+            };
+            let (kids, d) = self.take_between(o, c);
+            // The delimiters between the two are now text inside the node.
+            self.v[o].dnext = c;
+            self.v[c].dprev = o;
+            let wrapped = if d < MAX_INLINE_DEPTH {
+                It::N(el(kind, kids), d + 1)
+            } else {
+                let marks = ch.to_string().repeat(k);
+                let mut nodes = vec![Node::Text(marks.clone())];
+                for n in kids {
+                    push(&mut nodes, n);
+                }
+                push(&mut nodes, Node::Text(marks));
+                It::G(nodes, d)
+            };
+            self.insert_after(o, wrapped);
+            if let It::D { n, .. } = &mut self.v[o].it {
+                *n -= k;
+                if *n == 0 {
+                    self.unlink(o);
+                    self.dunlink(o);
+                }
+            }
+            if let It::D { n, .. } = &mut self.v[c].it {
+                *n -= k;
+                if *n == 0 {
+                    let next = self.v[c].dnext;
+                    self.unlink(c);
+                    self.dunlink(c);
+                    c = next;
+                }
+            }
+        }
+        // The delimiters after `bottom` are done with.
+        match bottom {
+            NIL => {
+                self.dhead = NIL;
+                self.dtail = NIL;
+            }
+            b => {
+                self.v[b].dnext = NIL;
+                self.dtail = b;
+            }
+        }
+    }
+}
+
+/// An open bracket: its item, whether it opens an image, where its text
+/// starts in the source, and the last delimiter before it.
+struct Bracket {
+    slot: usize,
+    image: bool,
+    pos: usize,
+    dbottom: usize,
+}
+
+/// Where the closing backtick runs of each length are (found once per
+/// inline pass, so code spans cost O(log n) each, not a scan).
+fn backtick_runs(s: &str) -> std::collections::HashMap<usize, Vec<usize>> {
+    let b = s.as_bytes();
+    let mut runs: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'`' {
+            let start = i;
+            while i < b.len() && b[i] == b'`' {
+                i += 1;
+            }
+            runs.entry(i - start).or_default().push(start);
+        } else {
+            i += 1;
+        }
+    }
+    runs
+}
+
+/// Searches for the ends of HTML comments, processing instructions, CDATA
+/// and declarations, remembering the last answer per needle: a search that
+/// found nothing from `p` finds nothing from any later point, so the
+/// searches of one inline pass cost O(n) together.
+#[derive(Default)]
+struct Finds {
+    memo: [Option<(usize, Option<usize>)>; 4],
+}
+
+const NEEDLES: [&str; 4] = ["-->", "?>", "]]>", ">"];
+
+impl Finds {
+    /// The index after the first `NEEDLES[k]` at or after `from`.
+    fn find(&mut self, s: &str, k: usize, from: usize) -> Option<usize> {
+        let needle = NEEDLES[k];
+        if let Some((f, r)) = self.memo[k] {
+            if from >= f {
+                match r {
+                    None => return None,
+                    Some(m) if m >= from => return Some(m + needle.len()),
+                    _ => {}
+                }
+            }
+        }
+        let r = s.get(from..)?.find(needle).map(|n| from + n);
+        self.memo[k] = Some((from, r));
+        r.map(|m| m + needle.len())
+    }
 }
 
 fn is_punct(c: char) -> bool {
     c.is_ascii_punctuation() || (!c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace())
 }
 
-fn inline(s: &str, refs: &Refs) -> Vec<Node> {
+fn inline(s: &str, env: &Env) -> Vec<Node> {
     let b = s.as_bytes();
-    let mut items: Vec<It> = Vec::new();
+    let mut items = Items::new();
+    let mut brackets: Vec<Bracket> = Vec::new();
+    // Brackets below this index in `brackets` cannot open a link (they
+    // would hold the link just made).
+    let mut active_from = 0;
+    let mut runs = None;
+    let mut finds = Finds::default();
     let mut text = String::new();
-    fn flush(items: &mut Vec<It>, text: &mut String) {
+    fn flush(items: &mut Items, text: &mut String) {
         if !text.is_empty() {
             items.push(It::T(std::mem::take(text)));
         }
@@ -1011,7 +1411,7 @@ fn inline(s: &str, refs: &Refs) -> Vec<Node> {
         match b[i] {
             b'\\' if b.get(i + 1) == Some(&b'\n') => {
                 flush(&mut items, &mut text);
-                items.push(It::N(el(Kind::LineBreak, vec![])));
+                items.push(It::N(el(Kind::LineBreak, vec![]), 1));
                 i += 2;
                 while i < b.len() && b[i] == b' ' {
                     i += 1;
@@ -1027,7 +1427,7 @@ fn inline(s: &str, refs: &Refs) -> Vec<Node> {
                 text.truncate(kept);
                 if hard {
                     flush(&mut items, &mut text);
-                    items.push(It::N(el(Kind::LineBreak, vec![])));
+                    items.push(It::N(el(Kind::LineBreak, vec![]), 1));
                 } else {
                     text.push('\n');
                 }
@@ -1038,17 +1438,11 @@ fn inline(s: &str, refs: &Refs) -> Vec<Node> {
             }
             b'`' => {
                 let n = s[i..].len() - s[i..].trim_start_matches('`').len();
-                let mut j = i + n;
-                let mut found = None;
-                while let Some(k) = s[j..].find('`') {
-                    let start = j + k;
-                    let m = s[start..].len() - s[start..].trim_start_matches('`').len();
-                    if m == n {
-                        found = Some(start);
-                        break;
-                    }
-                    j = start + m;
-                }
+                let runs = runs.get_or_insert_with(|| backtick_runs(s));
+                let found = runs.get(&n).and_then(|starts| {
+                    let k = starts.partition_point(|&p| p < i + n);
+                    starts.get(k).copied()
+                });
                 match found {
                     Some(end) => {
                         let mut code = s[i + n..end].replace('\n', " ");
@@ -1056,7 +1450,7 @@ fn inline(s: &str, refs: &Refs) -> Vec<Node> {
                             code = code[1..code.len() - 1].to_string();
                         }
                         flush(&mut items, &mut text);
-                        items.push(It::N(el(Kind::InlineCode, vec![Node::Text(code)])));
+                        items.push(It::N(el(Kind::InlineCode, vec![Node::Text(code)]), 1));
                         i = end + n;
                     }
                     None => {
@@ -1077,38 +1471,42 @@ fn inline(s: &str, refs: &Refs) -> Vec<Node> {
                 } else {
                     (left, right)
                 };
-                flush(&mut items, &mut text);
                 if ch == '~' && n > 2 {
                     text.push_str(&s[i..i + n]);
                 } else {
+                    flush(&mut items, &mut text);
                     items.push(It::D { ch, n, orig: n, open, close });
                 }
                 i += n;
             }
             b'[' => {
                 flush(&mut items, &mut text);
-                items.push(It::B { image: false, active: true, pos: i + 1 });
+                let dbottom = items.dtail;
+                let slot = items.push(It::B { image: false });
+                brackets.push(Bracket { slot, image: false, pos: i + 1, dbottom });
                 i += 1;
             }
             b'!' if b.get(i + 1) == Some(&b'[') => {
                 flush(&mut items, &mut text);
-                items.push(It::B { image: true, active: true, pos: i + 2 });
+                let dbottom = items.dtail;
+                let slot = items.push(It::B { image: true });
+                brackets.push(Bracket { slot, image: true, pos: i + 2, dbottom });
                 i += 2;
             }
             b']' => {
                 flush(&mut items, &mut text);
-                i = close_bracket(s, i, &mut items, refs);
+                i = close_bracket(s, i, &mut items, &mut brackets, &mut active_from, env);
             }
             b'<' => {
                 if let Some((dest, n)) = autolink(&s[i..]) {
                     flush(&mut items, &mut text);
                     let label = Node::Text(dest.clone());
                     match safe_href(&dest) {
-                        Some(href) => items.push(It::N(el(Kind::Link { href, title: String::new() }, vec![label]))),
-                        None => items.push(It::N(label)),
-                    }
+                        Some(href) => items.push(It::N(el(Kind::Link { href, title: String::new() }, vec![label]), 1)),
+                        None => items.push(It::N(label, 0)),
+                    };
                     i += n;
-                } else if let Some(n) = tag_len(&s[i..]) {
+                } else if let Some(n) = tag_len(s, i, &mut finds) {
                     text.push_str(&s[i..i + n]);
                     i += n;
                 } else {
@@ -1137,19 +1535,26 @@ fn inline(s: &str, refs: &Refs) -> Vec<Node> {
         }
     }
     flush(&mut items, &mut text);
-    emphasis(&mut items, 0);
-    to_nodes(items)
+    items.emphasis(NIL);
+    items.take_between(NIL, NIL).0
 }
 
 /// At a `]`: a link or image when the nearest open bracket has a
 /// destination after the `]`; otherwise the brackets are text. Returns the
 /// index after what it consumed.
-fn close_bracket(s: &str, i: usize, items: &mut Vec<It>, refs: &Refs) -> usize {
-    let Some(ob) = items.iter().rposition(|it| matches!(it, It::B { .. })) else {
+fn close_bracket(
+    s: &str,
+    i: usize,
+    items: &mut Items,
+    brackets: &mut Vec<Bracket>,
+    active_from: &mut usize,
+    env: &Env,
+) -> usize {
+    let Some(&Bracket { slot, image, pos, dbottom }) = brackets.last() else {
         items.push(It::T("]".into()));
         return i + 1;
     };
-    let It::B { image, active, pos } = items[ob] else { unreachable!() };
+    let active = brackets.len() > *active_from;
     let b = s.as_bytes();
     let mut target = None;
     if active {
@@ -1163,39 +1568,39 @@ fn close_bracket(s: &str, i: usize, items: &mut Vec<It>, refs: &Refs) -> usize {
                 None if s[i + 1..].starts_with("[]") => (None, i + 3),
                 None => (None, i + 1),
             };
-            let key = norm_label(label.as_deref().unwrap_or(&s[pos..i]));
-            if let Some((_, dest, title)) = refs.iter().find(|r| r.0 == key) {
-                target = Some((dest.clone(), title.clone(), end));
+            // A label is at most 999 characters (longer text is no label).
+            let raw = label.as_deref().or_else(|| s.get(pos..i).filter(|t| t.len() <= 999));
+            if let Some((dest, title)) = raw.map(norm_label).filter(|k| !k.is_empty()).and_then(|k| env.lookup(&k)) {
+                target = Some((dest, title, end));
             }
         }
     }
+    brackets.pop();
+    *active_from = (*active_from).min(brackets.len());
     let Some((dest, title, end)) = target else {
-        items[ob] = It::T(if image { "![" } else { "[" }.into());
+        items.v[slot].it = It::T(if image { "![" } else { "[" }.into());
         items.push(It::T("]".into()));
         return i + 1;
     };
-    let mut inner = items.split_off(ob + 1);
-    items.pop();
-    emphasis(&mut inner, 0);
-    let kids = to_nodes(inner);
+    items.emphasis(dbottom);
+    let (kids, d) = items.take_between(slot, NIL);
+    items.unlink(slot);
     if image {
         items.push(It::T("[image: ".into()));
     }
     match safe_href(&dest) {
-        Some(href) => {
+        Some(href) if d < MAX_INLINE_DEPTH => {
             let title = if image { String::new() } else { title };
-            items.push(It::N(el(Kind::Link { href, title }, kids)));
+            items.push(It::N(el(Kind::Link { href, title }, kids), d + 1));
         }
-        None => items.extend(kids.into_iter().map(It::N)),
+        _ => {
+            items.push(It::G(kids, d));
+        }
     }
     if image {
         items.push(It::T("]".into()));
     } else {
-        for it in items.iter_mut() {
-            if let It::B { image: false, active, .. } = it {
-                *active = false;
-            }
-        }
+        *active_from = brackets.len();
     }
     end
 }
@@ -1223,120 +1628,302 @@ fn inline_target(s: &str, mut i: usize) -> Option<(String, String, usize)> {
     (b.get(j) == Some(&b')')).then_some((dest, title, j + 1))
 }
 
-/// CommonMark's "process emphasis" over `items[bottom..]`.
-fn emphasis(items: &mut Vec<It>, bottom: usize) {
-    let mut c = bottom;
-    while c < items.len() {
-        let It::D { ch, n: cn, orig: corig, open: copen, close: true } = items[c] else {
-            c += 1;
-            continue;
-        };
-        let mut found = None;
-        for o in (bottom..c).rev() {
-            if let It::D { ch: och, n: on, orig: oorig, open: true, close: oclose } = items[o] {
-                if och != ch {
-                    continue;
-                }
-                let ok = if ch == '~' {
-                    on == cn
-                } else {
-                    !((oclose || copen) && (oorig + corig) % 3 == 0 && !(oorig % 3 == 0 && corig % 3 == 0))
-                };
-                if ok {
-                    found = Some((o, on));
-                    break;
-                }
-            }
-        }
-        let Some((o, on)) = found else {
-            c += 1;
-            continue;
-        };
-        let k = if ch == '~' { cn } else if on >= 2 && cn >= 2 { 2 } else { 1 };
-        let kind = match (ch, k) {
-            ('~', _) => Kind::Strikethrough,
-            (_, 2) => Kind::Strong,
-            _ => Kind::Emphasis,
-        };
-        let inner: Vec<It> = items.drain(o + 1..c).collect();
-        items.insert(o + 1, It::N(el(kind, to_nodes(inner))));
-        let mut c2 = o + 2;
-        if let It::D { n, .. } = &mut items[c2] {
-            *n -= k;
-            if *n == 0 {
-                items.remove(c2);
-            }
-        }
-        if let It::D { n, .. } = &mut items[o] {
-            *n -= k;
-            if *n == 0 {
-                items.remove(o);
-                c2 -= 1;
-            }
-        }
-        c = c2;
+/// One piece of what is shown: Markdown nodes, or plain text (an answer
+/// over [`MAX_SIZE`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Piece {
+    Nodes(Arc<Vec<Node>>),
+    Text(Arc<str>),
+}
+
+/// What to show for a text: keyed pieces in order. A key changes whenever
+/// its piece does, so a view keyed by it rebuilds only changed pieces.
+#[derive(Clone, Debug, Default)]
+pub struct Rendered {
+    /// `Some(bytes)` when the text is too long to format and is shown as
+    /// plain text.
+    pub plain: Option<usize>,
+    pub pieces: Vec<(u64, Piece)>,
+}
+
+/// Equal when the same pieces (by key) are shown.
+impl PartialEq for Rendered {
+    fn eq(&self, other: &Self) -> bool {
+        self.plain == other.plain
+            && self.pieces.len() == other.pieces.len()
+            && self.pieces.iter().zip(&other.pieces).all(|(a, b)| a.0 == b.0)
     }
 }
 
-fn to_nodes(items: Vec<It>) -> Vec<Node> {
-    let mut out = Vec::new();
-    for it in items {
-        let node = match it {
-            It::T(t) => Node::Text(t),
-            It::D { ch, n, .. } => Node::Text(ch.to_string().repeat(n)),
-            It::N(n) => n,
-            It::B { image, .. } => Node::Text(if image { "![" } else { "[" }.into()),
-        };
-        push(&mut out, node);
+impl Rendered {
+    /// The Markdown pieces as one tree (adjacent text merged), as [`parse`]
+    /// returns it for the whole text.
+    pub fn nodes(&self) -> Vec<Node> {
+        let mut out = Vec::new();
+        for (_, p) in &self.pieces {
+            match p {
+                Piece::Nodes(nodes) => {
+                    for n in nodes.iter() {
+                        push(&mut out, n.clone());
+                    }
+                }
+                Piece::Text(t) => push(&mut out, Node::Text(t.to_string())),
+            }
+        }
+        out
     }
-    out
 }
 
-/// Splits source text at blank lines outside code fences. Each block parses
-/// on its own exactly as it would inside the whole text for everything the
-/// dashboard shows (lists and tables keep their blank-line-free bodies).
-pub fn split_blocks(text: &str) -> Vec<String> {
-    let mut blocks = Vec::new();
-    let mut current = String::new();
-    let mut fence: Option<&str> = None;
-    let mut in_list = false;
-    let mut after_blank = false;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(f) = fence {
-            current.push_str(line);
-            if trimmed.starts_with(f) {
-                fence = None;
+/// Bytes of a plain-text piece: a cut after a newline at 8 KiB or more,
+/// else at 16 KiB.
+const PLAIN_MIN: usize = 8 * 1024;
+const PLAIN_MAX: usize = 16 * 1024;
+
+/// A finished piece of the text: `src[start..end]`, its key and content,
+/// the reference labels its inline pass did not find among the finished
+/// definitions (`misses`), and those it took from the open tail (`sig`).
+struct Done {
+    start: usize,
+    end: usize,
+    key: u64,
+    piece: Piece,
+    misses: HashSet<String>,
+    sig: Vec<Def>,
+}
+
+/// Renders a growing text (a streamed answer) at a cost per update that
+/// does not grow with the text: the text is cut into top-level blocks at
+/// points no later text can change (a blank line, then a complete line that
+/// starts a new top-level block), the finished pieces are kept, and only
+/// the open tail is parsed again. Link reference definitions are global, so
+/// a finished piece is parsed again when a label it missed gets defined.
+/// The result always equals [`parse`] of the whole text (property-tested).
+/// A text that is not an extension of the previous one starts afresh; one
+/// over [`MAX_SIZE`] is cut into plain-text pieces instead.
+#[derive(Default)]
+pub struct Incremental {
+    src: String,
+    done: Vec<Done>,
+    defs: RefMap,
+    miss_index: HashMap<String, Vec<usize>>,
+    tail_users: HashSet<usize>,
+    next_key: u64,
+    plain: bool,
+}
+
+impl Incremental {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn key(&mut self) -> u64 {
+        self.next_key += 1;
+        self.next_key
+    }
+
+    /// What to show for `text` (usually the previous text plus a delta).
+    pub fn update(&mut self, text: &str) -> Rendered {
+        loop {
+            let (shown, more) = self.update_within(text, usize::MAX);
+            if !more {
+                return shown;
             }
-            continue;
         }
-        if line.trim().is_empty() {
-            current.push_str(line);
-            after_blank = !current.trim().is_empty();
-            continue;
-        }
-        let indented = line.starts_with(' ') || line.starts_with('\t');
-        let is_list_line = trimmed.starts_with("- ")
-            || trimmed.starts_with("* ")
-            || trimmed.starts_with("+ ")
-            || trimmed
-                .split_once(". ")
-                .is_some_and(|(n, _)| !n.is_empty() && n.len() < 10 && n.chars().all(|c| c.is_ascii_digit()));
-        if after_blank && !(in_list && (is_list_line || indented)) {
-            blocks.push(std::mem::take(&mut current));
-            in_list = false;
-        }
-        after_blank = false;
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(if trimmed.starts_with("```") { "```" } else { "~~~" });
-        }
-        in_list = is_list_line || (in_list && indented);
-        current.push_str(line);
     }
-    if !current.is_empty() {
-        blocks.push(current);
+
+    /// Like [`Incremental::update`], but parses only about `budget` bytes of
+    /// new text when they end in finished blocks: then the result shows the
+    /// pieces finished so far and `true` asks to be called again (say, next
+    /// frame), so a long text arriving at once is parsed over several calls.
+    pub fn update_within(&mut self, text: &str, budget: usize) -> (Rendered, bool) {
+        let plain = text.len() > MAX_SIZE;
+        if plain != self.plain || !text.as_bytes().starts_with(self.src.as_bytes()) {
+            *self = Incremental { next_key: self.next_key, plain, ..Default::default() };
+        }
+        if plain {
+            return (self.update_plain(text), false);
+        }
+        let Some(tail) = text.get(self.src.len()..) else {
+            *self = Incremental { next_key: self.next_key, ..Default::default() };
+            return self.update_within(text, budget);
+        };
+        let is_cut = |sc: &Scanned, l: usize| l > 0 && is_blank(&sc.lines[l - 1]) && sc.lines[l].ends_with('\n');
+        // Over the budget: the first `budget` bytes (whole lines), if a
+        // block ends in them (a cut there is a cut in the whole text: what
+        // decides it lies before it).
+        let window = (tail.len() > budget)
+            .then(|| tail.as_bytes()[..budget].iter().rposition(|&c| c == b'\n'))
+            .flatten()
+            .map(|p| scan(&tail[..p + 1]))
+            .filter(|w| w.starts.iter().any(|&l| is_cut(w, l)));
+        let partial = window.is_some();
+        let first = window.unwrap_or_else(|| scan(tail));
+        // Every point where a new top-level block starts after a blank
+        // line, on a complete line: what is before it is final.
+        let cuts: Vec<usize> = first
+            .starts
+            .iter()
+            .filter(|&&l| is_cut(&first, l))
+            .map(|&l| first.line_ends[l - 1])
+            .collect();
+        let mut new_labels = Vec::new();
+        let mut fresh = Vec::new();
+        let mut from = 0;
+        for cut in &cuts {
+            let piece_src = &tail[from..*cut];
+            from = *cut;
+            let piece = scan(piece_src);
+            for (label, dest, title) in &piece.defs {
+                if !self.defs.contains_key(label) {
+                    self.defs.insert(label.clone(), (dest.clone(), title.clone()));
+                    new_labels.push(label.clone());
+                }
+            }
+            let start = self.src.len();
+            self.src.push_str(piece_src);
+            let key = self.key();
+            self.done.push(Done {
+                start,
+                end: self.src.len(),
+                key,
+                piece: Piece::Nodes(Arc::new(Vec::new())),
+                misses: HashSet::new(),
+                sig: Vec::new(),
+            });
+            fresh.push((self.done.len() - 1, piece.blocks));
+        }
+        let rest = match (partial, cuts.is_empty()) {
+            (true, _) => None,
+            (false, true) => Some(first),
+            (false, false) => Some(scan(&text[self.src.len()..])),
+        };
+        // The open tail's definitions (after every finished one).
+        let mut tmap = RefMap::new();
+        for (label, dest, title) in rest.iter().flat_map(|r| &r.defs) {
+            if !self.defs.contains_key(label) {
+                tmap.entry(label.clone()).or_insert_with(|| (dest.clone(), title.clone()));
+            }
+        }
+        // Finished pieces whose view may change: one that missed a label
+        // now defined, or that used the tail's definitions.
+        let mut dirty: Vec<usize> = self.tail_users.iter().copied().collect();
+        for label in new_labels.iter().chain(tmap.keys()) {
+            if let Some(v) = self.miss_index.get(label) {
+                dirty.extend(v.iter().copied());
+            }
+        }
+        dirty.sort_unstable();
+        dirty.dedup();
+        let first_fresh = fresh.first().map_or(usize::MAX, |f| f.0);
+        dirty.retain(|&d| d < first_fresh);
+        for (idx, blocks) in fresh {
+            self.render_done(idx, blocks, &tmap);
+        }
+        for idx in dirty {
+            let d = &self.done[idx];
+            let stale = new_labels.iter().any(|l| d.misses.contains(l)) || sig_of(&d.misses, &tmap) != d.sig;
+            if stale {
+                let blocks = scan(&self.src[d.start..d.end]).blocks;
+                self.render_done(idx, blocks, &tmap);
+            }
+        }
+        let env = Env { done: &self.defs, tail: Some(&tmap), misses: Default::default() };
+        let tail_nodes = rest.map(|r| render(r.blocks, &env)).unwrap_or_default();
+        let mut pieces: Vec<(u64, Piece)> = self.done.iter().map(|d| (d.key, d.piece.clone())).collect();
+        if !tail_nodes.is_empty() {
+            pieces.push((self.key(), Piece::Nodes(Arc::new(tail_nodes))));
+        }
+        (Rendered { plain: None, pieces }, partial)
     }
-    blocks
+
+    fn render_done(&mut self, idx: usize, blocks: Vec<Block>, tmap: &RefMap) {
+        let env = Env { done: &self.defs, tail: Some(tmap), misses: Default::default() };
+        let nodes = render(blocks, &env);
+        let misses = env.misses.into_inner();
+        let sig = sig_of(&misses, tmap);
+        for label in &misses {
+            let v = self.miss_index.entry(label.clone()).or_default();
+            if v.last() != Some(&idx) {
+                v.push(idx);
+            }
+        }
+        if sig.is_empty() {
+            self.tail_users.remove(&idx);
+        } else {
+            self.tail_users.insert(idx);
+        }
+        let key = self.key();
+        let d = &mut self.done[idx];
+        d.piece = Piece::Nodes(Arc::new(nodes));
+        d.misses = misses;
+        d.sig = sig;
+        d.key = key;
+    }
+
+    fn update_plain(&mut self, text: &str) -> Rendered {
+        loop {
+            let rest = &text.as_bytes()[self.src.len()..];
+            if rest.len() <= PLAIN_MAX {
+                break;
+            }
+            let cut = match rest[PLAIN_MIN..PLAIN_MAX].iter().position(|&c| c == b'\n') {
+                Some(p) => PLAIN_MIN + p + 1,
+                None => {
+                    let mut c = PLAIN_MAX;
+                    while !text.is_char_boundary(self.src.len() + c) {
+                        c -= 1;
+                    }
+                    c
+                }
+            };
+            let start = self.src.len();
+            let chunk = &text[start..start + cut];
+            self.src.push_str(chunk);
+            let key = self.key();
+            self.done.push(Done {
+                start,
+                end: self.src.len(),
+                key,
+                piece: Piece::Text(Arc::from(chunk)),
+                misses: HashSet::new(),
+                sig: Vec::new(),
+            });
+        }
+        let mut pieces: Vec<(u64, Piece)> = self.done.iter().map(|d| (d.key, d.piece.clone())).collect();
+        let rest = &text[self.src.len()..];
+        if !rest.is_empty() {
+            pieces.push((self.key(), Piece::Text(Arc::from(rest))));
+        }
+        Rendered { plain: Some(text.len()), pieces }
+    }
+}
+
+/// The tail definitions a piece with these misses uses, sorted.
+fn sig_of(misses: &HashSet<String>, tmap: &RefMap) -> Vec<Def> {
+    let mut sig: Vec<Def> = tmap
+        .iter()
+        .filter(|(l, _)| misses.contains(*l))
+        .map(|(l, (d, t))| (l.clone(), d.clone(), t.clone()))
+        .collect();
+    sig.sort();
+    sig
+}
+
+/// What to show for a finished text (no streaming).
+pub fn render_text(text: &str) -> Rendered {
+    Incremental::new().update(text)
+}
+
+/// How deeply elements nest in a tree (0 for text alone).
+pub fn depth(nodes: &[Node]) -> usize {
+    nodes
+        .iter()
+        .map(|n| match n {
+            Node::Text(_) => 0,
+            Node::Element(e) => 1 + depth(&e.children),
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// All text of a tree, for tests and accessible summaries.
@@ -1438,11 +2025,9 @@ mod tests {
     #[test]
     fn blocks_parse_like_the_whole() {
         let src = "# Title\n\nIntro *text*.\n\n- a\n- b\n\n- loose c\n\n1. one\n2. two\n\n```\ncode\n\nwith blank\n```\n\n| x | y |\n|---|---|\n| 1 | 2 |\n\n> quote\n\nEnd.";
-        let blocks = split_blocks(src);
-        assert!(blocks.len() >= 6, "{blocks:?}");
-        assert_eq!(blocks.concat(), src, "splitting loses no text");
-        let joined: Vec<Node> = blocks.iter().flat_map(|b| parse(b)).collect();
-        assert_eq!(joined, parse(src));
+        let shown = render_text(src);
+        assert!(shown.pieces.len() >= 6, "{shown:?}");
+        assert_eq!(shown.nodes(), parse(src));
     }
 
     #[test]

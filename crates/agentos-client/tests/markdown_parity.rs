@@ -7,7 +7,7 @@
 mod markdown_ref;
 
 use agentos_client::events::{parse_event, RunEvent};
-use agentos_client::markdown::{parse, plain_text, split_blocks, Align, Element, Kind, Node};
+use agentos_client::markdown::{parse, plain_text, render_text, Align, Element, Kind, Node};
 use agentos_client::sse::decode_all;
 
 /// The final answer text of a recorded stream (its `RunCompleted` content).
@@ -187,8 +187,9 @@ fn random_mixes_of_snippets_match_the_reference() {
 #[test]
 fn blocks_of_the_showcase_parse_like_the_whole() {
     let text = final_content("sse_markdown.sse");
-    let joined: Vec<Node> = split_blocks(&text).iter().flat_map(|b| parse(b)).collect();
-    assert_eq!(joined, parse(&text));
+    let shown = render_text(&text);
+    assert!(shown.pieces.len() > 1, "{shown:?}");
+    assert_eq!(shown.nodes(), parse(&text));
 }
 
 fn kinds<'a>(nodes: &'a [Node], out: &mut Vec<&'a Element>) {
