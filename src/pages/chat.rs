@@ -348,9 +348,18 @@ impl Follow {
         use wasm_bindgen::JsCast;
         let this = *self;
         let scroll = window_event_listener(leptos::ev::scroll, move |_| this.on_scroll());
+        // A wheel turned upward means "let me read": stop at once, before a
+        // token that arrives in the same frame scrolls down again.
+        let wheel = window_event_listener(leptos::ev::wheel, move |ev| {
+            if ev.delta_y() < 0.0 && scroller().is_some_and(|el| el.scroll_top() > 0) {
+                this.pinned.set_value(false);
+            }
+        });
         let on_resize = Closure::<dyn FnMut()>::new(move || {
             if this.pinned.get_value() {
                 this.scroll_end();
+            } else {
+                this.on_scroll();
             }
         });
         let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
@@ -362,6 +371,7 @@ impl Follow {
         });
         on_cleanup(move || {
             scroll.remove();
+            wheel.remove();
             let (observer, on_resize) = held.take();
             if let Some(o) = observer {
                 o.disconnect();
