@@ -61,7 +61,14 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
     on_cleanup(move || chat.stop());
     let follow = Follow::new();
     let transcript = NodeRef::<leptos::html::Ol>::new();
-    follow.watch(transcript);
+    follow.watch(transcript, chat.active);
+    // A run starting or ending, a session loading, a message sent: follow
+    // the growth that comes with it (a card opened later does not scroll).
+    Effect::new(move |_| {
+        chat.active.track();
+        chat.turns.with(Vec::len);
+        follow.hold();
+    });
 
     let name = {
         let id = id.clone();
@@ -287,7 +294,12 @@ struct Follow {
     away: RwSignal<bool>,
     /// The scroll position last seen, to tell an upward scroll.
     last_top: StoredValue<i32>,
+    /// Until when (`Date.now()`) growth is followed with no run in progress.
+    hold_until: StoredValue<f64>,
 }
+
+/// How long growth is followed after a turn is added or a run starts or ends.
+const HOLD_MS: f64 = 1_500.0;
 
 fn scroller() -> Option<web_sys::Element> {
     document().scrolling_element()
@@ -302,7 +314,16 @@ fn focus_by_id(id: &str) {
 
 impl Follow {
     fn new() -> Self {
-        Follow { pinned: StoredValue::new(true), away: RwSignal::new(false), last_top: StoredValue::new(0) }
+        Follow {
+            pinned: StoredValue::new(true),
+            away: RwSignal::new(false),
+            last_top: StoredValue::new(0),
+            hold_until: StoredValue::new(0.0),
+        }
+    }
+
+    fn hold(&self) {
+        self.hold_until.set_value(js_sys::Date::now() + HOLD_MS);
     }
 
     fn set_away(&self, away: bool) {
@@ -314,6 +335,7 @@ impl Follow {
     /// Scrolls to the end and follows the answer again.
     fn to_end(&self) {
         self.pinned.set_value(true);
+        self.hold();
         self.set_away(false);
         self.scroll_end();
     }
@@ -341,9 +363,10 @@ impl Follow {
         self.set_away(!self.pinned.get_value() && gap > NEAR_END_PX);
     }
 
-    /// Follows the transcript's growth while pinned, and the person's
-    /// scrolling; both stop when the page goes.
-    fn watch(&self, transcript: NodeRef<leptos::html::Ol>) {
+    /// Follows the transcript's growth while pinned and a run is in
+    /// progress (or just held), and the person's scrolling; both stop when
+    /// the page goes.
+    fn watch(&self, transcript: NodeRef<leptos::html::Ol>, active: RwSignal<Option<u64>>) {
         use wasm_bindgen::closure::Closure;
         use wasm_bindgen::JsCast;
         let this = *self;
@@ -356,7 +379,9 @@ impl Follow {
             }
         });
         let on_resize = Closure::<dyn FnMut()>::new(move || {
-            if this.pinned.get_value() {
+            let following = active.try_with_untracked(Option::is_some).unwrap_or(false)
+                || js_sys::Date::now() < this.hold_until.get_value();
+            if this.pinned.get_value() && following {
                 this.scroll_end();
             } else {
                 this.on_scroll();
