@@ -142,8 +142,10 @@ test('scrolling up stops the following and shows "Jump to latest"; pressing it g
   await expect(jump).toHaveCount(0);
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
 
-  await page.getByRole('button', { name: 'Stop' }).click();
-  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible({ timeout: 20_000 });
+  // Stop it if it is still going.
+  const stop = page.getByRole('button', { name: 'Stop' });
+  if (await stop.isVisible()) await stop.click().catch(() => {});
+  await expect(stop).toHaveCount(0, { timeout: 60_000 });
   expect(errors).toEqual([]);
 });
 

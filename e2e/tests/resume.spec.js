@@ -73,7 +73,7 @@ test('a stream cut mid-answer keeps the partial answer, then shows what the serv
 
     // The server stopped the run at the cut and stored it: the dashboard shows that run.
     await expect(alert).toContainText('the server stopped the run there');
-    await expect(answer).toContainText('Cancelled');
+    await expect(answer).toContainText('Stopped');
     const sessionLine = await page.getByText(/^Session [0-9a-f-]{8,}/).innerText();
     const sessionId = sessionLine.replace(/^Session\s+/, '').trim();
     const runs = await api(`/sessions/${encodeURIComponent(sessionId)}/runs`);
