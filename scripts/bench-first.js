@@ -186,7 +186,9 @@ async function newPage(browser, cond, { cpu, name } = {}) {
   if (cpu) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
   const reqs = new Map();
   cdp.on('Network.requestWillBeSent', (e) => {
-    if (!reqs.has(e.requestId)) reqs.set(e.requestId, { url: e.request.url, wall: e.wallTime * 1000, bytes: 0, done: false, encoding: '' });
+    if (!reqs.has(e.requestId)) {
+      reqs.set(e.requestId, { url: e.request.url, method: e.request.method, wall: e.wallTime * 1000, start: e.timestamp * 1000, bytes: 0, done: false, encoding: '' });
+    }
   });
   cdp.on('Network.responseReceived', (e) => {
     const r = reqs.get(e.requestId);
@@ -199,6 +201,7 @@ async function newPage(browser, cond, { cpu, name } = {}) {
     const r = reqs.get(e.requestId);
     if (!r) return;
     r.done = true;
+    r.end = e.timestamp * 1000;
     if (e.encodedDataLength != null) r.bytes = e.encodedDataLength;
   };
   cdp.on('Network.loadingFinished', finish);
@@ -246,12 +249,15 @@ const fmtB = (x) => (x == null ? '—' : x.toLocaleString('en-US'));
 
 /** One cold load of #/agents: first contentful paint and first agent name on screen. */
 async function coldLoad(browser, srv, cond, name) {
-  const { context, page } = await newPage(browser, cond, { name });
+  const { context, page, reqs } = await newPage(browser, cond, { name });
   try {
     await page.goto(`${srv.web}/?endpoint=${encodeURIComponent(srv.api)}#/agents`, { waitUntil: 'commit' });
     const agent = await pollPage(page, () => window.__first.agentFrame, null, 60_000);
     const fcp = await page.evaluate(() => performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? null);
-    return { fcp, agent };
+    // The connection's API calls (CORS preflights included): first sent → last answered.
+    const calls = [...reqs.values()].filter((r) => r.url.startsWith(srv.api) && r.done && r.end != null);
+    const api = calls.length ? Math.max(...calls.map((r) => r.end)) - Math.min(...calls.map((r) => r.start)) : null;
+    return { fcp, agent, api, calls: calls.length };
   } finally {
     await context.close();
   }
@@ -471,6 +477,8 @@ async function main() {
         process.stderr.write('\n');
         r.fcp = median(loads.map((l) => l.fcp));
         r.agent = median(loads.map((l) => l.agent));
+        r.api = median(loads.map((l) => l.api));
+        r.calls = median(loads.map((l) => l.calls));
       }
       if (opts.only.has('chat')) {
         process.stderr.write(`${cond.name}: ${opts.runs} chat runs `);
@@ -525,6 +533,7 @@ async function main() {
     if (opts.only.has('load')) {
       lines.push(row('first contentful paint', (r) => fmtMs(r.fcp), '≤ 600 ms'));
       lines.push(row(`first agent name visible ("${first}" on #/agents)`, (r) => fmtMs(r.agent), '≤ 2,000 ms'));
+      lines.push(row('of which connecting: first API call sent → last answered', (r) => `${fmtMs(r.api)} (${r.calls} calls)`, 'two round trips'));
     }
     if (opts.only.has('chat')) {
       lines.push(row('Enter → first token on screen (dashboard)', (r) => fmtMs(r.dash), 'within 50 ms of the server alone'));
