@@ -414,7 +414,7 @@ async function cpuLoad(browser, srv, name) {
     const longest = top ? top.dur / 1000 : 0;
     // What filled it: the longest event nested in it on the same thread.
     const inner = top && events
-      .filter((e) => e.ph === 'X' && e.name !== 'RunTask' && e.pid === top.pid && e.tid === top.tid && e.ts >= top.ts && e.ts + (e.dur || 0) <= top.ts + top.dur)
+      .filter((e) => e.ph === 'X' && !e.name.includes('RunTask') && e.pid === top.pid && e.tid === top.tid && e.ts >= top.ts && e.ts + (e.dur || 0) <= top.ts + top.dur)
       .sort((a, b) => (b.dur || 0) - (a.dur || 0))[0];
     return { agent, longest, what: inner ? inner.name : '?', pageLong, aligned: !!nav };
   } finally {
