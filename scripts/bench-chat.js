@@ -377,9 +377,9 @@ async function main() {
       process.stderr.write('.');
     }
     process.stderr.write('\n');
-    // The same without the browser: the form the dashboard sends (background=true makes a
-    // resumable run when the agent has a database), and a plain streamed run.
-    const resumable = !!agent.db_id;
+    // The same without the browser: the form the dashboard sends (a plain streamed run; it
+    // no longer asks for background=true, see README), so "same" and "plain" agree.
+    const resumable = false;
     const server = { same: [], plain: [] };
     for (let i = 0; i < opts.runs; i++) {
       const a = await serverFirstContent(opts, agent.id, `Hello there, server run ${i + 1}`, resumable);

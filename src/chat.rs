@@ -5,9 +5,9 @@
 
 use crate::state::{load, save, AppState};
 use agentos_client::events::{parse_event, RunEvent};
-use agentos_client::reducer::RunView;
+use agentos_client::reducer::{RunStatus, RunView};
 use agentos_client::runs::{
-    answer_tools, cancel_path, confirm_requirements, confirm_steps, confirm_tools, continue_field, continue_path, resume_path, run_path, runs_path, RunRequest,
+    answer_tools, cancel_path, confirm_requirements, confirm_steps, confirm_tools, continue_field, continue_path, recover, resume_path, run_path, runs_path, Recovery, RunRequest,
 };
 use agentos_client::sse::SseDecoder;
 use agentos_client::web::{BodyReader, Client, Socket};
@@ -20,6 +20,11 @@ use std::rc::Rc;
 use web_sys::{AbortController, FormData};
 
 const USER_ID_KEY: &str = "agentos-dashboard.user_id";
+/// When to look for what the server stored after a cut (each after the last).
+const RECOVER_AFTER_MS: [i32; 5] = [300, 700, 1_500, 3_000, 6_000];
+/// A run the server stopped when its stream broke (shown as it stored it).
+const STOPPED_AT_CUT: &str =
+    "The connection broke while the answer was streaming, and the server stopped the run there. Above is what it stored.";
 
 /// Where a turn stands, as far as the connection is concerned. What the
 /// run itself did (completed, paused, error, cancelled) is in its `RunView`.
@@ -172,15 +177,6 @@ impl Chat {
         self.user_id.set(v);
     }
 
-    /// Whether runs should ask for a resumable stream: only when the
-    /// component has a database (background runs are stored there).
-    fn resumable(&self) -> bool {
-        let id = self.id.get_value();
-        self.state
-            .catalog
-            .with_untracked(|c| c.as_ref().and_then(|c| c.find(self.kind, &id)).is_some_and(|e| e.has_db))
-    }
-
     /// Sends a message as a new turn.
     pub fn send(&self, message: String, files: Vec<web_sys::File>, extras: Vec<(&'static str, String)>) {
         if self.active.get_untracked().is_some() {
@@ -224,12 +220,12 @@ impl Chat {
                 this.fail(&turn, ApiError::Aborted);
                 return;
             };
-            let resumable = this.resumable();
+            // A plain run: its first token comes as fast as the server
+            // sends it (see `RunRequest`); a cut is recovered from storage.
             let req = RunRequest {
                 message: turn.message.clone(),
                 session_id: this.session_id.get_untracked(),
                 user_id: Some(this.user_id.get_untracked()),
-                resumable,
             };
             let form = FormData::new().expect("FormData");
             for (k, v) in req.form_fields().into_iter().chain(turn.extras.iter().cloned()) {
@@ -238,7 +234,6 @@ impl Chat {
             for f in turn.files.get_value() {
                 let _ = form.append_with_blob_and_filename("files", &f, &f.name());
             }
-            turn.resumable.set(resumable);
             let path = runs_path(this.kind, &this.id.get_value());
             this.post_and_stream(&client, &path, form, turn).await;
         });
@@ -328,6 +323,53 @@ impl Chat {
         }
         self.active.set(None);
         self.abort.set_value(None);
+        if unfinished && !turn.resumable.get_untracked() {
+            self.recover(turn);
+        }
+    }
+
+    /// A plain run whose stream broke is stopped by AgentOS, which stores
+    /// what it had (a server may also finish it): show the run as stored,
+    /// so what is on screen is what the server kept. Looks a few times, as
+    /// the server stores it just after the cut; gives up quietly (the
+    /// partial answer and Retry stay) when the server cannot be reached.
+    fn recover(&self, turn: &Turn) {
+        let (Some(client), Some(session)) = (self.client(), self.session_id.get_untracked()) else { return };
+        if turn.run.with_untracked(|r| r.run_id.is_none()) {
+            return;
+        }
+        let this = *self;
+        let turn = turn.clone();
+        spawn_local(async move {
+            let path = agentos_client::sessions::session_runs_path(&session, Some(this.kind));
+            for delay in RECOVER_AFTER_MS {
+                agentos_client::web::sleep(delay).await;
+                let cut = |t: &Turn| matches!(t.phase.get_untracked(), Phase::Interrupted(_));
+                if !this.alive() || !cut(&turn) {
+                    return;
+                }
+                let Ok(runs) = client.get_json::<serde_json::Value>(&path).await else { continue };
+                if !this.alive() || !cut(&turn) {
+                    return;
+                }
+                match turn.run.with_untracked(|shown| recover(&runs, shown)) {
+                    Recovery::Wait => continue,
+                    Recovery::KeepShown => return,
+                    Recovery::Stored(mut stored) => {
+                        crate::pages::sessions::name_runs(this.state, &mut stored);
+                        let settled = matches!(stored.status, RunStatus::Completed | RunStatus::Paused);
+                        turn.run.set(stored);
+                        turn.phase.set(if settled {
+                            Phase::Done
+                        } else {
+                            Phase::Interrupted(STOPPED_AT_CUT.to_string())
+                        });
+                        this.name_new_session();
+                        return;
+                    }
+                }
+            }
+        });
     }
 
     /// Stops the running answer: asks the server to cancel the run (the

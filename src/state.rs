@@ -210,18 +210,24 @@ impl AppState {
 }
 
 async fn load_catalog(client: &Client) -> Result<Catalog, ApiError> {
-    let info = client.probe().await?;
-    // /info is open even on a protected server and says whether a key is
-    // needed: without one, say so instead of sending requests bound to fail.
+    // `/health` and `/info` together: both are open and sent without the
+    // key (no CORS preflight), and they say whether this is an AgentOS and
+    // whether it needs a key. Only then is the key sent, with everything the
+    // first page needs at once: two round trips in all, not four in a row.
+    let (health, info) = futures::join!(client.probe_health(), client.probe_info());
+    health?;
+    let info = info?;
+    // Without a key for a server that needs one, say so instead of sending
+    // requests bound to fail.
     if info.needs_key() && !client.has_key() {
         return Err(ApiError::Unauthorized { had_key: false, detail: None });
     }
-    // One request first, so a wrong key fails once rather than four times.
-    let config = client.config().await?;
-    let (agents, teams, workflows) = futures::join!(client.agents(), client.teams(), client.workflows());
+    let (config, agents, teams, workflows) =
+        futures::join!(client.config(), client.agents(), client.teams(), client.workflows());
+    // A wrong key fails all four the same way; the first one says so.
     Ok(Catalog {
         info,
-        config,
+        config: config?,
         agents: absent_is_empty(agents)?,
         teams: absent_is_empty(teams)?,
         workflows: absent_is_empty(workflows)?,

@@ -59,6 +59,16 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
         chat.load_history(session);
     }
     on_cleanup(move || chat.stop());
+    let follow = Follow::new();
+    let transcript = NodeRef::<leptos::html::Ol>::new();
+    follow.watch(transcript, chat.active);
+    // A run starting or ending, a session loading, a message sent: follow
+    // the growth that comes with it (a card opened later does not scroll).
+    Effect::new(move |_| {
+        chat.active.track();
+        chat.turns.with(Vec::len);
+        follow.hold();
+    });
 
     let name = {
         let id = id.clone();
@@ -77,6 +87,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
 
     let on_send = Callback::new(move |out: SendWrapper<Outgoing>| {
         let out = out.take();
+        follow.to_end();
         chat.send(out.message, out.files, out.extras);
     });
     let on_stop = Callback::new(move |_| chat.stop());
@@ -154,7 +165,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
                     detail: Some(format!("this server has no {} with this id", kind_label.to_lowercase())),
                 }/>
             })}
-            <ol class="transcript" aria-label="Conversation" aria-live="polite">
+            <ol class="transcript" aria-label="Conversation" aria-live="polite" node_ref=transcript>
                 <For each=move || chat.turns.get() key=|t| t.key let:turn>
                     <TurnView turn=turn chat=chat/>
                 </For>
@@ -162,13 +173,27 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
             {move || chat.turns.with(Vec::is_empty).then(|| view! {
                 <Empty title="No messages yet" detail="Write a message below. Enter sends, Shift+Enter adds a line."/>
             })}
-            <Composer
-                draft=chat.draft
-                busy=busy
-                placeholder=placeholder
-                on_send=on_send
-                on_stop=on_stop
-            />
+            <div class="chat-foot">
+                {move || (follow.away.get() && !chat.turns.with(Vec::is_empty)).then(|| view! {
+                    <button type="button" class="jump-latest" on:click=move |ev| {
+                        follow.to_end();
+                        // From the keyboard, the button goes away under the
+                        // focus: hand it to the message box.
+                        if ev.detail() == 0 {
+                            focus_by_id("composer-input");
+                        }
+                    }>
+                        <span aria-hidden="true">"↓ "</span>"Jump to latest"
+                    </button>
+                })}
+                <Composer
+                    draft=chat.draft
+                    busy=busy
+                    placeholder=placeholder
+                    on_send=on_send
+                    on_stop=on_stop
+                />
+            </div>
         </section>
     }
 }
@@ -248,6 +273,136 @@ fn TurnView(turn: Turn, chat: Chat) -> impl IntoView {
                 _ => ().into_any(),
             }}
         </li>
+    }
+}
+
+/// How close to the end (in CSS pixels) still counts as "at the end".
+const NEAR_END_PX: i32 = 32;
+
+/// Keeps the conversation scrolled to the newest text while the person has
+/// not scrolled up; when they have, `away` shows "Jump to latest".
+///
+/// The page (not an inner box) scrolls, so a phone scrolls it the same way.
+/// The scroll follows size changes of the transcript through a
+/// `ResizeObserver`, which runs after layout and at most once per frame,
+/// however many tokens arrived: one scroll per frame, no forced layout.
+#[derive(Clone, Copy)]
+struct Follow {
+    /// Stick to the end (false once the person scrolls up).
+    pinned: StoredValue<bool>,
+    /// The person scrolled away from the end: offer to jump back.
+    away: RwSignal<bool>,
+    /// The scroll position last seen, to tell an upward scroll.
+    last_top: StoredValue<i32>,
+    /// Until when (`Date.now()`) growth is followed with no run in progress.
+    hold_until: StoredValue<f64>,
+}
+
+/// How long growth is followed after a turn is added or a run starts or ends.
+const HOLD_MS: f64 = 1_500.0;
+
+fn scroller() -> Option<web_sys::Element> {
+    document().scrolling_element()
+}
+
+fn focus_by_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
+
+impl Follow {
+    fn new() -> Self {
+        Follow {
+            pinned: StoredValue::new(true),
+            away: RwSignal::new(false),
+            last_top: StoredValue::new(0),
+            hold_until: StoredValue::new(0.0),
+        }
+    }
+
+    fn hold(&self) {
+        self.hold_until.set_value(js_sys::Date::now() + HOLD_MS);
+    }
+
+    fn set_away(&self, away: bool) {
+        if self.away.get_untracked() != away {
+            self.away.set(away);
+        }
+    }
+
+    /// Scrolls to the end and follows the answer again.
+    fn to_end(&self) {
+        self.pinned.set_value(true);
+        self.hold();
+        self.set_away(false);
+        self.scroll_end();
+    }
+
+    fn scroll_end(&self) {
+        if let Some(el) = scroller() {
+            el.set_scroll_top(el.scroll_height());
+            self.last_top.set_value(el.scroll_top());
+        }
+    }
+
+    /// A scroll, by the person or by us: at the end it follows again; an
+    /// upward scroll away from the end stops following.
+    fn on_scroll(&self) {
+        let Some(el) = scroller() else { return };
+        let top = el.scroll_top();
+        let gap = el.scroll_height() - top - el.client_height();
+        let last = self.last_top.get_value();
+        self.last_top.set_value(top);
+        if gap <= NEAR_END_PX {
+            self.pinned.set_value(true);
+        } else if top < last {
+            self.pinned.set_value(false);
+        }
+        self.set_away(!self.pinned.get_value() && gap > NEAR_END_PX);
+    }
+
+    /// Follows the transcript's growth while pinned and a run is in
+    /// progress (or just held), and the person's scrolling; both stop when
+    /// the page goes.
+    fn watch(&self, transcript: NodeRef<leptos::html::Ol>, active: RwSignal<Option<u64>>) {
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+        let this = *self;
+        let scroll = window_event_listener(leptos::ev::scroll, move |_| this.on_scroll());
+        // A wheel turned upward means "let me read": stop at once, before a
+        // token that arrives in the same frame scrolls down again.
+        let wheel = window_event_listener(leptos::ev::wheel, move |ev| {
+            if ev.delta_y() < 0.0 && scroller().is_some_and(|el| el.scroll_top() > 0) {
+                this.pinned.set_value(false);
+            }
+        });
+        let on_resize = Closure::<dyn FnMut()>::new(move || {
+            let following = active.try_with_untracked(Option::is_some).unwrap_or(false)
+                || js_sys::Date::now() < this.hold_until.get_value();
+            if this.pinned.get_value() && following {
+                this.scroll_end();
+            } else {
+                this.on_scroll();
+            }
+        });
+        let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+        let held = SendWrapper::new((observer.clone(), on_resize));
+        transcript.on_load(move |ol| {
+            if let Some(o) = &observer {
+                o.observe(&ol);
+            }
+        });
+        on_cleanup(move || {
+            scroll.remove();
+            wheel.remove();
+            let (observer, on_resize) = held.take();
+            if let Some(o) = observer {
+                o.disconnect();
+            }
+            drop(on_resize);
+        });
     }
 }
 

@@ -6,6 +6,7 @@
 //! JSON strings inside the form.
 
 use crate::config::ComponentKind;
+use crate::reducer::{runs_to_views, RunView};
 use serde_json::Value;
 
 /// Percent-encodes one path segment (RFC 3986 unreserved characters kept).
@@ -135,23 +136,24 @@ pub fn label(field: &str) -> &'static str {
 }
 
 /// The fields of a new run.
+///
+/// Runs are started plain (`stream=true`, no `background`): on AgentOS
+/// 3.1.10 `background=true` delays the first streamed token (it persists the
+/// run before starting it, and its detached producer only lets the stream
+/// through when it waits on the model: a fast model's answer arrives nearly
+/// all at once at the end). A plain run is stopped by the server when its
+/// stream breaks, and stored with what it had; see [`recover`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunRequest {
     pub message: String,
     pub session_id: Option<String>,
     pub user_id: Option<String>,
-    /// Ask for a resumable stream (`background=true`, frames carry
-    /// `event_index`). Needs a database on the server side.
-    pub resumable: bool,
 }
 
 impl RunRequest {
     /// Form fields (without files and extras).
     pub fn form_fields(&self) -> Vec<(&'static str, String)> {
         let mut f = vec![("message", self.message.clone()), ("stream", "true".into())];
-        if self.resumable {
-            f.push(("background", "true".into()));
-        }
         if let Some(s) = self.session_id.as_ref().filter(|s| !s.is_empty()) {
             f.push(("session_id", s.clone()));
         }
@@ -160,6 +162,35 @@ impl RunRequest {
         }
         f
     }
+}
+
+/// What to show for a run whose stream broke, from what the server stored.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recovery {
+    /// Not stored yet, or still running there: look again a little later.
+    Wait,
+    /// The run as the server stored it (with its member runs), to show
+    /// instead of the partial one.
+    Stored(RunView),
+    /// The server kept less text than is on screen: keep what is shown.
+    KeepShown,
+}
+
+/// Finds the run `shown` in a session's stored runs (`GET
+/// /sessions/{id}/runs`, any JSON) and says what to show.
+pub fn recover(session_runs: &Value, shown: &RunView) -> Recovery {
+    let Some(run_id) = shown.run_id.as_deref() else { return Recovery::KeepShown };
+    let runs = session_runs.as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let Some(stored) = runs_to_views(runs).into_iter().find(|v| v.run_id.as_deref() == Some(run_id)) else {
+        return Recovery::Wait;
+    };
+    if stored.is_running() {
+        return Recovery::Wait;
+    }
+    if stored.content.chars().count() < shown.content.chars().count() {
+        return Recovery::KeepShown;
+    }
+    Recovery::Stored(stored)
 }
 
 /// The form field that carries confirmed/rejected tools back on `/continue`.
@@ -331,11 +362,69 @@ mod tests {
             message: "hi".into(),
             session_id: Some("s".into()),
             user_id: Some("  ".into()),
-            resumable: true,
         };
         let f = r.form_fields();
-        assert!(f.contains(&("background", "true".into())));
+        assert_eq!(f[..2], [("message", "hi".to_string()), ("stream", "true".to_string())]);
+        // A plain run: background=true would delay the first token.
+        assert!(!f.iter().any(|(k, _)| *k == "background"));
         assert!(f.contains(&("session_id", "s".into())));
         assert!(!f.iter().any(|(k, _)| *k == "user_id"));
+    }
+
+    fn shown(run_id: &str, content: &str) -> RunView {
+        let mut v = RunView::new();
+        v.run_id = Some(run_id.into());
+        v.content = content.into();
+        v
+    }
+
+    #[test]
+    fn recovery_shows_what_the_server_stored() {
+        let runs = serde_json::json!([
+            {"run_id": "r0", "agent_id": "a", "status": "COMPLETED", "content": "earlier"},
+            {"run_id": "r1", "agent_id": "a", "status": "CANCELLED", "content": "Echo: Please give me "},
+        ]);
+        match recover(&runs, &shown("r1", "Echo: Please")) {
+            Recovery::Stored(v) => {
+                assert_eq!(v.run_id.as_deref(), Some("r1"));
+                assert_eq!(v.content, "Echo: Please give me ");
+                assert_eq!(v.status, crate::reducer::RunStatus::Cancelled);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Finished on the server after all: the whole answer.
+        let done = serde_json::json!([{"run_id": "r1", "agent_id": "a", "status": "COMPLETED", "content": "all of it"}]);
+        assert!(matches!(recover(&done, &shown("r1", "all")), Recovery::Stored(v) if v.content == "all of it"));
+    }
+
+    #[test]
+    fn recovery_waits_and_never_loses_text() {
+        let running = serde_json::json!([{"run_id": "r1", "agent_id": "a", "status": "RUNNING", "content": "x"}]);
+        assert_eq!(recover(&running, &shown("r1", "")), Recovery::Wait);
+        let pending = serde_json::json!([{"run_id": "r1", "agent_id": "a", "status": "PENDING"}]);
+        assert_eq!(recover(&pending, &shown("r1", "")), Recovery::Wait);
+        let other = serde_json::json!([{"run_id": "r0", "agent_id": "a", "status": "COMPLETED", "content": "x"}]);
+        assert_eq!(recover(&other, &shown("r1", "")), Recovery::Wait);
+        // Hostile shapes: not an array, items that are not objects.
+        assert_eq!(recover(&serde_json::json!({"detail": "x"}), &shown("r1", "")), Recovery::Wait);
+        assert_eq!(recover(&serde_json::json!([1, "a", null]), &shown("r1", "")), Recovery::Wait);
+        // Less text stored than shown (counted in characters, not bytes).
+        let short = serde_json::json!([{"run_id": "r1", "agent_id": "a", "status": "CANCELLED", "content": "ééé"}]);
+        assert_eq!(recover(&short, &shown("r1", "éééé")), Recovery::KeepShown);
+        assert!(matches!(recover(&short, &shown("r1", "abc")), Recovery::Stored(_)));
+        // Nothing to look for without a run id.
+        assert_eq!(recover(&short, &RunView::default()), Recovery::KeepShown);
+    }
+
+    #[test]
+    fn recovery_keeps_a_team_runs_members() {
+        let runs = serde_json::json!([
+            {"run_id": "m1", "parent_run_id": "t1", "agent_id": "a", "status": "CANCELLED", "content": "member"},
+            {"run_id": "t1", "team_id": "t", "status": "CANCELLED", "content": "team"},
+        ]);
+        match recover(&runs, &shown("t1", "te")) {
+            Recovery::Stored(v) => assert_eq!(v.members.len(), 1),
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -209,7 +209,13 @@ impl Client {
     /// `/health` and `/info` are open even when a key is required, so this
     /// step tells "not an AgentOS" from "wrong key".
     pub async fn probe(&self) -> Result<OsInfo, ApiError> {
-        let not_os = |reason: &str| ApiError::NotAgentOs { url: self.base.clone(), reason: reason.into() };
+        self.probe_health().await?;
+        self.probe_info().await
+    }
+
+    /// The first step of [`probe`](Self::probe): `/health` (sent without the
+    /// key, so no CORS preflight) answers like an AgentOS.
+    pub async fn probe_health(&self) -> Result<(), ApiError> {
         let req = Request::get(&self.url("/health")).build().map_err(build_err)?;
         let resp = self.send(req, Some(REQUEST_TIMEOUT_MS)).await?;
         let status = resp.status();
@@ -218,13 +224,19 @@ impl Client {
             return Err(ApiError::from_status(status, &body, self.has_key()));
         }
         if status != 200 {
-            return Err(not_os(&format!("/health answered HTTP {status}")));
+            return Err(self.not_os(&format!("/health answered HTTP {status}")));
         }
         let health: serde_json::Value =
-            serde_json::from_str(&body).map_err(|_| not_os("/health did not answer JSON"))?;
+            serde_json::from_str(&body).map_err(|_| self.not_os("/health did not answer JSON"))?;
         if health.get("status").is_none() {
-            return Err(not_os("/health has no status"));
+            return Err(self.not_os("/health has no status"));
         }
+        Ok(())
+    }
+
+    /// The second step of [`probe`](Self::probe): `/info`, checked to be an
+    /// AgentOS's. Safe to start together with the requests that follow it.
+    pub async fn probe_info(&self) -> Result<OsInfo, ApiError> {
         let req = Request::get(&self.url("/info")).build().map_err(build_err)?;
         let resp = self.send(req, Some(REQUEST_TIMEOUT_MS)).await?;
         let status = resp.status();
@@ -237,13 +249,17 @@ impl Client {
             return Err(ApiError::from_status(status, &body, self.has_key()));
         }
         if status != 200 {
-            return Err(not_os(&format!("/info answered HTTP {status}")));
+            return Err(self.not_os(&format!("/info answered HTTP {status}")));
         }
-        let info: OsInfo = serde_json::from_str(&body).map_err(|_| not_os("/info is not AgentOS JSON"))?;
+        let info: OsInfo = serde_json::from_str(&body).map_err(|_| self.not_os("/info is not AgentOS JSON"))?;
         if info.os_id.is_none() && info.agno_version.is_none() {
-            return Err(not_os("/info has no os_id"));
+            return Err(self.not_os("/info has no os_id"));
         }
         Ok(info)
+    }
+
+    fn not_os(&self, reason: &str) -> ApiError {
+        ApiError::NotAgentOs { url: self.base.clone(), reason: reason.into() }
     }
 
     /// `GET /health` only: a cheap periodic liveness check.
