@@ -15,16 +15,18 @@
 # load is the same and the table has one row, "all routes". With code splitting, add a row
 # per route to ROUTES and teach route_files which chunks that route loads.
 #
-# Budgets (regression gates): brotli 400 KB... see BR_BUDGET below; gzip 480 KB. History of
-# the gzip figure (gzip -6, all .wasm/.js/.css/.html): the foundation alone 213 KB; with chat,
-# sessions and memories 367 KB (after replacing pulldown-cmark and serde derive, -77 KB); with
-# knowledge, metrics and traces 452 KB; 457 KB with forms for tools that ask for input.
+# Budgets (regression gates, per route; one value for all routes today): brotli 376,000 B
+# (365,482 B measured when set, +3%), gzip 480 KB. History of the gzip figure (gzip -6, all
+# .wasm/.js/.css/.html): the foundation alone 213 KB; with chat, sessions and memories 367 KB
+# (after replacing pulldown-cmark and serde derive, -77 KB); with knowledge, metrics and traces
+# 452 KB; 457 KB with forms for tools that ask for input; 460 KB (gzip -9 as served: 471,334 B
+# with the icon and the boot module) when brotli was added.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 dist="${1:-$ROOT/dist}"
-# Brotli: measured 0 B when this gate was set (see README), plus a small margin.
-br_budget="${BUNDLE_BUDGET_BR_BYTES:-0}"
+# Brotli: 365,482 B measured when this gate was set (README), plus a 3% margin.
+br_budget="${BUNDLE_BUDGET_BR_BYTES:-376000}"
 gz_budget="${BUNDLE_BUDGET_BYTES:-491520}"
 for b in "$br_budget" "$gz_budget"; do
   [[ "$b" =~ ^[0-9]+$ ]] || die "BUNDLE_BUDGET_BR_BYTES and BUNDLE_BUDGET_BYTES must be numbers of bytes, got '$b'"
