@@ -55,7 +55,8 @@ say "start: demo AgentOS on http://$HOST:$DEMO_PORT (fake LLM on $DEMO_LLM_PORT,
 .venv/bin/python demo/server.py --port "$DEMO_PORT" --llm-port "$DEMO_LLM_PORT" --data-dir "$DEMO_DATA_DIR" &
 pids+=($!)
 
-say "start: static server for dist/ on $origin"
+# With the headers of dist/_headers (the Content-Security-Policy) and the .br/.gz copies.
+say "start: static server for dist/ on $origin (with its Content-Security-Policy, precompressed)"
 python3 scripts/serve_static.py --dir dist --host "$HOST" --port "$DASHBOARD_PORT" &
 pids+=($!)
 

@@ -1,6 +1,6 @@
 // Every control on every page has a role and an accessible name, as Chromium's own
 // accessibility tree computes them (what a screen reader gets), not as our markup intends.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { api, connect } = require('./helpers');
 
 const CONTROLS = new Set([

@@ -1,6 +1,6 @@
 // Foundation: agents, teams and workflows as the server reports them (names are read
 // from the demo server's API in the test, never hard-coded).
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { api, connect, mainNav, detailHref } = require('./helpers');
 
 const KINDS = [

@@ -4,7 +4,7 @@
 // name; the demo's stand-in LLM reacts to trigger words (demo/README.md): "A op B",
 // "reset", "slow", "boom", "markdown", "xss".
 const net = require('node:net');
-const base = require('@playwright/test');
+const base = require('./fixtures');
 const { expect } = base;
 const { api, env, connect, status, mainNav, collectErrors } = require('./helpers');
 

@@ -1,5 +1,5 @@
 // Foundation: connecting to an AgentOS, the overview, and the happy path without errors.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { api, env, connectForm, connect, connectByHand, expectOverview, status, mainNav, collectErrors } = require('./helpers');
 
 test('first load with no server remembered shows the connection form; connecting opens the overview', async ({ page }) => {

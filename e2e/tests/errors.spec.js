@@ -1,6 +1,6 @@
 // Foundation: every way connecting can fail says what happened and what to do, in a
 // role=alert whose text starts with a fixed sentence.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { env, connectForm, submitConnect, connect, alert, status } = require('./helpers');
 
 const startsWith = (prefix) => new RegExp(`^\\s*${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);

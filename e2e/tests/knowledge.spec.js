@@ -2,7 +2,7 @@
 // progress) and find it by search; add pasted text, edit it, see failed adds and deletes lose
 // nothing, delete after a confirmation; a search that finds nothing says so.
 // Every step is cross-checked against the server (GET /knowledge/content) or the wire.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { api, env, connect, mainNav, alert, collectErrors } = require('./helpers');
 
 const tagOf = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;

@@ -1,7 +1,7 @@
 // Memories: add memories for a fresh user, find them by user, topic and text, edit one,
 // see a failed delete leave the list as it was, and delete it after a confirmation.
 // Every step is cross-checked against the server (GET /memories?user_id=).
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { api, env, connect, mainNav, alert, collectErrors } = require('./helpers');
 
 test('memories can be added, filtered, searched, edited and deleted', async ({ page }) => {

@@ -1,7 +1,7 @@
 // Metrics: runs made through the API show up in the charts after Refresh metrics; the date
 // range (presets and custom dates) lives in the URL hash and survives a reload; an empty
 // range says why it is empty. Numbers are cross-checked against GET /metrics.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { api, connect, mainNav, collectErrors, runAgent } = require('./helpers');
 
 const today = () => new Date().toISOString().slice(0, 10);

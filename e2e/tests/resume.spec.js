@@ -9,7 +9,7 @@
 // loopback, and the test destroys the proxy's sockets mid-stream, as when a laptop's
 // Wi-Fi drops for a moment.
 const net = require('node:net');
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { api, env, connect, collectErrors } = require('./helpers');
 
 function startProxy(targetPort) {

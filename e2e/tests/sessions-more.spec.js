@@ -1,6 +1,6 @@
 // More of the session history: start a new empty session and continue it in the chat,
 // delete several sessions at once, and follow "Memories updated" to that user's memories.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const env = require('../env');
 const { api, connect, collectErrors } = require('./helpers');
 

@@ -1,6 +1,6 @@
 // Session history: chat with a team, find the session by filter and by name, read the
 // same transcript (with the member's run), continue it, rename it, delete it.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { api, env, connect, mainNav, collectErrors } = require('./helpers');
 
 test('a chat session can be found, read, continued, renamed and deleted', async ({ page }) => {

@@ -1,7 +1,7 @@
 // Traces: a tool run of the calculator-like agent (found by its tools, not by name) is
 // traced; #/traces?run_id= shows just that trace, whose waterfall has the tool span with
 // its input and output. An unknown trace id says so.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { api, connect, mainNav, collectErrors, runAgent } = require('./helpers');
 
 /** Spans are exported in batches: waits until the run's trace is listed. */
