@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Trunk post_build hook (Trunk.toml): splits the app's wasm into a main module and
+# one lazily loaded chunk per area (src/lazy.rs), in Trunk's staging directory.
+#
+# Trunk 0.21 cannot split (trunk-rs/trunk#1022), so this redoes its last two steps
+# on the wasm rustc linked (with --emit-relocs, .cargo/config.toml):
+#   1. tools/wasm-split (wasm_split_cli_support, the splitter cargo-leptos uses)
+#      cuts the wasm at its split points: main.wasm, the chunks, and a small JS
+#      loader module that the main module imports;
+#   2. wasm-bindgen (the CLI of Cargo.lock's version) binds main.wasm, under the
+#      file names Trunk chose, keeping the exports the chunks import;
+#   3. release builds: wasm-opt (same flags as index.html) on main and each chunk;
+#   4. chunk and loader file names get a content hash; the SRI hashes Trunk wrote
+#      into index.html are replaced by those of the new files.
+# Chunks are fetched relative to the JS (import.meta.url): sub-path hosting works.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+stage="${TRUNK_STAGING_DIR:?run by Trunk as a post_build hook}"
+profile="${TRUNK_PROFILE:-debug}"
+raw="$ROOT/target/wasm32-unknown-unknown/$profile/agentos-dashboard.wasm"
+[[ -f "$raw" ]] || die "split-wasm: $raw not found"
+
+# The wasm-bindgen output Trunk staged: <base>.js and <base>_bg.wasm.
+mapfile -t bg < <(find "$stage" -maxdepth 1 -name 'agentos-dashboard-*_bg.wasm')
+(( ${#bg[@]} == 1 )) || die "split-wasm: expected one agentos-dashboard-*_bg.wasm in $stage, found ${#bg[@]}"
+base="$(basename "${bg[0]}" _bg.wasm)"
+[[ -f "$stage/$base.js" ]] || die "split-wasm: $stage/$base.js not found"
+
+# The splitter: built once (its own Cargo.lock), rebuilt when its source changes.
+tool_dir="$ROOT/tools/wasm-split"
+tool="$tool_dir/target/release/wasm-split"
+if [[ ! -x "$tool" || -n "$(find "$tool_dir/src" "$tool_dir/Cargo.toml" -newer "$tool" 2>/dev/null)" ]]; then
+  say "building tools/wasm-split (once)"
+  cargo build --release --quiet --manifest-path "$tool_dir/Cargo.toml" --offline 2>/dev/null ||
+    cargo build --release --quiet --manifest-path "$tool_dir/Cargo.toml"
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/split" "$work/bound"
+
+# The loader's name carries a hash of the input, so a new build is never served
+# an old cached loader; it is fixed before splitting because main.wasm imports it.
+link="split-$(sha256sum "$raw" | cut -c1-16).js"
+"$tool" "$raw" "$work/split" "$work/split/main.wasm" "./$base.js" "./$link" > "$work/splits.txt"
+
+wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
+  --out-dir "$work/bound" --out-name "$base" "$work/split/main.wasm"
+
+wasm_opt_flags=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers)
+opt() {
+  if [[ "$profile" == release ]]; then wasm-opt "${wasm_opt_flags[@]}" "$1" -o "$1"; fi
+}
+
+opt "$work/bound/${base}_bg.wasm"
+loader="$(cat "$work/split/$link")"
+for chunk in "$work/split"/*.wasm; do
+  name="$(basename "$chunk" .wasm)"
+  [[ "$name" == main ]] && continue
+  opt "$chunk"
+  hashed="$name-$(sha256sum "$chunk" | cut -c1-16).wasm"
+  grep -q "\"./$name.wasm\"" <<<"$loader" || die "split-wasm: the loader does not name $name.wasm"
+  loader="${loader//\"./$name.wasm\"/\"./$hashed\"}"
+  cp "$chunk" "$stage/$hashed"
+done
+
+sri() { printf 'sha384-%s' "$(openssl dgst -sha384 -binary "$1" | openssl base64 -A)"; }
+old_js="$(sri "$stage/$base.js")"
+old_wasm="$(sri "$stage/${base}_bg.wasm")"
+cp "$work/bound/$base.js" "$stage/$base.js"
+cp "$work/bound/${base}_bg.wasm" "$stage/${base}_bg.wasm"
+printf '%s' "$loader" > "$stage/$link"
+new_js="$(sri "$stage/$base.js")"
+new_wasm="$(sri "$stage/${base}_bg.wasm")"
+while IFS= read -r -d '' f; do
+  sed -i -e "s|$old_js|$new_js|g" -e "s|$old_wasm|$new_wasm|g" "$f"
+done < <(find "$stage" -maxdepth 1 -name '*.html' -print0)
+
+ok "split-wasm: $(grep -c . "$work/splits.txt") lazy areas, $(find "$stage" -maxdepth 1 -name '*.wasm' | wc -l) wasm files"
