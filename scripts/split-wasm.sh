@@ -32,8 +32,7 @@ tool_dir="$ROOT/tools/wasm-split"
 tool="$tool_dir/target/release/wasm-split"
 if [[ ! -x "$tool" || -n "$(find "$tool_dir/src" "$tool_dir/Cargo.toml" -newer "$tool" 2>/dev/null)" ]]; then
   say "building tools/wasm-split (once)"
-  cargo build --release --quiet --manifest-path "$tool_dir/Cargo.toml" --offline 2>/dev/null ||
-    cargo build --release --quiet --manifest-path "$tool_dir/Cargo.toml"
+  cargo build --release --locked --quiet --manifest-path "$tool_dir/Cargo.toml"
 fi
 
 work="$(mktemp -d)"
@@ -55,23 +54,45 @@ opt() {
 }
 
 opt "$work/bound/${base}_bg.wasm"
-loader="$(cat "$work/split/$link")"
+loader="$work/split/$link"
+declare -A hashed_name
 for chunk in "$work/split"/*.wasm; do
   name="$(basename "$chunk" .wasm)"
   [[ "$name" == main ]] && continue
+  # An empty chunk is written but never loaded (the loader does not name it).
+  grep -qF "\"./$name.wasm\"" "$loader" || continue
   opt "$chunk"
   hashed="$name-$(sha256sum "$chunk" | cut -c1-16).wasm"
-  grep -q "\"./$name.wasm\"" <<<"$loader" || die "split-wasm: the loader does not name $name.wasm"
-  loader="${loader//\"./$name.wasm\"/\"./$hashed\"}"
+  sed -i "s|\"\./$name\.wasm\"|\"./$hashed\"|g" "$loader" # names are [a-z0-9_-]
   cp "$chunk" "$stage/$hashed"
+  hashed_name[$name]="$hashed"
 done
+
+# split-manifest.json: what each area loads besides the main module (for
+# scripts/route-bytes.js); the app itself does not read it.
+{
+  printf '{\n  "main": ["%s", "%s", "%s"],\n  "areas": {' "$base.js" "${base}_bg.wasm" "$link"
+  sep=""
+  while read -r area files; do
+    printf '%s\n    "%s": [' "$sep" "$area"
+    fsep=""
+    for f in $files; do
+      [[ -n "${hashed_name[$f]:-}" ]] || continue # an empty split has no file
+      printf '%s"%s"' "$fsep" "${hashed_name[$f]}"
+      fsep=", "
+    done
+    printf ']'
+    sep=","
+  done < "$work/splits.txt"
+  printf '\n  }\n}\n'
+} > "$stage/split-manifest.json"
 
 sri() { printf 'sha384-%s' "$(openssl dgst -sha384 -binary "$1" | openssl base64 -A)"; }
 old_js="$(sri "$stage/$base.js")"
 old_wasm="$(sri "$stage/${base}_bg.wasm")"
 cp "$work/bound/$base.js" "$stage/$base.js"
 cp "$work/bound/${base}_bg.wasm" "$stage/${base}_bg.wasm"
-printf '%s' "$loader" > "$stage/$link"
+cp "$loader" "$stage/$link"
 new_js="$(sri "$stage/$base.js")"
 new_wasm="$(sri "$stage/${base}_bg.wasm")"
 while IFS= read -r -d '' f; do
