@@ -9,7 +9,7 @@
 #      loader module that the main module imports;
 #   2. wasm-bindgen (the CLI of Cargo.lock's version) binds main.wasm, under the
 #      file names Trunk chose, keeping the exports the chunks import;
-#   3. release builds: wasm-opt (same flags as index.html) on main and each chunk;
+#   3. release builds: wasm-opt -Oz (index.html's flags) on main and each chunk;
 #   4. chunk and loader file names get a content hash; the SRI hashes Trunk wrote
 #      into index.html are replaced by those of the new files.
 # Chunks are fetched relative to the JS (import.meta.url): sub-path hosting works.
@@ -47,23 +47,27 @@ link="split-$(sha256sum "$raw" | cut -c1-16).js"
 wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
   --out-dir "$work/bound" --out-name "$base" "$work/split/main.wasm"
 
-wasm_opt_flags=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
-  --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers)
-opt() {
-  if [[ "$profile" == release ]]; then wasm-opt "${wasm_opt_flags[@]}" "$1" -o "$1"; fi
-}
-
-opt "$work/bound/${base}_bg.wasm"
+# The chunks the loader names (an empty chunk is written but never loaded).
 loader="$work/split/$link"
-declare -A hashed_name
+chunks=()
 for chunk in "$work/split"/*.wasm; do
   name="$(basename "$chunk" .wasm)"
   [[ "$name" == main ]] && continue
-  # An empty chunk is written but never loaded (the loader does not name it).
-  grep -qF "\"./$name.wasm\"" "$loader" || continue
-  opt "$chunk"
+  grep -qF "\"./$name.wasm\"" "$loader" && chunks+=("$chunk")
+done
+
+# Release: wasm-opt -Oz (index.html's flags) on main and every chunk, in one Node
+# process (binaryen's JS API): the npm wasm-opt CLI starts slowly, 80 chunks add up.
+if [[ "$profile" == release ]]; then
+  node "$ROOT/scripts/wasm-opt-many.mjs" "$work/bound/${base}_bg.wasm" "${chunks[@]}" 2>&1 |
+    { grep -v 'unknown name subsection' || true; }
+fi
+
+declare -A hashed_name
+for chunk in "${chunks[@]}"; do
+  name="$(basename "$chunk" .wasm)"
   hashed="$name-$(sha256sum "$chunk" | cut -c1-16).wasm"
-  sed -i "s|\"\./$name\.wasm\"|\"./$hashed\"|g" "$loader" # names are [a-z0-9_-]
+  sed -i "s|\"\./$name\.wasm\"|\"./$hashed\"|g" "$loader" # names are [a-z0-9_]
   cp "$chunk" "$stage/$hashed"
   hashed_name[$name]="$hashed"
 done
