@@ -82,7 +82,9 @@ fn is_lazy(route: &Route) -> bool {
 /// area's chunk one after another, so later navigation does not wait.
 pub fn prefetch_when_idle() {
     use wasm_bindgen::{closure::Closure, JsCast, JsValue};
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let run = Closure::once_into_js(|| {
         leptos::task::spawn_local(async {
             // Each preload fetches and instantiates its chunk; one at a time,
@@ -104,10 +106,8 @@ pub fn prefetch_when_idle() {
             let _ = request_idle.call1(&window, &run);
         }
         None => {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                run.unchecked_ref(),
-                1_000,
-            );
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(run.unchecked_ref(), 1_000);
         }
     }
 }
@@ -115,8 +115,12 @@ pub fn prefetch_when_idle() {
 #[wasm_split(catalog, wasm_split_path = ::leptos::wasm_split, preload(preload_catalog), fallible)]
 fn catalog_area(route: Route) -> Loaded {
     Ok(match route {
-        Route::Detail(ComponentKind::Agent, id) => view! { <pages::catalog::AgentPage id=id/> }.into_any(),
-        Route::Detail(ComponentKind::Team, id) => view! { <pages::catalog::TeamPage id=id/> }.into_any(),
+        Route::Detail(ComponentKind::Agent, id) => {
+            view! { <pages::catalog::AgentPage id=id/> }.into_any()
+        }
+        Route::Detail(ComponentKind::Team, id) => {
+            view! { <pages::catalog::TeamPage id=id/> }.into_any()
+        }
         Route::Detail(ComponentKind::Workflow, id) => {
             view! { <pages::catalog::WorkflowPage id=id/> }.into_any()
         }
@@ -128,7 +132,9 @@ fn catalog_area(route: Route) -> Loaded {
 #[wasm_split(chat, wasm_split_path = ::leptos::wasm_split, preload(preload_chat), fallible)]
 fn chat_area(route: Route) -> Loaded {
     Ok(match route {
-        Route::Chat(Some((kind, id))) => view! { <pages::chat::ChatPage kind=kind id=id/> }.into_any(),
+        Route::Chat(Some((kind, id))) => {
+            view! { <pages::chat::ChatPage kind=kind id=id/> }.into_any()
+        }
         _ => view! { <pages::chat::ChatPicker/> }.into_any(),
     })
 }
