@@ -91,7 +91,10 @@ done
   printf '\n  }\n}\n'
 } > "$stage/split-manifest.json"
 
-sri() { printf 'sha384-%s' "$(openssl dgst -sha384 -binary "$1" | openssl base64 -A)"; }
+sri() {
+  node -e 'const c = require("node:crypto"), fs = require("node:fs");
+    process.stdout.write("sha384-" + c.createHash("sha384").update(fs.readFileSync(process.argv[1])).digest("base64"))' "$1"
+}
 old_js="$(sri "$stage/$base.js")"
 old_wasm="$(sri "$stage/${base}_bg.wasm")"
 cp "$work/bound/$base.js" "$stage/$base.js"
