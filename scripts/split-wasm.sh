@@ -106,4 +106,10 @@ while IFS= read -r -d '' f; do
   sed -i -e "s|$old_js|$new_js|g" -e "s|$old_wasm|$new_wasm|g" "$f"
 done < <(find "$stage" -maxdepth 1 -name '*.html' -print0)
 
+# Trunk runs the hooks of one stage at the same time: a hook that must see the split
+# files (e.g. one that precompresses them, scripts/postbuild.js) runs from here, after.
+if [[ -f "$ROOT/scripts/postbuild.js" ]]; then
+  node "$ROOT/scripts/postbuild.js"
+fi
+
 ok "split-wasm: $(grep -c . "$work/splits.txt") lazy areas, $(find "$stage" -maxdepth 1 -name '*.wasm' | wc -l) wasm files"
