@@ -91,6 +91,12 @@ else
   echo "$want" > "$stamp"
 fi
 
+# --- tools/wasm-split (the build's code-splitting step, its own Cargo.lock) -------------
+step="building tools/wasm-split (cargo build --locked)"
+say "build: tools/wasm-split (a few minutes the first time, then a no-op)"
+cargo build --release --locked --quiet --manifest-path "$ROOT/tools/wasm-split/Cargo.toml"
+ok "tools/wasm-split"
+
 # --- the demo server's Python venv -----------------------------------------------------
 step="creating .venv and installing demo/requirements.txt (pip)"
 req="$ROOT/demo/requirements.txt"

@@ -14,6 +14,15 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     state.start_health_checks();
     let route = use_route();
+    // Once connected (the first page can show), fetch the other areas' code
+    // when the browser is idle.
+    Effect::new(move |prefetched: Option<bool>| {
+        if prefetched == Some(true) || state.catalog.with(Option::is_none) {
+            return prefetched.unwrap_or(false);
+        }
+        crate::lazy::prefetch_when_idle();
+        true
+    });
 
     view! {
         <a class="skip-link" href="#main" on:click=|ev| {
@@ -118,27 +127,12 @@ enum Gate {
 }
 
 fn routed(route: Route) -> AnyView {
+    // Every area but the overview loads on demand (see lazy.rs).
+    if let Some(view) = crate::lazy::area(route.clone()) {
+        return view;
+    }
     match route {
         Route::Overview => view! { <pages::overview::OverviewPage/> }.into_any(),
-        Route::List(kind) => view! { <pages::catalog::ListPage kind=kind/> }.into_any(),
-        Route::Detail(ComponentKind::Agent, id) => {
-            view! { <pages::catalog::AgentPage id=id/> }.into_any()
-        }
-        Route::Detail(ComponentKind::Team, id) => {
-            view! { <pages::catalog::TeamPage id=id/> }.into_any()
-        }
-        Route::Detail(ComponentKind::Workflow, id) => {
-            view! { <pages::catalog::WorkflowPage id=id/> }.into_any()
-        }
-        Route::Chat(None) => view! { <pages::chat::ChatPicker/> }.into_any(),
-        Route::Chat(Some((kind, id))) => view! { <pages::chat::ChatPage kind=kind id=id/> }.into_any(),
-        Route::Sessions => view! { <pages::sessions::SessionsPage/> }.into_any(),
-        Route::Session(id) => view! { <pages::sessions::SessionPage id=id/> }.into_any(),
-        Route::Memories => view! { <pages::memories::MemoriesPage/> }.into_any(),
-        Route::Knowledge => view! { <pages::knowledge::KnowledgePage/> }.into_any(),
-        Route::Metrics => view! { <pages::metrics::MetricsPage/> }.into_any(),
-        Route::Traces => view! { <pages::traces::TracesPage/> }.into_any(),
-        Route::Trace(id) => view! { <pages::traces::TracePage id=id/> }.into_any(),
         Route::Connect => view! { <pages::connect::ConnectPage/> }.into_any(),
         Route::NotFound(path) => view! {
             <section>
@@ -150,5 +144,6 @@ fn routed(route: Route) -> AnyView {
             </section>
         }
         .into_any(),
+        _ => ().into_any(),
     }
 }

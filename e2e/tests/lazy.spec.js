@@ -1,0 +1,79 @@
+// Code splitting: the first load carries the shell, the connection and the overview;
+// every other area's wasm chunk (split_<area>-<hash>.wasm, scripts/split-wasm.sh) is
+// fetched on first navigation there, or when the browser is idle after the first page.
+const { test, expect } = require('@playwright/test');
+const { connect, mainNav, collectErrors } = require('./helpers');
+
+/** The wasm files the page fetches, in order (file names only). */
+function wasmRequests(page) {
+  const seen = [];
+  page.on('request', (req) => {
+    const name = new URL(req.url()).pathname.split('/').pop();
+    if (name.endsWith('.wasm')) seen.push(name);
+  });
+  return seen;
+}
+const chunkOf = (area) => (name) => name.startsWith(`split_${area}-`);
+
+test('an area loads its code only when opened, and then works', async ({ page }) => {
+  // No idle time ever comes: nothing is prefetched, so every chunk is fetched on navigation.
+  await page.addInitScript(() => {
+    window.requestIdleCallback = () => 0;
+  });
+  const errors = collectErrors(page);
+  const wasm = wasmRequests(page);
+  await connect(page);
+
+  // The first load: the main module only.
+  expect(wasm.filter((n) => n.endsWith('_bg.wasm'))).toHaveLength(1);
+  expect(wasm).toHaveLength(1);
+  const before = wasm.length;
+
+  await mainNav(page).getByRole('link', { name: 'Traces' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Traces' })).toBeVisible();
+  await expect(page.getByRole('search', { name: 'Filter traces' })).toBeVisible();
+  expect(wasm.slice(before).filter(chunkOf('traces'))).toHaveLength(1);
+  expect(wasm.filter(chunkOf('metrics'))).toEqual([]);
+
+  await mainNav(page).getByRole('link', { name: 'Metrics' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Metrics' })).toBeVisible();
+  expect(wasm.filter(chunkOf('metrics'))).toHaveLength(1);
+
+  // Back to a loaded area: its chunk is not fetched again.
+  await mainNav(page).getByRole('link', { name: 'Traces' }).click();
+  await expect(page.getByRole('search', { name: 'Filter traces' })).toBeVisible();
+  expect(wasm.filter(chunkOf('traces'))).toHaveLength(1);
+  expect(errors).toEqual([]);
+});
+
+test('once the first page is ready, the other areas are prefetched while the browser is idle', async ({ page }) => {
+  const errors = collectErrors(page);
+  const wasm = wasmRequests(page);
+  await connect(page);
+  for (const area of ['catalog', 'chat', 'sessions', 'traces', 'memories', 'knowledge', 'metrics']) {
+    await expect.poll(() => wasm.filter(chunkOf(area)).length, { message: `${area} chunk prefetched` }).toBe(1);
+  }
+  const fetched = wasm.length;
+  await mainNav(page).getByRole('link', { name: 'Sessions' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible();
+  expect(wasm.length, 'no wasm fetched on navigation after the prefetch').toBe(fetched);
+  expect(errors).toEqual([]);
+});
+
+test('an area whose code cannot be fetched says so, and Retry loads it', async ({ page }) => {
+  await page.addInitScript(() => {
+    window.requestIdleCallback = () => 0;
+  });
+  let block = true;
+  await page.route(/split_memories-[0-9a-f]+\.wasm$/, (route) => (block ? route.abort('failed') : route.continue()));
+  await connect(page);
+  await mainNav(page).getByRole('link', { name: 'Memories' }).click();
+  const notice = page.getByRole('alert').filter({ hasText: 'This page could not be loaded.' });
+  await expect(notice).toBeVisible();
+  // The rest of the app still works (a failed load is not a crash).
+  await expect(mainNav(page).getByRole('link', { name: 'Overview' })).toBeVisible();
+  block = false;
+  await notice.getByRole('button', { name: 'Retry' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Memories' })).toBeVisible();
+  await expect(notice).toHaveCount(0);
+});

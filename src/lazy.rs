@@ -1,0 +1,171 @@
+//! The areas that load on demand. Each function marked `wasm_split` below is a
+//! split point: the release and dev builds (`scripts/split-wasm.sh`, a Trunk
+//! post_build hook) move it, with all the code only it reaches, into its own
+//! wasm chunk. A chunk is fetched the first time its area is shown, or earlier
+//! when the browser is idle after the first page is ready ([`prefetch_when_idle`]).
+//!
+//! The shell, the connection form and the overview stay in the main module.
+//! A chunk that fails to load (network error) shows a message with Retry; the
+//! failure is not remembered, so Retry fetches again. Nothing here panics: a
+//! failed load is a `Result`, never an abort of the tab.
+
+use crate::components::Loading;
+use crate::pages;
+use crate::route::Route;
+use agentos_client::ComponentKind;
+use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
+use send_wrapper::SendWrapper;
+use std::future::Future;
+
+type Loaded = Result<AnyView, SplitLoaderError>;
+
+/// The area of a route that loads on demand, or `None` for the routes the main
+/// module renders itself (overview, connection, not found).
+pub fn area(route: Route) -> Option<AnyView> {
+    if !is_lazy(&route) {
+        return None;
+    }
+    let load = move || -> SendWrapper<std::pin::Pin<Box<dyn Future<Output = Loaded>>>> {
+        let route = route.clone();
+        SendWrapper::new(match route {
+            Route::List(_) | Route::Detail(..) => Box::pin(catalog_area(route)),
+            Route::Chat(_) => Box::pin(chat_area(route)),
+            Route::Sessions | Route::Session(_) => Box::pin(sessions_area(route)),
+            Route::Memories => Box::pin(memories_area(route)),
+            Route::Knowledge => Box::pin(knowledge_area(route)),
+            Route::Metrics => Box::pin(metrics_area(route)),
+            Route::Traces | Route::Trace(_) => Box::pin(traces_area(route)),
+            Route::Overview | Route::Connect | Route::NotFound(_) => {
+                Box::pin(async { Ok(().into_any()) })
+            }
+        })
+    };
+    // Retry re-runs the load: a failed load is not cached by the loader.
+    let attempt = RwSignal::new(0u32);
+    Some(
+        view! {
+            <Suspense fallback=|| view! { <Loading label="Loading the page…"/> }>
+                {move || {
+                    attempt.track();
+                    let fut = load();
+                    Suspend::new(async move {
+                        match fut.await {
+                            Ok(view) => view,
+                            Err(_) => view! {
+                                <div class="notice notice-error" role="alert">
+                                    <p class="notice-title">"This page could not be loaded."</p>
+                                    <p class="notice-hint">
+                                        "Its code did not arrive from the server that hosts the dashboard (a network error?)."
+                                    </p>
+                                    <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>
+                                        "Retry"
+                                    </button>
+                                </div>
+                            }
+                            .into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        }
+        .into_any(),
+    )
+}
+
+fn is_lazy(route: &Route) -> bool {
+    !matches!(route, Route::Overview | Route::Connect | Route::NotFound(_))
+}
+
+/// Once the first page is ready: when the browser is next idle
+/// (`requestIdleCallback`, or a short timer where it is missing), fetch every
+/// area's chunk one after another, so later navigation does not wait.
+pub fn prefetch_when_idle() {
+    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let run = Closure::once_into_js(|| {
+        leptos::task::spawn_local(async {
+            // Each preload fetches and instantiates its chunk; one at a time,
+            // so the page the person opens next is never starved of bandwidth.
+            let _ = preload_catalog().await;
+            let _ = preload_chat().await;
+            let _ = preload_sessions().await;
+            let _ = preload_traces().await;
+            let _ = preload_memories().await;
+            let _ = preload_knowledge().await;
+            let _ = preload_metrics().await;
+        });
+    });
+    let idle = js_sys::Reflect::get(&window, &JsValue::from_str("requestIdleCallback"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    match idle {
+        Some(request_idle) => {
+            let _ = request_idle.call1(&window, &run);
+        }
+        None => {
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(run.unchecked_ref(), 1_000);
+        }
+    }
+}
+
+#[wasm_split(catalog, wasm_split_path = ::leptos::wasm_split, preload(preload_catalog), fallible)]
+fn catalog_area(route: Route) -> Loaded {
+    Ok(match route {
+        Route::Detail(ComponentKind::Agent, id) => {
+            view! { <pages::catalog::AgentPage id=id/> }.into_any()
+        }
+        Route::Detail(ComponentKind::Team, id) => {
+            view! { <pages::catalog::TeamPage id=id/> }.into_any()
+        }
+        Route::Detail(ComponentKind::Workflow, id) => {
+            view! { <pages::catalog::WorkflowPage id=id/> }.into_any()
+        }
+        Route::List(kind) => view! { <pages::catalog::ListPage kind=kind/> }.into_any(),
+        _ => ().into_any(),
+    })
+}
+
+#[wasm_split(chat, wasm_split_path = ::leptos::wasm_split, preload(preload_chat), fallible)]
+fn chat_area(route: Route) -> Loaded {
+    Ok(match route {
+        Route::Chat(Some((kind, id))) => {
+            view! { <pages::chat::ChatPage kind=kind id=id/> }.into_any()
+        }
+        _ => view! { <pages::chat::ChatPicker/> }.into_any(),
+    })
+}
+
+#[wasm_split(sessions, wasm_split_path = ::leptos::wasm_split, preload(preload_sessions), fallible)]
+fn sessions_area(route: Route) -> Loaded {
+    Ok(match route {
+        Route::Session(id) => view! { <pages::sessions::SessionPage id=id/> }.into_any(),
+        _ => view! { <pages::sessions::SessionsPage/> }.into_any(),
+    })
+}
+
+#[wasm_split(memories, wasm_split_path = ::leptos::wasm_split, preload(preload_memories), fallible)]
+fn memories_area(_route: Route) -> Loaded {
+    Ok(view! { <pages::memories::MemoriesPage/> }.into_any())
+}
+
+#[wasm_split(knowledge, wasm_split_path = ::leptos::wasm_split, preload(preload_knowledge), fallible)]
+fn knowledge_area(_route: Route) -> Loaded {
+    Ok(view! { <pages::knowledge::KnowledgePage/> }.into_any())
+}
+
+#[wasm_split(metrics, wasm_split_path = ::leptos::wasm_split, preload(preload_metrics), fallible)]
+fn metrics_area(_route: Route) -> Loaded {
+    Ok(view! { <pages::metrics::MetricsPage/> }.into_any())
+}
+
+#[wasm_split(traces, wasm_split_path = ::leptos::wasm_split, preload(preload_traces), fallible)]
+fn traces_area(route: Route) -> Loaded {
+    Ok(match route {
+        Route::Trace(id) => view! { <pages::traces::TracePage id=id/> }.into_any(),
+        _ => view! { <pages::traces::TracesPage/> }.into_any(),
+    })
+}
