@@ -4,7 +4,7 @@
 //
 // Positions are measured in the page two animation frames after the question, so the
 // last tokens' layout and the dashboard's scroll for them are done (as painted).
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { api, runAgent, connect, collectErrors } = require('./helpers');
 
 // An agent that answers in plain text (no tools), as the demo's stand-in LLM does for

@@ -1,7 +1,7 @@
 // Code splitting: the first load carries the shell, the connection and the overview;
 // every other area's wasm chunk (split_<area>-<hash>.wasm, scripts/split-wasm.sh) is
 // fetched on first navigation there, or when the browser is idle after the first page.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { connect, mainNav, collectErrors } = require('./helpers');
 
 /** The wasm files the page fetches, in order (file names only). */

@@ -3,7 +3,7 @@
 // text, and the app keeps working. The demo's stand-in LLM echoes the message (so a
 // message can carry the hostile Markdown) and has the triggers "md-stars" and "md-huge"
 // (demo/README.md).
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { api, connect, mainNav, collectErrors } = require('./helpers');
 
 const tools = (c) => c.tools?.tools || [];
