@@ -112,27 +112,40 @@ function watchResponsiveness(page) {
   };
 }
 
-/** What a hostile text left in the DOM: elements that load or run things, handlers, unsafe links. */
+/**
+ * What a hostile text left in the DOM: elements that load or run things, event-handler
+ * attributes, and links to anything but absolute http(s) or mailto targets (the app's own
+ * links are "#/…"). The page's own scripts and stylesheets (same origin, in <head>) are fine.
+ */
 function domFindings(page) {
   return page.evaluate(() => {
     const found = [];
-    const loaders = 'script, iframe, frame, object, embed, img, video, audio, picture, source, svg, math, base, form, template';
-    for (const el of document.body.querySelectorAll(`${loaders}, link, style, meta`)) found.push(`<${el.localName}>`);
-    for (const el of document.querySelectorAll('script')) {
-      if (el.textContent.includes('__pwned')) found.push('<script> with the payload');
-    }
-    for (const el of document.querySelectorAll('*')) {
-      for (const a of el.attributes) {
-        if (/^on/i.test(a.name) || ['src', 'srcset', 'srcdoc', 'formaction', 'xlink:href'].includes(a.name)) {
-          found.push(`${el.localName}[${a.name}=${a.value.slice(0, 60)}]`);
-        }
+    const sameOrigin = (u) => {
+      try {
+        return new URL(u, location.href).origin === location.origin;
+      } catch {
+        return false;
       }
-    }
-    for (const a of document.querySelectorAll('a[href], area[href]')) {
-      const href = a.getAttribute('href');
-      // Answers may link only to absolute http(s) and mailto targets; the app's own links are "#/…".
-      const ok = /^(https?:\/\/|mailto:)/i.test(href) || (href.startsWith('#/') && !/endpoint=/i.test(href));
-      if (!ok || !['http:', 'https:', 'mailto:'].includes(a.protocol)) found.push(`a[href=${href.slice(0, 80)}]`);
+    };
+    const loaders = ['iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'img', 'image', 'video', 'audio',
+      'picture', 'source', 'track', 'svg', 'math', 'base', 'form', 'template', 'portal', 'fencedframe'];
+    for (const el of document.querySelectorAll('*')) {
+      const tag = el.localName;
+      const own = (tag === 'script' || tag === 'link') && !el.closest('body') && sameOrigin(el.getAttribute('src') || el.getAttribute('href') || '');
+      if (loaders.includes(tag)) found.push(`<${tag}>`);
+      if (tag === 'script' && (el.textContent.includes('__pwned') || (el.hasAttribute('src') && !own) || el.closest('main'))) found.push('<script>');
+      if (tag === 'link' && !own) found.push(`<link href=${String(el.getAttribute('href')).slice(0, 60)}>`);
+      if (tag === 'style' && (el.closest('body') || /@import|127\.0\.0\.9|__pwned/.test(el.textContent))) found.push('<style>');
+      if (tag === 'meta' && el.hasAttribute('http-equiv') && el.closest('body, meta[http-equiv=refresh]')) found.push('<meta http-equiv>');
+      for (const a of el.attributes) {
+        const loads = ['src', 'srcset', 'srcdoc', 'formaction', 'action', 'xlink:href', 'background', 'poster', 'data', 'ping'];
+        if (/^on/i.test(a.name) || (loads.includes(a.name) && !own)) found.push(`${tag}[${a.name}=${a.value.slice(0, 60)}]`);
+      }
+      if ((tag === 'a' || tag === 'area') && el.hasAttribute('href')) {
+        const href = el.getAttribute('href');
+        const ok = /^(https?:\/\/|mailto:)/i.test(href) || (href.startsWith('#/') && !/endpoint=/i.test(href));
+        if (!ok || !['http:', 'https:', 'mailto:'].includes(el.protocol)) found.push(`a[href=${href.slice(0, 80)}]`);
+      }
     }
     return found;
   });
@@ -224,6 +237,48 @@ for (const live of LIVE) {
   }
 }
 
+/**
+ * A workflow with a step that asks for confirmation, found on the wire (its detail does not
+ * say): the first one whose run on `message` pauses on a step.
+ */
+async function pausingWorkflow(message) {
+  for (const wf of await api('/workflows')) {
+    const form = new FormData();
+    form.set('message', message);
+    form.set('stream', 'true');
+    const text = await (await fetch(`${env.API}/workflows/${encodeURIComponent(wf.id)}/runs`, {
+      method: 'POST', body: form, headers: { Authorization: `Bearer ${env.KEY}` }, signal: AbortSignal.timeout(30_000),
+    })).text();
+    if (/"event":\s*"StepPaused"/.test(text) && /"requires_confirmation":\s*true/.test(text)) return wf;
+  }
+  return null;
+}
+
+// A workflow whose last step is rejected ends with the answer of the step before: here
+// exactly "Run was cancelled" (agno's own cancel message has a run id in the middle).
+test('live chat, a workflow\'s final answer (its last step rejected): exactly "Run was cancelled" shows and the app navigates', async ({ page }) => {
+  test.setTimeout(60_000);
+  const wf = await pausingWorkflow('hostile:cancelled');
+  expect(wf, 'the server has a workflow with a step that asks for confirmation').toBeTruthy();
+  const g = guard(page);
+  await explained(g, async () => {
+    await page.goto(`/#/chat/workflows/${encodeURIComponent(wf.id)}`);
+    await expect(page.getByRole('heading', { level: 1, name: nameOf(wf), exact: true })).toBeVisible();
+    await expect(status(page)).toContainText('Connected');
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill('hostile:cancelled');
+    await box.press('Enter');
+    const answer = answerFrom(page, nameOf(wf));
+    const approval = answer.getByRole('group', { name: 'Approval needed' });
+    await expect(approval).toBeVisible({ timeout: 20_000 });
+    await approval.getByRole('button', { name: 'Reject' }).click();
+    await expect(badge(answer, 'Completed')).toBeVisible({ timeout: 20_000 });
+    await expect(approval).toHaveCount(0);
+    await expect(answer.getByText(endOf('cancelled')).first()).toBeVisible({ timeout: RENDER_LIMIT_MS });
+    await expectUnharmed(page, g);
+  });
+});
+
 // ---------------------------------------------------------------------------------------
 // Stored runs: session history and traces (each case run once, from Node)
 // ---------------------------------------------------------------------------------------
@@ -231,32 +286,53 @@ for (const live of LIVE) {
 const TAG = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const stored = new Map();
 
-/** The stand-in's answer for a case, run once (without streaming) through a plain agent. */
-async function storedRun(c) {
-  if (!stored.has(c)) {
-    const { plain } = await components();
-    const session = `e2e-hostile-${c}-${TAG}`;
-    const run = await runAgent(plain.id, `hostile:${c}`, { user: `e2e-hostile-${TAG}`, session });
-    expect(String(run.content || '')).toContain(endOf(c));
-    stored.set(c, { agent: plain, session, run });
-  }
-  return stored.get(c);
+/** Runs a workflow without streaming (POST form, as the dashboard does) and returns the run. */
+async function runWorkflow(workflowId, message, { user, session }) {
+  const form = new FormData();
+  form.set('message', message);
+  form.set('stream', 'false');
+  form.set('user_id', user);
+  form.set('session_id', session);
+  return apiSend('POST', `/workflows/${encodeURIComponent(workflowId)}/runs`, form);
 }
 
-for (const c of CASES) {
-  test(`session history: hostile "${c}" renders, runs nothing, loads nothing, and the app navigates`, async ({ page }) => {
-    test.setTimeout(SERVER_LIMIT_MS + 30_000);
-    const { agent, session } = await storedRun(c);
-    const g = guard(page);
-    await explained(g, async () => {
-      const stopWatch = watchResponsiveness(page);
-      await page.goto(`/#/sessions/${encodeURIComponent(session)}`);
-      const answer = answerFrom(page, nameOf(agent));
-      await expect(answer.getByText(endOf(c)).first(), 'the stored answer is on screen').toBeVisible({ timeout: RENDER_LIMIT_MS });
-      expect(await stopWatch(), 'the page stayed responsive (ms)').toBeLessThan(RESPONSIVE_LIMIT_MS);
-      await expectUnharmed(page, g);
+/**
+ * The stand-in's answer for a case, run once (without streaming) through a plain agent
+ * (kind "agent") or through the workflow whose first step is an agent (kind "workflow").
+ */
+async function storedRun(c, kind = 'agent') {
+  const key = `${kind}:${c}`;
+  if (!stored.has(key)) {
+    const d = await components();
+    const component = kind === 'agent' ? d.plain : d.workflow;
+    expect(component, `the server has a component for a ${kind} run`).toBeTruthy();
+    const session = `e2e-hostile-${kind}-${c}-${TAG}`;
+    const opts = { user: `e2e-hostile-${TAG}`, session };
+    const run = kind === 'agent'
+      ? await runAgent(component.id, `hostile:${c}`, opts)
+      : await runWorkflow(component.id, `hostile:${c}`, opts);
+    expect(JSON.stringify(run)).toContain(JSON.stringify(endOf(c)).slice(1, -1));
+    stored.set(key, { component, session, run });
+  }
+  return stored.get(key);
+}
+
+for (const kind of ['agent', 'workflow']) {
+  for (const c of CASES) {
+    test(`session history of ${kind === 'agent' ? 'an agent' : 'a workflow'}: hostile "${c}" renders, runs nothing, loads nothing, and the app navigates`, async ({ page }) => {
+      test.setTimeout(SERVER_LIMIT_MS + 30_000);
+      const { component, session } = await storedRun(c, kind);
+      const g = guard(page);
+      await explained(g, async () => {
+        const stopWatch = watchResponsiveness(page);
+        await page.goto(`/#/sessions/${encodeURIComponent(session)}`);
+        const answer = answerFrom(page, nameOf(component));
+        await expect(answer.getByText(endOf(c)).first(), 'the stored answer is on screen').toBeVisible({ timeout: RENDER_LIMIT_MS });
+        expect(await stopWatch(), 'the page stayed responsive (ms)').toBeLessThan(RESPONSIVE_LIMIT_MS);
+        await expectUnharmed(page, g);
+      });
     });
-  });
+  }
 }
 
 /** Spans are exported in batches: waits until the run's trace is listed. */
@@ -283,17 +359,25 @@ for (const c of CASES) {
       const stopWatch = watchResponsiveness(page);
       await table.getByRole('row').nth(1).getByRole('link', { name: trace.name }).click();
       await expect(page.getByRole('heading', { level: 1, name: trace.name })).toBeVisible({ timeout: RENDER_LIMIT_MS });
-      // The server's own output of the trace (it may shorten it) is shown, as text.
-      const output = String(detail.output ?? trace.output ?? '');
-      expect(output, 'the trace carries the hostile answer').not.toBe('');
-      const tail = output.trim().split('\n').pop().trim().slice(-40);
-      await expect(page.getByRole('heading', { name: 'Output' }).first()).toBeVisible();
-      await expect(page.getByText(tail).first(), 'the output is on screen').toBeVisible({ timeout: RENDER_LIMIT_MS });
-      // Every span opens: its input and output show as text too.
-      const spans = page.getByRole('list', { name: 'Spans' }).getByRole('button');
-      for (let i = 0; i < await spans.count(); i++) {
-        await spans.nth(i).click();
-        await expect(spans.nth(i)).toHaveAttribute('aria-pressed', 'true');
+      // The spans in waterfall order (depth first); every span that carries the answer
+      // (as input or output) shows it as text when selected.
+      const flat = [];
+      const walk = (spans) => {
+        for (const sp of spans || []) {
+          flat.push(sp);
+          walk(sp.spans);
+        }
+      };
+      walk(detail.tree);
+      const buttons = page.getByRole('list', { name: 'Spans' }).getByRole('button');
+      await expect(buttons).toHaveCount(flat.length);
+      const carrying = flat.map((sp, i) => [sp, i]).filter(([sp]) => `${sp.input ?? ''}${sp.output ?? ''}`.includes(endOf(c)));
+      expect(carrying.length, 'a span of the trace carries the hostile answer').toBeGreaterThan(0);
+      for (const [sp, i] of carrying) {
+        await buttons.nth(i).click();
+        await expect(buttons.nth(i)).toHaveAttribute('aria-pressed', 'true');
+        const region = page.getByRole('region', { name: `Span ${sp.name}`, exact: true });
+        await expect(region.getByText(endOf(c)).first(), `span ${sp.name} shows it`).toBeVisible({ timeout: RENDER_LIMIT_MS });
       }
       expect(await stopWatch(), 'the page stayed responsive (ms)').toBeLessThan(RESPONSIVE_LIMIT_MS);
       await expectUnharmed(page, g);
