@@ -374,7 +374,7 @@ HOSTILE_CASES = {
     "images": _hostile_images,
     "deep-quote": lambda: ">" * 5000 + " deepest quote",
     "deep-list": lambda: "- " * 3000 + "deepest item",
-    "deep-emphasis": lambda: "*" * 4000 + "deepest emphasis" + "*" * 4000,
+    "deep-stars": lambda: "*" * 4000 + "deepest emphasis" + "*" * 4000 + "\n\n" + "* " * 4000 + "deepest star",
     "quadratic": lambda: "a* " * 30000,
     "big": _hostile_big,
     "cancelled": lambda: "Run was cancelled",

@@ -15,7 +15,7 @@ const base = require('@playwright/test');
 const { expect } = base;
 const { api, runAgent, env, connect, status, mainNav, collectErrors, apiSend } = require('./helpers');
 
-const CASES = ['html', 'links', 'images', 'deep-quote', 'deep-list', 'deep-emphasis', 'quadratic', 'big', 'cancelled'];
+const CASES = ['html', 'links', 'images', 'deep-quote', 'deep-list', 'deep-stars', 'quadratic', 'big', 'cancelled'];
 /** The text that shows a case was rendered in full: its last words. */
 const endOf = (c) => (c === 'cancelled' ? 'Run was cancelled' : `End of hostile case ${c}.`);
 /** After the server's last byte, the final text must be on screen within this. */
@@ -359,6 +359,11 @@ for (const c of CASES) {
       const stopWatch = watchResponsiveness(page);
       await table.getByRole('row').nth(1).getByRole('link', { name: trace.name }).click();
       await expect(page.getByRole('heading', { level: 1, name: trace.name })).toBeVisible({ timeout: RENDER_LIMIT_MS });
+      // The trace's own input and output (when the server gives them) show as text.
+      if (`${detail.input ?? ''}${detail.output ?? ''}`.includes(endOf(c))) {
+        await expect(page.getByRole('heading', { level: 2, name: 'Input and output' })).toBeVisible();
+        await expect(page.getByText(endOf(c)).first(), 'the trace output is on screen').toBeVisible({ timeout: RENDER_LIMIT_MS });
+      }
       // The spans in waterfall order (depth first); every span that carries the answer
       // (as input or output) shows it as text when selected.
       const flat = [];
