@@ -20,7 +20,7 @@ const CASES = ['html', 'links', 'images', 'deep-quote', 'deep-list', 'deep-stars
 const endOf = (c) => (c === 'cancelled' ? 'Run was cancelled' : `End of hostile case ${c}.`);
 /** After the server's last byte, the final text must be on screen within this. */
 const RENDER_LIMIT_MS = 10_000;
-/** While an answer streams, the page answers a trivial evaluate within this. */
+/** No main-thread task may be longer than this: the page always answers within it. */
 const RESPONSIVE_LIMIT_MS = 2_000;
 /** Upper bound for the server itself (agno streaming a 3 MB answer through a team). */
 const SERVER_LIMIT_MS = 90_000;
@@ -50,7 +50,13 @@ const test = base.test.extend({
  * origin but the dashboard's and the AgentOS's, WebSockets elsewhere, dialogs, popups,
  * console errors, uncaught errors and failed requests.
  */
-function guard(page) {
+async function guard(page) {
+  await page.addInitScript(() => {
+    window.__hostileLongestTask = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__hostileLongestTask = Math.max(window.__hostileLongestTask, e.duration);
+    }).observe({ type: 'longtask' });
+  });
   const allowed = new Set([env.WEB_ORIGIN, env.API]);
   const apiHost = new URL(env.API).host;
   const g = { foreign: [], dialogs: [], popups: [], errors: collectErrors(page) };
@@ -87,29 +93,16 @@ async function explained(g, body) {
 }
 
 /**
- * Probes the page with a trivial evaluate every 250 ms; stop() gives the slowest answer
- * in ms. A page that does not answer within twice the limit counts as stalled.
+ * The longest main-thread task (ms) since the page loaded or since the last reset, from the
+ * browser's own Long Tasks API (registered by guard() before the page's scripts run): a
+ * page busy that long answers nothing, not a click, not a key, not a scroll.
  */
-function watchResponsiveness(page) {
-  let worst = 0;
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const t0 = Date.now();
-      const answered = await Promise.race([
-        page.evaluate(() => 1).then(() => true, () => true),
-        sleep(RESPONSIVE_LIMIT_MS * 2).then(() => false),
-      ]);
-      worst = Math.max(worst, Date.now() - t0);
-      if (!answered) break;
-      await sleep(250);
-    }
-  })();
-  return async () => {
-    running = false;
-    await loop;
+async function longestTask(page, { reset = false } = {}) {
+  return page.evaluate((r) => {
+    const worst = window.__hostileLongestTask;
+    if (r) window.__hostileLongestTask = 0;
     return worst;
-  };
+  }, reset);
 }
 
 /**
@@ -128,7 +121,7 @@ function domFindings(page) {
       }
     };
     const loaders = ['iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'img', 'image', 'video', 'audio',
-      'picture', 'source', 'track', 'svg', 'math', 'base', 'form', 'template', 'portal', 'fencedframe'];
+      'picture', 'source', 'track', 'svg', 'math', 'base', 'template', 'portal', 'fencedframe'];
     for (const el of document.querySelectorAll('*')) {
       const tag = el.localName;
       const own = (tag === 'script' || tag === 'link') && !el.closest('body') && sameOrigin(el.getAttribute('src') || el.getAttribute('href') || '');
@@ -143,7 +136,7 @@ function domFindings(page) {
       }
       if ((tag === 'a' || tag === 'area') && el.hasAttribute('href')) {
         const href = el.getAttribute('href');
-        const ok = /^(https?:\/\/|mailto:)/i.test(href) || (href.startsWith('#/') && !/endpoint=/i.test(href));
+        const ok = /^(https?:\/\/|mailto:)/i.test(href) || (href.startsWith('#') && !/endpoint=/i.test(href));
         if (!ok || !['http:', 'https:', 'mailto:'].includes(el.protocol)) found.push(`a[href=${href.slice(0, 80)}]`);
       }
     }
@@ -215,7 +208,7 @@ for (const live of LIVE) {
       const picked = live.pick(await components());
       expect(picked, `the server has a component for ${live.path}`).toBeTruthy();
       const { collection, component } = picked;
-      const g = guard(page);
+      const g = await guard(page);
       await explained(g, async () => {
         await page.goto(`/#/chat/${collection}/${encodeURIComponent(component.id)}`);
         await expect(page.getByRole('heading', { level: 1, name: nameOf(component), exact: true })).toBeVisible();
@@ -223,14 +216,13 @@ for (const live of LIVE) {
         const box = page.getByRole('textbox', { name: 'Message' });
         await box.fill(`hostile:${c}`);
         const finished = page.waitForEvent('requestfinished', { predicate: isRunPost, timeout: SERVER_LIMIT_MS });
-        const stopWatch = watchResponsiveness(page);
+        await longestTask(page, { reset: true });
         await box.press('Enter');
         await finished;
         const answer = answerFrom(page, nameOf(component));
         await expect(live.where(answer).getByText(endOf(c)).first(), 'the whole answer is on screen').toBeVisible({ timeout: RENDER_LIMIT_MS });
         await expect(badge(answer, 'Completed')).toBeVisible({ timeout: RENDER_LIMIT_MS });
-        const worst = await stopWatch();
-        expect(worst, 'the page stayed responsive while the answer streamed (ms)').toBeLessThan(RESPONSIVE_LIMIT_MS);
+        expect(await longestTask(page), 'the longest main-thread task while the answer streamed (ms)').toBeLessThan(RESPONSIVE_LIMIT_MS);
         await expectUnharmed(page, g);
       });
     });
@@ -260,7 +252,7 @@ test('live chat, a workflow\'s final answer (its last step rejected): exactly "R
   test.setTimeout(60_000);
   const wf = await pausingWorkflow('hostile:cancelled');
   expect(wf, 'the server has a workflow with a step that asks for confirmation').toBeTruthy();
-  const g = guard(page);
+  const g = await guard(page);
   await explained(g, async () => {
     await page.goto(`/#/chat/workflows/${encodeURIComponent(wf.id)}`);
     await expect(page.getByRole('heading', { level: 1, name: nameOf(wf), exact: true })).toBeVisible();
@@ -322,13 +314,12 @@ for (const kind of ['agent', 'workflow']) {
     test(`session history of ${kind === 'agent' ? 'an agent' : 'a workflow'}: hostile "${c}" renders, runs nothing, loads nothing, and the app navigates`, async ({ page }) => {
       test.setTimeout(SERVER_LIMIT_MS + 30_000);
       const { component, session } = await storedRun(c, kind);
-      const g = guard(page);
+      const g = await guard(page);
       await explained(g, async () => {
-        const stopWatch = watchResponsiveness(page);
         await page.goto(`/#/sessions/${encodeURIComponent(session)}`);
         const answer = answerFrom(page, nameOf(component));
         await expect(answer.getByText(endOf(c)).first(), 'the stored answer is on screen').toBeVisible({ timeout: RENDER_LIMIT_MS });
-        expect(await stopWatch(), 'the page stayed responsive (ms)').toBeLessThan(RESPONSIVE_LIMIT_MS);
+        expect(await longestTask(page), 'the longest main-thread task (ms)').toBeLessThan(RESPONSIVE_LIMIT_MS);
         await expectUnharmed(page, g);
       });
     });
@@ -351,12 +342,11 @@ for (const c of CASES) {
     const { run } = await storedRun(c);
     const trace = await traceOf(run.run_id);
     const detail = await api(`/traces/${encodeURIComponent(trace.trace_id)}`);
-    const g = guard(page);
+    const g = await guard(page);
     await explained(g, async () => {
       await page.goto(`/#/traces?run_id=${encodeURIComponent(run.run_id)}`);
       const table = page.getByRole('table', { name: 'Traces' });
       await expect(table.getByRole('row')).toHaveCount(2);
-      const stopWatch = watchResponsiveness(page);
       await table.getByRole('row').nth(1).getByRole('link', { name: trace.name }).click();
       await expect(page.getByRole('heading', { level: 1, name: trace.name })).toBeVisible({ timeout: RENDER_LIMIT_MS });
       // The trace's own input and output (when the server gives them) show as text.
@@ -384,7 +374,7 @@ for (const c of CASES) {
         const region = page.getByRole('region', { name: `Span ${sp.name}`, exact: true });
         await expect(region.getByText(endOf(c)).first(), `span ${sp.name} shows it`).toBeVisible({ timeout: RENDER_LIMIT_MS });
       }
-      expect(await stopWatch(), 'the page stayed responsive (ms)').toBeLessThan(RESPONSIVE_LIMIT_MS);
+      expect(await longestTask(page), 'the longest main-thread task (ms)').toBeLessThan(RESPONSIVE_LIMIT_MS);
       await expectUnharmed(page, g);
     });
   });
@@ -401,9 +391,8 @@ test('memory text: the whole corpus shows as text, runs nothing, loads nothing, 
     const text = String((await storedRun(c)).run.content);
     await apiSend('POST', '/memories', { memory: text, user_id: user, topics: [`hostile-${c}`] });
   }
-  const g = guard(page);
+  const g = await guard(page);
   await explained(g, async () => {
-    const stopWatch = watchResponsiveness(page);
     await page.goto(`/#/memories?user=${encodeURIComponent(user)}`);
     await expect(page.getByRole('heading', { level: 1, name: 'Memories' })).toBeVisible();
     const list = page.getByRole('list', { name: 'Memories' });
@@ -412,7 +401,7 @@ test('memory text: the whole corpus shows as text, runs nothing, loads nothing, 
       const item = list.getByRole('listitem').filter({ has: page.getByText(`hostile-${c}`, { exact: true }) });
       await expect(item.getByText(endOf(c)).first(), `memory ${c} is on screen`).toBeVisible();
     }
-    expect(await stopWatch(), 'the page stayed responsive (ms)').toBeLessThan(RESPONSIVE_LIMIT_MS);
+    expect(await longestTask(page), 'the longest main-thread task (ms)').toBeLessThan(RESPONSIVE_LIMIT_MS);
     await expectUnharmed(page, g);
   });
 });
@@ -436,9 +425,8 @@ test('knowledge names: the whole corpus shows as text, runs nothing, loads nothi
       const content = await apiSend('POST', `/knowledge/content?${q}`, form);
       added.push(content.id);
     }
-    const g = guard(page);
+    const g = await guard(page);
     await explained(g, async () => {
-      const stopWatch = watchResponsiveness(page);
       await page.goto(`/#/knowledge?kb=${encodeURIComponent(kb.id)}`);
       await expect(page.getByRole('heading', { level: 2, name: kb.name })).toBeVisible();
       const list = page.getByRole('list', { name: 'Content' });
@@ -446,7 +434,7 @@ test('knowledge names: the whole corpus shows as text, runs nothing, loads nothi
         const item = list.getByRole('listitem').filter({ has: page.getByText(`hostile-${c}`, { exact: true }) });
         await expect(item.getByText(endOf(c)).first(), `the content named by case ${c} is on screen`).toBeVisible({ timeout: RENDER_LIMIT_MS });
       }
-      expect(await stopWatch(), 'the page stayed responsive (ms)').toBeLessThan(RESPONSIVE_LIMIT_MS);
+      expect(await longestTask(page), 'the longest main-thread task (ms)').toBeLessThan(RESPONSIVE_LIMIT_MS);
       await expectUnharmed(page, g);
     });
   } finally {
