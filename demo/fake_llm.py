@@ -19,6 +19,8 @@ The rules, first match wins:
 
     the user message contains "boom"        -> HTTP 400 with an OpenAI error body
     model id contains "o3"                   -> a short streamed reasoning text
+    "hostile:<case>" in the message          -> that crafted hostile answer (HOSTILE_CASES);
+                                                memory and team delegation still go first
     the last message is a tool result        -> a final answer quoting that result
     tool `add_memory` offered                -> call add_memory (agno MemoryManager)
     tool `delegate_task_to_member` offered   -> delegate to the member that fits
@@ -296,6 +298,144 @@ def quote_tool_result(name: str, result: str) -> str:
 
 
 # --------------------------------------------------------------------------------------
+# Hostile answers (for e2e/tests/hostile.spec.js; see demo/README.md)
+#
+# "hostile:<case>" anywhere in the latest user message makes the answer exactly
+# HOSTILE_CASES[<case>](): text crafted to attack the dashboard (script tags, event
+# handlers, javascript:/data:/vbscript: links, images on another host, deep nesting,
+# quadratic emphasis, 3 MB, agno's cancel message). Every payload that could run sets
+# window.__pwned = 1 or calls alert(); every image or stylesheet points at
+# 127.0.0.9:9, a loopback address where nothing listens, so nothing leaves the machine
+# even if the dashboard were to load it. All but "cancelled" end with HOSTILE_END.
+# It works for an agent's answer, a team member's (the leader delegates as usual and
+# then quotes the member) and a workflow step's (the step's agent answers with it).
+# --------------------------------------------------------------------------------------
+
+HOSTILE_TRIGGER = re.compile(r"hostile:([a-z0-9-]+)")
+HOSTILE_END = "End of hostile case {case}."
+HOSTILE_HOST = "127.0.0.9:9"
+HOSTILE_BIG_BYTES = 3 * 1024 * 1024
+
+
+def _hostile_html() -> str:
+    return "\n\n".join([
+        "HTML that must be shown as text and never run:",
+        "<script>window.__pwned=1;alert('script')</script>",
+        "<img src=x onerror=\"window.__pwned=1;alert('img')\">",
+        "<svg onload=\"window.__pwned=1;alert('svg')\"><circle r=5></circle></svg>",
+        "Inline: <img src=x onerror=window.__pwned=1> and <svg/onload=window.__pwned=1> and"
+        " <a href=\"javascript:window.__pwned=1\" onclick=\"window.__pwned=1\">an anchor tag</a>.",
+        "<iframe src=\"javascript:window.__pwned=1\"></iframe><iframe srcdoc=\"<script>parent.__pwned=1</script>\"></iframe>",
+        "<details open ontoggle=\"window.__pwned=1\"><summary>x</summary></details>",
+        "<input autofocus onfocus=\"window.__pwned=1\"> <body onload=\"window.__pwned=1\">",
+        f"<style>@import url(http://{HOSTILE_HOST}/x.css);</style><link rel=stylesheet href=\"http://{HOSTILE_HOST}/y.css\">",
+        f"<object data=\"http://{HOSTILE_HOST}/o\"></object><embed src=\"http://{HOSTILE_HOST}/e\">"
+        "<video src=x onerror=\"window.__pwned=1\"></video>",
+        "<meta http-equiv=\"refresh\" content=\"0;url=javascript:window.__pwned=1\">",
+        "In code: `<script>window.__pwned=1</script>`",
+        "```html\n<script>window.__pwned=1</script>\n<img src=x onerror=\"window.__pwned=1\">\n```",
+        "| <script>window.__pwned=1</script> | <img src=x onerror=window.__pwned=1> |\n|---|---|\n| a | b |",
+    ])
+
+
+def _hostile_links() -> str:
+    data_html = base64.b64encode(b"<script>parent.__pwned=1;alert('data')</script>").decode()
+    return "\n\n".join([
+        "Links that must not be followable:",
+        "[plain-js](javascript:window.__pwned=1) [mixed-case](JaVaScRiPt:window.__pwned=1)"
+        " [entity](&#106;avascript:window.__pwned=1) [hex-entity](&#x6A;avascript:window.__pwned=1)"
+        " [named-entity](javascript&colon;window.__pwned=1)",
+        f"[data-html](data:text/html;base64,{data_html}) [vbscript](vbscript:msgbox(\"pwned\"))"
+        " [file](file:///etc/passwd)",
+        "[tab](<java\tscript:window.__pwned=1>) [newline](java&#10;script:window.__pwned=1)"
+        " [control](\x01javascript:window.__pwned=1) [leading-space](< javascript:window.__pwned=1>)"
+        " [nul](java\x00script:window.__pwned=1)",
+        "[protocol-relative](//evil.example/steal) [relative](/#/connect?endpoint=http://evil.example)"
+        " [in-app](#/connect?endpoint=http://evil.example)",
+        "Autolinks: <javascript:window.__pwned=1> <JAVASCRIPT:window.__pwned=1>",
+        "[ref-js][1] [ref-mixed][js2] [ref-data][3] [ref-proto][4]",
+        "[1]: javascript:window.__pwned=1\n"
+        "[js2]: JaVaScRiPt:window.__pwned=1 \"a title\"\n"
+        f"[3]: data:text/html;base64,{data_html}\n"
+        "[4]: //evil.example/ref",
+    ])
+
+
+def _hostile_images() -> str:
+    svg = base64.b64encode(b"<svg xmlns='http://www.w3.org/2000/svg' onload='parent.__pwned=1'/>").decode()
+    h = HOSTILE_HOST
+    return "\n\n".join([
+        "Images on another host that must not be loaded:",
+        f"![pixel](http://{h}/pixel.png) ![https-pixel](https://{h}/pixel.png)"
+        f" ![protocol-relative](//{h}/proto.png)",
+        f"![ref-image][img] [![image-in-link](http://{h}/nested.png)](http://{h}/link)",
+        f"![svg-data](data:image/svg+xml;base64,{svg})",
+        f"<img src=\"http://{h}/raw.png\"> <picture><source srcset=\"http://{h}/set.png\"></picture>",
+        f"[img]: http://{h}/ref.png",
+    ])
+
+
+def _hostile_big() -> str:
+    line = ("Paragraph {n:06d}: a **large** answer with `code`, *emphasis*, a [link](https://docs.agno.com) "
+            "and plain words to fill three megabytes of Markdown without end.\n\n")
+    parts, size, n = [], 0, 0
+    while size < HOSTILE_BIG_BYTES:
+        n += 1
+        piece = line.format(n=n)
+        parts.append(piece)
+        size += len(piece)
+    return "".join(parts)
+
+
+HOSTILE_CASES = {
+    "html": _hostile_html,
+    "links": _hostile_links,
+    "images": _hostile_images,
+    "deep-quote": lambda: ">" * 5000 + " deepest quote",
+    "deep-list": lambda: "- " * 3000 + "deepest item",
+    "deep-stars": lambda: "*" * 4000 + "deepest emphasis" + "*" * 4000 + "\n\n" + "* " * 4000 + "deepest star",
+    "quadratic": lambda: "a* " * 30000,
+    "big": _hostile_big,
+    "cancelled": lambda: "Run was cancelled",
+}
+
+
+def hostile_text(case: str) -> Optional[str]:
+    make = HOSTILE_CASES.get(case)
+    if make is None:
+        return None
+    text = make()
+    if case == "cancelled":
+        return text  # exactly agno's words, nothing added
+    return text.rstrip("\n") + "\n\n" + HOSTILE_END.format(case=case)
+
+
+def hostile_chunks(text: str) -> List[str]:
+    """Stream pieces: 64 characters, or about 3,000 pieces for a long text."""
+    size = max(64, len(text) // 3000 + 1)
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+def hostile_plan(user: str, tools: Dict[str, Dict[str, Any]],
+                 results: Optional[List[Tuple[str, str]]]) -> Optional["Plan"]:
+    """The plan for a message with a hostile trigger, or None to decide as usual.
+
+    Memory updates and a team leader's delegation go the usual way (rules 3 and 4), so
+    the member answers with the hostile text; a leader then quotes it (rule 2, chunked
+    like the member's answer).
+    """
+    match = HOSTILE_TRIGGER.search(user)
+    if not match or hostile_text(match.group(1)) is None:
+        return None
+    if results is not None:
+        name, result = results[-1]
+        return Plan("hostile-quote", hostile_chunks(quote_tool_result(name, result)))
+    if "add_memory" in tools or "delegate_task_to_member" in tools:
+        return None
+    return Plan(f"hostile:{match.group(1)}", hostile_chunks(hostile_text(match.group(1)) or ""))
+
+
+# --------------------------------------------------------------------------------------
 # Deciding
 # --------------------------------------------------------------------------------------
 
@@ -329,6 +469,10 @@ def decide(body: Dict[str, Any]) -> Plan:
 
     # 2. A tool already answered: finish by quoting it.
     results = pending_tool_results(messages)
+    # (Hostile answers for the e2e corpus: see the "Hostile answers" block above.)
+    hostile = hostile_plan(user, tools, results)
+    if hostile is not None:
+        return hostile
     if results is not None:
         name, result = results[-1]
         return Plan("tool-result", split_words(quote_tool_result(name, result)), delay=delay)

@@ -106,3 +106,21 @@ function collectErrors(page) {
 const detailHref = (collection, id) => `#/${collection}/${encodeURIComponent(id)}`;
 
 module.exports = { api, runAgent, env, connectForm, submitConnect, connect, connectByHand, expectOverview, status, alert, mainNav, collectErrors, detailHref };
+
+/**
+ * Sends a request to the demo AgentOS with the e2e key, from Node: `body` is FormData
+ * (multipart, as it is) or any other value (as JSON). Returns the parsed answer (null for 204).
+ */
+async function apiSend(method, path, body) {
+  const form = body instanceof FormData;
+  const res = await fetch(env.API + path, {
+    method,
+    headers: { Authorization: `Bearer ${env.KEY}`, ...(form || body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: form || body === undefined ? body : JSON.stringify(body),
+    signal: AbortSignal.timeout(60_000),
+  });
+  if (!res.ok) throw new Error(`${method} ${env.API}${path} answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
+  const text = await res.text();
+  return text ? JSON.parse(text) : null;
+}
+module.exports.apiSend = apiSend;
