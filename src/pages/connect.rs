@@ -1,17 +1,30 @@
 //! The connection page: server URL and optional security key.
+//!
+//! A key belongs to the server it was entered for. The key field is filled
+//! in only with the key saved for the URL in the URL field; when the URL
+//! changes to another server, a filled-in key is replaced by that server's
+//! own (or cleared), so it is never carried to a new address. A key the
+//! person typed here goes with the URL they submit.
 
 use crate::components::{ErrorNotice, Loading};
 use crate::route::{navigate, use_route, Route};
-use crate::state::{use_app, ConnStatus};
+use crate::state::{saved_key, saved_servers, use_app, ConnStatus};
+use agentos_client::error::{endpoint_id, is_plain_http_remote, validate_key};
 use leptos::prelude::*;
 
 #[component]
 pub fn ConnectPage() -> impl IntoView {
     let state = use_app();
     let route = use_route();
-    let url = RwSignal::new(state.endpoint.get_untracked());
-    let key = RwSignal::new(state.key.get_untracked());
+    let start = state.endpoint.get_untracked();
+    let url = RwSignal::new(start.clone());
+    let start_key = saved_key(&start);
+    // The server whose saved key is in the key field (None: typed here, or empty).
+    let filled_for = RwSignal::new(start_key.as_ref().and_then(|_| endpoint_id(&start)));
+    let key = RwSignal::new(start_key.unwrap_or_default());
+    let remember = RwSignal::new(remembered(&start));
     let submitted = RwSignal::new(false);
+    let key_error = RwSignal::new(None::<String>);
 
     // After a connect started here succeeds on the Connect page, go to the
     // overview; elsewhere the requested page simply appears.
@@ -22,21 +35,65 @@ pub fn ConnectPage() -> impl IntoView {
         }
     });
 
+    let on_url = move |value: String| {
+        let id = endpoint_id(&value);
+        url.set(value);
+        let filled = filled_for.get_untracked();
+        if filled.is_some() && filled == id {
+            return;
+        }
+        // A key filled in for another server never stays for this one; an
+        // empty field takes this server's saved key, if any.
+        if filled.is_some() || key.with_untracked(String::is_empty) {
+            match id.as_deref().and_then(saved_key) {
+                Some(k) => {
+                    key.set(k);
+                    filled_for.set(id.clone());
+                }
+                None => {
+                    if filled.is_some() {
+                        key.set(String::new());
+                    }
+                    filled_for.set(None);
+                }
+            }
+            key_error.set(None);
+        }
+        if let Some(r) = id.as_deref().and_then(|i| saved_servers().into_iter().find(|s| s.id == i)) {
+            remember.set(r.remembered);
+        }
+    };
+
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        state.endpoint.set(url.get_untracked().trim().to_string());
-        state.key.set(key.get_untracked());
+        let target = url.get_untracked().trim().to_string();
+        // Belt and braces: a filled-in key goes only to its own server.
+        let filled = filled_for.get_untracked();
+        let k = if filled.is_some() && filled != endpoint_id(&target) { String::new() } else { key.get_untracked() };
+        if let Err(e) = validate_key(&k) {
+            key_error.set(Some(e.title()));
+            return;
+        }
+        key_error.set(None);
         submitted.set(true);
-        state.connect();
+        state.connect_to(&target, k, Some(remember.get_untracked()));
     };
 
     let connecting = move || state.status.get() == ConnStatus::Connecting;
+    let http_warning = move || !key.with(String::is_empty) && url.with(|u| is_plain_http_remote(u));
+    // Bumped by "Forget key", so the button goes once the key is gone.
+    let forgot = RwSignal::new(0u32);
+    let has_saved_key = move || {
+        forgot.track();
+        url.with(|u| saved_key(u).is_some())
+    };
 
     view! {
         <section class="connect">
             <h1>"Connect to an AgentOS"</h1>
             <p class="muted">
-                "Enter the address of an agno AgentOS server. The address and key are remembered in this browser."
+                "Enter the address of an agno AgentOS server. The address is remembered in this browser; \
+                 a key is kept for the server it was entered for, and sent to no other."
             </p>
             {move || match state.status.get() {
                 ConnStatus::Failed(e) => view! { <ErrorNotice error=e/> }.into_any(),
@@ -53,7 +110,7 @@ pub fn ConnectPage() -> impl IntoView {
                     placeholder="http://localhost:7777"
                     required
                     prop:value=move || url.get()
-                    on:input=move |ev| url.set(event_target_value(&ev))
+                    on:input=move |ev| on_url(event_target_value(&ev))
                 />
                 <label for="security-key">"Security key"</label>
                 <input
@@ -62,23 +119,48 @@ pub fn ConnectPage() -> impl IntoView {
                     type="password"
                     autocomplete="off"
                     placeholder="Optional: the server's OS_SECURITY_KEY"
-                    aria-describedby="key-help"
+                    aria-describedby="key-help key-error key-warning"
+                    aria-invalid=move || key_error.with(Option::is_some).then_some("true")
                     prop:value=move || key.get()
-                    on:input=move |ev| key.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        key_error.set(validate_key(&v).err().map(|e| e.title()));
+                        key.set(v);
+                        filled_for.set(None);
+                    }
                 />
                 <p id="key-help" class="help muted">
-                    "Sent only as an Authorization header; never put in a link."
+                    "Sent only to this server, only as an Authorization header; never put in a link."
                 </p>
+                {move || key_error.get().map(|e| view! { <p id="key-error" class="field-error" role="alert">{e}</p> })}
+                {move || http_warning().then(|| view! {
+                    <p id="key-warning" class="notice notice-warn">
+                        "Warning: this address uses plain http:// to another computer, so the key would cross \
+                         the network unencrypted. Use https:// unless you trust every network in between."
+                    </p>
+                })}
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        name="remember-key"
+                        prop:checked=move || remember.get()
+                        on:change=move |ev| remember.set(event_target_checked(&ev))
+                    />
+                    " Remember the key on this device"
+                </label>
+                <p class="help muted">"When off, the key is kept only in this tab, until it is closed."</p>
                 <div class="actions">
                     <button type="submit" class="primary" disabled=connecting>
                         "Connect"
                     </button>
                     {move || {
-                        (state.client.get().is_some() || !state.key.get().is_empty()).then(|| {
+                        has_saved_key().then(|| {
                             view! {
                                 <button type="button" on:click=move |_| {
-                                    state.disconnect();
+                                    state.forget_key(&url.get_untracked());
                                     key.set(String::new());
+                                    filled_for.set(None);
+                                    forgot.update(|n| *n += 1);
                                 }>"Forget key"</button>
                             }
                         })
@@ -99,4 +181,10 @@ pub fn ConnectPage() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// Whether the saved server at `url` keeps its key on this device.
+fn remembered(url: &str) -> bool {
+    let id = endpoint_id(url);
+    saved_servers().into_iter().any(|s| Some(s.id) == id && s.remembered)
 }
