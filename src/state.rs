@@ -24,7 +24,7 @@ pub fn save(key: &str, value: &str) {
     }
 }
 
-pub use keys::{delete_server, forget_key, saved_key, saved_servers, SavedServer};
+pub use keys::{saved_key, saved_servers, SavedServer};
 
 /// Saved servers and their keys. A key is stored under the server it was
 /// entered for (its [`endpoint_id`]: normalized origin and path) and is only
@@ -308,6 +308,12 @@ pub struct AppState {
     pub status: RwSignal<ConnStatus>,
     pub health: RwSignal<Health>,
     pub catalog: RwSignal<Option<Catalog>>,
+    /// The saved servers (for the switcher and the Connect page), kept in
+    /// step with storage.
+    pub servers: RwSignal<Vec<SavedServer>>,
+    /// Set when `?endpoint=` names a server that is not saved yet: the
+    /// Connect page then offers to add it.
+    pub from_link: RwSignal<Option<String>>,
     /// Bumped by every connect, so stale answers of an earlier connect are dropped.
     generation: RwSignal<u32>,
 }
@@ -318,7 +324,13 @@ impl AppState {
     /// protected server then asks for it).
     pub fn new() -> Self {
         keys::migrate();
-        let endpoint = query_endpoint().or_else(keys::last_server).unwrap_or_default();
+        let linked = query_endpoint();
+        let servers = saved_servers();
+        let unsaved_link = linked.clone().filter(|u| {
+            let id = endpoint_id(u);
+            id.is_none() || !servers.iter().any(|s| Some(&s.id) == id.as_ref())
+        });
+        let endpoint = linked.or_else(keys::last_server).unwrap_or_default();
         let state = Self {
             endpoint: RwSignal::new(endpoint.clone()),
             key: RwSignal::new(String::new()),
@@ -326,6 +338,8 @@ impl AppState {
             status: RwSignal::new(ConnStatus::Idle),
             health: RwSignal::new(Health::Unknown),
             catalog: RwSignal::new(None),
+            servers: RwSignal::new(servers),
+            from_link: RwSignal::new(unsaved_link),
             generation: RwSignal::new(0),
         };
         if !endpoint.is_empty() {
@@ -341,6 +355,12 @@ impl AppState {
     /// `None` keeps where it was). A key a header cannot carry fails at
     /// once, before anything is sent.
     pub fn connect_to(&self, endpoint: &str, key: String, remember: Option<bool>) {
+        self.connect_named(endpoint, key, remember, String::new());
+    }
+
+    /// [`connect_to`](Self::connect_to), saving the server under `name`
+    /// (empty: the name it had, else the server's own name).
+    pub fn connect_named(&self, endpoint: &str, key: String, remember: Option<bool>, name: String) {
         let this = *self;
         let gen = self.generation.get_untracked() + 1;
         self.generation.set(gen);
@@ -365,11 +385,16 @@ impl AppState {
                 Ok(catalog) => {
                     let url = client.base_url().to_string();
                     let key = client.socket_token();
-                    let remember = remember.unwrap_or_else(|| {
-                        let id = endpoint_id(&url);
-                        saved_servers().iter().any(|s| Some(&s.id) == id.as_ref() && s.remembered)
-                    });
-                    keys::save_server(&url, catalog.info.display_name(), &key, remember);
+                    let id = endpoint_id(&url);
+                    let saved = saved_servers().into_iter().find(|s| Some(&s.id) == id.as_ref());
+                    let remember = remember.unwrap_or_else(|| saved.as_ref().is_some_and(|s| s.remembered));
+                    let name = Some(name.trim().to_string())
+                        .filter(|n| !n.is_empty())
+                        .or_else(|| saved.map(|s| s.name).filter(|n| *n != url))
+                        .unwrap_or_else(|| catalog.info.display_name().to_string());
+                    keys::save_server(&url, &name, &key, remember);
+                    this.servers.set(saved_servers());
+                    this.from_link.set(None);
                     this.endpoint.set(url);
                     this.key.set(key);
                     this.catalog.set(Some(catalog));
@@ -398,7 +423,8 @@ impl AppState {
     /// Forgets the key saved for the server at `url`; if that is the
     /// current connection, disconnects.
     pub fn forget_key(&self, url: &str) {
-        forget_key(url);
+        keys::forget_key(url);
+        self.servers.set(saved_servers());
         let current = self.client.get_untracked().map(|c| c.base_url().to_string());
         if current.is_some_and(|c| endpoint_id(&c) == endpoint_id(url)) {
             self.generation.update(|g| *g += 1);
@@ -408,6 +434,19 @@ impl AppState {
             self.health.set(Health::Unknown);
             self.key.set(String::new());
         }
+    }
+
+    /// Removes a saved server and forgets its key; if it is the current
+    /// connection, disconnects.
+    pub fn delete_server(&self, url: &str) {
+        self.forget_key(url);
+        keys::delete_server(url);
+        self.servers.set(saved_servers());
+    }
+
+    /// Switches to a saved server, with its own saved key (or none).
+    pub fn switch_to(&self, url: &str) {
+        self.connect_to(url, saved_key(url).unwrap_or_default(), None);
     }
 
     /// Starts the periodic `/health` check.

@@ -8,7 +8,7 @@
 
 use crate::components::{ErrorNotice, Loading};
 use crate::route::{navigate, use_route, Route};
-use crate::state::{saved_key, saved_servers, use_app, ConnStatus};
+use crate::state::{saved_key, saved_servers, use_app, ConnStatus, SavedServer};
 use agentos_client::error::{endpoint_id, is_plain_http_remote, validate_key};
 use leptos::prelude::*;
 
@@ -23,6 +23,7 @@ pub fn ConnectPage() -> impl IntoView {
     let filled_for = RwSignal::new(start_key.as_ref().and_then(|_| endpoint_id(&start)));
     let key = RwSignal::new(start_key.unwrap_or_default());
     let remember = RwSignal::new(remembered(&start));
+    let name = RwSignal::new(saved_name(&start));
     let submitted = RwSignal::new(false);
     let key_error = RwSignal::new(None::<String>);
 
@@ -61,6 +62,7 @@ pub fn ConnectPage() -> impl IntoView {
         }
         if let Some(r) = id.as_deref().and_then(|i| saved_servers().into_iter().find(|s| s.id == i)) {
             remember.set(r.remembered);
+            name.set(r.name);
         }
     };
 
@@ -76,7 +78,7 @@ pub fn ConnectPage() -> impl IntoView {
         }
         key_error.set(None);
         submitted.set(true);
-        state.connect_to(&target, k, Some(remember.get_untracked()));
+        state.connect_named(&target, k, Some(remember.get_untracked()), name.get_untracked());
     };
 
     let connecting = move || state.status.get() == ConnStatus::Connecting;
@@ -95,6 +97,12 @@ pub fn ConnectPage() -> impl IntoView {
                 "Enter the address of an agno AgentOS server. The address is remembered in this browser; \
                  a key is kept for the server it was entered for, and sent to no other."
             </p>
+            {move || state.from_link.get().map(|u| view! {
+                <p class="notice">
+                    "This link opens a server that is not saved in this browser: " <strong>{u}</strong>
+                    ". No key is sent to it unless you enter one; once connected it is added to your servers."
+                </p>
+            })}
             {move || match state.status.get() {
                 ConnStatus::Failed(e) => view! { <ErrorNotice error=e/> }.into_any(),
                 _ => ().into_any(),
@@ -139,6 +147,16 @@ pub fn ConnectPage() -> impl IntoView {
                          the network unencrypted. Use https:// unless you trust every network in between."
                     </p>
                 })}
+                <label for="server-name">"Name"</label>
+                <input
+                    id="server-name"
+                    name="server-name"
+                    type="text"
+                    autocomplete="off"
+                    placeholder="Optional: shown in the server switcher"
+                    prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                />
                 <label class="check">
                     <input
                         type="checkbox"
@@ -168,6 +186,7 @@ pub fn ConnectPage() -> impl IntoView {
                 </div>
             </form>
             {move || connecting().then(|| view! { <Loading label="Connecting…"/> })}
+            <SavedServers/>
             {move || {
                 state.catalog.get().filter(|_| state.status.get() == ConnStatus::Connected).map(|c| {
                     view! {
@@ -187,4 +206,99 @@ pub fn ConnectPage() -> impl IntoView {
 fn remembered(url: &str) -> bool {
     let id = endpoint_id(url);
     saved_servers().into_iter().any(|s| Some(s.id) == id && s.remembered)
+}
+
+/// The saved name of the server at `url`, if it is saved.
+fn saved_name(url: &str) -> String {
+    let id = endpoint_id(url);
+    saved_servers().into_iter().find(|s| Some(&s.id) == id.as_ref()).map(|s| s.name).unwrap_or_default()
+}
+
+/// Where the key of a saved server is kept, in words.
+fn key_place(s: &SavedServer) -> &'static str {
+    if s.remembered {
+        "key remembered on this device"
+    } else if saved_key(&s.url).is_some() {
+        "key kept in this tab"
+    } else {
+        "no key saved"
+    }
+}
+
+/// The saved servers, each with Connect and Delete (which also forgets its key).
+#[component]
+fn SavedServers() -> impl IntoView {
+    let state = use_app();
+    let current = move || state.client.get().and_then(|c| endpoint_id(c.base_url()));
+    view! {
+        {move || {
+            let servers = state.servers.get();
+            (!servers.is_empty()).then(|| view! {
+                <section class="card" aria-labelledby="saved-servers">
+                    <h2 id="saved-servers">"Saved servers"</h2>
+                    <ul class="plain" aria-label="Saved servers">
+                        {servers.into_iter().map(|s| {
+                            let url = s.url.clone();
+                            let url2 = s.url.clone();
+                            let id = s.id.clone();
+                            let is_current = move || current().as_ref() == Some(&id);
+                            let label_connect = format!("Connect to {}", s.name);
+                            let label_delete = format!("Delete {}", s.name);
+                            view! {
+                                <li>
+                                    <strong>{s.name.clone()}</strong>" "
+                                    <span class="muted">{s.url.clone()}" · "{key_place(&s)}</span>" "
+                                    {move || is_current().then(|| view! { <span class="badge">"current"</span> })}
+                                    " "
+                                    <button type="button" aria-label=label_connect on:click=move |_| {
+                                        state.switch_to(&url);
+                                        navigate(&Route::Overview);
+                                    }>"Connect"</button>
+                                    " "
+                                    <button type="button" aria-label=label_delete on:click=move |_| {
+                                        state.delete_server(&url2);
+                                    }>"Delete"</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })
+        }}
+    }
+}
+
+/// The server switcher in the header: the saved servers by name; choosing
+/// one connects to it with its own saved key (or none), so keys stay apart.
+#[component]
+pub fn ServerSwitcher() -> impl IntoView {
+    let state = use_app();
+    let selected = move || state.client.get().and_then(|c| endpoint_id(c.base_url())).unwrap_or_default();
+    view! {
+        {move || {
+            let servers = state.servers.get();
+            (!servers.is_empty()).then(|| view! {
+                <select
+                    class="server-switcher"
+                    aria-label="Server"
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        if let Some(s) = state.servers.get_untracked().into_iter().find(|s| s.id == v) {
+                            state.switch_to(&s.url);
+                        }
+                    }
+                >
+                    {move || selected().is_empty().then(|| view! {
+                        <option value="" disabled prop:selected=true>"Choose a server"</option>
+                    })}
+                    {servers.into_iter().map(|s| {
+                        let id = s.id.clone();
+                        view! {
+                            <option value=s.id.clone() prop:selected=move || selected() == id>{s.name.clone()}</option>
+                        }
+                    }).collect_view()}
+                </select>
+            })
+        }}
+    }
 }
