@@ -6,7 +6,7 @@
 // not followed with the key.
 const http = require('node:http');
 const { test, expect } = require('@playwright/test');
-const { env, connectForm, connect, connectByHand, status, alert } = require('./helpers');
+const { api, env, connectForm, connect, connectByHand, status, alert } = require('./helpers');
 
 const OTHER_KEY = 'recorder-key';
 
@@ -239,4 +239,54 @@ test('a redirect is not followed with the key: the dashboard says so', async ({ 
   expect(recorder.seen.some((r) => r.path === '/config' && r.authorization === `Bearer ${OTHER_KEY}`)).toBe(true);
   expect(toDemoWithKey).toEqual([]);
   await expect(status(page)).not.toContainText('Connected');
+});
+
+test('the server switcher keeps keys apart; deleting a server forgets its key', async ({ page }) => {
+  recorder.mode = 'key';
+  const info = await api('/info');
+  const demoName = info.name || info.os_id;
+  await connect(page);
+  // Add the second server with its own key and a name of our choosing.
+  await page.goto('/#/connect');
+  const f = connectForm(page);
+  await f.url.fill(recorder.url);
+  await expect(f.key).toHaveValue('');
+  await f.key.fill(OTHER_KEY);
+  await f.form.getByRole('textbox', { name: 'Name' }).fill('Recorder');
+  await f.remember.check();
+  await f.submit.click();
+  await expect(status(page)).toContainText('Recording OS');
+
+  const switcher = page.getByRole('banner').getByRole('combobox', { name: 'Server' });
+  await expect(switcher.getByRole('option')).toHaveText([demoName, 'Recorder']);
+  await expect(switcher).toHaveValue(recorder.url);
+  for (const [label, shown] of [[demoName, demoName], ['Recorder', 'Recording OS'], [demoName, demoName]]) {
+    await switcher.selectOption({ label });
+    await expect(status(page)).toContainText('Connected');
+    await expect(status(page)).toContainText(shown);
+  }
+  // The demo needs its key, so reaching it proves it got its own; the recorder only ever got its own.
+  const sent = authHeaders();
+  expect(sent.length).toBeGreaterThan(0);
+  expect(new Set(sent)).toEqual(new Set([`Bearer ${OTHER_KEY}`]));
+
+  // The last server used opens first.
+  await page.goto('/');
+  await expect(status(page)).toContainText(demoName);
+
+  // Deleting the recorder forgets its key and takes it out of the switcher.
+  await page.goto('/#/connect');
+  const saved = page.getByRole('list', { name: 'Saved servers' });
+  await expect(saved.getByRole('listitem')).toHaveCount(2);
+  await saved.getByRole('button', { name: 'Delete Recorder' }).click();
+  await expect(saved.getByRole('listitem')).toHaveCount(1);
+  await expect(switcher.getByRole('option')).toHaveText([demoName]);
+  expect(JSON.stringify(await storages(page))).not.toContain(OTHER_KEY);
+
+  // A link to it now offers to add it, and connects without a key.
+  recorder.seen = [];
+  await page.goto(`/?endpoint=${recorder.url}`);
+  await expect(page.getByText('This link opens a server that is not saved in this browser')).toBeVisible();
+  await expect(alert(page)).toHaveText(/^\s*This server needs a security key/);
+  expect(authHeaders()).toEqual([]);
 });
