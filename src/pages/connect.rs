@@ -24,6 +24,8 @@ pub fn ConnectPage() -> impl IntoView {
     let key = RwSignal::new(start_key.unwrap_or_default());
     let remember = RwSignal::new(remembered(&start));
     let name = RwSignal::new(saved_name(&start));
+    // The name field holds a saved server's name (not one typed here).
+    let name_filled = RwSignal::new(!name.with_untracked(String::is_empty));
     let submitted = RwSignal::new(false);
     let key_error = RwSignal::new(None::<String>);
 
@@ -60,9 +62,17 @@ pub fn ConnectPage() -> impl IntoView {
             }
             key_error.set(None);
         }
-        if let Some(r) = id.as_deref().and_then(|i| saved_servers().into_iter().find(|s| s.id == i)) {
-            remember.set(r.remembered);
-            name.set(r.name);
+        match id.as_deref().and_then(|i| saved_servers().into_iter().find(|s| s.id == i)) {
+            Some(r) => {
+                remember.set(r.remembered);
+                name.set(r.name);
+                name_filled.set(true);
+            }
+            None if name_filled.get_untracked() => {
+                name.set(String::new());
+                name_filled.set(false);
+            }
+            None => {}
         }
     };
 
@@ -155,7 +165,10 @@ pub fn ConnectPage() -> impl IntoView {
                     autocomplete="off"
                     placeholder="Optional: shown in the server switcher"
                     prop:value=move || name.get()
-                    on:input=move |ev| name.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        name.set(event_target_value(&ev));
+                        name_filled.set(false);
+                    }
                 />
                 <label class="check">
                     <input

@@ -319,14 +319,24 @@ pub fn is_plain_http_remote(base: &str) -> bool {
     !is_loopback_host(host)
 }
 
+/// Loopback by its usual spellings (a warning only, so an odd spelling of
+/// loopback merely warns). Hand-written: `std::net`'s address parsers cost
+/// several KB of wasm for this one check.
 fn is_loopback_host(host: &str) -> bool {
     if host == "localhost" || host.ends_with(".localhost") {
         return true;
     }
-    if let Ok(ip) = host.parse::<std::net::Ipv6Addr>() {
-        return ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback());
+    // IPv6: `::1` and its longer spellings (all groups 0 but a last 1).
+    if host.contains(':') {
+        let groups: Vec<&str> = host.split(':').filter(|g| !g.is_empty()).collect();
+        return matches!(groups.split_last(), Some((last, rest))
+            if last.trim_start_matches('0') == "1" && rest.iter().all(|g| g.chars().all(|c| c == '0')));
     }
-    host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+    // IPv4: 127.0.0.0/8, four decimal octets.
+    let octets: Vec<&str> = host.split('.').collect();
+    octets.len() == 4
+        && octets[0] == "127"
+        && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()) && o.parse::<u16>().is_ok_and(|n| n <= 255))
 }
 
 /// `host`, `host:port`, `[v6]` or `[v6]:port`, with a DNS-style host.
@@ -412,7 +422,8 @@ mod tests {
 
     #[test]
     fn plain_http_to_another_host_is_told_apart_from_loopback() {
-        for url in ["http://10.1.2.3:9", "http://example.com", "192.168.1.2:7777", "http://[2001:db8::1]:80", "http://128.0.0.1"] {
+        for url in ["http://10.1.2.3:9", "http://example.com", "192.168.1.2:7777", "http://[2001:db8::1]:80", "http://128.0.0.1",
+            "http://127.0.0.256", "http://127.0.0.1.evil.com", "http://[::11]", "http://[1::1]"] {
             assert!(is_plain_http_remote(url), "{url}");
         }
         for url in [
@@ -422,6 +433,7 @@ mod tests {
             "http://LOCALHOST",
             "http://app.localhost:3000",
             "http://[::1]:7777",
+            "http://[0:0:0:0:0:0:0:1]",
             "https://example.com",
             "not a url",
         ] {
