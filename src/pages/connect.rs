@@ -199,7 +199,7 @@ pub fn ConnectPage() -> impl IntoView {
                 </div>
             </form>
             {move || connecting().then(|| view! { <Loading label="Connecting…"/> })}
-            <SavedServers/>
+            {saved_servers_list()}
             {move || {
                 state.catalog.get().filter(|_| state.status.get() == ConnStatus::Connected).map(|c| {
                     view! {
@@ -239,8 +239,8 @@ fn key_place(s: &SavedServer) -> &'static str {
 }
 
 /// The saved servers, each with Connect and Delete (which also forgets its key).
-#[component]
-fn SavedServers() -> impl IntoView {
+/// (Plain functions rather than components here: smaller wasm.)
+fn saved_servers_list() -> impl IntoView {
     let state = use_app();
     let current = move || state.client.get().and_then(|c| endpoint_id(c.base_url()));
     view! {
@@ -283,8 +283,7 @@ fn SavedServers() -> impl IntoView {
 
 /// The server switcher in the header: the saved servers by name; choosing
 /// one connects to it with its own saved key (or none), so keys stay apart.
-#[component]
-pub fn ServerSwitcher() -> impl IntoView {
+pub fn server_switcher() -> impl IntoView {
     let state = use_app();
     let selected = move || state.client.get().and_then(|c| endpoint_id(c.base_url())).unwrap_or_default();
     view! {
