@@ -109,11 +109,6 @@ mod keys {
         }
     }
 
-    /// This tab's keys, without the one of server `id`.
-    fn tab_keys_but(id: &str) -> Map<String, Value> {
-        tab_keys().into_iter().filter(|(k, _)| k != id).collect()
-    }
-
     /// Every saved server, in the order they were first saved.
     pub fn saved_servers() -> Vec<SavedServer> {
         entries()
@@ -174,8 +169,10 @@ mod keys {
             }
         }
         write(local(), SERVERS, &Value::Array(list.into_iter().map(Value::Object).collect()));
-        let mut tk = tab_keys_but(&id);
-        if !remember && !key.is_empty() {
+        let mut tk = tab_keys();
+        if remember || key.is_empty() {
+            tk.remove(&id);
+        } else {
             tk.insert(id, Value::String(key.to_string()));
         }
         write(tab(), TAB_KEYS, &Value::Object(tk));
@@ -187,14 +184,15 @@ mod keys {
     /// Forgets the key saved for the server at `url` (the server stays).
     pub fn forget_key(url: &str) {
         let Some(id) = endpoint_id(url) else { return };
-        // Maps are rebuilt rather than edited in place: BTreeMap removal
-        // costs kilobytes of wasm.
-        let list = entries().into_iter().map(|m| {
-            let keep = id_of(&m).as_deref() != Some(&id);
-            Value::Object(m.into_iter().filter(|(k, _)| keep || k != "key").collect())
-        });
-        write(local(), SERVERS, &Value::Array(list.collect()));
-        write(tab(), TAB_KEYS, &Value::Object(tab_keys_but(&id)));
+        let mut list = entries();
+        for m in list.iter_mut().filter(|m| id_of(m).as_deref() == Some(&id)) {
+            m.remove("key");
+        }
+        write(local(), SERVERS, &Value::Array(list.into_iter().map(Value::Object).collect()));
+        let mut tk = tab_keys();
+        if tk.remove(&id).is_some() {
+            write(tab(), TAB_KEYS, &Value::Object(tk));
+        }
     }
 
     /// Removes a saved server and forgets its key.
