@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 <span>"AgentOS Dashboard"</span>
             </a>
+            {pages::connect::server_switcher()}
             <StatusIndicator/>
         </header>
         <div class="layout">

@@ -531,7 +531,8 @@ impl Chat {
     fn open_socket(&self, turn: Turn, action: ClientAction) {
         let Some(client) = self.client() else { return };
         let this = *self;
-        let key = this.state.key.get_untracked();
+        // The key of the server this socket goes to, and no other.
+        let key = client.socket_token();
         let sent = Rc::new(Cell::new(false));
         let action_text = action.to_json();
         let auth_text = ClientAction::Authenticate { token: key.clone() }.to_json();

@@ -37,6 +37,7 @@ function connectForm(page) {
     form,
     url: form.getByRole('textbox', { name: 'AgentOS URL' }),
     key: form.getByLabel('Security key'),
+    remember: form.getByRole('checkbox', { name: 'Remember the key on this device' }),
     submit: form.getByRole('button', { name: 'Connect' }),
   };
 }
@@ -47,14 +48,17 @@ const mainNav = (page) => page.getByRole('navigation', { name: 'Main' });
 
 /**
  * Opens `${base}?endpoint=<endpoint>#/connect`, types the key and presses Connect.
- * base may be a path ("/", "/dashboard/") or a full origin+path.
+ * base may be a path ("/", "/dashboard/") or a full origin+path. With `remember` (the
+ * default) the key is kept on this device (localStorage), so other tabs and a saved
+ * storageState have it; without, only this tab keeps it.
  */
-async function submitConnect(page, { base = '/', endpoint = env.API, key = env.KEY } = {}) {
+async function submitConnect(page, { base = '/', endpoint = env.API, key = env.KEY, remember = true } = {}) {
   await page.goto(`${base}?endpoint=${endpoint}#/connect`);
   const f = connectForm(page);
   await expect(f.form).toBeVisible();
   await expect(f.url).toHaveValue(endpoint);
   await f.key.fill(key);
+  await f.remember.setChecked(remember);
   await f.submit.click();
   return f;
 }
@@ -76,12 +80,13 @@ async function connect(page, opts = {}) {
  * Connects as someone who opens the dashboard fresh and types URL and key into the form
  * (no ?endpoint=, so no keyless auto-connect), and waits for the overview.
  */
-async function connectByHand(page, { base = '/', endpoint = env.API, key = env.KEY } = {}) {
+async function connectByHand(page, { base = '/', endpoint = env.API, key = env.KEY, remember = true } = {}) {
   await page.goto(base);
   const f = connectForm(page);
   await expect(f.form).toBeVisible();
   await f.url.fill(endpoint);
   await f.key.fill(key);
+  await f.remember.setChecked(remember);
   await f.submit.click();
   await expectOverview(page);
 }

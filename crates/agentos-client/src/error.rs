@@ -39,6 +39,13 @@ pub enum ApiError {
     Decode { what: String, detail: String },
     /// The request was cancelled by the dashboard itself.
     Aborted,
+    /// The server answered a request that carried the key with a redirect
+    /// (HTTP 3xx). The dashboard does not follow it, so the key is never
+    /// sent on to another address.
+    Redirected { url: String },
+    /// The security key holds a character an HTTP header cannot carry;
+    /// nothing was sent. `reason` names the kind and position, never the key.
+    InvalidKey { reason: String },
 }
 
 impl ApiError {
@@ -96,6 +103,13 @@ impl ApiError {
                 format!("The server's answer for {what} could not be read: {detail}")
             }
             ApiError::Aborted => "The request was cancelled.".into(),
+            ApiError::Redirected { url } => format!(
+                "The server answered with a redirect to another address; the dashboard does not follow \
+                 redirects with your key ({url})."
+            ),
+            ApiError::InvalidKey { reason } => {
+                format!("This security key cannot be sent: {reason}. Nothing was sent.")
+            }
         }
     }
 
@@ -124,6 +138,16 @@ impl ApiError {
                 "Use the base URL of an agno AgentOS (the address where /health and /info answer).".into(),
             ),
             ApiError::Server { .. } => Some("Look at the AgentOS logs for the cause.".into()),
+            ApiError::Redirected { .. } => Some(
+                "Enter the address the AgentOS really answers at (for example https:// instead of http://, \
+                 or the path a proxy forwards to), so no redirect is needed."
+                    .into(),
+            ),
+            ApiError::InvalidKey { .. } => Some(
+                "A key is plain visible ASCII (letters, digits and punctuation) with no spaces or line breaks: \
+                 copy it again from where the server's OS_SECURITY_KEY is set."
+                    .into(),
+            ),
             _ => None,
         }
     }
@@ -138,6 +162,8 @@ impl ApiError {
                 | ApiError::Unauthorized { .. }
                 | ApiError::NotAgentOs { .. }
                 | ApiError::InvalidUrl { .. }
+                | ApiError::InvalidKey { .. }
+                | ApiError::Redirected { .. }
         )
     }
 }
@@ -247,6 +273,72 @@ pub fn normalize_base_url(input: &str) -> Result<String, ApiError> {
     Ok(format!("{scheme}://{authority}{path}"))
 }
 
+/// The identity a key is stored under: the normalized base URL (origin and
+/// path) with the scheme and host lower-cased, so `HTTP://Host:1/api/` and
+/// `http://host:1/api` are one server. `None` for an unusable URL.
+pub fn endpoint_id(input: &str) -> Option<String> {
+    let base = normalize_base_url(input).ok()?;
+    let (scheme, rest) = base.split_once("://")?;
+    let cut = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(cut);
+    Some(format!("{scheme}://{}{path}", authority.to_ascii_lowercase()))
+}
+
+/// Checks that a security key can travel in an `Authorization: Bearer`
+/// header: after trimming, only visible ASCII (`!` to `~`). The error says
+/// what is wrong and where, without repeating the key.
+pub fn validate_key(key: &str) -> Result<(), ApiError> {
+    let key = key.trim();
+    for (n, c) in key.chars().enumerate() {
+        let kind = match c {
+            '!'..='~' => continue,
+            '\r' | '\n' => "a line break",
+            ' ' | '\u{a0}' => "a space",
+            '\t' => "a tab",
+            c if c.is_control() => "a control character",
+            c if c.is_whitespace() => "a space",
+            _ => "a character outside plain ASCII",
+        };
+        return Err(ApiError::InvalidKey { reason: format!("it contains {kind} (character {})", n + 1) });
+    }
+    Ok(())
+}
+
+/// Whether sending a key to `base` crosses the network in clear text: an
+/// `http://` URL whose host is not loopback (127.0.0.0/8, `::1`,
+/// `localhost` and `*.localhost`). `https://` and unusable URLs give false.
+pub fn is_plain_http_remote(base: &str) -> bool {
+    let Some(base) = endpoint_id(base) else { return false };
+    let Some(rest) = base.strip_prefix("http://") else { return false };
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+    };
+    !is_loopback_host(host)
+}
+
+/// Loopback by its usual spellings (a warning only, so an odd spelling of
+/// loopback merely warns). Hand-written: `std::net`'s address parsers cost
+/// several KB of wasm for this one check.
+fn is_loopback_host(host: &str) -> bool {
+    if host == "localhost" || host.ends_with(".localhost") {
+        return true;
+    }
+    // IPv6: `::1` and its longer spellings (all groups 0 but a last 1).
+    if host.contains(':') {
+        let groups: Vec<&str> = host.split(':').filter(|g| !g.is_empty()).collect();
+        return matches!(groups.split_last(), Some((last, rest))
+            if last.trim_start_matches('0') == "1" && rest.iter().all(|g| g.chars().all(|c| c == '0')));
+    }
+    // IPv4: 127.0.0.0/8, four decimal octets.
+    let octets: Vec<&str> = host.split('.').collect();
+    octets.len() == 4
+        && octets[0] == "127"
+        && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()) && o.parse::<u16>().is_ok_and(|n| n <= 255))
+}
+
 /// `host`, `host:port`, `[v6]` or `[v6]:port`, with a DNS-style host.
 fn valid_authority(authority: &str) -> bool {
     let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
@@ -294,6 +386,70 @@ mod tests {
         assert_eq!(normalize_base_url("[::1]:7777").unwrap(), "http://[::1]:7777");
         assert_eq!(normalize_base_url("127.0.0.1:7777").unwrap(), "http://127.0.0.1:7777");
         assert!(normalize_base_url("host:notaport").is_err());
+    }
+
+    #[test]
+    fn endpoint_ids() {
+        assert_eq!(endpoint_id("HTTP://LocalHost:7777/API/").as_deref(), Some("http://localhost:7777/API"));
+        assert_eq!(endpoint_id("127.0.0.1:7777").as_deref(), Some("http://127.0.0.1:7777"));
+        assert_ne!(endpoint_id("http://a:1"), endpoint_id("https://a:1"));
+        assert_ne!(endpoint_id("http://a:1"), endpoint_id("http://a:1/x"));
+        assert_eq!(endpoint_id("ftp://x"), None);
+    }
+
+    #[test]
+    fn keys_a_header_cannot_carry_are_refused() {
+        assert!(validate_key("").is_ok());
+        assert!(validate_key("  e2e-key\n").is_ok(), "surrounding space is trimmed");
+        assert!(validate_key("A-z_0.9~!$%&'()*+,/:;=?@[]").is_ok());
+        for (key, words) in [
+            ("ab\ncd", "a line break (character 3)"),
+            ("ab\r\ncd", "a line break (character 3)"),
+            ("a b", "a space (character 2)"),
+            ("a\tb", "a tab (character 2)"),
+            ("a\u{7}b", "a control character (character 2)"),
+            ("clé", "a character outside plain ASCII (character 3)"),
+            ("🔑k", "a character outside plain ASCII (character 1)"),
+        ] {
+            let e = validate_key(key).unwrap_err();
+            assert!(matches!(e, ApiError::InvalidKey { .. }));
+            let title = e.title();
+            assert!(title.contains(words), "{key:?}: {title}");
+            assert!(title.starts_with("This security key cannot be sent:"), "{title}");
+            assert!(!title.contains(key.trim()), "the message never repeats the key");
+        }
+    }
+
+    #[test]
+    fn plain_http_to_another_host_is_told_apart_from_loopback() {
+        for url in ["http://10.1.2.3:9", "http://example.com", "192.168.1.2:7777", "http://[2001:db8::1]:80", "http://128.0.0.1",
+            "http://127.0.0.256", "http://127.0.0.1.evil.com", "http://[::11]", "http://[1::1]"] {
+            assert!(is_plain_http_remote(url), "{url}");
+        }
+        for url in [
+            "http://127.0.0.1:7777",
+            "127.9.8.7:1",
+            "http://localhost:7777/api",
+            "http://LOCALHOST",
+            "http://app.localhost:3000",
+            "http://[::1]:7777",
+            "http://[0:0:0:0:0:0:0:1]",
+            "https://example.com",
+            "not a url",
+        ] {
+            assert!(!is_plain_http_remote(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn a_redirect_has_its_own_message() {
+        let e = ApiError::Redirected { url: "http://127.0.0.1:9/config".into() };
+        assert!(e.title().starts_with(
+            "The server answered with a redirect to another address; the dashboard does not follow redirects with your key"
+        ));
+        assert!(e.title().contains("http://127.0.0.1:9/config"));
+        assert!(e.hint().unwrap().contains("no redirect is needed"));
+        assert!(e.is_connection_error());
     }
 
     #[test]

@@ -104,6 +104,16 @@ impl FormRequest {
             "timeout" => return Err(ApiError::Unreachable { url: client.base_url().to_string(), timed_out: true }),
             _ => return Err(client.classify_network_error(&url, "").await),
         }
+        // XMLHttpRequest cannot refuse a redirect (there is no `redirect:
+        // "manual"`): it follows it. The Fetch standard, which Chromium
+        // follows, drops the `Authorization` header when a redirect leads to
+        // another origin, so the key does not go along; a same-origin
+        // redirect keeps it, but stays on the same server. Still, an answer
+        // from anywhere but this server is not this server's answer: say so.
+        let final_url = xhr.response_url();
+        if !final_url.is_empty() && final_url != url && !final_url.starts_with(&format!("{}/", client.base_url())) {
+            return Err(ApiError::Redirected { url });
+        }
         let status = xhr.status().unwrap_or(0);
         let body = xhr.response_text().ok().flatten().unwrap_or_default();
         if !(200..300).contains(&status) {

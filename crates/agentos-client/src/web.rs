@@ -2,7 +2,11 @@
 //! read from the response's `ReadableStream`.
 //!
 //! The key is only ever sent in the `Authorization` header; it is never put
-//! in a URL and never logged.
+//! in a URL and never logged. A [`Client`] holds the key of its own server
+//! only (the app stores keys per server), refuses a key a header cannot
+//! carry, and sends keyed requests with `redirect: "manual"`: a redirect is
+//! reported as [`ApiError::Redirected`] instead of being followed, so the
+//! key never travels on to another address.
 
 use crate::config::*;
 use crate::error::{normalize_base_url, ApiError};
@@ -11,7 +15,9 @@ use js_sys::{Promise, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, FormData, ReadableStreamDefaultReader, RequestMode};
+// `RequestRedirect` and `ResponseType` are web-sys features gloo-net's `http`
+// feature already turns on.
+use web_sys::{AbortController, FormData, ReadableStreamDefaultReader, RequestMode, RequestRedirect, ResponseType};
 
 /// How long a plain (non-streaming) request may take before it is reported
 /// as unreachable.
@@ -52,12 +58,15 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// `base` is normalized (scheme added, trailing slash removed).
+    /// `base` is normalized (scheme added, trailing slash removed). `key`
+    /// must be the key entered for this server; one a header cannot carry
+    /// is refused ([`ApiError::InvalidKey`]) before anything is sent.
     pub fn new(base: &str, key: Option<String>) -> Result<Self, ApiError> {
-        Ok(Self {
-            base: normalize_base_url(base)?,
-            key: key.filter(|k| !k.trim().is_empty()).map(|k| k.trim().to_string()),
-        })
+        let key = key.filter(|k| !k.trim().is_empty()).map(|k| k.trim().to_string());
+        if let Some(k) = &key {
+            crate::error::validate_key(k)?;
+        }
+        Ok(Self { base: normalize_base_url(base)?, key })
     }
 
     pub fn base_url(&self) -> &str {
@@ -74,6 +83,12 @@ impl Client {
         self.key.as_ref().map(|k| format!("Bearer {k}"))
     }
 
+    /// The key, for the `authenticate` action inside this client's own
+    /// `/workflows/ws` socket (empty without a key). Never logged.
+    pub fn socket_token(&self) -> String {
+        self.key.clone().unwrap_or_default()
+    }
+
     /// The full URL of an API path (which starts with `/`).
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
@@ -82,7 +97,10 @@ impl Client {
     fn builder(&self, method: Method, path: &str) -> RequestBuilder {
         let b = RequestBuilder::new(&self.url(path)).method(method);
         match &self.key {
-            Some(k) => b.header("Authorization", &format!("Bearer {k}")),
+            // A keyed request never follows a redirect: the browser would
+            // resend it (same-origin, with the key) to wherever the answer
+            // points. `manual` gives an `opaqueredirect` response instead.
+            Some(k) => b.header("Authorization", &format!("Bearer {k}")).redirect(RequestRedirect::Manual),
             None => b,
         }
     }
@@ -106,6 +124,7 @@ impl Client {
             }
         };
         match result {
+            Ok(resp) if resp.type_() == ResponseType::Opaqueredirect => Err(ApiError::Redirected { url }),
             Ok(resp) => Ok(resp),
             Err(err) => Err(self.classify_network_error(&url, &err.to_string()).await),
         }
