@@ -11,7 +11,7 @@
 //     written through the API from Node).
 // Every payload that could run sets window.__pwned or calls alert(); every image or
 // stylesheet points at 127.0.0.9:9, loopback where nothing listens.
-const base = require('@playwright/test');
+const base = require('./fixtures');
 const { expect } = base;
 const { api, runAgent, env, connect, status, mainNav, collectErrors, apiSend } = require('./helpers');
 

@@ -5,7 +5,7 @@
 // is refused before anything is sent; plain http:// to another host warns; a redirect is
 // not followed with the key.
 const http = require('node:http');
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { api, env, connectForm, connect, connectByHand, status, alert } = require('./helpers');
 
 const OTHER_KEY = 'recorder-key';
