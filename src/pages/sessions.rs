@@ -16,11 +16,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 
-/// "2026-11-23T08:21:54Z" → "2026-11-23 08:21" (UTC), readable and sortable.
-pub fn short_time(iso: &str) -> String {
-    let t = iso.replace('T', " ");
-    t.get(..16).map(|s| format!("{s} UTC")).unwrap_or(t)
-}
+use agentos_client::time::human_time;
 
 fn kind_label(k: Option<ComponentKind>) -> &'static str {
     match k {
@@ -375,7 +371,7 @@ fn session_table(
                             <td><Badge text=kind_label(kind)/></td>
                             <td>{with}</td>
                             <td class="mono small">{s.user_id.clone().unwrap_or_else(|| "—".into())}</td>
-                            <td class="small">{s.updated_at.as_deref().map(short_time).unwrap_or_default()}</td>
+                            <td class="small">{s.updated_at.as_deref().map(human_time).unwrap_or_default()}</td>
                             <td class="small">{s.total_tokens.map(|t| t.to_string()).unwrap_or_default()}</td>
                         </tr>
                     }
@@ -524,8 +520,8 @@ fn session_view(detail: SessionDetail, runs: Vec<Value>, reload: RwSignal<u32>) 
                 <Field label="User" value=s.user_id.clone().unwrap_or_else(|| "—".into())/>
                 <Field label="Runs" value=run_count.to_string()/>
                 <Field label="Tokens" value=s.total_tokens.map(|t| t.to_string()).unwrap_or_else(|| "—".into())/>
-                <Field label="Created" value=s.created_at.as_deref().map(short_time).unwrap_or_default()/>
-                <Field label="Updated" value=s.updated_at.as_deref().map(short_time).unwrap_or_default()/>
+                <Field label="Created" value=s.created_at.as_deref().map(human_time).unwrap_or_default()/>
+                <Field label="Updated" value=s.updated_at.as_deref().map(human_time).unwrap_or_default()/>
             </dl>
             {if views.is_empty() {
                 view! { <Empty title="No runs in this session yet"/> }.into_any()

@@ -7,9 +7,10 @@ use crate::components::dom::{self, mount};
 use crate::components::load::{fallback, use_get};
 use crate::route::{encode_segment, Route};
 use crate::state::{use_app, AppState};
-use agentos_client::memory::{excerpt, human_time};
+use agentos_client::memory::excerpt;
+use agentos_client::time::{format_duration, human_time, input_to_iso, iso_to_input, parse_time_us};
 use agentos_client::traces::{
-    flatten, format_duration, input_to_iso, iso_to_input, parse_time_us, parse_traces, percent,
+    flatten, parse_traces, percent,
     trace_path, FlatSpan, TraceDetail, TraceFilter, TraceSummary,
 };
 use agentos_client::{ApiError, ComponentKind};

@@ -39,6 +39,9 @@ pub enum ApiError {
     Decode { what: String, detail: String },
     /// The request was cancelled by the dashboard itself.
     Aborted,
+    /// An id that cannot be a URL path segment (empty, `.` or `..`): the
+    /// request was not sent (see [`crate::path::check`]).
+    InvalidId { id: String },
 }
 
 impl ApiError {
@@ -96,6 +99,9 @@ impl ApiError {
                 format!("The server's answer for {what} could not be read: {detail}")
             }
             ApiError::Aborted => "The request was cancelled.".into(),
+            ApiError::InvalidId { id } => {
+                format!("The id “{id}” cannot be used in a request: an id must not be empty, “.” or “..”.")
+            }
         }
     }
 

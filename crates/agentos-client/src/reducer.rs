@@ -1189,7 +1189,7 @@ pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
 
 /// The user the updated memories belong to (they all share one).
 fn memories_user(memories: &[Value]) -> Option<String> {
-    memories.iter().find_map(|m| crate::sessions::text(m, "user_id"))
+    memories.iter().find_map(|m| crate::json::text(m, "user_id"))
 }
 
 /// agno's own cancel message, `Run <run id> was cancelled`.

@@ -6,19 +6,8 @@
 //! JSON strings inside the form.
 
 use crate::config::ComponentKind;
+use crate::path::encode as encode_segment;
 use serde_json::Value;
-
-/// Percent-encodes one path segment (RFC 3986 unreserved characters kept).
-pub fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
 
 /// `/agents/{id}/runs` (and teams, workflows).
 pub fn runs_path(kind: ComponentKind, id: &str) -> String {
