@@ -276,7 +276,7 @@ fn NewSession(on_cancel: Callback<()>) -> impl IntoView {
             busy.set(false);
             match r.map(|v| SessionDetail::from_json(&v).summary.session_id) {
                 Ok(sid) if !sid.is_empty() => {
-                    let href = format!("{}?session={}", Route::Chat(Some((kind, id))).href(), agentos_client::runs::encode_segment(&sid));
+                    let href = format!("{}?session={}", Route::Chat(Some((kind, id))).href(), agentos_client::path::encode(&sid));
                     if let Some(w) = web_sys::window() {
                         let _ = w.location().set_hash(href.trim_start_matches('#'));
                     }
@@ -367,7 +367,7 @@ fn session_table(
                     view! {
                         <tr>
                             <td><input type="checkbox" aria-label=format!("Select {name}") prop:checked=checked on:change=toggle/></td>
-                            <td><a href=format!("#/sessions/{}", agentos_client::runs::encode_segment(&id))>{name.clone()}</a></td>
+                            <td><a href=format!("#/sessions/{}", agentos_client::path::encode(&id))>{name.clone()}</a></td>
                             <td><Badge text=kind_label(kind)/></td>
                             <td>{with}</td>
                             <td class="mono small">{s.user_id.clone().unwrap_or_else(|| "—".into())}</td>
@@ -436,7 +436,7 @@ fn session_view(detail: SessionDetail, runs: Vec<Value>, reload: RwSignal<u32>) 
     let kind = s.kind;
     let with = s.component_id.as_deref().map(|c| component_name(state, kind, c));
     let continue_href = match (kind, s.component_id.clone()) {
-        (Some(k), Some(c)) => Some(format!("{}?session={}", Route::Chat(Some((k, c))).href(), agentos_client::runs::encode_segment(&id))),
+        (Some(k), Some(c)) => Some(format!("{}?session={}", Route::Chat(Some((k, c))).href(), agentos_client::path::encode(&id))),
         _ => None,
     };
 
