@@ -155,7 +155,7 @@ impl Metrics {
     pub fn add_tokens(&mut self, o: &Metrics) {
         fn add(a: &mut Option<u64>, b: Option<u64>) {
             if let Some(b) = b {
-                *a = Some(a.unwrap_or(0) + b);
+                *a = Some(a.unwrap_or(0).saturating_add(b));
             }
         }
         add(&mut self.input_tokens, o.input_tokens);

@@ -72,17 +72,17 @@ impl DayMetrics {
             users: n("users_count"),
             input_tokens: input,
             output_tokens: output,
-            total_tokens: number(tokens, "total_tokens").unwrap_or(input + output),
+            total_tokens: number(tokens, "total_tokens").unwrap_or(input.saturating_add(output)),
             models,
         })
     }
 
     pub fn runs(&self) -> u64 {
-        self.agent_runs + self.team_runs + self.workflow_runs
+        self.agent_runs.saturating_add(self.team_runs).saturating_add(self.workflow_runs)
     }
 
     pub fn sessions(&self) -> u64 {
-        self.agent_sessions + self.team_sessions + self.workflow_sessions
+        self.agent_sessions.saturating_add(self.team_sessions).saturating_add(self.workflow_sessions)
     }
 
     /// `YYYY-MM-DD`.
@@ -92,16 +92,16 @@ impl DayMetrics {
 
     /// Adds another row of the same day (a server with several databases).
     fn add(&mut self, o: &DayMetrics) {
-        self.agent_runs += o.agent_runs;
-        self.agent_sessions += o.agent_sessions;
-        self.team_runs += o.team_runs;
-        self.team_sessions += o.team_sessions;
-        self.workflow_runs += o.workflow_runs;
-        self.workflow_sessions += o.workflow_sessions;
-        self.users += o.users;
-        self.input_tokens += o.input_tokens;
-        self.output_tokens += o.output_tokens;
-        self.total_tokens += o.total_tokens;
+        self.agent_runs = self.agent_runs.saturating_add(o.agent_runs);
+        self.agent_sessions = self.agent_sessions.saturating_add(o.agent_sessions);
+        self.team_runs = self.team_runs.saturating_add(o.team_runs);
+        self.team_sessions = self.team_sessions.saturating_add(o.team_sessions);
+        self.workflow_runs = self.workflow_runs.saturating_add(o.workflow_runs);
+        self.workflow_sessions = self.workflow_sessions.saturating_add(o.workflow_sessions);
+        self.users = self.users.saturating_add(o.users);
+        self.input_tokens = self.input_tokens.saturating_add(o.input_tokens);
+        self.output_tokens = self.output_tokens.saturating_add(o.output_tokens);
+        self.total_tokens = self.total_tokens.saturating_add(o.total_tokens);
         self.models.extend(o.models.iter().cloned());
     }
 }
@@ -123,10 +123,14 @@ pub fn parse_metrics(v: &Value) -> (Vec<DayMetrics>, Option<String>) {
 /// outside the range dropped), zeros elsewhere.
 pub fn fill_range(rows: &[DayMetrics], from: i64, to: i64) -> Vec<DayMetrics> {
     let (from, to) = if from <= to { (from, to) } else { (to, from) };
+    // At most MAX_DAYS (the end kept): a range is never allocated unbounded.
+    let from = from.max(to.saturating_sub(MAX_DAYS - 1));
     let mut out: Vec<DayMetrics> = (from..=to).map(|day| DayMetrics { day, ..Default::default() }).collect();
     for r in rows {
         if r.day >= from && r.day <= to {
-            out[(r.day - from) as usize].add(r);
+            if let Some(d) = out.get_mut((r.day - from) as usize) {
+                d.add(r);
+            }
         }
     }
     out
@@ -137,7 +141,7 @@ pub fn model_totals(days: &[DayMetrics]) -> Vec<ModelUsage> {
     let mut out: Vec<ModelUsage> = Vec::new();
     for m in days.iter().flat_map(|d| &d.models) {
         match out.iter_mut().find(|o| o.model_id == m.model_id && o.provider == m.provider) {
-            Some(o) => o.count += m.count,
+            Some(o) => o.count = o.count.saturating_add(m.count),
             None => out.push(m.clone()),
         }
     }

@@ -162,7 +162,7 @@ impl Span {
     /// The duration: as sent, else from the start and end times.
     pub fn duration_us(&self) -> u64 {
         self.duration_us
-            .or_else(|| Some(self.end_us? - self.start_us?).filter(|d| *d >= 0).map(|d| d as u64))
+            .or_else(|| self.end_us?.checked_sub(self.start_us?).filter(|d| *d >= 0).map(|d| d as u64))
             .unwrap_or(0)
     }
 }
@@ -216,7 +216,8 @@ pub fn flatten(tree: &[Span], trace_start_us: Option<i64>, trace_duration_us: Op
         for s in spans {
             if let Some(st) = s.start_us {
                 *lo = Some(lo.map_or(st, |l| l.min(st)));
-                let end = s.end_us.unwrap_or(st + s.duration_us() as i64);
+                let dur = i64::try_from(s.duration_us()).unwrap_or(i64::MAX);
+                let end = s.end_us.unwrap_or(st.saturating_add(dur));
                 *hi = Some(hi.map_or(end, |h| h.max(end)));
             }
             bounds(&s.children, lo, hi);
@@ -225,7 +226,7 @@ pub fn flatten(tree: &[Span], trace_start_us: Option<i64>, trace_duration_us: Op
     let (mut lo, mut hi) = (trace_start_us, None);
     bounds(tree, &mut lo, &mut hi);
     let start = lo.unwrap_or(0);
-    let mut total = hi.map(|h| (h - start).max(0) as u64).unwrap_or(0);
+    let mut total = hi.map(|h| h.saturating_sub(start).max(0) as u64).unwrap_or(0);
     if let Some(d) = trace_duration_us {
         total = total.max(d);
     }
@@ -248,12 +249,12 @@ pub fn flatten(tree: &[Span], trace_start_us: Option<i64>, trace_duration_us: Op
         out: &mut Vec<FlatSpan>,
     ) {
         for s in spans {
-            let offset = s.start_us.map(|st| (st - start).max(0) as u64).unwrap_or(parent_offset);
+            let offset = s.start_us.map(|st| st.saturating_sub(start).max(0) as u64).unwrap_or(parent_offset);
             let left = bp(offset).min(10_000);
             // Drawn from its start and end when both are known, as its offset
             // is (agno's `duration` is measured apart and can differ slightly).
             let len = match (s.start_us, s.end_us) {
-                (Some(a), Some(b)) if b >= a => (b - a) as u64,
+                (Some(a), Some(b)) if b >= a => b.saturating_sub(a) as u64,
                 _ => s.duration_us(),
             };
             let width = bp(len).min(10_000 - left);
