@@ -159,6 +159,19 @@ impl Span {
         is_error_status(&self.status)
     }
 
+    /// The CSS class for the span's kind, from a fixed set (the server's
+    /// kind text never goes into a class list).
+    pub fn kind_class(&self) -> &'static str {
+        match self.kind.as_str() {
+            "AGENT" => "kind-agent",
+            "TEAM" => "kind-team",
+            "WORKFLOW" => "kind-workflow",
+            "LLM" => "kind-llm",
+            "TOOL" => "kind-tool",
+            _ => "kind-other",
+        }
+    }
+
     /// The duration: as sent, else from the start and end times.
     pub fn duration_us(&self) -> u64 {
         self.duration_us
