@@ -1359,21 +1359,38 @@ pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
     for i in by_level.into_iter().skip(1).rev().flatten() {
         let Some(p) = home(i).filter(|&p| views[p].is_some()) else { continue };
         let Some(child) = views[i].take() else { continue };
-        let id = child.run_id.clone().unwrap_or_default();
-        if holds[p].contains(&id) {
-            continue; // already shown inside its parent's stored run
-        }
-        let moved = std::mem::take(&mut holds[i]);
-        holds[p].insert(id);
-        holds[p].extend(moved);
         let step_id = runs[i].get("workflow_step_id").and_then(Value::as_str);
+        let held = std::mem::take(&mut holds[i]);
         if let Some(parent) = views[p].as_mut() {
-            parent.adopt(child, step_id, None, &[]);
+            place(parent, &mut holds[p], child, held, step_id);
         }
     }
     let mut out: Vec<RunView> = views.into_iter().flatten().collect();
     out.iter_mut().for_each(RunView::cap_tree);
     out
+}
+
+/// Puts a stored run (holding the ids `held`) under `parent`, whose tree
+/// holds the ids `holds`. A run already there (the parent's stored members
+/// include it) is not shown twice: only what its copy lacks is added, one
+/// level up. Each run is visited once.
+fn place(parent: &mut RunView, holds: &mut HashSet<String>, child: RunView, held: HashSet<String>, step_id: Option<&str>) {
+    let mut work = vec![(child, Some(held), step_id.map(str::to_string))];
+    while let Some((mut c, held, step)) = work.pop() {
+        let id = c.run_id.clone().unwrap_or_default();
+        if !id.is_empty() && holds.contains(&id) {
+            work.extend(c.take_children().into_iter().map(|g| (g, None, None)));
+            continue;
+        }
+        let held = held.unwrap_or_else(|| {
+            let mut ids = HashSet::new();
+            c.children().for_each(|g| g.collect_ids(&mut ids));
+            ids
+        });
+        holds.extend(held);
+        holds.insert(id);
+        parent.adopt(c, step.as_deref(), None, &[]);
+    }
 }
 
 /// The user the updated memories belong to (they all share one).
