@@ -333,7 +333,7 @@ fn chart(title: &str, unit: &str, dates: &[String], series: Vec<Series>) -> web_
         } else {
             (LEFT + i * slot + slot / 2, "middle")
         };
-        parts.push(svg_text("text", &[("class", "tick"), ("x", &num(x)), ("y", &num(base + 16)), ("text-anchor", anchor)], &dates[i][5..]));
+        parts.push(svg_text("text", &[("class", "tick"), ("x", &num(x)), ("y", &num(base + 16)), ("text-anchor", anchor)], dates[i].get(5..).unwrap_or(&dates[i])));
     }
     let view_box = format!("0 0 {width} {HEIGHT}");
     let graphic = svg("svg", &[("class", "bars"), ("viewBox", &view_box), ("role", "img"), ("aria-label", &label)], &parts);
