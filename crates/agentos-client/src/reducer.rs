@@ -336,8 +336,8 @@ pub struct RunView {
     /// Events applied, and duplicates skipped by `event_index`.
     pub applied: usize,
     pub duplicates: usize,
-    /// Runs, tool calls and steps left out because a bound was reached
-    /// (see the module docs).
+    /// What was left out because a bound was reached (see the module
+    /// docs): stored runs, events of runs over the limit, tool calls, steps.
     pub dropped: usize,
     saw_reasoning_delta: bool,
     final_metrics: bool,
