@@ -15,9 +15,12 @@ cd "$ROOT"
 
 export PROPTEST_CASES="${PROPTEST_CASES:-1000000}"
 say "building the property tests (release)"
-cargo test --release -p agentos-client --test properties --no-run 2>&1 | tail -2 || die "build failed"
+build=$(cargo test --release -p agentos-client --test properties --no-run 2>&1) || { printf '%s\n' "$build"; die "build failed"; }
+# Run the test binary itself (no cargo lock held while other builds run).
+bin=$(printf '%s\n' "$build" | sed -n 's/.*Executable tests\/properties.rs (\(.*\))$/\1/p' | tail -1)
+[[ -x "$bin" ]] || die "test binary not found in: $build"
 
-tests=$(cargo test --release -q -p agentos-client --test properties -- --list 2>/dev/null | sed -n 's/: test$//p')
+tests=$("$bin" --list 2>/dev/null | sed -n 's/: test$//p')
 [[ -n "$tests" ]] || die "no tests found"
 
 start=$(now_s)
@@ -25,7 +28,7 @@ passed=0
 failed=()
 for t in $tests; do
   t0=$(now_s)
-  if out=$(cargo test --release -q -p agentos-client --test properties -- --exact "$t" --test-threads=1 2>&1); then
+  if out=$("$bin" --exact "$t" --test-threads=1 2>&1); then
     passed=$((passed + 1))
     printf '  %-62s ok    %5ss\n' "$t" "$(( $(now_s) - t0 ))"
   else
