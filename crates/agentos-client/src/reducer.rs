@@ -33,11 +33,14 @@
 //! the first [`MAX_UNKNOWN_NAMES`] are kept.
 //!
 //! [`runs_to_views`] rebuilds the same tree from a stored session's runs
-//! (`GET /sessions/{id}/runs`), in linear time (runs indexed by id).
+//! (`GET /sessions/{id}/runs`) in O(n log n): runs indexed by id, each
+//! run placed once (no search through the tree per run).
 
 use crate::events::{content_text, EventHeader, Metrics, RunEvent, RunKind, StepInfo, ToolExecution};
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+// B-trees, not hash maps: serde_json's `Map` already brings B-tree code into
+// the wasm, SipHash and hashbrown would add about 8 KB gzipped.
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The most levels a run tree has (the root is level 1).
 pub const MAX_DEPTH: usize = 8;
@@ -642,7 +645,7 @@ impl RunView {
     }
 
     /// Every run id in this tree.
-    fn collect_ids(&self, ids: &mut HashSet<String>) {
+    fn collect_ids(&self, ids: &mut BTreeSet<String>) {
         if let Some(id) = &self.run_id {
             ids.insert(id.clone());
         }
@@ -1298,7 +1301,7 @@ pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
     let mut views: Vec<Option<RunView>> = runs.iter().map(|r| Some(RunView::from_run_json(r))).collect();
     let n = views.len();
     // Run id → its first position.
-    let mut index: HashMap<String, usize> = HashMap::with_capacity(n);
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for (i, v) in views.iter().enumerate() {
         if let Some(id) = v.as_ref().and_then(|v| v.run_id.clone()) {
             index.entry(id).or_insert(i);
@@ -1340,10 +1343,10 @@ pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
     // than MAX_DEPTH levels.
     let home = |i: usize| parent[i].map(|p| if level[i] < MAX_DEPTH { p } else { root[i] });
     // The ids each view holds already (its stored members and step runs).
-    let mut holds: Vec<HashSet<String>> = views
+    let mut holds: Vec<BTreeSet<String>> = views
         .iter()
         .map(|v| {
-            let mut ids = HashSet::new();
+            let mut ids = BTreeSet::new();
             if let Some(v) = v {
                 v.children().for_each(|c| c.collect_ids(&mut ids));
             }
@@ -1374,7 +1377,7 @@ pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
 /// holds the ids `holds`. A run already there (the parent's stored members
 /// include it) is not shown twice: only what its copy lacks is added, one
 /// level up. Each run is visited once.
-fn place(parent: &mut RunView, holds: &mut HashSet<String>, child: RunView, held: HashSet<String>, step_id: Option<&str>) {
+fn place(parent: &mut RunView, holds: &mut BTreeSet<String>, child: RunView, held: BTreeSet<String>, step_id: Option<&str>) {
     let mut work = vec![(child, Some(held), step_id.map(str::to_string))];
     while let Some((mut c, held, step)) = work.pop() {
         let id = c.run_id.clone().unwrap_or_default();
@@ -1383,7 +1386,7 @@ fn place(parent: &mut RunView, holds: &mut HashSet<String>, child: RunView, held
             continue;
         }
         let held = held.unwrap_or_else(|| {
-            let mut ids = HashSet::new();
+            let mut ids = BTreeSet::new();
             c.children().for_each(|g| g.collect_ids(&mut ids));
             ids
         });

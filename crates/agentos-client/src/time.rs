@@ -341,18 +341,18 @@ pub fn format_duration(us: u64) -> String {
 /// decimal below 10). Any `u64`.
 pub fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let bytes = u128::from(bytes);
     let mut unit = 0;
-    let mut div: u128 = 1;
-    while unit + 1 < UNITS.len() && bytes >= div * 1024 {
+    let mut div: u64 = 1;
+    while unit + 1 < UNITS.len() && bytes / 1024 >= div {
         div *= 1024;
         unit += 1;
     }
     if unit == 0 {
         return format!("{bytes} B");
     }
-    // Tenths, rounded.
-    let tenths = (bytes * 10 + div / 2) / div;
+    // Tenths, rounded: (bytes * 10 + div / 2) / div without overflow
+    // (the remainder is below div ≤ 2⁴⁰).
+    let tenths = bytes / div * 10 + (bytes % div * 10 + div / 2) / div;
     if tenths < 100 {
         format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
     } else {
