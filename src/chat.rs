@@ -549,6 +549,16 @@ impl Chat {
             if !this.alive() {
                 return;
             }
+            // A message over the size limit ends the run's stream like a
+            // cut connection: what arrived stays, the reason is shown.
+            if let Err(e) = agentos_client::sse::TooLarge::check(text.len()) {
+                let msg = e.to_string();
+                this.socket.set_value(None);
+                turn_msg.run.update(|r| r.mark_interrupted(&msg));
+                turn_msg.phase.set(Phase::Interrupted(msg));
+                this.active.set(None);
+                return;
+            }
             let event = match decode_ws_text(&text) {
                 Ok(ev) => ev,
                 Err(e) => {
@@ -675,6 +685,12 @@ async fn stream_into(resp: &gloo_net::http::Response, turn: &Turn, chat: Chat) -
                         Ok(ev) => apply_event(turn, &ev, chat),
                         Err(e) => turn.run.update_untracked(|r| r.record_malformed(e.to_string())),
                     }
+                }
+                // A line or event over the size limit: stop reading, keep
+                // what arrived (the turn ends as interrupted, with why).
+                if let Some(e) = decoder.too_large() {
+                    reader.cancel();
+                    break Err(e.to_string());
                 }
             }
             Ok(None) => break Ok(()),

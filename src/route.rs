@@ -81,16 +81,9 @@ impl Route {
     }
 }
 
-fn decode_segment(s: &str) -> String {
-    js_sys::decode_uri_component(s)
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_else(|| s.to_string())
-}
-
-pub fn encode_segment(s: &str) -> String {
-    js_sys::encode_uri_component(s).into()
-}
+use agentos_client::path::decode as decode_segment;
+/// Encodes one hash route segment or query value (the client's one encoder).
+pub use agentos_client::path::encode as encode_segment;
 
 /// A query parameter of the hash route (`#/chat/agents/x?session=abc`).
 pub fn hash_query(key: &str) -> Option<String> {

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use agentos_client::knowledge::human_size;
+use agentos_client::time::human_size;
 use agentos_client::markdown::{Align, Element, Incremental, Kind, Node, Piece, Rendered, MAX_SIZE};
 use leptos::prelude::*;
 

@@ -129,9 +129,9 @@ pub fn Pager(
     view! {
         <nav class="pager" aria-label="Pages">
             <button type="button" disabled={meta.page <= 1} on:click=move |_| on_page.run(1)>"First page"</button>
-            <button type="button" disabled={meta.page <= 1} on:click=move |_| on_page.run(meta.page - 1)>"Previous page"</button>
+            <button type="button" disabled={meta.page <= 1} on:click=move |_| on_page.run(meta.page.saturating_sub(1))>"Previous page"</button>
             <span>{format!("Page {} of {} · {}", meta.page, pages, count)}</span>
-            <button type="button" disabled={meta.page >= pages} on:click=move |_| on_page.run(meta.page + 1)>"Next page"</button>
+            <button type="button" disabled={meta.page >= pages} on:click=move |_| on_page.run(meta.page.saturating_add(1))>"Next page"</button>
             <button type="button" disabled={meta.page >= pages} on:click=move |_| on_page.run(pages)>"Last page"</button>
         </nav>
     }

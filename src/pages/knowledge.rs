@@ -10,7 +10,7 @@ use crate::components::{plural, Badge, Empty, ErrorNotice, Pager};
 use crate::state::use_app;
 use agentos_client::config::KnowledgeInstance;
 use agentos_client::knowledge::*;
-use agentos_client::memory::human_time;
+use agentos_client::time::{human_size, human_time};
 use agentos_client::upload::{form_of, FormRequest};
 use agentos_client::web::{sleep, Client};
 use agentos_client::ApiError;

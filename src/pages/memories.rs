@@ -4,10 +4,11 @@
 use crate::components::{plural, Badge, Empty, ErrorNotice, Loading, Pager};
 use crate::state::use_app;
 use agentos_client::memory::{
-    human_time, memories_path, memory_body, memory_path, parse_memories, parse_topics,
+    memories_path, memory_body, memory_path, parse_memories, parse_topics,
     parse_user_stats, topics_path, unique_labels, user_stats_path, Memory, MemoryFilter, PageMeta,
     UserStats,
 };
+use agentos_client::time::human_time;
 use agentos_client::ApiError;
 use gloo_net::http::Method;
 use leptos::prelude::*;

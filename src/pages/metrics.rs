@@ -7,11 +7,10 @@ use crate::components::load::{fallback, use_get};
 use crate::components::Empty;
 use crate::state::use_app;
 use agentos_client::metrics::{
-    compact, day_from_epoch_ms, day_string, fill_range, metrics_path, model_totals, nice_max,
-    parse_day, parse_metrics, parse_refresh_status, tick_indices, DateRange, DayMetrics,
+    compact, fill_range, metrics_path, model_totals, nice_max, parse_metrics, parse_refresh_status, tick_indices, DateRange, DayMetrics,
     RefreshState, PRESETS, REFRESH_PATH, REFRESH_STATUS_PATH,
 };
-use agentos_client::memory::human_time;
+use agentos_client::time::{day_from_epoch_ms, day_string, human_time, parse_day};
 use agentos_client::ApiError;
 use gloo_net::http::Method;
 use leptos::prelude::*;
@@ -334,7 +333,7 @@ fn chart(title: &str, unit: &str, dates: &[String], series: Vec<Series>) -> web_
         } else {
             (LEFT + i * slot + slot / 2, "middle")
         };
-        parts.push(svg_text("text", &[("class", "tick"), ("x", &num(x)), ("y", &num(base + 16)), ("text-anchor", anchor)], &dates[i][5..]));
+        parts.push(svg_text("text", &[("class", "tick"), ("x", &num(x)), ("y", &num(base + 16)), ("text-anchor", anchor)], dates[i].get(5..).unwrap_or(&dates[i])));
     }
     let view_box = format!("0 0 {width} {HEIGHT}");
     let graphic = svg("svg", &[("class", "bars"), ("viewBox", &view_box), ("role", "img"), ("aria-label", &label)], &parts);

@@ -16,11 +16,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 
-/// "2026-11-23T08:21:54Z" → "2026-11-23 08:21" (UTC), readable and sortable.
-pub fn short_time(iso: &str) -> String {
-    let t = iso.replace('T', " ");
-    t.get(..16).map(|s| format!("{s} UTC")).unwrap_or(t)
-}
+use agentos_client::time::human_time;
 
 fn kind_label(k: Option<ComponentKind>) -> &'static str {
     match k {
@@ -280,7 +276,7 @@ fn NewSession(on_cancel: Callback<()>) -> impl IntoView {
             busy.set(false);
             match r.map(|v| SessionDetail::from_json(&v).summary.session_id) {
                 Ok(sid) if !sid.is_empty() => {
-                    let href = format!("{}?session={}", Route::Chat(Some((kind, id))).href(), agentos_client::runs::encode_segment(&sid));
+                    let href = format!("{}?session={}", Route::Chat(Some((kind, id))).href(), agentos_client::path::encode(&sid));
                     if let Some(w) = web_sys::window() {
                         let _ = w.location().set_hash(href.trim_start_matches('#'));
                     }
@@ -371,11 +367,11 @@ fn session_table(
                     view! {
                         <tr>
                             <td><input type="checkbox" aria-label=format!("Select {name}") prop:checked=checked on:change=toggle/></td>
-                            <td><a href=format!("#/sessions/{}", agentos_client::runs::encode_segment(&id))>{name.clone()}</a></td>
+                            <td><a href=format!("#/sessions/{}", agentos_client::path::encode(&id))>{name.clone()}</a></td>
                             <td><Badge text=kind_label(kind)/></td>
                             <td>{with}</td>
                             <td class="mono small">{s.user_id.clone().unwrap_or_else(|| "—".into())}</td>
-                            <td class="small">{s.updated_at.as_deref().map(short_time).unwrap_or_default()}</td>
+                            <td class="small">{s.updated_at.as_deref().map(human_time).unwrap_or_default()}</td>
                             <td class="small">{s.total_tokens.map(|t| t.to_string()).unwrap_or_default()}</td>
                         </tr>
                     }
@@ -440,7 +436,7 @@ fn session_view(detail: SessionDetail, runs: Vec<Value>, reload: RwSignal<u32>) 
     let kind = s.kind;
     let with = s.component_id.as_deref().map(|c| component_name(state, kind, c));
     let continue_href = match (kind, s.component_id.clone()) {
-        (Some(k), Some(c)) => Some(format!("{}?session={}", Route::Chat(Some((k, c))).href(), agentos_client::runs::encode_segment(&id))),
+        (Some(k), Some(c)) => Some(format!("{}?session={}", Route::Chat(Some((k, c))).href(), agentos_client::path::encode(&id))),
         _ => None,
     };
 
@@ -524,8 +520,8 @@ fn session_view(detail: SessionDetail, runs: Vec<Value>, reload: RwSignal<u32>) 
                 <Field label="User" value=s.user_id.clone().unwrap_or_else(|| "—".into())/>
                 <Field label="Runs" value=run_count.to_string()/>
                 <Field label="Tokens" value=s.total_tokens.map(|t| t.to_string()).unwrap_or_else(|| "—".into())/>
-                <Field label="Created" value=s.created_at.as_deref().map(short_time).unwrap_or_default()/>
-                <Field label="Updated" value=s.updated_at.as_deref().map(short_time).unwrap_or_default()/>
+                <Field label="Created" value=s.created_at.as_deref().map(human_time).unwrap_or_default()/>
+                <Field label="Updated" value=s.updated_at.as_deref().map(human_time).unwrap_or_default()/>
             </dl>
             {if views.is_empty() {
                 view! { <Empty title="No runs in this session yet"/> }.into_any()

@@ -7,9 +7,10 @@ use crate::components::dom::{self, mount};
 use crate::components::load::{fallback, use_get};
 use crate::route::{encode_segment, Route};
 use crate::state::{use_app, AppState};
-use agentos_client::memory::{excerpt, human_time};
+use agentos_client::memory::excerpt;
+use agentos_client::time::{format_duration, human_time, input_to_iso, iso_to_input, parse_time_us};
 use agentos_client::traces::{
-    flatten, format_duration, input_to_iso, iso_to_input, parse_time_us, parse_traces, percent,
+    flatten, parse_traces, percent,
     trace_path, FlatSpan, TraceDetail, TraceFilter, TraceSummary,
 };
 use agentos_client::{ApiError, ComponentKind};
@@ -336,7 +337,8 @@ fn span_row(i: usize, f: &FlatSpan, selected: RwSignal<Option<usize>>) -> impl I
     let duration = format_duration(sp.duration_us());
     let label = format!("{}, {}, {}{}", sp.name, sp.kind, duration, if error { ", error" } else { "" });
     let class = if error { "span-row error" } else { "span-row" };
-    let kind_class = format!("span-kind kind-{}", sp.kind.to_ascii_lowercase());
+    // A fixed class per kind (the server's text never reaches a class list).
+    let kind_class = format!("span-kind {}", sp.kind_class());
     view! {
         <li class=class>
             <button
@@ -345,14 +347,14 @@ fn span_row(i: usize, f: &FlatSpan, selected: RwSignal<Option<usize>>) -> impl I
                 aria-pressed=move || (selected.get() == Some(i)).to_string()
                 on:click=move |_| selected.set(Some(i))
             >
-                <span class="span-name" style=format!("padding-left:{}rem", f.depth as u32)>
+                <span class="span-name" style:padding-left=format!("{}rem", f.depth.min(16))>
                     <span class=kind_class>{sp.kind.clone()}</span>
                     " "
                     <span>{sp.name.clone()}</span>
                     {error.then(|| view! { " " <span class="span-error">"Error"</span> })}
                 </span>
                 <span class="span-track" aria-hidden="true">
-                    <span class="span-bar" style=format!("left:{};width:{}", percent(f.left_bp), percent(f.width_bp))></span>
+                    <span class="span-bar" style:left=percent(f.left_bp) style:width=percent(f.width_bp)></span>
                 </span>
                 <span class="span-duration">{duration}</span>
             </button>

@@ -13,7 +13,7 @@
 //! `#[derive(Deserialize)]`: same tolerance, a fraction of the wasm code size.
 //! Only a body that is not a JSON object is an error.
 
-use crate::events::{as_u64, flag, text, FromJson};
+use crate::json::{as_u64, flag, text, FromJson};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
@@ -481,7 +481,7 @@ impl<'de> Deserialize<'de> for ComponentKind {
 }
 
 // ---------------------------------------------------------------------------
-// Lenient readers (same rules as in `events`): a missing field or one of an
+// Lenient readers (built on `crate::json`): a missing field or one of an
 // unexpected type reads as absent / empty / default; unknown fields are ignored.
 
 fn string(v: &Value, key: &str) -> String {

@@ -46,6 +46,9 @@ pub enum ApiError {
     /// The security key holds a character an HTTP header cannot carry;
     /// nothing was sent. `reason` names the kind and position, never the key.
     InvalidKey { reason: String },
+    /// An id that cannot be a URL path segment (empty, `.` or `..`): the
+    /// request was not sent (see [`crate::path::check`]).
+    InvalidId { id: String },
 }
 
 impl ApiError {
@@ -109,6 +112,9 @@ impl ApiError {
             ),
             ApiError::InvalidKey { reason } => {
                 format!("This security key cannot be sent: {reason}. Nothing was sent.")
+            }
+            ApiError::InvalidId { id } => {
+                format!("The id “{id}” cannot be used in a request: an id must not be empty, “.” or “..”.")
             }
         }
     }

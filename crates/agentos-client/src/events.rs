@@ -12,71 +12,17 @@
 //!
 //! The frame is parsed once into a `serde_json::Value` (kept where the UI
 //! needs raw JSON: tool calls, paused tools, step outputs) and the typed
-//! fields are read from it with the lenient readers below rather than with
+//! fields are read from it with the lenient readers of [`crate::json`] rather than with
 //! `#[derive(Deserialize)]`: same tolerance (every field defaulted, unknown
 //! ones ignored, wrong types absent), a fraction of the wasm code size.
 
+pub use crate::json::{as_f64, as_u64, FromJson};
+use crate::json::{any, flag, int, list, text};
 use serde_json::Value;
 use std::fmt;
 
-/// A string field; numbers and booleans read as their text, anything else
-/// (or a missing field) as absent.
-pub(crate) fn text(v: &Value, key: &str) -> Option<String> {
-    match v.get(key)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-fn int(v: &Value, key: &str) -> Option<i64> {
-    let x = v.get(key)?;
-    x.as_i64().or_else(|| x.as_f64().map(|f| f as i64))
-}
-
-/// A boolean field; "true"/"false" strings count.
-pub(crate) fn flag(v: &Value, key: &str) -> Option<bool> {
-    match v.get(key)? {
-        Value::Bool(b) => Some(*b),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
-        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
-        _ => None,
-    }
-}
-
-/// A list field (anything else reads as empty).
-fn list(v: &Value, key: &str) -> Vec<Value> {
-    v.get(key).and_then(Value::as_array).cloned().unwrap_or_default()
-}
-
-/// Any JSON field as it is (`Null` when missing).
-fn any(v: &Value, key: &str) -> Value {
-    v.get(key).cloned().unwrap_or(Value::Null)
-}
-
 fn metrics(v: &Value, key: &str) -> Option<Metrics> {
     v.get(key).filter(|m| m.is_object()).map(Metrics::from_value)
-}
-
-/// A non-negative integer from a JSON number (or numeric string).
-pub fn as_u64(v: &Value) -> Option<u64> {
-    match v {
-        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// A float from a JSON number (durations and timings are never sent as
-/// strings; not parsing them keeps the float parser out of the bundle).
-pub fn as_f64(v: &Value) -> Option<f64> {
-    v.as_f64()
-}
-
-/// Reading a typed payload from a frame's JSON object, leniently.
-pub trait FromJson: Sized {
-    fn from_json(v: &Value) -> Self;
 }
 
 /// The fields every run event may carry. Agent frames name the agent, team
@@ -209,7 +155,7 @@ impl Metrics {
     pub fn add_tokens(&mut self, o: &Metrics) {
         fn add(a: &mut Option<u64>, b: Option<u64>) {
             if let Some(b) = b {
-                *a = Some(a.unwrap_or(0) + b);
+                *a = Some(a.unwrap_or(0).saturating_add(b));
             }
         }
         add(&mut self.input_tokens, o.input_tokens);

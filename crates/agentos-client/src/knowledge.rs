@@ -12,10 +12,10 @@
 //! unknown fields are ignored, missing or mistyped ones read as absent.
 
 use crate::config::KnowledgeInstance;
-use crate::memory::timestamp;
+use crate::json::{number, text};
+use crate::path::encode as encode_segment;
 pub use crate::sessions::PageMeta;
-use crate::runs::encode_segment;
-use crate::sessions::{number, text};
+use crate::time::timestamp;
 use serde_json::{json, Map, Value};
 
 /// Which knowledge base a request is for.
@@ -158,7 +158,7 @@ pub struct Content {
     pub metadata: Vec<(String, String)>,
     pub status: Option<String>,
     pub status_message: Option<String>,
-    /// Normalized (see [`crate::memory::timestamp`]).
+    /// Normalized (see [`crate::time::timestamp`]).
     pub created_at: Option<String>,
     pub updated_at: Option<String>,
 }
@@ -224,28 +224,6 @@ pub fn parse_content_list(v: &Value) -> (Vec<Content>, PageMeta) {
 pub fn parse_status(v: &Value) -> (Option<String>, Phase, Option<String>) {
     let phase = Phase::parse(&text(v, "status").unwrap_or_default());
     (text(v, "id"), phase, text(v, "status_message"))
-}
-
-/// Bytes for people: "265 B", "1.5 KB", "12 MB" (powers of 1024; one
-/// decimal below 10).
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut unit = 0;
-    let mut div: u64 = 1;
-    while unit + 1 < UNITS.len() && bytes >= div * 1024 {
-        div *= 1024;
-        unit += 1;
-    }
-    if unit == 0 {
-        return format!("{bytes} B");
-    }
-    // Tenths, rounded.
-    let tenths = (bytes * 10 + div / 2) / div;
-    if tenths < 100 {
-        format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
-    } else {
-        format!("{} {}", (tenths + 5) / 10, UNITS[unit])
-    }
 }
 
 /// A reader from `/knowledge/config` → `readers`.

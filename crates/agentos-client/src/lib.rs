@@ -3,9 +3,16 @@
 //! - [`config`]: wire types for discovery (`/info`, `/config`, agents, teams, workflows).
 //! - [`error`]: every failure classified, with a message and a hint for people.
 //! - `web` (wasm32 only): the browser transport over `fetch`.
+//! - At the bottom, used by all: [`json`] (the lenient JSON reader),
+//!   [`time`] (calendar, timestamps, durations, sizes), [`path`] (the URL
+//!   encoder, which refuses `.` and `..` as path segments).
 //!
 //! Everything except `web` is plain Rust, tested natively on streams and
 //! bodies recorded from a real AgentOS (`tests/fixtures/`).
+
+pub mod json;
+pub mod path;
+pub mod time;
 
 pub mod config;
 pub mod error;

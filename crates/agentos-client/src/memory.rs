@@ -5,11 +5,12 @@
 //! unknown fields are ignored, missing or mistyped ones read as absent.
 //! Timestamps may be ISO strings (with or without `Z`, with fractions or an
 //! offset) or epoch seconds/milliseconds; all are normalized to
-//! `YYYY-MM-DDTHH:MM:SSZ`.
+//! `YYYY-MM-DDTHH:MM:SSZ` by [`crate::time::timestamp`].
 
-use crate::runs::encode_segment;
+use crate::json::{number, text};
+use crate::path::encode as encode_segment;
 pub use crate::sessions::PageMeta;
-use crate::sessions::{number, text};
+use crate::time::timestamp;
 use serde_json::{json, Value};
 
 /// A list of strings: an array (non-strings skipped) or one comma-separated string.
@@ -37,73 +38,6 @@ pub fn split_topics(input: &str) -> Vec<String> {
     out
 }
 
-/// Days since 1970-01-01 → (year, month, day) (proleptic Gregorian).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-/// Epoch seconds → `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn iso_from_epoch(secs: i64) -> String {
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
-}
-
-/// A timestamp as sent (ISO string or epoch number) → `YYYY-MM-DDTHH:MM:SSZ`.
-/// Epoch values above 10¹¹ are taken as milliseconds. A string that is not
-/// recognizable is kept as it is; offsets other than UTC are kept too.
-pub fn timestamp(v: &Value) -> Option<String> {
-    let epoch = |f: f64| {
-        let secs = if f.abs() > 1e11 { f / 1000.0 } else { f };
-        iso_from_epoch(secs as i64)
-    };
-    match v {
-        Value::Number(n) => n.as_f64().map(epoch),
-        Value::String(s) => {
-            let s = s.trim();
-            if s.is_empty() {
-                return None;
-            }
-            if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-                return s.parse::<f64>().ok().map(epoch);
-            }
-            let t = s.replacen(' ', "T", 1);
-            let b = t.as_bytes();
-            let shaped = b.len() >= 19 && b[4] == b'-' && b[7] == b'-' && b[10] == b'T' && b[13] == b':';
-            if !shaped {
-                return Some(s.to_string());
-            }
-            // Drop fractions; keep a non-UTC offset, normalize UTC to Z.
-            let rest = &t[19..];
-            let rest = rest.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
-            let zone = match rest {
-                "" | "Z" | "z" | "+00:00" | "+0000" | "-00:00" => "Z",
-                other => other,
-            };
-            Some(format!("{}{zone}", &t[..19]))
-        }
-        _ => None,
-    }
-}
-
-/// A normalized timestamp for people: "2026-11-23 08:21 UTC".
-pub fn human_time(iso: &str) -> String {
-    if iso.len() >= 16 && iso.as_bytes().get(10) == Some(&b'T') {
-        let zone = if iso.ends_with('Z') { " UTC".to_string() } else { format!(" {}", &iso[19.min(iso.len())..]) };
-        format!("{} {}{}", &iso[..10], &iso[11..16], zone.trim_end())
-    } else {
-        iso.to_string()
-    }
-}
-
 /// One memory (`UserMemorySchema`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Memory {
@@ -113,7 +47,7 @@ pub struct Memory {
     pub agent_id: Option<String>,
     pub team_id: Option<String>,
     pub user_id: Option<String>,
-    /// Normalized (see [`timestamp`]).
+    /// Normalized (see [`crate::time::timestamp`]).
     pub updated_at: Option<String>,
 }
 
@@ -206,7 +140,7 @@ pub fn parse_topics(v: &Value) -> Vec<String> {
 pub struct UserStats {
     pub user_id: String,
     pub total_memories: u64,
-    /// Normalized (see [`timestamp`]).
+    /// Normalized (see [`crate::time::timestamp`]).
     pub last_updated: Option<String>,
 }
 

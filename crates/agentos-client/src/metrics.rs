@@ -9,9 +9,9 @@
 //! day numbers (days since 1970-01-01, UTC) so all the range arithmetic is
 //! integer math.
 
-use crate::memory::iso_from_epoch;
-use crate::runs::encode_segment;
-use crate::sessions::{number, text};
+use crate::json::{number, text};
+use crate::path::encode as encode_segment;
+use crate::time::{day_string, parse_day};
 use serde_json::Value;
 
 /// Model usage on one day (or summed over a range).
@@ -72,17 +72,17 @@ impl DayMetrics {
             users: n("users_count"),
             input_tokens: input,
             output_tokens: output,
-            total_tokens: number(tokens, "total_tokens").unwrap_or(input + output),
+            total_tokens: number(tokens, "total_tokens").unwrap_or(input.saturating_add(output)),
             models,
         })
     }
 
     pub fn runs(&self) -> u64 {
-        self.agent_runs + self.team_runs + self.workflow_runs
+        self.agent_runs.saturating_add(self.team_runs).saturating_add(self.workflow_runs)
     }
 
     pub fn sessions(&self) -> u64 {
-        self.agent_sessions + self.team_sessions + self.workflow_sessions
+        self.agent_sessions.saturating_add(self.team_sessions).saturating_add(self.workflow_sessions)
     }
 
     /// `YYYY-MM-DD`.
@@ -92,16 +92,16 @@ impl DayMetrics {
 
     /// Adds another row of the same day (a server with several databases).
     fn add(&mut self, o: &DayMetrics) {
-        self.agent_runs += o.agent_runs;
-        self.agent_sessions += o.agent_sessions;
-        self.team_runs += o.team_runs;
-        self.team_sessions += o.team_sessions;
-        self.workflow_runs += o.workflow_runs;
-        self.workflow_sessions += o.workflow_sessions;
-        self.users += o.users;
-        self.input_tokens += o.input_tokens;
-        self.output_tokens += o.output_tokens;
-        self.total_tokens += o.total_tokens;
+        self.agent_runs = self.agent_runs.saturating_add(o.agent_runs);
+        self.agent_sessions = self.agent_sessions.saturating_add(o.agent_sessions);
+        self.team_runs = self.team_runs.saturating_add(o.team_runs);
+        self.team_sessions = self.team_sessions.saturating_add(o.team_sessions);
+        self.workflow_runs = self.workflow_runs.saturating_add(o.workflow_runs);
+        self.workflow_sessions = self.workflow_sessions.saturating_add(o.workflow_sessions);
+        self.users = self.users.saturating_add(o.users);
+        self.input_tokens = self.input_tokens.saturating_add(o.input_tokens);
+        self.output_tokens = self.output_tokens.saturating_add(o.output_tokens);
+        self.total_tokens = self.total_tokens.saturating_add(o.total_tokens);
         self.models.extend(o.models.iter().cloned());
     }
 }
@@ -114,47 +114,8 @@ pub fn parse_metrics(v: &Value) -> (Vec<DayMetrics>, Option<String>) {
         _ => v.get("metrics").and_then(Value::as_array),
     };
     let rows = list.map(|a| a.iter().filter_map(DayMetrics::from_json).collect()).unwrap_or_default();
-    let updated = v.get("updated_at").and_then(crate::memory::timestamp);
+    let updated = v.get("updated_at").and_then(crate::time::timestamp);
     (rows, updated)
-}
-
-/// `YYYY-MM-DD` (anything after the 10th character is ignored) → day number.
-pub fn parse_day(s: &str) -> Option<i64> {
-    let b = s.trim().as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        b[r].iter().try_fold(0i64, |acc, c| c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0')))
-    };
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    Some(days_from_civil(y, m, d))
-}
-
-/// (year, month, day) → days since 1970-01-01 (proleptic Gregorian).
-pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Day number → `YYYY-MM-DD`.
-pub fn day_string(day: i64) -> String {
-    let mut s = iso_from_epoch(day * 86_400);
-    s.truncate(10);
-    s
-}
-
-/// Today (UTC) from epoch milliseconds.
-pub fn day_from_epoch_ms(ms: f64) -> i64 {
-    (ms / 86_400_000.0).floor() as i64
 }
 
 /// One entry per day from `from` to `to` (inclusive; swapped when reversed):
@@ -162,10 +123,14 @@ pub fn day_from_epoch_ms(ms: f64) -> i64 {
 /// outside the range dropped), zeros elsewhere.
 pub fn fill_range(rows: &[DayMetrics], from: i64, to: i64) -> Vec<DayMetrics> {
     let (from, to) = if from <= to { (from, to) } else { (to, from) };
+    // At most MAX_DAYS (the end kept): a range is never allocated unbounded.
+    let from = from.max(to.saturating_sub(MAX_DAYS - 1));
     let mut out: Vec<DayMetrics> = (from..=to).map(|day| DayMetrics { day, ..Default::default() }).collect();
     for r in rows {
         if r.day >= from && r.day <= to {
-            out[(r.day - from) as usize].add(r);
+            if let Some(d) = out.get_mut((r.day - from) as usize) {
+                d.add(r);
+            }
         }
     }
     out
@@ -176,7 +141,7 @@ pub fn model_totals(days: &[DayMetrics]) -> Vec<ModelUsage> {
     let mut out: Vec<ModelUsage> = Vec::new();
     for m in days.iter().flat_map(|d| &d.models) {
         match out.iter_mut().find(|o| o.model_id == m.model_id && o.provider == m.provider) {
-            Some(o) => o.count += m.count,
+            Some(o) => o.count = o.count.saturating_add(m.count),
             None => out.push(m.clone()),
         }
     }
@@ -346,19 +311,5 @@ impl DateRange {
             DateRange::Last(n) => format!("range={n}"),
             DateRange::Custom(f, t) => format!("from={}&to={}", day_string(f), day_string(t)),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_roundtrip() {
-        for day in [-1000, 0, 59, 60, 365, 11_016, 20_780, 20_781] {
-            assert_eq!(parse_day(&day_string(day)), Some(day), "{day}");
-        }
-        assert_eq!(parse_day("2026-11-23T00:00:00Z"), Some(20_780));
-        assert_eq!(day_string(20_780), "2026-11-23");
     }
 }

@@ -25,11 +25,33 @@
 //! Every step costs O(runs in the tree) to find the target plus O(delta) to
 //! append: no vector is cloned per event.
 //!
+//! Bounds (a server cannot make the tree grow without limit): at most
+//! [`MAX_DEPTH`] levels (a run nested deeper is attached to the root),
+//! [`MAX_RUNS`] runs per tree, [`MAX_TOOLS`] tool calls per run and
+//! [`MAX_STEPS`] steps per workflow; what goes over is counted in
+//! [`RunView::dropped`], not kept. Unknown event names are counted, and only
+//! the first [`MAX_UNKNOWN_NAMES`] are kept.
+//!
 //! [`runs_to_views`] rebuilds the same tree from a stored session's runs
-//! (`GET /sessions/{id}/runs`).
+//! (`GET /sessions/{id}/runs`) in O(n log n): runs indexed by id, each
+//! run placed once (no search through the tree per run).
 
 use crate::events::{content_text, EventHeader, Metrics, RunEvent, RunKind, StepInfo, ToolExecution};
 use serde_json::Value;
+// B-trees, not hash maps: serde_json's `Map` already brings B-tree code into
+// the wasm (hash maps measured about 1 KB gzipped more).
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The most levels a run tree has (the root is level 1).
+pub const MAX_DEPTH: usize = 8;
+/// The most runs in one tree (the root, members, step runs).
+pub const MAX_RUNS: usize = 256;
+/// The most tool calls one run shows.
+pub const MAX_TOOLS: usize = 512;
+/// The most steps one workflow run shows.
+pub const MAX_STEPS: usize = 512;
+/// The most distinct unknown event names kept (all are counted).
+pub const MAX_UNKNOWN_NAMES: usize = 16;
 
 /// Where a run (or a step) stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -309,11 +331,17 @@ pub struct RunView {
     /// Frames that could not be read (the first 100 messages).
     pub malformed: Vec<String>,
     pub malformed_count: usize,
-    /// Names of unknown events seen (each once).
+    /// Names of unknown events seen (each once, the first
+    /// [`MAX_UNKNOWN_NAMES`]).
     pub unknown_events: Vec<String>,
+    /// Unknown events seen (all of them).
+    pub unknown_count: usize,
     /// Events applied, and duplicates skipped by `event_index`.
     pub applied: usize,
     pub duplicates: usize,
+    /// What was left out because a bound was reached (see the module
+    /// docs): stored runs, events of runs over the limit, tool calls, steps.
+    pub dropped: usize,
     saw_reasoning_delta: bool,
     final_metrics: bool,
 }
@@ -394,8 +422,10 @@ impl RunView {
         }
         for r in self.paused_requirements.iter_mut() {
             let id = r.get("step_id").and_then(Value::as_str).unwrap_or_default();
-            if let Some(&(_, ok)) = decisions.iter().find(|(i, _)| i == id) {
-                r["confirmed"] = Value::Bool(ok);
+            let decided = decisions.iter().find(|(i, _)| i == id).map(|&(_, ok)| ok);
+            // A requirement that is not an object has nowhere to hold it.
+            if let (Some(ok), Some(obj)) = (decided, r.as_object_mut()) {
+                obj.insert("confirmed".into(), Value::Bool(ok));
             }
         }
         self.members.iter_mut().for_each(|m| m.mark_decisions(decisions));
@@ -408,14 +438,16 @@ impl RunView {
             if let Some(last) = self.last_event_index {
                 let restart =
                     matches!(ev, RunEvent::RunContinued(_) | RunEvent::TeamRunContinued(_)) && self.status == RunStatus::Paused;
+                // `<=` (never `last + 1`): a first index of u64::MAX still
+                // makes its repeat a duplicate.
                 if i <= last && !restart {
-                    self.duplicates += 1;
+                    self.duplicates = self.duplicates.saturating_add(1);
                     return;
                 }
             }
             self.last_event_index = Some(i);
         }
-        self.applied += 1;
+        self.applied = self.applied.saturating_add(1);
         match ev {
             RunEvent::CatchUp(r) | RunEvent::Subscribed(r) | RunEvent::Replay(r) | RunEvent::StreamExpired(r) => {
                 if self.run_id.is_none() {
@@ -448,8 +480,9 @@ impl RunView {
                 return;
             }
             RunEvent::Unknown { name, .. } => {
-                if !self.unknown_events.contains(name) {
-                    self.unknown_events.push(name.clone());
+                self.unknown_count = self.unknown_count.saturating_add(1);
+                if self.unknown_events.len() < MAX_UNKNOWN_NAMES && !self.unknown_events.contains(name) {
+                    self.unknown_events.push(name.chars().take(100).collect());
                 }
                 return;
             }
@@ -460,7 +493,14 @@ impl RunView {
             self.status = RunStatus::Running;
             self.interrupted = None;
         }
-        self.target(h, kind).apply_own(ev, h);
+        match self.target(h, kind) {
+            Some(t) => t.apply_own(ev, h),
+            None => self.dropped = self.dropped.saturating_add(1),
+        }
+        // Completions bring stored member and step runs: keep the bounds.
+        if matches!(ev, RunEvent::RunCompleted(..) | RunEvent::TeamRunCompleted(..) | RunEvent::WorkflowCompleted(..)) {
+            self.cap_tree();
+        }
     }
 
     /// Records a frame that could not be read.
@@ -544,39 +584,135 @@ impl RunView {
         None
     }
 
-    /// The view an event belongs to, created (and nested) on first sight.
-    fn target(&mut self, h: &EventHeader, kind: RunKind) -> &mut RunView {
-        let Some(rid) = non_empty(&h.run_id) else { return self };
+    /// The view an event belongs to, created (and nested) on first sight;
+    /// `None` when the tree already holds [`MAX_RUNS`] runs.
+    fn target(&mut self, h: &EventHeader, kind: RunKind) -> Option<&mut RunView> {
+        let Some(rid) = non_empty(&h.run_id) else { return Some(self) };
         if self.run_id.is_none() {
             self.start(h, kind);
-            return self;
+            return Some(self);
         }
         if self.find(rid).is_some() {
-            return self.find_mut(rid).expect("found above");
+            return self.find_mut(rid);
+        }
+        if self.run_count() >= MAX_RUNS {
+            return None;
         }
         let mut child = RunView::new();
         child.start(h, kind);
+        // The parent, unless the child would sit deeper than MAX_DEPTH
+        // levels: then it goes under the root.
         let parent = [non_empty(&h.parent_run_id), non_empty(&h.workflow_run_id)]
             .into_iter()
             .flatten()
-            .find(|p| self.find(p).is_some());
+            .find(|p| self.level_of(p).is_some_and(|l| l + 2 <= MAX_DEPTH));
         let parent = match parent {
             Some(p) => self.find_mut(p).expect("found above"),
             None => self,
         };
-        parent.adopt(child, h.step_id.as_deref(), h.step_name.as_deref(), &h.step_path())
+        Some(parent.adopt(child, h.step_id.as_deref(), h.step_name.as_deref(), &h.step_path()))
     }
 
     /// Puts a nested run under this one: into a step for a workflow, among
-    /// the members otherwise. Returns it.
+    /// the members otherwise (also when the workflow has MAX_STEPS steps).
+    /// Returns it.
     fn adopt(&mut self, child: RunView, step_id: Option<&str>, step_name: Option<&str>, path: &[u64]) -> &mut RunView {
-        if self.kind == Some(RunKind::Workflow) {
-            let step = self.step_for(step_id, step_name, path, true).expect("created");
-            step.runs.push(child);
-            step.runs.last_mut().expect("pushed")
-        } else {
-            self.members.push(child);
-            self.members.last_mut().expect("pushed")
+        let step = if self.kind == Some(RunKind::Workflow) { self.step_index(step_id, step_name, path, true) } else { None };
+        let list = match step {
+            Some(i) => &mut self.steps[i].runs,
+            None => &mut self.members,
+        };
+        list.push(child);
+        list.last_mut().expect("pushed")
+    }
+
+    /// How many runs the tree holds (this one included).
+    pub fn run_count(&self) -> usize {
+        1 + self.children().map(RunView::run_count).sum::<usize>()
+    }
+
+    /// How many levels the tree has (1 for a run without nested runs).
+    pub fn depth(&self) -> usize {
+        1 + self.children().map(RunView::depth).max().unwrap_or(0)
+    }
+
+    /// The level of a run in this tree (0 for this one).
+    fn level_of(&self, run_id: &str) -> Option<usize> {
+        if self.run_id.as_deref() == Some(run_id) {
+            return Some(0);
+        }
+        self.children().find_map(|c| c.level_of(run_id)).map(|l| l + 1)
+    }
+
+    /// Every run id in this tree.
+    fn collect_ids(&self, ids: &mut BTreeSet<String>) {
+        if let Some(id) = &self.run_id {
+            ids.insert(id.clone());
+        }
+        self.children().for_each(|c| c.collect_ids(ids));
+    }
+
+    /// Direct nested runs, mutable.
+    fn children_mut(&mut self) -> impl Iterator<Item = &mut RunView> {
+        self.members.iter_mut().chain(self.steps.iter_mut().flat_map(|s| s.runs.iter_mut()))
+    }
+
+    /// Takes the nested runs out (members and step runs).
+    fn take_children(&mut self) -> Vec<RunView> {
+        let mut out = std::mem::take(&mut self.members);
+        for s in &mut self.steps {
+            out.append(&mut s.runs);
+        }
+        out
+    }
+
+    /// Enforces the bounds on a whole tree (after stored runs were added):
+    /// runs below MAX_DEPTH levels are lifted to the root's members, runs
+    /// beyond MAX_RUNS are dropped (and counted).
+    fn cap_tree(&mut self) {
+        let mut budget = MAX_RUNS.saturating_sub(1);
+        let mut lifted = Vec::new();
+        let mut dropped = 0usize;
+        self.prune(0, &mut budget, &mut lifted, &mut dropped);
+        while !lifted.is_empty() {
+            for mut r in std::mem::take(&mut lifted) {
+                if budget == 0 {
+                    dropped = dropped.saturating_add(r.run_count());
+                    continue;
+                }
+                budget -= 1;
+                r.prune(1, &mut budget, &mut lifted, &mut dropped);
+                self.members.push(r);
+            }
+        }
+        self.dropped = self.dropped.saturating_add(dropped);
+    }
+
+    /// Keeps this run's nested runs within the budget; `level` is this
+    /// run's level (root 0). Runs that would sit deeper than MAX_DEPTH
+    /// levels go to `lifted`.
+    fn prune(&mut self, level: usize, budget: &mut usize, lifted: &mut Vec<RunView>, dropped: &mut usize) {
+        if level + 2 > MAX_DEPTH {
+            lifted.extend(self.take_children());
+            return;
+        }
+        let mut keep = |list: &mut Vec<RunView>| {
+            list.retain(|r| {
+                if *budget > 0 {
+                    *budget -= 1;
+                    true
+                } else {
+                    *dropped = dropped.saturating_add(r.run_count());
+                    false
+                }
+            })
+        };
+        keep(&mut self.members);
+        for s in &mut self.steps {
+            keep(&mut s.runs);
+        }
+        for c in self.children_mut() {
+            c.prune(level + 1, budget, lifted, dropped);
         }
     }
 
@@ -640,16 +776,25 @@ impl RunView {
         }
     }
 
-    fn tool(&mut self, t: &ToolExecution) -> &mut ToolView {
+    /// The card of a tool call (created on first sight), updated with what
+    /// `t` says; `None` when MAX_TOOLS cards exist already.
+    fn tool(&mut self, t: &ToolExecution) -> Option<&mut ToolView> {
         let id = t.tool_call_id.clone().unwrap_or_default();
         let found = if id.is_empty() { None } else { self.tools.iter().position(|x| x.id == id) };
-        let i = found.unwrap_or_else(|| {
-            self.tools.push(ToolView { id, ..Default::default() });
-            self.tools.len() - 1
-        });
+        let i = match found {
+            Some(i) => i,
+            None if self.tools.len() < MAX_TOOLS => {
+                self.tools.push(ToolView { id, ..Default::default() });
+                self.tools.len() - 1
+            }
+            None => {
+                self.dropped = self.dropped.saturating_add(1);
+                return None;
+            }
+        };
         let view = &mut self.tools[i];
         view.merge(t);
-        view
+        Some(view)
     }
 
     fn apply_own(&mut self, ev: &RunEvent, h: &EventHeader) {
@@ -750,8 +895,7 @@ impl RunView {
                 }
                 for t in &p.tools {
                     let decide = t.needs_decision();
-                    let view = self.tool(t);
-                    if decide {
+                    if let Some(view) = self.tool(t).filter(|_| decide) {
                         view.status = ToolStatus::AwaitingDecision;
                     }
                 }
@@ -766,16 +910,14 @@ impl RunView {
                 self.notice = None;
             }
             ToolCallStarted(_, t) | TeamToolCallStarted(_, t) => {
-                if let Some(t) = &t.tool {
-                    let view = self.tool(t);
+                if let Some(view) = t.tool.as_ref().and_then(|t| self.tool(t)) {
                     if view.status == ToolStatus::AwaitingDecision {
                         view.status = ToolStatus::Running;
                     }
                 }
             }
             ToolCallCompleted(_, t) | TeamToolCallCompleted(_, t) => {
-                if let Some(t) = &t.tool {
-                    let view = self.tool(t);
+                if let Some(view) = t.tool.as_ref().and_then(|t| self.tool(t)) {
                     if view.status != ToolStatus::Failed {
                         view.status = ToolStatus::Done;
                     }
@@ -787,6 +929,7 @@ impl RunView {
                     Some(tool) => self.tool(tool),
                     None => self.tool(&ToolExecution::default()),
                 };
+                let Some(view) = view else { return };
                 view.status = ToolStatus::Failed;
                 if error.is_some() {
                     view.error = error;
@@ -854,7 +997,7 @@ impl RunView {
             }
             StepStarted(h, s) | StepGroupStarted(h, s, _) => {
                 let group = if let StepGroupStarted(_, _, g) = ev { Some(g.clone()) } else { None };
-                let step = self.step_at(h, s, true).expect("created");
+                let Some(step) = self.step_at(h, s, true) else { return };
                 step.status = RunStatus::Running;
                 if group.is_some() {
                     step.group = group;
@@ -864,7 +1007,7 @@ impl RunView {
                 }
             }
             StepCompleted(h, s) | StepOutput(h, s) | StepGroupCompleted(h, s, _) => {
-                let step = self.step_at(h, s, true).expect("created");
+                let Some(step) = self.step_at(h, s, true) else { return };
                 if let Some(c) = content_text(&s.content) {
                     step.output = Some(c);
                 }
@@ -875,13 +1018,13 @@ impl RunView {
                 }
             }
             StepError(h, s) => {
-                let step = self.step_at(h, s, true).expect("created");
+                let Some(step) = self.step_at(h, s, true) else { return };
                 step.status = RunStatus::Error;
                 step.error = s.error.clone().or_else(|| content_text(&s.content));
             }
             StepPaused(h, s) => {
                 let note = s.confirmation_message.clone().or_else(|| s.user_input_message.clone());
-                let step = self.step_at(h, s, true).expect("created");
+                let Some(step) = self.step_at(h, s, true) else { return };
                 step.status = RunStatus::Paused;
                 let step_id = step.step_id.clone();
                 let step_name = step.name.clone();
@@ -935,8 +1078,13 @@ impl RunView {
     }
 
     /// Finds a step by id, else by name and index (latest first), else
-    /// creates it when asked.
+    /// creates it when asked (and fewer than MAX_STEPS exist).
     fn step_for(&mut self, id: Option<&str>, name: Option<&str>, path: &[u64], create: bool) -> Option<&mut StepView> {
+        let i = self.step_index(id, name, path, create)?;
+        Some(&mut self.steps[i])
+    }
+
+    fn step_index(&mut self, id: Option<&str>, name: Option<&str>, path: &[u64], create: bool) -> Option<usize> {
         let id = id.filter(|s| !s.is_empty());
         let name = name.filter(|s| !s.is_empty());
         let pos = self.steps.iter().rposition(|st| match (id, st.step_id.as_deref()) {
@@ -945,7 +1093,7 @@ impl RunView {
         });
         let i = match pos {
             Some(i) => i,
-            None if create => {
+            None if create && self.steps.len() < MAX_STEPS => {
                 self.steps.push(StepView {
                     step_id: id.map(str::to_string),
                     name: name.unwrap_or_default().to_string(),
@@ -955,7 +1103,12 @@ impl RunView {
                 });
                 self.steps.len() - 1
             }
-            None => return None,
+            None => {
+                if create {
+                    self.dropped = self.dropped.saturating_add(1);
+                }
+                return None;
+            }
         };
         let st = &mut self.steps[i];
         if st.step_id.is_none() {
@@ -964,7 +1117,7 @@ impl RunView {
         if st.index.is_empty() {
             st.index = path.to_vec();
         }
-        Some(st)
+        Some(i)
     }
 
     /// Reconciles a step with its stored `StepOutput` (step_results).
@@ -1042,7 +1195,7 @@ impl RunView {
                 let t = ToolExecution::from_value(t);
                 let paused = v.status == RunStatus::Paused && t.needs_decision();
                 let done = !t.result.is_null();
-                let view = v.tool(&t);
+                let Some(view) = v.tool(&t) else { continue };
                 view.status = if paused {
                     ToolStatus::AwaitingDecision
                 } else if view.status == ToolStatus::Failed {
@@ -1146,56 +1299,114 @@ fn step_text(v: &Value) -> Option<String> {
 pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
     let runs: Vec<&Value> = runs.iter().filter(|r| r.is_object()).collect();
     let mut views: Vec<Option<RunView>> = runs.iter().map(|r| Some(RunView::from_run_json(r))).collect();
-    let ids: Vec<Option<String>> = views.iter().map(|v| v.as_ref().and_then(|v| v.run_id.clone())).collect();
-    let parent_of = |i: usize, views: &[Option<RunView>]| -> Option<usize> {
-        let p = views[i].as_ref()?.parent_run_id.as_deref()?;
-        ids.iter().position(|id| id.as_deref() == Some(p)).filter(|&j| j != i)
-    };
-    // Depth of each run (bounded, so a cycle cannot loop forever).
-    let depth: Vec<usize> = (0..views.len())
-        .map(|i| {
-            let (mut d, mut at) = (0, i);
-            while let Some(p) = parent_of(at, &views) {
-                d += 1;
-                at = p;
-                if d > views.len() {
+    let n = views.len();
+    // Run id → its first position.
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, v) in views.iter().enumerate() {
+        if let Some(id) = v.as_ref().and_then(|v| v.run_id.clone()) {
+            index.entry(id).or_insert(i);
+        }
+    }
+    let mut parent: Vec<Option<usize>> = views
+        .iter()
+        .enumerate()
+        .map(|(i, v)| index.get(v.as_ref()?.parent_run_id.as_deref()?).copied().filter(|&j| j != i))
+        .collect();
+    // Level and root of each run, each computed once; a cycle is cut where
+    // it closes (that run becomes a root).
+    let (mut level, mut root) = (vec![0usize; n], (0..n).collect::<Vec<usize>>());
+    let mut state = vec![0u8; n]; // 0 new, 1 on the current path, 2 done
+    let mut path = Vec::new();
+    for i in 0..n {
+        let mut at = i;
+        while state[at] == 0 {
+            state[at] = 1;
+            path.push(at);
+            match parent[at] {
+                Some(p) if state[p] == 1 => {
+                    parent[at] = None;
                     break;
                 }
+                Some(p) => at = p,
+                None => break,
             }
-            d
+        }
+        while let Some(j) = path.pop() {
+            if let Some(p) = parent[j] {
+                level[j] = level[p] + 1;
+                root[j] = root[p];
+            }
+            state[j] = 2;
+        }
+    }
+    // Where each run goes: its parent, or its root when it would sit deeper
+    // than MAX_DEPTH levels.
+    let home = |i: usize| parent[i].map(|p| if level[i] < MAX_DEPTH { p } else { root[i] });
+    // The ids each view holds already (its stored members and step runs).
+    let mut holds: Vec<BTreeSet<String>> = views
+        .iter()
+        .map(|v| {
+            let mut ids = BTreeSet::new();
+            if let Some(v) = v {
+                v.children().for_each(|c| c.collect_ids(&mut ids));
+            }
+            ids
         })
         .collect();
     // Deepest first (so a child is complete when it moves), in list order.
-    let max_depth = depth.iter().copied().max().unwrap_or(0);
-    let mut order = Vec::new();
-    for d in (1..=max_depth).rev() {
-        order.extend((0..views.len()).filter(|&i| depth[i] == d));
+    let max_level = level.iter().copied().max().unwrap_or(0);
+    let mut by_level: Vec<Vec<usize>> = vec![Vec::new(); max_level + 1];
+    for i in 0..n {
+        by_level[level[i]].push(i);
     }
-    for i in order {
-        let Some(p) = parent_of(i, &views) else { continue };
+    for i in by_level.into_iter().skip(1).rev().flatten() {
+        let Some(p) = home(i).filter(|&p| views[p].is_some()) else { continue };
         let Some(child) = views[i].take() else { continue };
-        let Some(parent) = views[p].as_mut() else {
-            views[i] = Some(child);
-            continue;
-        };
-        let id = child.run_id.clone().unwrap_or_default();
-        if parent.find(&id).is_none() {
-            let step_id = runs[i].get("workflow_step_id").and_then(Value::as_str);
-            parent.adopt(child, step_id, None, &[]);
+        let step_id = runs[i].get("workflow_step_id").and_then(Value::as_str);
+        let held = std::mem::take(&mut holds[i]);
+        if let Some(parent) = views[p].as_mut() {
+            place(parent, &mut holds[p], child, held, step_id);
         }
     }
-    views.into_iter().flatten().collect()
+    let mut out: Vec<RunView> = views.into_iter().flatten().collect();
+    out.iter_mut().for_each(RunView::cap_tree);
+    out
+}
+
+/// Puts a stored run (holding the ids `held`) under `parent`, whose tree
+/// holds the ids `holds`. A run already there (the parent's stored members
+/// include it) is not shown twice: only what its copy lacks is added, one
+/// level up. Each run is visited once.
+fn place(parent: &mut RunView, holds: &mut BTreeSet<String>, child: RunView, held: BTreeSet<String>, step_id: Option<&str>) {
+    let mut work = vec![(child, Some(held), step_id.map(str::to_string))];
+    while let Some((mut c, held, step)) = work.pop() {
+        let id = c.run_id.clone().unwrap_or_default();
+        if !id.is_empty() && holds.contains(&id) {
+            work.extend(c.take_children().into_iter().map(|g| (g, None, None)));
+            continue;
+        }
+        let held = held.unwrap_or_else(|| {
+            let mut ids = BTreeSet::new();
+            c.children().for_each(|g| g.collect_ids(&mut ids));
+            ids
+        });
+        holds.extend(held);
+        holds.insert(id);
+        parent.adopt(c, step.as_deref(), None, &[]);
+    }
 }
 
 /// The user the updated memories belong to (they all share one).
 fn memories_user(memories: &[Value]) -> Option<String> {
-    memories.iter().find_map(|m| crate::sessions::text(m, "user_id"))
+    memories.iter().find_map(|m| crate::json::text(m, "user_id"))
 }
 
 /// agno's own cancel message, `Run <run id> was cancelled`.
 fn is_stock_cancel(text: &str) -> bool {
-    let t = text.trim();
-    t.starts_with("Run ") && t.ends_with(" was cancelled") && !t[4..t.len() - 14].contains(' ')
+    // No byte slicing: "Run was cancelled" has the prefix and the suffix
+    // overlapping (it used to slice `t[4..3]` and abort the app).
+    let id = text.trim().strip_prefix("Run ").and_then(|r| r.strip_suffix(" was cancelled"));
+    id.is_some_and(|id| !id.is_empty() && !id.contains(' '))
 }
 
 fn is_stock_cancel_value(v: &Value) -> bool {

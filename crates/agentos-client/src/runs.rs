@@ -7,19 +7,8 @@
 
 use crate::config::ComponentKind;
 use crate::reducer::{runs_to_views, RunView};
+use crate::path::encode as encode_segment;
 use serde_json::Value;
-
-/// Percent-encodes one path segment (RFC 3986 unreserved characters kept).
-pub fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
 
 /// `/agents/{id}/runs` (and teams, workflows).
 pub fn runs_path(kind: ComponentKind, id: &str) -> String {
@@ -239,8 +228,11 @@ pub fn answer_tools(paused: &[Value], answers: &[(String, String, String)]) -> V
                 for f in fields.iter_mut() {
                     let name = f.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
                     let Some((_, _, text)) = answers.iter().find(|(i, n, _)| *i == id && *n == name) else { continue };
-                    let kind = f.get("field_type").and_then(Value::as_str).unwrap_or_default();
-                    f["value"] = typed_answer(kind, text.trim());
+                    let kind = f.get("field_type").and_then(Value::as_str).unwrap_or_default().to_string();
+                    // A schema entry that is not an object cannot hold a value.
+                    if let Some(obj) = f.as_object_mut() {
+                        obj.insert("value".into(), typed_answer(&kind, text.trim()));
+                    }
                 }
             }
             t
@@ -300,8 +292,10 @@ pub fn confirm_steps(requirements: &[Value], decisions: &[(String, bool)]) -> St
         .map(|r| {
             let mut r = r.clone();
             let id = r.get("step_id").and_then(Value::as_str).unwrap_or_default().to_string();
-            if let Some(&(_, ok)) = decisions.iter().find(|(i, _)| *i == id) {
-                r["confirmed"] = Value::Bool(ok);
+            let decided = decisions.iter().find(|(i, _)| *i == id).map(|&(_, ok)| ok);
+            // A requirement that is not an object has nowhere to hold it.
+            if let (Some(ok), Some(obj)) = (decided, r.as_object_mut()) {
+                obj.insert("confirmed".into(), Value::Bool(ok));
             }
             r
         })
@@ -321,6 +315,20 @@ mod tests {
             "/teams/t/runs/r1/cancel?session_id=s%201"
         );
         assert_eq!(resume_path(ComponentKind::Workflow, "w", "r"), "/workflows/w/runs/r/resume");
+    }
+
+    #[test]
+    fn decisions_on_non_objects_are_ignored() {
+        // Requirements and schema entries that are not objects used to
+        // panic on `r["confirmed"] = …`.
+        let reqs = vec![serde_json::json!("step"), serde_json::json!([1]), serde_json::json!({"step_id": "s"})];
+        let out: Vec<Value> = serde_json::from_str(&confirm_steps(&reqs, &[("".into(), true), ("s".into(), false)])).unwrap();
+        assert_eq!(out[0], "step");
+        assert_eq!(out[2]["confirmed"], false);
+        let paused = vec![serde_json::json!({"tool_call_id": "", "user_input_schema": ["x", {"name": "", "field_type": "int"}]})];
+        let out = answer_tools(&paused, &[("".into(), "".into(), "7".into())]);
+        assert_eq!(out[0]["user_input_schema"][0], "x");
+        assert_eq!(out[0]["user_input_schema"][1]["value"], 7);
     }
 
     #[test]

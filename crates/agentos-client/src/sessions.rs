@@ -3,22 +3,9 @@
 //! so unknown fields are ignored and missing ones read as absent.
 
 use crate::config::ComponentKind;
-use crate::runs::encode_segment;
+use crate::json::{number, text};
+use crate::path::encode as encode_segment;
 use serde_json::{json, Value};
-
-/// A field as text: a non-blank string, or a number written out.
-pub(crate) fn text(v: &Value, key: &str) -> Option<String> {
-    match v.get(key)? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-/// A field as a count: a non-negative number, or a string holding one.
-pub(crate) fn number(v: &Value, key: &str) -> Option<u64> {
-    v.get(key).and_then(crate::events::as_u64)
-}
 
 /// The `meta` of a paginated list.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

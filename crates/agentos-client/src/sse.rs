@@ -10,7 +10,11 @@
 //! starting with `:` are comments (AgentOS sends `: heartbeat` and
 //! `: keepalive`); `id:`, `retry:` and unknown fields are ignored; a frame
 //! with no `data:` line is not dispatched; one leading BOM is skipped.
-//! Lines may be of any length (AgentOS sends 15 KB+ data lines).
+//! Lines may be long (AgentOS sends 15 KB+ data lines), up to
+//! [`MAX_EVENT_BYTES`]: a line or an event's data over that is
+//! [`TooLarge`]. The decoder then stops (the frames completed before it are
+//! still returned) and [`SseDecoder::too_large`] says so; the caller ends
+//! the stream with that error and keeps what arrived.
 //!
 //! Work is linear in the input: the scan for a line end resumes where the
 //! previous chunk stopped, and consumed bytes are dropped once per chunk.
@@ -23,6 +27,32 @@ pub struct SseFrame {
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The largest line, event (its data) or WebSocket message accepted: 16 MiB.
+pub const MAX_EVENT_BYTES: usize = 16 << 20;
+
+/// A line, event or message over [`MAX_EVENT_BYTES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge;
+
+impl TooLarge {
+    /// `Err(TooLarge)` when `len` bytes are over the limit.
+    pub fn check(len: usize) -> Result<(), TooLarge> {
+        if len > MAX_EVENT_BYTES {
+            Err(TooLarge)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "event too large: the server sent an event over {} MiB, so the stream was stopped", MAX_EVENT_BYTES >> 20)
+    }
+}
+
+impl std::error::Error for TooLarge {}
 
 /// The decoder state between chunks.
 #[derive(Debug, Default)]
@@ -42,6 +72,8 @@ pub struct SseDecoder {
     has_data: bool,
     /// Some field line (event, data, id, ...) of the current frame was seen.
     in_frame: bool,
+    /// A line or an event went over [`MAX_EVENT_BYTES`]: input is ignored.
+    too_large: bool,
 }
 
 impl SseDecoder {
@@ -52,6 +84,9 @@ impl SseDecoder {
     /// Adds bytes and returns the frames they complete, in order.
     pub fn push(&mut self, bytes: &[u8]) -> Vec<SseFrame> {
         let mut out = Vec::new();
+        if self.too_large {
+            return out;
+        }
         let mut bytes = bytes;
         if self.skip_lf && !bytes.is_empty() {
             self.skip_lf = false;
@@ -85,9 +120,16 @@ impl SseDecoder {
                     self.skip_lf = true;
                 }
             }
+            if TooLarge::check(end - start).is_err() {
+                self.fail();
+                return out;
+            }
             let line = String::from_utf8_lossy(&self.buf[start..end]).into_owned();
             if let Some(frame) = self.line(&line) {
                 out.push(frame);
+            }
+            if self.too_large {
+                return out;
             }
             start = next;
             i = next;
@@ -95,8 +137,23 @@ impl SseDecoder {
         if start > 0 {
             self.buf.drain(..start);
         }
+        if TooLarge::check(self.buf.len()).is_err() {
+            // A line without an end, over the limit already.
+            self.fail();
+            return out;
+        }
         self.scanned = self.buf.len();
         out
+    }
+
+    /// Whether the stream went over [`MAX_EVENT_BYTES`] (the decoder has
+    /// stopped; end the stream with this error).
+    pub fn too_large(&self) -> Option<TooLarge> {
+        self.too_large.then_some(TooLarge)
+    }
+
+    fn fail(&mut self) {
+        *self = Self { too_large: true, ..Self::default() };
     }
 
     /// Ends the stream. Returns the frame that was being received if the
@@ -105,6 +162,10 @@ impl SseDecoder {
     /// `None` when it ended cleanly on a frame boundary. Leftover comment
     /// text or blank space counts as clean. The decoder is reset.
     pub fn finish(&mut self) -> Option<SseFrame> {
+        if self.too_large {
+            *self = Self::default();
+            return None; // the caller reports `too_large()` instead
+        }
         let rest = std::mem::take(&mut self.buf);
         if !rest.is_empty() {
             let line = String::from_utf8_lossy(&rest).into_owned();
@@ -145,17 +206,18 @@ impl SseDecoder {
         if line.starts_with(':') {
             return; // comment (heartbeat, keepalive)
         }
-        let (name, value) = match line.find(':') {
-            Some(i) => {
-                let v = &line[i + 1..];
-                (&line[..i], v.strip_prefix(' ').unwrap_or(v))
-            }
+        let (name, value) = match line.split_once(':') {
+            Some((name, v)) => (name, v.strip_prefix(' ').unwrap_or(v)),
             None => (line, ""),
         };
         self.in_frame = true;
         match name {
             "event" => self.event = (!value.is_empty()).then(|| value.to_string()),
             "data" => {
+                if TooLarge::check(self.data.len() + value.len() + 1).is_err() {
+                    self.fail();
+                    return;
+                }
                 if self.has_data {
                     self.data.push('\n');
                 }

@@ -3,149 +3,16 @@
 //!
 //! AgentOS sends durations as text ("13.01s", "152.0007848739624ms") and
 //! times as ISO strings with microseconds; both are read here with integer
-//! math into microseconds, so the waterfall can place spans exactly.
+//! math into microseconds ([`crate::time`]), so the waterfall can place
+//! spans exactly.
 //! Read leniently from JSON (no serde derive: smaller wasm).
 
 use crate::config::ComponentKind;
-use crate::metrics::parse_day;
-use crate::runs::encode_segment;
+use crate::json::{number, text};
+use crate::path::encode as encode_segment;
 pub use crate::sessions::PageMeta;
-use crate::sessions::{number, text};
+use crate::time::{format_duration, parse_duration_us, parse_time_us};
 use serde_json::Value;
-
-/// A duration as AgentOS writes it → microseconds. Accepts a number with a
-/// unit (`ns`, `us`/`µs`, `ms`, `s`, `m`, `h`; no unit means ms), several
-/// parts ("1m 2.5s"), and fractions of any length. `None` when unreadable.
-pub fn parse_duration_us(s: &str) -> Option<u64> {
-    let s = s.trim();
-    if s.is_empty() {
-        return None;
-    }
-    let b = s.as_bytes();
-    let mut i = 0;
-    let mut total: u64 = 0;
-    let mut parts = 0;
-    while i < b.len() {
-        while i < b.len() && b[i] == b' ' {
-            i += 1;
-        }
-        if i == b.len() {
-            break;
-        }
-        // Number: whole part and up to 9 fraction digits (nanosecond-exact).
-        let mut whole: u64 = 0;
-        let mut digits = 0;
-        while i < b.len() && b[i].is_ascii_digit() {
-            whole = whole.saturating_mul(10).saturating_add(u64::from(b[i] - b'0'));
-            i += 1;
-            digits += 1;
-        }
-        let mut frac: u64 = 0; // in 10⁻⁹
-        if i < b.len() && b[i] == b'.' {
-            i += 1;
-            let mut scale = 100_000_000u64;
-            while i < b.len() && b[i].is_ascii_digit() {
-                frac += u64::from(b[i] - b'0') * scale;
-                scale /= 10;
-                i += 1;
-                digits += 1;
-            }
-        }
-        if digits == 0 {
-            return None;
-        }
-        while i < b.len() && b[i] == b' ' {
-            i += 1;
-        }
-        let start = i;
-        while i < b.len() && !b[i].is_ascii_digit() && b[i] != b' ' {
-            i += 1;
-        }
-        // Nanoseconds per unit.
-        let per: u64 = match &s[start..i] {
-            "ns" => 1,
-            "us" | "µs" | "μs" => 1_000,
-            "" | "ms" => 1_000_000,
-            "s" | "sec" | "secs" => 1_000_000_000,
-            "m" | "min" | "mins" => 60_000_000_000,
-            "h" => 3_600_000_000_000,
-            _ => return None,
-        };
-        let ns = whole.saturating_mul(per).saturating_add(frac.saturating_mul(per) / 1_000_000_000);
-        total = total.saturating_add(ns / 1_000);
-        parts += 1;
-    }
-    (parts > 0).then_some(total)
-}
-
-/// A duration string → whole milliseconds (rounded down).
-pub fn parse_duration_ms(s: &str) -> Option<u64> {
-    parse_duration_us(s).map(|us| us / 1_000)
-}
-
-/// Microseconds for people: "0.4 ms", "152 ms", "13.01 s", "2 min 5 s".
-pub fn format_duration(us: u64) -> String {
-    if us == 0 {
-        return "0 ms".into();
-    }
-    if us < 1_000 {
-        return format!("0.{} ms", (us / 100).max(1));
-    }
-    if us < 1_000_000 {
-        let ms = us / 1_000;
-        return if ms < 10 { format!("{ms}.{} ms", us % 1_000 / 100) } else { format!("{ms} ms") };
-    }
-    if us < 60_000_000 {
-        let cs = us / 10_000;
-        return format!("{}.{:02} s", cs / 100, cs % 100);
-    }
-    let s = us / 1_000_000;
-    format!("{} min {} s", s / 60, s % 60)
-}
-
-/// An ISO timestamp ("2026-11-23T08:21:54.685946Z", "+02:00" offsets too)
-/// → microseconds since the epoch.
-pub fn parse_time_us(s: &str) -> Option<i64> {
-    let s = s.trim();
-    let b = s.as_bytes();
-    if b.len() < 19 || !(b[10] == b'T' || b[10] == b' ') || b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let day = parse_day(s)?;
-    let two = |i: usize| -> Option<i64> {
-        (b[i].is_ascii_digit() && b[i + 1].is_ascii_digit()).then(|| i64::from((b[i] - b'0') * 10 + b[i + 1] - b'0'))
-    };
-    let (h, m, sec) = (two(11)?, two(14)?, two(17)?);
-    let mut i = 19;
-    let mut micros = 0i64;
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        let mut scale = 100_000i64;
-        while i < b.len() && b[i].is_ascii_digit() {
-            micros += i64::from(b[i] - b'0') * scale;
-            scale /= 10;
-            i += 1;
-        }
-    }
-    let offset = match &s[i..] {
-        "" | "Z" | "z" => 0,
-        z if z.len() == 6 && (z.starts_with('+') || z.starts_with('-')) => {
-            let zb = z.as_bytes();
-            let (zh, zm) = (
-                i64::from((zb[1] - b'0') * 10 + zb[2] - b'0'),
-                i64::from((zb[4] - b'0') * 10 + zb[5] - b'0'),
-            );
-            let o = (zh * 60 + zm) * 60;
-            if z.starts_with('+') {
-                o
-            } else {
-                -o
-            }
-        }
-        _ => return None,
-    };
-    Some(((day * 86_400 + h * 3_600 + m * 60 + sec - offset) * 1_000_000) + micros)
-}
 
 /// A span's input or output as text: strings as they are (JSON text
 /// pretty-printed), other values as JSON. `None` for null or blank.
@@ -292,10 +159,23 @@ impl Span {
         is_error_status(&self.status)
     }
 
+    /// The CSS class for the span's kind, from a fixed set (the server's
+    /// kind text never goes into a class list).
+    pub fn kind_class(&self) -> &'static str {
+        match self.kind.as_str() {
+            "AGENT" => "kind-agent",
+            "TEAM" => "kind-team",
+            "WORKFLOW" => "kind-workflow",
+            "LLM" => "kind-llm",
+            "TOOL" => "kind-tool",
+            _ => "kind-other",
+        }
+    }
+
     /// The duration: as sent, else from the start and end times.
     pub fn duration_us(&self) -> u64 {
         self.duration_us
-            .or_else(|| Some(self.end_us? - self.start_us?).filter(|d| *d >= 0).map(|d| d as u64))
+            .or_else(|| self.end_us?.checked_sub(self.start_us?).filter(|d| *d >= 0).map(|d| d as u64))
             .unwrap_or(0)
     }
 }
@@ -349,7 +229,8 @@ pub fn flatten(tree: &[Span], trace_start_us: Option<i64>, trace_duration_us: Op
         for s in spans {
             if let Some(st) = s.start_us {
                 *lo = Some(lo.map_or(st, |l| l.min(st)));
-                let end = s.end_us.unwrap_or(st + s.duration_us() as i64);
+                let dur = i64::try_from(s.duration_us()).unwrap_or(i64::MAX);
+                let end = s.end_us.unwrap_or(st.saturating_add(dur));
                 *hi = Some(hi.map_or(end, |h| h.max(end)));
             }
             bounds(&s.children, lo, hi);
@@ -358,7 +239,7 @@ pub fn flatten(tree: &[Span], trace_start_us: Option<i64>, trace_duration_us: Op
     let (mut lo, mut hi) = (trace_start_us, None);
     bounds(tree, &mut lo, &mut hi);
     let start = lo.unwrap_or(0);
-    let mut total = hi.map(|h| (h - start).max(0) as u64).unwrap_or(0);
+    let mut total = hi.map(|h| h.saturating_sub(start).max(0) as u64).unwrap_or(0);
     if let Some(d) = trace_duration_us {
         total = total.max(d);
     }
@@ -381,12 +262,12 @@ pub fn flatten(tree: &[Span], trace_start_us: Option<i64>, trace_duration_us: Op
         out: &mut Vec<FlatSpan>,
     ) {
         for s in spans {
-            let offset = s.start_us.map(|st| (st - start).max(0) as u64).unwrap_or(parent_offset);
+            let offset = s.start_us.map(|st| st.saturating_sub(start).max(0) as u64).unwrap_or(parent_offset);
             let left = bp(offset).min(10_000);
             // Drawn from its start and end when both are known, as its offset
             // is (agno's `duration` is measured apart and can differ slightly).
             let len = match (s.start_us, s.end_us) {
-                (Some(a), Some(b)) if b >= a => (b - a) as u64,
+                (Some(a), Some(b)) if b >= a => b.saturating_sub(a) as u64,
                 _ => s.duration_us(),
             };
             let width = bp(len).min(10_000 - left);
@@ -560,24 +441,4 @@ pub fn trace_path(trace_id: &str, run_id: Option<&str>) -> String {
         p.push_str(&encode_segment(r));
     }
     p
-}
-
-/// A `datetime-local` input value ("2026-11-23T08:21") → an ISO time in UTC
-/// ("2026-11-23T08:21:00Z"); empty stays empty, anything else is kept.
-pub fn input_to_iso(v: &str) -> String {
-    let v = v.trim();
-    match v.len() {
-        16 if parse_time_us(&format!("{v}:00Z")).is_some() => format!("{v}:00Z"),
-        19 if parse_time_us(v).is_some() => format!("{v}Z"),
-        _ => v.to_string(),
-    }
-}
-
-/// An ISO time → the value of a `datetime-local` input ("2026-11-23T08:21").
-pub fn iso_to_input(v: &str) -> String {
-    if parse_time_us(v).is_some() {
-        v.get(..16).unwrap_or(v).replace(' ', "T")
-    } else {
-        String::new()
-    }
 }

@@ -51,6 +51,7 @@ impl FormRequest {
         mut on_progress: impl FnMut(f64, Option<f64>) + 'static,
     ) -> Result<Value, ApiError> {
         let xhr = &self.xhr;
+        crate::path::check(path)?;
         let url = client.url(path);
         xhr.open_with_async(method, &url, true).map_err(build_err)?;
         if let Some(auth) = client.bearer() {

@@ -94,15 +94,18 @@ impl Client {
         format!("{}{}", self.base, path)
     }
 
-    fn builder(&self, method: Method, path: &str) -> RequestBuilder {
+    /// A request to `path`, refused when a segment is not a valid id
+    /// (see [`crate::path::check`]).
+    fn builder(&self, method: Method, path: &str) -> Result<RequestBuilder, ApiError> {
+        crate::path::check(path)?;
         let b = RequestBuilder::new(&self.url(path)).method(method);
-        match &self.key {
+        Ok(match &self.key {
             // A keyed request never follows a redirect: the browser would
             // resend it (same-origin, with the key) to wherever the answer
             // points. `manual` gives an `opaqueredirect` response instead.
             Some(k) => b.header("Authorization", &format!("Bearer {k}")).redirect(RequestRedirect::Manual),
             None => b,
-        }
+        })
     }
 
     /// Sends a request with a timeout and classifies every failure.
@@ -177,7 +180,7 @@ impl Client {
 
     /// `GET path` decoded as JSON.
     pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        let req = self.builder(Method::GET, path).build().map_err(build_err)?;
+        let req = self.builder(Method::GET, path)?.build().map_err(build_err)?;
         let resp = self.check(self.send(req, Some(REQUEST_TIMEOUT_MS)).await?).await?;
         Self::decode(resp, path).await
     }
@@ -191,7 +194,7 @@ impl Client {
         body: &serde_json::Value,
     ) -> Result<T, ApiError> {
         let req = self
-            .builder(method, path)
+            .builder(method, path)?
             .header("Content-Type", "application/json")
             .body(body.to_string())
             .map_err(build_err)?;
@@ -202,7 +205,7 @@ impl Client {
     /// A request without a body (DELETE, a POST action); the answer decoded
     /// as JSON, `null` when empty.
     pub async fn send_empty<T: DeserializeOwned>(&self, method: Method, path: &str) -> Result<T, ApiError> {
-        let req = self.builder(method, path).build().map_err(build_err)?;
+        let req = self.builder(method, path)?.build().map_err(build_err)?;
         let resp = self.check(self.send(req, Some(REQUEST_TIMEOUT_MS)).await?).await?;
         decode_maybe_empty(resp, path).await
     }
@@ -217,7 +220,7 @@ impl Client {
     ) -> Result<Response, ApiError> {
         let signal = abort.map(|a| a.signal());
         let req = self
-            .builder(Method::POST, path)
+            .builder(Method::POST, path)?
             .abort_signal(signal.as_ref())
             .body(JsValue::from(form.clone()))
             .map_err(build_err)?;
@@ -293,19 +296,19 @@ impl Client {
         self.get_json("/agents").await
     }
     pub async fn agent(&self, id: &str) -> Result<AgentDetail, ApiError> {
-        self.get_json(&format!("/agents/{}", encode_path(id))).await
+        self.get_json(&format!("/agents/{}", crate::path::encode(id))).await
     }
     pub async fn teams(&self) -> Result<Vec<TeamDetail>, ApiError> {
         self.get_json("/teams").await
     }
     pub async fn team(&self, id: &str) -> Result<TeamDetail, ApiError> {
-        self.get_json(&format!("/teams/{}", encode_path(id))).await
+        self.get_json(&format!("/teams/{}", crate::path::encode(id))).await
     }
     pub async fn workflows(&self) -> Result<Vec<WorkflowDetail>, ApiError> {
         self.get_json("/workflows").await
     }
     pub async fn workflow(&self, id: &str) -> Result<WorkflowDetail, ApiError> {
-        self.get_json(&format!("/workflows/{}", encode_path(id))).await
+        self.get_json(&format!("/workflows/{}", crate::path::encode(id))).await
     }
 }
 
@@ -319,7 +322,6 @@ fn build_err(e: gloo_net::Error) -> ApiError {
     ApiError::Decode { what: "request".into(), detail: e.to_string() }
 }
 
-pub use crate::runs::encode_segment as encode_path;
 
 /// Reads a response body chunk by chunk.
 pub struct BodyReader {

@@ -8,7 +8,7 @@
 //!   `"event_index"`.
 
 use crate::events::{parse_event, ParseError, RunEvent};
-use crate::sse::SseDecoder;
+use crate::sse::{SseDecoder, TooLarge};
 use serde_json::{Map, Value};
 
 /// What the client can ask over the socket.
@@ -101,7 +101,12 @@ impl ClientAction {
 }
 
 /// Decodes every event in one server text frame (normally exactly one).
+/// A message over [`crate::sse::MAX_EVENT_BYTES`] is one error ("event too large");
+/// check [`TooLarge::check`] first to end the stream on it.
 pub fn decode_ws_frames(text: &str) -> Vec<Result<RunEvent, ParseError>> {
+    if let Err(e) = TooLarge::check(text.len()) {
+        return vec![Err(ParseError { event: None, message: e.to_string() })];
+    }
     let body = text.trim_start_matches('\u{feff}').trim_start();
     if body.starts_with('{') {
         return vec![parse_event(None, body)];

@@ -5,6 +5,7 @@
 use agentos_client::config::KnowledgeInstance;
 use agentos_client::events::FromJson;
 use agentos_client::knowledge::*;
+use agentos_client::time::*;
 use serde_json::{json, Value};
 
 fn fixture(name: &str) -> Value {

@@ -2,6 +2,7 @@
 //! Memories page shows; query paths and request bodies are built right.
 
 use agentos_client::memory::*;
+use agentos_client::time::*;
 use serde_json::{json, Value};
 
 fn fixture(name: &str) -> Value {

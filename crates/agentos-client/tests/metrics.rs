@@ -2,6 +2,7 @@
 //! draws; ranges are filled with zeros, axis labels thinned, refresh states read.
 
 use agentos_client::metrics::*;
+use agentos_client::time::*;
 use serde_json::{json, Value};
 
 fn fixture(name: &str) -> Value {

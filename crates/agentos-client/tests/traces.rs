@@ -2,6 +2,7 @@
 //! waterfall; durations and times are read exactly, filters round-trip.
 
 use agentos_client::traces::*;
+use agentos_client::time::*;
 use agentos_client::ComponentKind;
 use serde_json::{json, Value};
 
