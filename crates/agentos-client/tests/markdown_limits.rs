@@ -36,30 +36,31 @@ fn bounded(name: &str, src: &str) -> Vec<Node> {
 }
 
 /// The parse time grows about linearly: 8× the input takes well under 64×
-/// the time (quadratic), here at most 32× plus 50 ms (best of 3 each, and a
-/// small input of at least 10 ms or 50 KB, so a busy machine does not
-/// decide). `make(n)`: n repetitions of the pattern.
+/// the time (quadratic), here at most 32× plus 5 ms. Each side is timed as
+/// the CPU time per parse over as many parses as make at least 30 ms (best of
+/// 3), because the thread's CPU clock only advances at scheduler ticks: a
+/// single fast parse can read as 0 ns. `make(n)`: n repetitions of the pattern.
 fn linear(name: &str, make: impl Fn(usize) -> String) {
-    let time = |src: &str| {
+    let per_parse = |src: &str| {
         (0..3)
             .map(|_| {
                 let t = cpu_now();
-                std::hint::black_box(parse(src));
-                cpu_now() - t
+                let mut runs = 0u32;
+                while cpu_now() - t < Duration::from_millis(30) && runs < 10_000 {
+                    std::hint::black_box(parse(src));
+                    runs += 1;
+                }
+                (cpu_now() - t) / runs.max(1)
             })
             .min()
             .unwrap()
     };
-    let mut n = (20_000 / make(1).len().max(1)).max(1);
-    let mut ts = time(&make(n));
-    while ts < Duration::from_millis(10) && make(2 * n).len() <= 50_000 {
-        n *= 2;
-        ts = time(&make(n));
-    }
+    let n = (20_000 / make(1).len().max(1)).max(1);
     let (small, large) = (make(n), make(8 * n));
-    let tl = time(&large);
+    let ts = per_parse(&small);
+    let tl = per_parse(&large);
     assert!(
-        tl < ts * 32 + Duration::from_millis(50),
+        tl < ts * 32 + Duration::from_millis(5),
         "{name}: {} bytes in {ts:?}, {} bytes in {tl:?}: not linear",
         small.len(),
         large.len()
