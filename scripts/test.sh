@@ -8,7 +8,7 @@
 #                 the browser-only app crate is covered by build + e2e)
 #   3. clippy     only with RUN_CLIPPY=1 (warnings are errors)
 #   4. build      trunk build --release --offline  -> dist/
-#   5. bundle     scripts/bundle-size.sh (gzip budget, default 480 KB)
+#   5. bundle     scripts/bundle-size.sh (first-load bytes per route as served, brotli budgets)
 #   6. e2e        Playwright in Debian's Chromium: dist/ against a real demo AgentOS
 #
 # Every step runs even when an earlier one failed, except those that need its result
@@ -17,7 +17,7 @@
 # that reported no failing test counts as one failure).
 #
 # Environment: RUN_CLIPPY=1; E2E_ARGS="..." (extra Playwright arguments, e.g. a file or
-# --grep); BUNDLE_BUDGET_BYTES; E2E_*_PORT (see e2e/env.js).
+# --grep); ROUTE_BUDGET_BR; E2E_*_PORT (see e2e/env.js).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
