@@ -28,8 +28,11 @@ pub struct SseFrame {
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// The largest line, event (its data) or WebSocket message accepted: 16 MiB.
-pub const MAX_EVENT_BYTES: usize = 16 << 20;
+/// The largest line, event (its data) or WebSocket message accepted: 64 MiB.
+/// agno repeats a run's whole output in its closing events: a workflow whose
+/// step answered 3 MB ends with a `WorkflowCompleted` of about 25 MB, so the
+/// cap sits well above that.
+pub const MAX_EVENT_BYTES: usize = 64 << 20;
 
 /// A line, event or message over [`MAX_EVENT_BYTES`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
