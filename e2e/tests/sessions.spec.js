@@ -16,9 +16,16 @@ test('a chat session can be found, read, continued, renamed and deleted', async 
   await connect(page);
   await page.goto(`/#/chat/teams/${encodeURIComponent(team.id)}`);
   await page.getByRole('textbox', { name: 'Message' }).fill(message);
+  // AgentOS only searches stored names, so the dashboard names a session it starts (after
+  // its first run): wait for that on the wire, or a fast search can run before it lands.
+  const named = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && /\/sessions\/[^/]+\/rename/.test(r.url()),
+    { timeout: 30_000 },
+  );
   await page.keyboard.press('Enter');
   const live = page.getByRole('article', { name: `Answer from ${teamName}` });
   await expect(live).toContainText('Completed', { timeout: 30_000 });
+  expect((await named).ok()).toBe(true);
   const liveMembers = live.getByRole('region', { name: /^Member run: / });
   await expect(liveMembers.first()).toBeVisible();
   const memberName = await liveMembers.first().getAttribute('aria-label');
