@@ -525,7 +525,7 @@ def decide(body: Dict[str, Any]) -> Plan:
     if "md-stars" in lowered:
         return Plan("md-stars", md_stars_chunks())
     if "long" in lowered:
-        return Plan("long", long_answer_words())
+        return Plan("long", long_answer_words(), delay=delay)
     if "markdown" in lowered:
         return Plan("markdown", split_words(MARKDOWN_ANSWER), delay=delay)
     if "xss" in lowered:

@@ -2,8 +2,8 @@
 // unless the person scrolls up; then "Jump to latest" appears and brings them back.
 // Sending, and opening a stored session, land at the end. Also on a phone-sized screen.
 //
-// Positions are measured in the page two animation frames after the question, so the
-// last tokens' layout and the dashboard's scroll for them are done (as painted).
+// Positions are measured in the first task after an animation frame, so the last tokens'
+// layout and the dashboard's scroll for them are done (as painted).
 const { test, expect } = require('./fixtures');
 const { api, runAgent, connect, collectErrors } = require('./helpers');
 
@@ -27,7 +27,11 @@ async function geometry(page, agent) {
   const text = page.getByRole('article', { name: `Answer from ${agent.name}` }).last().getByRole('group', { name: 'Answer text' });
   const box = page.getByRole('textbox', { name: 'Message' });
   return page.evaluate(([t, b]) => new Promise((resolve) => {
-    requestAnimationFrame(() => requestAnimationFrame(() => {
+    // After a frame's rendering (its animation-frame callbacks, where the answer's text is
+    // put in, then layout, the ResizeObserver that follows it, and paint): the first task
+    // after the frame sees what was painted. Measuring inside a frame callback could run
+    // after that frame's text went in and before its scroll.
+    requestAnimationFrame(() => setTimeout(() => {
       const tr = t.getBoundingClientRect();
       const se = document.scrollingElement;
       resolve({
@@ -39,7 +43,7 @@ async function geometry(page, agent) {
         scrollY: window.scrollY,
         below: se.scrollHeight - se.scrollTop - se.clientHeight, // page left below the fold
       });
-    }));
+    }, 0));
   }), [await text.elementHandle(), await box.elementHandle()]);
 }
 
@@ -137,6 +141,12 @@ test('scrolling up stops the following and shows "Jump to latest"; pressing it g
   await page.keyboard.press('PageUp');
   await page.keyboard.press('PageUp');
   await expect(jump).toBeVisible();
+  // Keyboard scrolling is animated: let it come to rest, as it has before a person reaches
+  // the button (an animation still running would carry the page up again after the jump).
+  await expect.poll(() => page.evaluate(() => new Promise((resolve) => {
+    const y = window.scrollY;
+    setTimeout(() => resolve(window.scrollY === y), 150);
+  }))).toBe(true);
   await jump.focus();
   await page.keyboard.press('Enter');
   await expect(jump).toHaveCount(0);

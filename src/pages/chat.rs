@@ -176,12 +176,13 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
             <div class="chat-foot">
                 {move || (follow.away.get() && !chat.turns.with(Vec::is_empty)).then(|| view! {
                     <button type="button" class="jump-latest" on:click=move |ev| {
-                        follow.to_end();
                         // From the keyboard, the button goes away under the
-                        // focus: hand it to the message box.
+                        // focus: hand it to the message box. First, as focusing
+                        // scrolls the box into view, which could leave the end.
                         if ev.detail() == 0 {
                             focus_by_id("composer-input");
                         }
+                        follow.to_end();
                     }>
                         <span aria-hidden="true">"↓ "</span>"Jump to latest"
                     </button>
