@@ -8,21 +8,8 @@ const base = require('./fixtures');
 const { expect } = base;
 const { api, env, connect, status, mainNav, collectErrors } = require('./helpers');
 
-// Connect once per worker through the form and start every test from that browser
-// storage (URL and key are kept in localStorage): the connect flow has its own specs.
-const test = base.test.extend({
-  connectedState: [
-    async ({ browser }, use) => {
-      const context = await browser.newContext({ baseURL: env.WEB_ORIGIN });
-      await connect(await context.newPage());
-      const state = await context.storageState();
-      await context.close();
-      await use(state);
-    },
-    { scope: 'worker' },
-  ],
-  storageState: ({ connectedState }, use) => use(connectedState),
-});
+// Every test starts connected (fixtures.js, connectedTest).
+const test = base.connectedTest;
 
 const tools = (c) => c.tools?.tools || [];
 const nameOf = (c) => c.name || c.id;

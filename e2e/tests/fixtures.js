@@ -49,4 +49,23 @@ const test = base.test.extend({
   ],
 });
 
-module.exports = { ...base, test, expect: base.expect };
+/**
+ * `test`, with every page starting connected: the connect form is used once per worker and
+ * its browser storage (URL and key) is reused; the connect flow has its own specs.
+ */
+const connectedTest = test.extend({
+  connectedState: [
+    async ({ browser }, use) => {
+      const { env, connect } = require('./helpers');
+      const context = await browser.newContext({ baseURL: env.WEB_ORIGIN });
+      await connect(await context.newPage());
+      const state = await context.storageState();
+      await context.close();
+      await use(state);
+    },
+    { scope: 'worker' },
+  ],
+  storageState: ({ connectedState }, use) => use(connectedState),
+});
+
+module.exports = { ...base, test, connectedTest, expect: base.expect };

@@ -13,22 +13,18 @@ async function api(path, { key = env.KEY } = {}) {
   return res.json();
 }
 
-/** Runs an agent without streaming (POST form, as the dashboard does) and returns the run. */
-async function runAgent(agentId, message, { user, session }) {
+/** Runs an agent, team or workflow without streaming (POST form, as the dashboard does) and returns the run. */
+async function runComponent(collection, id, message, { user, session }) {
   const form = new FormData();
   form.set('message', message);
   form.set('stream', 'false');
   form.set('user_id', user);
   form.set('session_id', session);
-  const res = await fetch(`${env.API}/agents/${encodeURIComponent(agentId)}/runs`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${env.KEY}` },
-    body: form,
-    signal: AbortSignal.timeout(30_000),
-  });
-  if (!res.ok) throw new Error(`run answered ${res.status}: ${await res.text()}`);
-  return res.json();
+  return apiSend('POST', `/${collection}/${encodeURIComponent(id)}/runs`, form);
 }
+
+/** Runs an agent without streaming and returns the run. */
+const runAgent = (agentId, message, opts) => runComponent('agents', agentId, message, opts);
 
 /** The connection form and its fields. */
 function connectForm(page) {
@@ -129,3 +125,4 @@ async function apiSend(method, path, body) {
   return text ? JSON.parse(text) : null;
 }
 module.exports.apiSend = apiSend;
+module.exports.runComponent = runComponent;

@@ -13,7 +13,7 @@
 // stylesheet points at 127.0.0.9:9, loopback where nothing listens.
 const base = require('./fixtures');
 const { expect } = base;
-const { api, runAgent, env, connect, status, mainNav, collectErrors, apiSend } = require('./helpers');
+const { api, runAgent, runComponent, env, connect, status, mainNav, collectErrors, apiSend } = require('./helpers');
 
 const CASES = ['html', 'links', 'images', 'deep-quote', 'deep-list', 'deep-stars', 'quadratic', 'big', 'cancelled'];
 /** The text that shows a case was rendered in full: its last words. */
@@ -37,21 +37,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const nameOf = (c) => c.name || c.id;
 const tools = (c) => c.tools?.tools || [];
 
-// Connect once per worker and start every page from that storage (URL and key): the
-// connect flow has its own specs.
-const test = base.test.extend({
-  connectedState: [
-    async ({ browser }, use) => {
-      const context = await browser.newContext({ baseURL: env.WEB_ORIGIN });
-      await connect(await context.newPage());
-      const state = await context.storageState();
-      await context.close();
-      await use(state);
-    },
-    { scope: 'worker' },
-  ],
-  storageState: ({ connectedState }, use) => use(connectedState),
-});
+// Every test starts connected (fixtures.js, connectedTest).
+const test = base.connectedTest;
 
 /**
  * Records, from now on, everything a hostile text could make the page do: requests to any
@@ -289,15 +276,7 @@ test('live chat, a workflow\'s final answer (its last step rejected): exactly "R
 const TAG = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const stored = new Map();
 
-/** Runs a workflow without streaming (POST form, as the dashboard does) and returns the run. */
-async function runWorkflow(workflowId, message, { user, session }) {
-  const form = new FormData();
-  form.set('message', message);
-  form.set('stream', 'false');
-  form.set('user_id', user);
-  form.set('session_id', session);
-  return apiSend('POST', `/workflows/${encodeURIComponent(workflowId)}/runs`, form);
-}
+const runWorkflow = (id, message, opts) => runComponent('workflows', id, message, opts);
 
 /**
  * The stand-in's answer for a case, run once (without streaming) through a plain agent
