@@ -4,18 +4,17 @@
 
 use crate::components::{Badge, Empty, Pager};
 use crate::components::dom::{self, mount};
-use crate::components::load::{fallback, use_get};
+use crate::components::load::{not_loaded, use_get};
 use crate::route::{encode_segment, Route};
 use crate::state::{use_app, AppState};
 use agentos_client::memory::excerpt;
 use agentos_client::time::{format_duration, human_time, input_to_iso, iso_to_input, parse_time_us};
 use agentos_client::traces::{
     flatten, parse_traces, percent,
-    trace_path, FlatSpan, TraceDetail, TraceFilter, TraceSummary,
+    trace_path, FlatSpan, PageMeta, TraceDetail, TraceFilter, TraceSummary,
 };
 use agentos_client::{ApiError, ComponentKind};
 use leptos::prelude::*;
-use serde_json::Value;
 use std::sync::Arc;
 
 fn kind_word(k: ComponentKind) -> &'static str {
@@ -63,10 +62,9 @@ fn write_hash(f: &TraceFilter) {
 pub fn TracesPage() -> impl IntoView {
     let state = use_app();
     let filter = RwSignal::new(TraceFilter::from_query(crate::route::hash_query));
-    let reload = RwSignal::new(0u32);
     Effect::new(move |_| filter.with(write_hash));
 
-    let res = use_get(Signal::derive(move || filter.with(TraceFilter::path)), reload);
+    let res = use_get(move || Some(filter.with(TraceFilter::path)), parse_traces);
 
     let text_filter = move |key: &'static str, label: &'static str| {
         view! {
@@ -107,7 +105,7 @@ pub fn TracesPage() -> impl IntoView {
         <section class="traces">
             <div class="page-head">
                 <h1>"Traces"</h1>
-                <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Reload"</button>
+                <button type="button" on:click=move |_| res.reload()>"Reload"</button>
             </div>
             <div class="filters" role="search" aria-label="Filter traces">
                 <label>
@@ -159,16 +157,12 @@ pub fn TracesPage() -> impl IntoView {
                     on:click=move |_| crate::route::navigate(&Route::Traces)
                 >"Clear filters"</button>
             </div>
-            {move || res.with(|r| fallback(r, "Loading traces…").unwrap_or_else(|| match r {
-                Some(Ok(v)) => trace_list(state, v, filter),
-                _ => ().into_any(),
-            }))}
+            {res.show("Loading traces…", move |(rows, meta)| trace_list(state, rows.clone(), *meta, filter))}
         </section>
     }
 }
 
-fn trace_list(state: AppState, v: &Value, filter: RwSignal<TraceFilter>) -> AnyView {
-    let (rows, meta) = parse_traces(v);
+fn trace_list(state: AppState, rows: Vec<TraceSummary>, meta: PageMeta, filter: RwSignal<TraceFilter>) -> AnyView {
     if rows.is_empty() {
         let (title, detail) = if filter.with_untracked(TraceFilter::is_filtered) {
             ("No traces match", "Try other filters or Clear filters. Spans are exported in batches, so a run that just finished can take a few seconds to appear; some servers also record traces without agent or run ids.")
@@ -225,7 +219,7 @@ fn trace_table(state: AppState, rows: Vec<TraceSummary>) -> web_sys::Element {
 pub fn TracePage(id: String) -> impl IntoView {
     let state = use_app();
     let path = trace_path(&id, None);
-    let res = use_get(Signal::stored(path), RwSignal::new(0));
+    let res = use_get(move || Some(path.clone()), TraceDetail::from_json);
     view! {
         <section class="trace">
             <p class="small"><a href=Route::Traces.href()>"← All traces"</a></p>
@@ -239,8 +233,8 @@ pub fn TracePage(id: String) -> impl IntoView {
                         </p>
                     </div>
                 }.into_any(),
-                Some(Ok(v)) => trace_view(state, TraceDetail::from_json(v)),
-                _ => view! { <h1>"Trace"</h1>{fallback(r, "Loading the trace…")} }.into_any(),
+                Some(Ok(t)) => trace_view(state, t.clone()),
+                r => view! { <h1>"Trace"</h1>{not_loaded(r.as_ref().and_then(|r| r.as_ref().err()), "Loading the trace…")} }.into_any(),
             })}
         </section>
     }
