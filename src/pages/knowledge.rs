@@ -7,6 +7,7 @@
 
 use crate::components::load::{self, use_action, use_get, UseAction, UseGet};
 use crate::components::{plural, Badge, Empty, ErrorNotice, Pager};
+use crate::route::{navigate, use_route_part, Route};
 use crate::state::use_app;
 use agentos_client::config::KnowledgeInstance;
 use agentos_client::knowledge::*;
@@ -27,14 +28,10 @@ type List = UseGet<(Vec<Content>, PageMeta)>;
 #[component]
 pub fn KnowledgePage() -> impl IntoView {
     let state = use_app();
-    let wanted = RwSignal::new(crate::route::hash_query("kb"));
-    let handle = window_event_listener(leptos::ev::hashchange, move |_| {
-        let kb = crate::route::hash_query("kb");
-        if kb != wanted.get_untracked() {
-            wanted.set(kb);
-        }
+    let wanted = use_route_part(|r| match r {
+        Route::Knowledge { kb } => Some(kb.clone()),
+        _ => None,
     });
-    on_cleanup(move || handle.remove());
 
     let bases = Memo::new(move |_| {
         state
@@ -50,16 +47,7 @@ pub fn KnowledgePage() -> impl IntoView {
             None => None,
         }
     });
-    let choose = move |id: String| {
-        if let Some(w) = web_sys::window() {
-            let hash = if id.is_empty() {
-                "/knowledge".to_string()
-            } else {
-                format!("/knowledge?kb={}", crate::route::encode_segment(&id))
-            };
-            let _ = w.location().set_hash(&hash);
-        }
-    };
+    let choose = move |id: String| navigate(&Route::Knowledge { kb: Some(id).filter(|id| !id.is_empty()) });
 
     view! {
         <section class="knowledge">

@@ -2,6 +2,7 @@
 //! topic and text; add, edit and delete memories.
 
 use crate::components::{plural, Badge, Empty, ErrorNotice, Loading, Pager};
+use crate::route::{use_route_part, Route};
 use crate::state::use_app;
 use agentos_client::memory::{
     memories_path, memory_body, memory_path, parse_memories, parse_topics,
@@ -41,7 +42,11 @@ fn component_name(agent: bool, id: &str) -> String {
 #[component]
 pub fn MemoriesPage() -> impl IntoView {
     let state = use_app();
-    let initial_user = crate::route::hash_query("user").unwrap_or_default();
+    let route_user = use_route_part(|r| match r {
+        Route::Memories { user } => Some(user.clone().unwrap_or_default()),
+        _ => None,
+    });
+    let initial_user = route_user.get_untracked();
     let filter = RwSignal::new(MemoryFilter { user_id: initial_user.clone(), ..Default::default() });
     let user_input = RwSignal::new(initial_user.clone());
     let search_input = RwSignal::new(String::new());
@@ -51,8 +56,8 @@ pub fn MemoriesPage() -> impl IntoView {
     let mode = RwSignal::new(Mode::Idle);
 
     // The user of the filter, also when it comes from a changed `?user=`.
-    let handle = window_event_listener(leptos::ev::hashchange, move |_| {
-        let u = crate::route::hash_query("user").unwrap_or_default();
+    Effect::new(move |_| {
+        let u = route_user.get();
         if u != filter.with_untracked(|f| f.user_id.clone()) {
             user_input.set(u.clone());
             filter.update(|f| {
@@ -61,7 +66,6 @@ pub fn MemoriesPage() -> impl IntoView {
             });
         }
     });
-    on_cleanup(move || handle.remove());
 
     let memories = LocalResource::new(move || {
         let client = state.client.get();

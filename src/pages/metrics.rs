@@ -5,6 +5,7 @@
 use crate::components::dom::{self, mount};
 use crate::components::load::{self, use_action, use_get};
 use crate::components::Empty;
+use crate::route::{replace, use_route_part, Route};
 use agentos_client::metrics::{
     compact, fill_range, metrics_path, model_totals, nice_max, parse_metrics, parse_refresh_status, tick_indices, DateRange, DayMetrics,
     RefreshState, PRESETS, REFRESH_PATH, REFRESH_STATUS_PATH,
@@ -23,36 +24,30 @@ fn today() -> i64 {
     day_from_epoch_ms(js_sys::Date::now())
 }
 
-/// Keeps the range (and user) in the hash query without a new history entry
-/// (and without a `hashchange`, which would re-create the page).
-fn write_hash(range: DateRange, user: &str) {
-    let mut q = range.query();
-    if !user.trim().is_empty() {
-        q.push_str("&user_id=");
-        q.push_str(&crate::route::encode_segment(user.trim()));
-    }
-    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#/metrics?{q}")));
-    }
-}
-
 /// `#/metrics` (`?range=30`, or `?from=YYYY-MM-DD&to=YYYY-MM-DD`; `&user_id=`).
 #[component]
 pub fn MetricsPage() -> impl IntoView {
-    let q = crate::route::hash_query;
-    let range = RwSignal::new(DateRange::from_query(q("range").as_deref(), q("from").as_deref(), q("to").as_deref()));
-    let user = q("user_id").unwrap_or_default();
+    // The range and user live in the route (`#/metrics?range=30&user_id=`):
+    // the range shown is always written there, without a history entry.
+    let part = use_route_part(|r| match r {
+        Route::Metrics { range, user } => Some((*range, user.clone())),
+        _ => None,
+    });
+    let range = Signal::derive(move || part.with(|(r, _)| r.unwrap_or_default()));
+    let set_range = move |r: DateRange| replace(Route::Metrics { range: Some(r), user: part.with_untracked(|p| p.1.clone()) });
+    Effect::new(move |_| {
+        if part.with(|(r, _)| r.is_none()) {
+            set_range(range.get_untracked());
+        }
+    });
     let action = use_action();
     let refresh_error = RwSignal::new(None::<String>);
     let refresh_done = RwSignal::new(false);
 
-    let u = user.clone();
-    Effect::new(move |_| write_hash(range.get(), &u));
-
     let data = use_get(
         move || {
             let (from, to) = range.get().days(today());
-            Some(metrics_path(from, to, &user))
+            Some(part.with(|(_, user)| metrics_path(from, to, user.as_deref().unwrap_or_default())))
         },
         parse_metrics,
     );
@@ -95,7 +90,7 @@ pub fn MetricsPage() -> impl IntoView {
                 </div>
             })}
 
-            {range_picker(range)}
+            {range_picker(range, set_range)}
             {data.show("Loading metrics…", move |(rows, updated)| {
                 let (from, to) = range.get_untracked().days(today());
                 let days = fill_range(&rows, from, to);
@@ -163,7 +158,7 @@ fn describe(e: &ApiError) -> String {
 }
 
 /// Presets (buttons) and a custom from/to range (date inputs).
-fn range_picker(range: RwSignal<DateRange>) -> impl IntoView {
+fn range_picker(range: Signal<DateRange>, set: impl Fn(DateRange) + Copy + Send + Sync + 'static) -> impl IntoView {
     let bounds = move || range.get().days(today());
     let set_custom = move |from: Option<i64>, to: Option<i64>| {
         // Moving one end past the other moves both.
@@ -173,7 +168,7 @@ fn range_picker(range: RwSignal<DateRange>) -> impl IntoView {
             (_, Some(t)) => (f.min(t), t),
             _ => return,
         };
-        range.set(DateRange::custom(f, t));
+        set(DateRange::custom(f, t));
     };
     view! {
         <div class="range-picker">
@@ -182,7 +177,7 @@ fn range_picker(range: RwSignal<DateRange>) -> impl IntoView {
                     <button
                         type="button"
                         aria-pressed=move || (range.get() == DateRange::Last(n)).to_string()
-                        on:click=move |_| range.set(DateRange::Last(n))
+                        on:click=move |_| set(DateRange::Last(n))
                     >{format!("Last {n} days")}</button>
                 }).collect_view()}
             </div>

@@ -276,10 +276,7 @@ fn NewSession(on_cancel: Callback<()>) -> impl IntoView {
             busy.set(false);
             match r.map(|v| SessionDetail::from_json(&v).summary.session_id) {
                 Ok(sid) if !sid.is_empty() => {
-                    let href = format!("{}?session={}", Route::Chat(Some((kind, id))).href(), agentos_client::path::encode(&sid));
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.location().set_hash(href.trim_start_matches('#'));
-                    }
+                    navigate(&Route::Chat { target: Some((kind, id)), session: Some(sid) });
                 }
                 Ok(_) => error.set(Some(ApiError::Decode { what: "the new session".into(), detail: "it has no session_id".into() })),
                 Err(e) => error.set(Some(e)),
@@ -367,7 +364,7 @@ fn session_table(
                     view! {
                         <tr>
                             <td><input type="checkbox" aria-label=format!("Select {name}") prop:checked=checked on:change=toggle/></td>
-                            <td><a href=format!("#/sessions/{}", agentos_client::path::encode(&id))>{name.clone()}</a></td>
+                            <td><a href=Route::Session(id.clone()).href()>{name.clone()}</a></td>
                             <td><Badge text=kind_label(kind)/></td>
                             <td>{with}</td>
                             <td class="mono small">{s.user_id.clone().unwrap_or_else(|| "—".into())}</td>
@@ -412,7 +409,7 @@ pub fn SessionPage(id: String) -> impl IntoView {
                     <ErrorNotice error=ApiError::NotFound {
                         detail: Some(format!("there is no session “{}” on this server (it may have been deleted)", id2)),
                     }/>
-                    <p><a href="#/sessions">"Back to all sessions"</a></p>
+                    <p><a href=Route::Sessions.href()>"Back to all sessions"</a></p>
                 </section>
             }.into_any(),
             Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
@@ -436,7 +433,7 @@ fn session_view(detail: SessionDetail, runs: Vec<Value>, reload: RwSignal<u32>) 
     let kind = s.kind;
     let with = s.component_id.as_deref().map(|c| component_name(state, kind, c));
     let continue_href = match (kind, s.component_id.clone()) {
-        (Some(k), Some(c)) => Some(format!("{}?session={}", Route::Chat(Some((k, c))).href(), agentos_client::path::encode(&id))),
+        (Some(k), Some(c)) => Some(Route::Chat { target: Some((k, c)), session: Some(id.clone()) }.href()),
         _ => None,
     };
 
@@ -471,7 +468,7 @@ fn session_view(detail: SessionDetail, runs: Vec<Value>, reload: RwSignal<u32>) 
                 let r: Result<Value, ApiError> = client.send_empty(Method::DELETE, &path).await;
                 confirm_delete.set(false);
                 match r {
-                    Ok(_) => navigate(&Route::parse("#/sessions")),
+                    Ok(_) => navigate(&Route::Sessions),
                     Err(e) => error.set(Some(e)),
                 }
             });

@@ -5,7 +5,7 @@
 use crate::components::{Badge, Empty, Pager};
 use crate::components::dom::{self, mount};
 use crate::components::load::{not_loaded, use_get};
-use crate::route::{encode_segment, Route};
+use crate::route::{navigate, replace, use_route_part, Route};
 use crate::state::{use_app, AppState};
 use agentos_client::memory::excerpt;
 use agentos_client::time::{format_duration, human_time, input_to_iso, iso_to_input, parse_time_us};
@@ -46,13 +46,22 @@ fn status_badge(status: &str, error: bool) -> impl IntoView {
     view! { <Badge text=text tone=tone(status, error)/> }
 }
 
-/// Keeps the filter in the hash query without a new history entry (and
-/// without a `hashchange`, which would re-create the page).
-fn write_hash(f: &TraceFilter) {
-    let q = f.hash_query();
-    let hash = if q.is_empty() { "#/traces".to_string() } else { format!("#/traces?{q}") };
-    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+/// The filter, kept in the route (`#/traces?…`): read from it, changed
+/// by replacing it (no new history entry).
+#[derive(Clone, Copy)]
+struct Filter(Memo<TraceFilter>);
+
+impl Filter {
+    fn with<R>(&self, f: impl FnOnce(&TraceFilter) -> R) -> R {
+        self.0.with(f)
+    }
+    fn with_untracked<R>(&self, f: impl FnOnce(&TraceFilter) -> R) -> R {
+        self.0.with_untracked(f)
+    }
+    fn update(&self, change: impl FnOnce(&mut TraceFilter)) {
+        let mut f = self.0.get_untracked();
+        change(&mut f);
+        replace(Route::Traces(f));
     }
 }
 
@@ -61,8 +70,10 @@ fn write_hash(f: &TraceFilter) {
 #[component]
 pub fn TracesPage() -> impl IntoView {
     let state = use_app();
-    let filter = RwSignal::new(TraceFilter::from_query(crate::route::hash_query));
-    Effect::new(move |_| filter.with(write_hash));
+    let filter = Filter(use_route_part(|r| match r {
+        Route::Traces(f) => Some(f.clone()),
+        _ => None,
+    }));
 
     let res = use_get(move || Some(filter.with(TraceFilter::path)), parse_traces);
 
@@ -73,7 +84,7 @@ pub fn TracesPage() -> impl IntoView {
                 <input
                     type="text"
                     placeholder="any"
-                    value=filter.with_untracked(|f| f.get(key).to_string())
+                    prop:value=move || filter.with(|f| f.get(key).to_string())
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
                         filter.update(|f| f.set(key, &v));
@@ -88,7 +99,7 @@ pub fn TracesPage() -> impl IntoView {
                 <span>{label}</span>
                 <input
                     type="datetime-local"
-                    value=filter.with_untracked(|f| iso_to_input(f.get(key)))
+                    prop:value=move || filter.with(|f| iso_to_input(f.get(key)))
                     on:change=move |ev| {
                         let v = input_to_iso(&event_target_value(&ev));
                         filter.update(|f| f.set(key, &v));
@@ -129,7 +140,7 @@ pub fn TracesPage() -> impl IntoView {
                             }
                             list.into_iter().map(|(k, id, name)| {
                                 let value = format!("{}:{}", k.as_str(), id);
-                                let sel = filter.with_untracked(|f| f.component() == Some((k, id.as_str())));
+                                let sel = move || filter.with(|f| f.component() == Some((k, id.as_str())));
                                 view! { <option value=value selected=sel>{format!("{} · {}", kind_word(k), name)}</option> }
                             }).collect_view()
                         }}
@@ -142,7 +153,7 @@ pub fn TracesPage() -> impl IntoView {
                         filter.update(|f| f.set("status", &v));
                     }>
                         {[("", "Any"), ("OK", "OK"), ("ERROR", "Error")].into_iter().map(|(v, label)| view! {
-                            <option value=v selected=filter.with_untracked(|f| f.status == v)>{label}</option>
+                            <option value=v selected=move || filter.with(|f| f.status == v)>{label}</option>
                         }).collect_view()}
                     </select>
                 </label>
@@ -154,7 +165,7 @@ pub fn TracesPage() -> impl IntoView {
                 <button
                     type="button"
                     disabled=move || !filter.with(TraceFilter::is_filtered)
-                    on:click=move |_| crate::route::navigate(&Route::Traces)
+                    on:click=move |_| navigate(&Route::Traces(TraceFilter::default()))
                 >"Clear filters"</button>
             </div>
             {res.show("Loading traces…", move |(rows, meta)| trace_list(state, rows.clone(), *meta, filter))}
@@ -162,7 +173,7 @@ pub fn TracesPage() -> impl IntoView {
     }
 }
 
-fn trace_list(state: AppState, rows: Vec<TraceSummary>, meta: PageMeta, filter: RwSignal<TraceFilter>) -> AnyView {
+fn trace_list(state: AppState, rows: Vec<TraceSummary>, meta: PageMeta, filter: Filter) -> AnyView {
     if rows.is_empty() {
         let (title, detail) = if filter.with_untracked(TraceFilter::is_filtered) {
             ("No traces match", "Try other filters or Clear filters. Spans are exported in batches, so a run that just finished can take a few seconds to appear; some servers also record traces without agent or run ids.")
@@ -222,7 +233,7 @@ pub fn TracePage(id: String) -> impl IntoView {
     let res = use_get(move || Some(path.clone()), TraceDetail::from_json);
     view! {
         <section class="trace">
-            <p class="small"><a href=Route::Traces.href()>"← All traces"</a></p>
+            <p class="small"><a href=Route::Traces(TraceFilter::default()).href()>"← All traces"</a></p>
             {move || res.with(|r| match r {
                 Some(Err(ApiError::NotFound { .. })) => view! {
                     <h1>"Trace not found"</h1>
@@ -253,7 +264,7 @@ fn trace_view(state: AppState, t: TraceDetail) -> AnyView {
         s.component.as_ref().map(|c| ("Agent, team or workflow", Route::Detail(c.0, c.1.clone()).href(), component_label(state, c), None)),
         s.session_id.as_ref().map(|sid| ("Session", Route::Session(sid.clone()).href(), sid.clone(), None)),
         s.run_id.as_ref().map(|rid| {
-            ("Run", format!("#/traces?run_id={}", encode_segment(rid)), rid.clone(), Some(format!("All traces of run {rid}")))
+            ("Run", Route::run_traces(rid).href(), rid.clone(), Some(format!("All traces of run {rid}")))
         }),
     ]
     .into_iter()
