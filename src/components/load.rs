@@ -19,7 +19,14 @@ use std::rc::Rc;
 use web_sys::AbortController;
 
 /// The reader of a JSON answer (`T::from_json`, `parse_traces`, …).
-pub type Reader<T> = fn(&Value) -> T;
+pub trait Reader<T>: Fn(&Value) -> T + 'static {}
+impl<T, F: Fn(&Value) -> T + 'static> Reader<T> for F {}
+
+/// The reader of a JSON array's items as a slice (e.g. `runs_to_views`);
+/// anything but an array reads as no items.
+pub fn items<T: 'static>(read: fn(&[Value]) -> T) -> impl Reader<T> {
+    move |v: &Value| read(v.as_array().map(Vec::as_slice).unwrap_or_default())
+}
 
 /// A page's GET: its latest answer (`None` until the first one arrives),
 /// whether a newer request is in flight, and a way to send it again.
@@ -44,7 +51,7 @@ impl<T: Send + Sync + 'static> Copy for UseGet<T> {}
 /// in flight when the page goes away.
 pub fn use_get<T: Send + Sync + 'static>(
     path: impl Fn() -> Option<String> + 'static,
-    read: Reader<T>,
+    read: impl Reader<T>,
 ) -> UseGet<T> {
     let value = RwSignal::new(None);
     let busy = RwSignal::new(false);
@@ -106,12 +113,6 @@ impl<T: Send + Sync + 'static> UseGet<T> {
         self.tick.try_update(|n| *n = n.wrapping_add(1));
     }
 
-    /// Whether a request is in flight (the answer shown, if any, is an
-    /// earlier one). Tracked.
-    pub fn busy(&self) -> bool {
-        self.busy.get()
-    }
-
     /// The answer so far, by reference. Tracked.
     pub fn with<R>(&self, f: impl FnOnce(&Option<Result<T, ApiError>>) -> R) -> R {
         self.value.with(f)
@@ -167,6 +168,7 @@ pub struct UseAction {
     pending: RwSignal<bool>,
     error: RwSignal<Option<ApiError>>,
     seq: StoredValue<u32>,
+    after: Option<Callback<()>>,
 }
 
 /// One helper for every POST, PATCH and DELETE of a page: pending while it
@@ -179,10 +181,17 @@ pub fn use_action() -> UseAction {
         pending: RwSignal::new(false),
         error: RwSignal::new(None),
         seq: StoredValue::new(0),
+        after: None,
     }
 }
 
 impl UseAction {
+    /// What follows every success of this action, after its own `ok`
+    /// (e.g. back to idle and a reload).
+    pub fn then(self, after: impl Fn() + Send + Sync + 'static) -> Self {
+        UseAction { after: Some(Callback::new(move |()| after())), ..self }
+    }
+
     /// Runs `work` with the connected client (nothing without one).
     pub fn run<T: 'static, Fut>(self, work: impl FnOnce(Client) -> Fut, ok: impl FnOnce(T) + 'static)
     where
@@ -201,7 +210,12 @@ impl UseAction {
             }
             self.pending.set(false);
             match r {
-                Ok(v) => ok(v),
+                Ok(v) => {
+                    ok(v);
+                    if let Some(after) = self.after {
+                        after.run(());
+                    }
+                }
                 Err(e) => self.error.set(Some(e)),
             }
         });
@@ -214,7 +228,7 @@ impl UseAction {
         method: Method,
         path: String,
         body: Option<Value>,
-        read: Reader<T>,
+        read: impl Reader<T>,
         ok: impl FnOnce(T) + 'static,
     ) {
         self.run(move |c| async move { request(&c, method, &path, body).await.map(|v| read(&v)) }, ok)
@@ -256,11 +270,11 @@ async fn request(c: &Client, method: Method, path: &str, body: Option<Value>) ->
 }
 
 /// A GET outside a page's loader (polling), read with `read`.
-pub async fn get<T>(c: &Client, path: &str, read: Reader<T>) -> Result<T, ApiError> {
+pub async fn get<T>(c: &Client, path: &str, read: impl Reader<T>) -> Result<T, ApiError> {
     c.get_json::<Value>(path).await.map(|v| read(&v))
 }
 
 /// A request sent outside an action (a loop of them), read with `read`.
-pub async fn send<T>(c: &Client, method: Method, path: &str, body: Option<Value>, read: Reader<T>) -> Result<T, ApiError> {
+pub async fn send<T>(c: &Client, method: Method, path: &str, body: Option<Value>, read: impl Reader<T>) -> Result<T, ApiError> {
     request(c, method, path, body).await.map(|v| read(&v))
 }

@@ -1,7 +1,8 @@
 //! Memories: what the AgentOS remembers about its users. Browse by user,
 //! topic and text; add, edit and delete memories.
 
-use crate::components::{plural, Badge, Empty, ErrorNotice, Loading, Pager};
+use crate::components::load::{use_action, use_get, UseAction, UseGet};
+use crate::components::{plural, Badge, Empty, Pager};
 use crate::route::{use_route_part, Route};
 use crate::state::use_app;
 use agentos_client::memory::{
@@ -10,11 +11,8 @@ use agentos_client::memory::{
     UserStats,
 };
 use agentos_client::time::human_time;
-use agentos_client::ApiError;
 use gloo_net::http::Method;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use serde_json::Value;
 use std::time::Duration;
 
 /// What one memory item is doing: nothing, being edited, or asking to
@@ -28,8 +26,7 @@ enum Mode {
 
 /// The agent or team name from the catalog, else the id.
 fn component_name(agent: bool, id: &str) -> String {
-    let state = use_app();
-    state
+    use_app()
         .catalog
         .with_untracked(|c| {
             let kind = if agent { agentos_client::ComponentKind::Agent } else { agentos_client::ComponentKind::Team };
@@ -41,7 +38,6 @@ fn component_name(agent: bool, id: &str) -> String {
 /// `#/memories` (and `#/memories?user=<id>`).
 #[component]
 pub fn MemoriesPage() -> impl IntoView {
-    let state = use_app();
     let route_user = use_route_part(|r| match r {
         Route::Memories { user } => Some(user.clone().unwrap_or_default()),
         _ => None,
@@ -51,8 +47,6 @@ pub fn MemoriesPage() -> impl IntoView {
     let user_input = RwSignal::new(initial_user.clone());
     let search_input = RwSignal::new(String::new());
     let search_tick = RwSignal::new(0u32);
-    let reload = RwSignal::new(0u32);
-    let action_error = RwSignal::new(None::<ApiError>);
     let mode = RwSignal::new(Mode::Idle);
 
     // The user of the filter, also when it comes from a changed `?user=`.
@@ -67,35 +61,15 @@ pub fn MemoriesPage() -> impl IntoView {
         }
     });
 
-    let memories = LocalResource::new(move || {
-        let client = state.client.get();
-        let path = filter.with(memories_path);
-        reload.track();
-        async move {
-            let Some(c) = client else { return Err(ApiError::Aborted) };
-            let v: Value = c.get_json(&path).await?;
-            Ok(parse_memories(&v))
-        }
-    });
-    let topics = LocalResource::new(move || {
-        let client = state.client.get();
-        let user = filter.with(|f| f.user_id.trim().to_string());
-        reload.track();
-        async move {
-            let Some(c) = client else { return Err(ApiError::Aborted) };
-            let v: Value = c.get_json(&topics_path(Some(&user))).await?;
-            Ok(parse_topics(&v))
-        }
-    });
-    let stats = LocalResource::new(move || {
-        let client = state.client.get();
-        reload.track();
-        async move {
-            let Some(c) = client else { return Err(ApiError::Aborted) };
-            let v: Value = c.get_json(&user_stats_path(1, 100)).await?;
-            Ok(parse_user_stats(&v))
-        }
-    });
+    let memories = use_get(move || Some(filter.with(memories_path)), parse_memories);
+    let topics = use_get(move || Some(filter.with(|f| topics_path(Some(f.user_id.trim())))), parse_topics);
+    let stats = use_get(|| Some(user_stats_path(1, 100)), parse_user_stats);
+    // After a change: the list, its topics and the per-user counts again.
+    let reload = move || {
+        memories.reload();
+        topics.reload();
+        stats.reload();
+    };
 
     let set_user = move |u: String| {
         user_input.set(u.clone());
@@ -125,24 +99,18 @@ pub fn MemoriesPage() -> impl IntoView {
         mode.set(Mode::Idle);
         filter.update(|f| f.page = p.max(1));
     };
-    let done = move |r: Result<Value, ApiError>| match r {
-        Ok(_) => {
-            action_error.set(None);
-            mode.set(Mode::Idle);
-            reload.update(|n| *n += 1);
-            true
-        }
-        Err(e) => {
-            action_error.set(Some(e));
-            false
-        }
-    };
+    // Adding, editing and deleting: after a success, back to idle and
+    // everything reloaded.
+    let changes = use_action().then(move || {
+        mode.set(Mode::Idle);
+        reload();
+    });
 
     view! {
         <section class="memories">
             <div class="page-head">
                 <h1>"Memories"</h1>
-                <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Refresh"</button>
+                <button type="button" on:click=move |_| reload()>"Refresh"</button>
             </div>
 
             <UsersOverview stats=stats filter=filter set_user=set_user/>
@@ -153,8 +121,7 @@ pub fn MemoriesPage() -> impl IntoView {
                     <input
                         type="text"
                         placeholder="any user"
-                        prop:value=move || user_input.get()
-                        on:input=move |ev| user_input.set(event_target_value(&ev))
+                        bind:value=user_input
                         on:change=move |_| apply_user()
                         on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" { apply_user() }
                     />
@@ -170,7 +137,7 @@ pub fn MemoriesPage() -> impl IntoView {
                     >
                         <option value="" selected=move || filter.with(|f| f.topic.is_empty())>"All topics"</option>
                         {move || {
-                            let mut list = topics.get().and_then(Result::ok).unwrap_or_default();
+                            let mut list = topics.ok().unwrap_or_default();
                             let current = filter.with(|f| f.topic.clone());
                             if !current.is_empty() && !list.contains(&current) {
                                 list.push(current);
@@ -206,19 +173,14 @@ pub fn MemoriesPage() -> impl IntoView {
                 </label>
             </div>
 
-            {move || action_error.get().map(|e| view! { <ErrorNotice error=e/> })}
+            {changes.notice()}
 
-            <Transition fallback=|| view! { <Loading label="Loading memories…"/> }>
-                {move || memories.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok((rows, meta)) => {
-                        let filtered = filter.with_untracked(MemoryFilter::is_filtered);
-                        memory_list(rows, meta, filtered, mode, set_page, done).into_any()
-                    }
-                })}
-            </Transition>
+            {memories.show("Loading memories…", move |(rows, meta)| {
+                let filtered = filter.with_untracked(MemoryFilter::is_filtered);
+                memory_list(rows.clone(), *meta, filtered, mode, set_page, changes)
+            })}
 
-            <AddMemory filter=filter done=done/>
+            <AddMemory filter=filter changes=changes/>
         </section>
     }
 }
@@ -226,20 +188,18 @@ pub fn MemoriesPage() -> impl IntoView {
 /// The list "Users" from `/user_memory_stats`; choosing one filters by it.
 #[component]
 fn UsersOverview(
-    stats: LocalResource<Result<(Vec<UserStats>, PageMeta), ApiError>>,
+    stats: UseGet<(Vec<UserStats>, PageMeta)>,
     filter: RwSignal<MemoryFilter>,
     set_user: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="mem-users">
             <h2 id="mem-users">"Users"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading users…"/> }>
-                {move || stats.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok((rows, _)) if rows.is_empty() => view! {
+            {stats.show("Loading users…", move |(rows, _)| match rows {
+                    rows if rows.is_empty() => view! {
                         <Empty title="No user has memories yet"/>
                     }.into_any(),
-                    Ok((rows, _)) => view! {
+                    rows => view! {
                         <ul class="user-stats" aria-label="Users">
                             <li>
                                 <button
@@ -248,7 +208,7 @@ fn UsersOverview(
                                     on:click=move |_| set_user(String::new())
                                 >"All users"</button>
                             </li>
-                            {rows.into_iter().map(|s| {
+                            {rows.iter().cloned().map(|s| {
                                 let id = s.user_id.clone();
                                 let pressed = {
                                     let id = id.clone();
@@ -274,7 +234,6 @@ fn UsersOverview(
                         </ul>
                     }.into_any(),
                 })}
-            </Transition>
         </section>
     }
 }
@@ -285,7 +244,7 @@ fn memory_list(
     filtered: bool,
     mode: RwSignal<Mode>,
     set_page: impl Fn(u64) + Copy + Send + Sync + 'static,
-    done: impl Fn(Result<Value, ApiError>) -> bool + Copy + Send + Sync + 'static,
+    changes: UseAction,
 ) -> impl IntoView {
     if rows.is_empty() {
         let view = if filtered {
@@ -303,7 +262,7 @@ fn memory_list(
     let labels = unique_labels(&rows, 48);
     view! {
         <ul class="cards memory-list" aria-label="Memories">
-            {rows.into_iter().zip(labels).map(|(m, label)| memory_item(m, label, mode, done)).collect_view()}
+            {rows.into_iter().zip(labels).map(|(m, label)| memory_item(m, label, mode, changes)).collect_view()}
         </ul>
         <Pager meta=meta count=plural(meta.total_count, "memory", "memories") on_page=Callback::new(set_page)/>
     }
@@ -314,9 +273,8 @@ fn memory_item(
     m: Memory,
     label: String,
     mode: RwSignal<Mode>,
-    done: impl Fn(Result<Value, ApiError>) -> bool + Copy + Send + Sync + 'static,
+    changes: UseAction,
 ) -> impl IntoView {
-    let state = use_app();
     let id = m.memory_id.clone();
     let editing = {
         let id = id.clone();
@@ -326,20 +284,10 @@ fn memory_item(
         let id = id.clone();
         move || mode.with(|md| *md == Mode::Confirm(id.clone()))
     };
-    let busy = RwSignal::new(false);
     let delete = {
         let id = id.clone();
         let user = m.user_id.clone();
-        move || {
-            let Some(client) = state.client.get_untracked() else { return };
-            let path = memory_path(&id, user.as_deref());
-            busy.set(true);
-            spawn_local(async move {
-                let r = client.send_empty::<Value>(Method::DELETE, &path).await;
-                busy.set(false);
-                done(r);
-            });
-        }
+        move || changes.send(Method::DELETE, memory_path(&id, user.as_deref()), None, || ())
     };
     let who = [
         m.user_id.clone().map(|u| format!("User: {u}")),
@@ -356,7 +304,7 @@ fn memory_item(
     view! {
         <li class="card memory" aria-label=label.clone()>
             {move || if editing() {
-                edit_form(m2.clone(), label2.clone(), mode, done).into_any()
+                edit_form(m2.clone(), label2.clone(), mode, changes).into_any()
             } else {
                 let delete = delete.clone();
                 view! {
@@ -376,7 +324,7 @@ fn memory_item(
                                 let delete = delete.clone();
                                 view! {
                                     <span class="small">"Delete this memory?"</span>
-                                    <button type="button" class="danger" disabled=move || busy.get() on:click=move |_| delete()>
+                                    <button type="button" class="danger" disabled=move || changes.pending() on:click=move |_| delete()>
                                         "Confirm delete"
                                     </button>
                                     <button type="button" on:click=move |_| mode.set(Mode::Idle)>"Cancel"</button>
@@ -410,13 +358,11 @@ fn edit_form(
     m: Memory,
     label: String,
     mode: RwSignal<Mode>,
-    done: impl Fn(Result<Value, ApiError>) -> bool + Copy + Send + Sync + 'static,
+    changes: UseAction,
 ) -> impl IntoView {
-    let state = use_app();
     let text = RwSignal::new(m.memory.clone());
     let topics = RwSignal::new(m.topics.join(", "));
     let user = RwSignal::new(m.user_id.clone().unwrap_or_default());
-    let busy = RwSignal::new(false);
     let id = m.memory_id.clone();
     let old_user = m.user_id.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -424,38 +370,25 @@ fn edit_form(
         if text.with_untracked(|t| t.trim().is_empty()) {
             return;
         }
-        let Some(client) = state.client.get_untracked() else { return };
         let body = memory_body(&text.get_untracked(), &topics.get_untracked(), &user.get_untracked());
-        let path = memory_path(&id, old_user.as_deref());
-        busy.set(true);
-        spawn_local(async move {
-            let r = client.send_json::<Value>(Method::PATCH, &path, &body).await;
-            busy.set(false);
-            done(r);
-        });
+        changes.send(Method::PATCH, memory_path(&id, old_user.as_deref()), Some(body), || ());
     };
     view! {
         <form class="memory-form" aria-label=format!("Edit memory: {label}") on:submit=save>
             <label>
                 <span>"Memory"</span>
-                <textarea
-                    rows="3"
-                    required
-                    prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
-                ></textarea>
+                <textarea rows="3" required bind:value=text></textarea>
             </label>
             <label>
                 <span>"Topics"</span>
-                <input type="text" placeholder="comma-separated" prop:value=move || topics.get()
-                    on:input=move |ev| topics.set(event_target_value(&ev))/>
+                <input type="text" placeholder="comma-separated" bind:value=topics/>
             </label>
             <label>
                 <span>"User id"</span>
-                <input type="text" prop:value=move || user.get() on:input=move |ev| user.set(event_target_value(&ev))/>
+                <input type="text" bind:value=user/>
             </label>
             <div class="actions">
-                <button type="submit" disabled=move || busy.get() || text.with(|t| t.trim().is_empty())>"Save"</button>
+                <button type="submit" disabled=move || changes.pending() || text.with(|t| t.trim().is_empty())>"Save"</button>
                 <button type="button" on:click=move |_| mode.set(Mode::Idle)>"Cancel"</button>
             </div>
         </form>
@@ -466,13 +399,11 @@ fn edit_form(
 #[component]
 fn AddMemory(
     filter: RwSignal<MemoryFilter>,
-    done: impl Fn(Result<Value, ApiError>) -> bool + Copy + Send + Sync + 'static,
+    changes: UseAction,
 ) -> impl IntoView {
-    let state = use_app();
     let text = RwSignal::new(String::new());
     let topics = RwSignal::new(String::new());
     let user = RwSignal::new(filter.with_untracked(|f| f.user_id.clone()));
-    let busy = RwSignal::new(false);
     Effect::new(move |_| {
         let u = filter.with(|f| f.user_id.clone());
         user.set(u);
@@ -482,16 +413,10 @@ fn AddMemory(
         if text.with_untracked(|t| t.trim().is_empty()) {
             return;
         }
-        let Some(client) = state.client.get_untracked() else { return };
         let body = memory_body(&text.get_untracked(), &topics.get_untracked(), &user.get_untracked());
-        busy.set(true);
-        spawn_local(async move {
-            let r = client.send_json::<Value>(Method::POST, "/memories", &body).await;
-            busy.set(false);
-            if done(r) {
-                text.set(String::new());
-                topics.set(String::new());
-            }
+        changes.send(Method::POST, "/memories".into(), Some(body), move || {
+            text.set(String::new());
+            topics.set(String::new());
         });
     };
     view! {
@@ -500,26 +425,18 @@ fn AddMemory(
             <form class="memory-form" aria-label="Add a memory" on:submit=submit>
                 <label>
                     <span>"Memory"</span>
-                    <textarea
-                        rows="3"
-                        required
-                        placeholder="e.g. Prefers short answers"
-                        prop:value=move || text.get()
-                        on:input=move |ev| text.set(event_target_value(&ev))
-                    ></textarea>
+                    <textarea rows="3" required placeholder="e.g. Prefers short answers" bind:value=text></textarea>
                 </label>
                 <label>
                     <span>"Topics"</span>
-                    <input type="text" placeholder="comma-separated, e.g. preferences, style"
-                        prop:value=move || topics.get() on:input=move |ev| topics.set(event_target_value(&ev))/>
+                    <input type="text" placeholder="comma-separated, e.g. preferences, style" bind:value=topics/>
                 </label>
                 <label>
                     <span>"User id"</span>
-                    <input type="text" placeholder="optional" prop:value=move || user.get()
-                        on:input=move |ev| user.set(event_target_value(&ev))/>
+                    <input type="text" placeholder="optional" bind:value=user/>
                 </label>
-                <button type="submit" disabled=move || busy.get() || text.with(|t| t.trim().is_empty())>
-                    {move || if busy.get() { "Adding…" } else { "Add memory" }}
+                <button type="submit" disabled=move || changes.pending() || text.with(|t| t.trim().is_empty())>
+                    {move || if changes.pending() { "Adding…" } else { "Add memory" }}
                 </button>
             </form>
         </section>
