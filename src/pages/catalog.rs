@@ -110,8 +110,7 @@ pub fn ListPage(kind: ComponentKind) -> impl IntoView {
                     id=filter_id
                     type="search"
                     placeholder=format!("Filter {lower} by name, id or description")
-                    prop:value=move || filter.get()
-                    on:input=move |ev| filter.set(event_target_value(&ev))
+                    bind:value=filter
                 />
             </div>
             {move || {

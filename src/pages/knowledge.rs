@@ -278,8 +278,7 @@ fn text_input(label: &'static str, kind: &'static str, value: RwSignal<String>, 
     view! {
         <label>
             <span>{label}</span>
-            <input type=kind placeholder=move || placeholder.get()
-                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+            <input type=kind placeholder=move || placeholder.get() bind:value=value/>
         </label>
     }
     .into_any()
@@ -290,8 +289,7 @@ fn text_area(label: &'static str, rows: &'static str, value: RwSignal<String>, p
     view! {
         <label>
             <span>{label}</span>
-            <textarea rows=rows placeholder=placeholder
-                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+            <textarea rows=rows placeholder=placeholder bind:value=value></textarea>
         </label>
     }
     .into_any()

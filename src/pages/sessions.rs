@@ -161,8 +161,7 @@ pub fn SessionsPage() -> impl IntoView {
                     <input
                         type="search"
                         placeholder="session name"
-                        prop:value=move || name_input.get()
-                        on:input=move |ev| name_input.set(event_target_value(&ev))
+                        bind:value=name_input
                         on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" {
                             let v = name_input.get_untracked();
                             query.update(|q| { q.name = v; q.page = 1; });

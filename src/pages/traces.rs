@@ -2,8 +2,7 @@
 //! links work) and one trace's span waterfall with each span's input, output
 //! and metadata.
 
-use crate::components::{Badge, Empty, Pager};
-use crate::components::dom::{self, mount};
+use crate::components::{Badge, Empty, Field, Pager};
 use crate::components::load::{not_loaded, use_get};
 use crate::route::{navigate, replace, use_route_part, Route};
 use crate::state::{use_app, AppState};
@@ -184,45 +183,42 @@ fn trace_list(state: AppState, rows: Vec<TraceSummary>, meta: PageMeta, filter: 
     }
     let count = format!("{} {}", meta.total_count, if meta.total_count == 1 { "trace" } else { "traces" });
     view! {
-        {mount(trace_table(state, rows))}
+        {trace_table(state, rows)}
         <Pager meta=meta count=count on_page=Callback::new(move |p: u64| filter.update(|f| f.page = p.max(1)))/>
     }
     .into_any()
 }
 
-/// The trace list as a table (built as plain DOM: text only, links by href).
-fn trace_table(state: AppState, rows: Vec<TraceSummary>) -> web_sys::Element {
-    use dom::{el, text};
-    let head: Vec<_> = ["Trace", "Status", "Duration", "Spans", "Agent, team or workflow", "Input", "Started"]
-        .iter()
-        .map(|h| text("th", &[("scope", "col")], h))
-        .collect();
-    let trs: Vec<_> = rows
-        .into_iter()
-        .map(|t| {
-            let href = Route::Trace(t.trace_id.clone()).href();
-            let spans = match t.error_count {
-                0 => t.total_spans.to_string(),
-                e => format!("{} ({e} with errors)", t.total_spans),
-            };
-            let status = if t.status.is_empty() { "unknown" } else { t.status.as_str() };
-            let badge = format!("badge badge-{}", tone(&t.status, t.is_error()));
-            el("tr", &[], &[
-                el("th", &[("scope", "row")], &[text("a", &[("href", &href)], &t.name)]),
-                el("td", &[], &[text("span", &[("class", &badge)], status)]),
-                text("td", &[("class", "num")], &t.duration()),
-                text("td", &[("class", "num")], &spans),
-                text("td", &[], &t.component.as_ref().map(|c| component_label(state, c)).unwrap_or_default()),
-                text("td", &[("class", "trace-input")], &t.input.as_deref().map(|i| excerpt(i, 80)).unwrap_or_default()),
-                text("td", &[("class", "small")], &t.start_time.as_deref().or(t.created_at.as_deref()).map(human_time).unwrap_or_default()),
-            ])
-        })
-        .collect();
-    el("table", &[("class", "data traces-table")], &[
-        text("caption", &[("class", "visually-hidden")], "Traces"),
-        el("thead", &[], &[el("tr", &[], &head)]),
-        el("tbody", &[], &trs),
-    ])
+/// The trace list as a table.
+fn trace_table(state: AppState, rows: Vec<TraceSummary>) -> impl IntoView {
+    let head = ["Trace", "Status", "Duration", "Spans", "Agent, team or workflow", "Input", "Started"];
+    view! {
+        <table class="data traces-table">
+            <caption class="visually-hidden">"Traces"</caption>
+            <thead>
+                <tr>{head.map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|t| {
+                    let spans = match t.error_count {
+                        0 => t.total_spans.to_string(),
+                        e => format!("{} ({e} with errors)", t.total_spans),
+                    };
+                    view! {
+                        <tr>
+                            <th scope="row"><a href=Route::Trace(t.trace_id.clone()).href()>{t.name.clone()}</a></th>
+                            <td>{status_badge(&t.status, t.is_error())}</td>
+                            <td class="num">{t.duration()}</td>
+                            <td class="num">{spans}</td>
+                            <td>{t.component.as_ref().map(|c| component_label(state, c))}</td>
+                            <td class="trace-input">{t.input.as_deref().map(|i| excerpt(i, 80))}</td>
+                            <td class="small">{t.start_time.as_deref().or(t.created_at.as_deref()).map(human_time)}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
 }
 
 /// `#/traces/<trace_id>`.
@@ -280,17 +276,16 @@ fn trace_view(state: AppState, t: TraceDetail) -> AnyView {
     ];
     let spans_list = spans.clone();
     let has_io = s.input.is_some() || s.output.is_some();
-    let mut summary = vec![fields_dom(fields.into_iter().filter_map(|(k, v)| Some((k, v?))).collect(), links)];
-    if has_io {
-        summary.push(dom::text("h2", &[], "Input and output"));
-    }
-    summary.extend(text_blocks(vec![("Input", s.input.clone()), ("Output", s.output.clone())]));
     view! {
         <div class="page-head">
             <h1>{s.name.clone()}</h1>
             {status_badge(&s.status, s.is_error())}
         </div>
-        {mount(dom::el("div", &[], &summary))}
+        <div>
+            {fields_list(fields.into_iter().filter_map(|(k, v)| Some((k, v?))).collect(), links)}
+            {has_io.then(|| view! { <h2>"Input and output"</h2> })}
+            {text_blocks(vec![("Input", s.input.clone()), ("Output", s.output.clone())])}
+        </div>
         <h2 id="waterfall-title">"Spans"</h2>
         {spans.is_empty().then(|| view! { <Empty title="This trace has no spans"/> })}
         {(!spans.is_empty()).then(|| view! {
@@ -302,38 +297,39 @@ fn trace_view(state: AppState, t: TraceDetail) -> AnyView {
                     {spans_list.iter().enumerate().map(|(i, f)| span_row(i, f, selected)).collect_view()}
                 </ol>
             </div>
-            {move || selected.get().and_then(|i| spans.get(i).map(|f| mount(span_detail(f))))}
+            {move || selected.get().and_then(|i| spans.get(i).map(span_detail))}
         })}
     }
     .into_any()
 }
 
 /// A `dl.fields.card` of labelled values, then labelled links.
-fn fields_dom(fields: Vec<(&str, String)>, links: Vec<(&str, String, String, Option<String>)>) -> web_sys::Element {
-    let mut items: Vec<_> = fields
-        .into_iter()
-        .map(|(k, v)| dom::el("div", &[("class", "field")], &[dom::text("dt", &[], k), dom::text("dd", &[], &v)]))
-        .collect();
-    for (k, href, text, name) in links {
-        let a = dom::text("a", &[("class", "mono"), ("href", &href)], &text);
-        if let Some(n) = name {
-            let _ = a.set_attribute("aria-label", &n);
-        }
-        items.push(dom::el("div", &[("class", "field")], &[dom::text("dt", &[], k), dom::el("dd", &[], &[a])]));
+fn fields_list(fields: Vec<(&'static str, String)>, links: Vec<(&'static str, String, String, Option<String>)>) -> impl IntoView {
+    view! {
+        <dl class="fields card">
+            {fields.into_iter().map(|(k, v)| view! { <Field label=k value=v/> }).collect_view()}
+            {links.into_iter().map(|(k, href, text, name)| view! {
+                <div class="field">
+                    <dt>{k}</dt>
+                    <dd><a class="mono" href=href aria-label=name>{text}</a></dd>
+                </div>
+            }).collect_view()}
+        </dl>
     }
-    dom::el("dl", &[("class", "fields card")], &items)
 }
 
 /// Texts under `h3` headings, each in a `<pre>` (as text, never HTML).
-fn text_blocks(items: Vec<(&'static str, Option<String>)>) -> Vec<web_sys::Element> {
-    let mut out = Vec::new();
-    for (title, text) in items {
-        if let Some(t) = text {
-            out.push(dom::text("h3", &[], title));
-            out.push(dom::text("pre", &[("class", "code span-text")], &t));
-        }
-    }
-    out
+fn text_blocks(items: Vec<(&'static str, Option<String>)>) -> impl IntoView {
+    items
+        .into_iter()
+        .filter_map(|(title, text)| {
+            let t = text?;
+            Some(view! {
+                <h3>{title}</h3>
+                <pre class="code span-text">{t}</pre>
+            })
+        })
+        .collect_view()
 }
 
 fn span_row(i: usize, f: &FlatSpan, selected: RwSignal<Option<usize>>) -> impl IntoView {
@@ -367,7 +363,7 @@ fn span_row(i: usize, f: &FlatSpan, selected: RwSignal<Option<usize>>) -> impl I
     }
 }
 
-fn span_detail(f: &FlatSpan) -> web_sys::Element {
+fn span_detail(f: &FlatSpan) -> impl IntoView {
     let sp = f.span.clone();
     let fields = vec![
         ("Type", sp.kind.clone()),
@@ -376,11 +372,13 @@ fn span_detail(f: &FlatSpan) -> web_sys::Element {
         ("Starts at", format!("+{}", format_duration(f.offset_us))),
         ("Span id", sp.id.clone()),
     ];
-    let title = format!("Span: {}", sp.name);
-    let mut kids = vec![dom::text("h2", &[], &title), fields_dom(fields, Vec::new())];
-    if sp.input.is_none() && sp.output.is_none() && sp.metadata.is_none() {
-        kids.push(dom::text("p", &[("class", "muted")], "This span recorded no input, output or metadata."));
+    let empty = sp.input.is_none() && sp.output.is_none() && sp.metadata.is_none();
+    view! {
+        <section class="card span-detail" aria-label=format!("Span {}", sp.name)>
+            <h2>{format!("Span: {}", sp.name)}</h2>
+            {fields_list(fields, Vec::new())}
+            {empty.then(|| view! { <p class="muted">"This span recorded no input, output or metadata."</p> })}
+            {text_blocks(vec![("Input", sp.input), ("Output", sp.output), ("Metadata", sp.metadata)])}
+        </section>
     }
-    kids.extend(text_blocks(vec![("Input", sp.input), ("Output", sp.output), ("Metadata", sp.metadata)]));
-    dom::el("section", &[("class", "card span-detail"), ("aria-label", &format!("Span {}", sp.name))], &kids)
 }
