@@ -139,17 +139,23 @@ impl<T: Send + Sync + 'static> UseGet<T> {
         self,
         label: &'static str,
         ok: impl Fn(&T) -> V + Send + Sync + 'static,
-    ) -> impl IntoView {
-        let busy = self.busy;
-        view! {
-            <div class="loaded" aria-busy=move || busy.get().to_string()>
-                {move || self.value.with(|r| match r {
+    ) -> AnyView {
+        let value = self.value;
+        frame(
+            self.busy,
+            Box::new(move || {
+                value.with(|r| match r {
                     Some(Ok(v)) => ok(v).into_any(),
                     r => not_loaded(r.as_ref().and_then(|r| r.as_ref().err()), label),
-                })}
-            </div>
-        }
+                })
+            }),
+        )
     }
+}
+
+/// The box of [`UseGet::show`], the same for every `T`.
+fn frame(busy: RwSignal<bool>, body: Box<dyn Fn() -> AnyView + Send + Sync>) -> AnyView {
+    view! { <div class="loaded" aria-busy=move || busy.get().to_string()>{body}</div> }.into_any()
 }
 
 /// The loading state (no error yet) or the error.
@@ -198,11 +204,20 @@ impl UseAction {
         Fut: Future<Output = Result<T, ApiError>> + 'static,
     {
         let Some(client) = self.state.client.get_untracked() else { return };
+        let fut = work(client);
+        // The typed part ends in a continuation, so the rest is one code
+        // path for every action.
+        self.spawn(Box::pin(async move {
+            let v = fut.await?;
+            Ok(Box::new(move || ok(v)) as Box<dyn FnOnce()>)
+        }));
+    }
+
+    fn spawn(self, fut: std::pin::Pin<Box<dyn Future<Output = Result<Box<dyn FnOnce()>, ApiError>>>>) {
         let ticket = self.seq.get_value().wrapping_add(1);
         self.seq.set_value(ticket);
         self.pending.set(true);
         self.error.set(None);
-        let fut = work(client);
         spawn_local(async move {
             let r = fut.await;
             if self.seq.try_get_value() != Some(ticket) {
@@ -210,8 +225,8 @@ impl UseAction {
             }
             self.pending.set(false);
             match r {
-                Ok(v) => {
-                    ok(v);
+                Ok(then) => {
+                    then();
                     if let Some(after) = self.after {
                         after.run(());
                     }
