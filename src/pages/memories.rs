@@ -353,6 +353,52 @@ fn memory_item(
     }
 }
 
+/// The fields of a memory form (text, topics, user id) and what they send.
+#[derive(Clone, Copy)]
+struct Draft {
+    text: RwSignal<String>,
+    topics: RwSignal<String>,
+    user: RwSignal<String>,
+}
+
+impl Draft {
+    fn new(text: String, topics: String, user: String) -> Draft {
+        Draft { text: RwSignal::new(text), topics: RwSignal::new(topics), user: RwSignal::new(user) }
+    }
+
+    /// Whether there is no text to send (tracked).
+    fn blank(self) -> bool {
+        self.text.with(|t| t.trim().is_empty())
+    }
+
+    /// Sends the draft (nothing while the text is blank); `then` after a success.
+    fn send(self, changes: UseAction, method: Method, path: String, then: impl FnOnce() + 'static) {
+        if self.text.with_untracked(|t| t.trim().is_empty()) {
+            return;
+        }
+        let body = memory_body(&self.text.get_untracked(), &self.topics.get_untracked(), &self.user.get_untracked());
+        changes.send(method, path, Some(body), then);
+    }
+
+    /// The labelled fields, with these placeholders.
+    fn fields(self, [text, topics, user]: [&'static str; 3]) -> impl IntoView {
+        view! {
+            <label>
+                <span>"Memory"</span>
+                <textarea rows="3" required placeholder=text bind:value=self.text></textarea>
+            </label>
+            <label>
+                <span>"Topics"</span>
+                <input type="text" placeholder=topics bind:value=self.topics/>
+            </label>
+            <label>
+                <span>"User id"</span>
+                <input type="text" placeholder=user bind:value=self.user/>
+            </label>
+        }
+    }
+}
+
 /// The inline editor of one memory: text, topics, user; Save / Cancel.
 fn edit_form(
     m: Memory,
@@ -360,35 +406,18 @@ fn edit_form(
     mode: RwSignal<Mode>,
     changes: UseAction,
 ) -> impl IntoView {
-    let text = RwSignal::new(m.memory.clone());
-    let topics = RwSignal::new(m.topics.join(", "));
-    let user = RwSignal::new(m.user_id.clone().unwrap_or_default());
+    let draft = Draft::new(m.memory.clone(), m.topics.join(", "), m.user_id.clone().unwrap_or_default());
     let id = m.memory_id.clone();
     let old_user = m.user_id.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if text.with_untracked(|t| t.trim().is_empty()) {
-            return;
-        }
-        let body = memory_body(&text.get_untracked(), &topics.get_untracked(), &user.get_untracked());
-        changes.send(Method::PATCH, memory_path(&id, old_user.as_deref()), Some(body), || ());
+        draft.send(changes, Method::PATCH, memory_path(&id, old_user.as_deref()), || ());
     };
     view! {
         <form class="memory-form" aria-label=format!("Edit memory: {label}") on:submit=save>
-            <label>
-                <span>"Memory"</span>
-                <textarea rows="3" required bind:value=text></textarea>
-            </label>
-            <label>
-                <span>"Topics"</span>
-                <input type="text" placeholder="comma-separated" bind:value=topics/>
-            </label>
-            <label>
-                <span>"User id"</span>
-                <input type="text" bind:value=user/>
-            </label>
+            {draft.fields(["", "comma-separated", ""])}
             <div class="actions">
-                <button type="submit" disabled=move || changes.pending() || text.with(|t| t.trim().is_empty())>"Save"</button>
+                <button type="submit" disabled=move || changes.pending() || draft.blank()>"Save"</button>
                 <button type="button" on:click=move |_| mode.set(Mode::Idle)>"Cancel"</button>
             </div>
         </form>
@@ -401,41 +430,24 @@ fn AddMemory(
     filter: RwSignal<MemoryFilter>,
     changes: UseAction,
 ) -> impl IntoView {
-    let text = RwSignal::new(String::new());
-    let topics = RwSignal::new(String::new());
-    let user = RwSignal::new(filter.with_untracked(|f| f.user_id.clone()));
+    let draft = Draft::new(String::new(), String::new(), filter.with_untracked(|f| f.user_id.clone()));
     Effect::new(move |_| {
         let u = filter.with(|f| f.user_id.clone());
-        user.set(u);
+        draft.user.set(u);
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if text.with_untracked(|t| t.trim().is_empty()) {
-            return;
-        }
-        let body = memory_body(&text.get_untracked(), &topics.get_untracked(), &user.get_untracked());
-        changes.send(Method::POST, "/memories".into(), Some(body), move || {
-            text.set(String::new());
-            topics.set(String::new());
+        draft.send(changes, Method::POST, "/memories".into(), move || {
+            draft.text.set(String::new());
+            draft.topics.set(String::new());
         });
     };
     view! {
         <section class="card" aria-labelledby="mem-add">
             <h2 id="mem-add">"Add a memory"</h2>
             <form class="memory-form" aria-label="Add a memory" on:submit=submit>
-                <label>
-                    <span>"Memory"</span>
-                    <textarea rows="3" required placeholder="e.g. Prefers short answers" bind:value=text></textarea>
-                </label>
-                <label>
-                    <span>"Topics"</span>
-                    <input type="text" placeholder="comma-separated, e.g. preferences, style" bind:value=topics/>
-                </label>
-                <label>
-                    <span>"User id"</span>
-                    <input type="text" placeholder="optional" bind:value=user/>
-                </label>
-                <button type="submit" disabled=move || changes.pending() || text.with(|t| t.trim().is_empty())>
+                {draft.fields(["e.g. Prefers short answers", "comma-separated, e.g. preferences, style", "optional"])}
+                <button type="submit" disabled=move || changes.pending() || draft.blank()>
                     {move || if changes.pending() { "Adding…" } else { "Add memory" }}
                 </button>
             </form>
