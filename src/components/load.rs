@@ -79,16 +79,20 @@ fn start(
         }
     };
     on_cleanup(stop);
-    Effect::new(move |_| {
-        let client = state.client.get();
-        let path = path();
-        tick.track();
+    // The request last sent: a change that asks for the same one again (same
+    // server, path and reload count) sends nothing.
+    Effect::new(move |prev: Option<(Option<Client>, Option<String>, u32)>| {
+        let now = (state.client.get(), path(), tick.get());
+        if prev.as_ref() == Some(&now) {
+            return now;
+        }
+        let (client, path, _) = now.clone();
         stop();
         seq.update_value(|n| *n += 1);
         let n = seq.get_value();
         let (Some(c), Some(path)) = (client, path) else {
             busy.set(false);
-            return;
+            return now;
         };
         let abort = AbortController::new().ok();
         current.set_value(abort.clone());
@@ -104,6 +108,7 @@ fn start(
             busy.set(false);
             deliver(r);
         });
+        now
     });
 }
 

@@ -33,7 +33,9 @@ pub fn MetricsPage() -> impl IntoView {
         Route::Metrics { range, user } => Some((*range, user.clone())),
         _ => None,
     });
-    let range = Signal::derive(move || part.with(|(r, _)| r.unwrap_or_default()));
+    // What is shown: the range (the default one until the URL has it) and user.
+    let shown = Memo::new(move |_| part.with(|(r, u)| (r.unwrap_or_default(), u.clone().unwrap_or_default())));
+    let range = Signal::derive(move || shown.with(|s| s.0));
     let set_range = move |r: DateRange| replace(Route::Metrics { range: Some(r), user: part.with_untracked(|p| p.1.clone()) });
     Effect::new(move |_| {
         if part.with(|(r, _)| r.is_none()) {
@@ -46,8 +48,10 @@ pub fn MetricsPage() -> impl IntoView {
 
     let data = use_get(
         move || {
-            let (from, to) = range.get().days(today());
-            Some(part.with(|(_, user)| metrics_path(from, to, user.as_deref().unwrap_or_default())))
+            shown.with(|(range, user)| {
+                let (from, to) = range.days(today());
+                Some(metrics_path(from, to, user))
+            })
         },
         parse_metrics,
     );
