@@ -175,23 +175,37 @@ fn content_list(
         }
         .into_any();
     }
-    let mode = RwSignal::new(Mode::Idle);
+    let items = Items { mode: RwSignal::new(Mode::Idle), list, action };
     view! {
         <ul class="kb-list" aria-label="Content">
-            {rows.into_iter().map(|c| content_item(c, target.clone(), mode, list, action)).collect_view()}
+            {rows.into_iter().map(|c| (content_path(&target, &c.id), c)).map(|(path, c)| content_item(c, path, items)).collect_view()}
         </ul>
         <Pager meta=meta count=plural(meta.total_count, "item", "items") on_page=Callback::new(set_page)/>
     }
     .into_any()
 }
 
-fn content_item(
-    c: Content,
-    target: Target,
+/// What the items of a list share: which one is being edited or deleted,
+/// the list, and the action that changes them.
+#[derive(Clone, Copy)]
+struct Items {
     mode: RwSignal<Mode>,
     list: List,
     action: UseAction,
-) -> impl IntoView {
+}
+
+impl Items {
+    /// After an edit or delete succeeded: back to idle and reload (on
+    /// failure the action keeps the error and the list stays as it was).
+    fn settle(self) {
+        self.mode.set(Mode::Idle);
+        self.list.reload();
+    }
+}
+
+/// One content item; `path` is its `/knowledge/content/{id}`.
+fn content_item(c: Content, path: String, items: Items) -> impl IntoView {
+    let Items { mode, action, .. } = items;
     let name = c.display_name().to_string();
     let id = c.id.clone();
     let phase = c.phase();
@@ -207,8 +221,8 @@ fn content_item(
     .join(" · ");
 
     let delete = {
-        let path = content_path(&target, &id);
-        move || action.send(Method::DELETE, path.clone(), None, move || settle(mode, list))
+        let path = path.clone();
+        move || action.send(Method::DELETE, path.clone(), None, move || items.settle())
     };
     let editing = {
         let id = id.clone();
@@ -223,7 +237,7 @@ fn content_item(
     view! {
         <li class="card kb-item" aria-label=name.clone()>
             {move || if editing() {
-                edit_form(c2.clone(), target.clone(), mode, list, action).into_any()
+                edit_form(c2.clone(), path.clone(), items).into_any()
             } else {
                 let c = &c2;
                 let delete = delete.clone();
@@ -317,12 +331,6 @@ fn fixed(s: &'static str) -> Signal<String> {
     Signal::stored(s.to_string())
 }
 
-/// After an edit or delete succeeded: back to idle and reload (on failure
-/// the action keeps the error and the list stays as it was).
-fn settle(mode: RwSignal<Mode>, list: List) {
-    mode.set(Mode::Idle);
-    list.reload();
-}
 
 /// A problem with the input, in words (`role=alert`).
 fn problem_view(problem: RwSignal<Option<String>>) -> impl IntoView {
@@ -330,17 +338,11 @@ fn problem_view(problem: RwSignal<Option<String>>) -> impl IntoView {
 }
 
 /// The inline editor of a content's name and description (a form `PATCH`).
-fn edit_form(
-    c: Content,
-    target: Target,
-    mode: RwSignal<Mode>,
-    list: List,
-    action: UseAction,
-) -> impl IntoView {
+fn edit_form(c: Content, path: String, items: Items) -> impl IntoView {
+    let Items { mode, action, .. } = items;
     let name = RwSignal::new(c.name.clone().unwrap_or_default());
     let description = RwSignal::new(c.description.clone().unwrap_or_default());
     let problem = RwSignal::new(None::<String>);
-    let path = content_path(&target, &c.id);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let fields = match edit_fields(&name.get_untracked(), &description.get_untracked()) {
@@ -352,7 +354,7 @@ fn edit_form(
         // On an error the form stays open with what was typed.
         action.run(
             move |c| async move { send_form(&c, "PATCH", &path, &fields, None).await },
-            move |_| settle(mode, list),
+            move |_| items.settle(),
         );
     };
     let label = c.display_name().to_string();
