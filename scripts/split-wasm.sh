@@ -125,7 +125,6 @@ function __prefetchable(fetcher, deps) {
     };
     return load;
 }
-/** Starts downloading the modules of \`area\` (a lazy area of src/lazy.rs); nothing else. */
 export function prefetch(area) {
     if (Object.hasOwn(__areas, area)) __areas[area].prefetch();
 }

@@ -1,30 +1,22 @@
-// Starts the dashboard's wasm from a file: Trunk's own loader is an inline <script>, which the
-// CSP refuses. Trunk.toml's pattern_script names the built files in <meta name="agentos-dashboard-app">.
-// Shipped unminified: keep comments short (README "Code splitting" and "The first seconds").
+// Starts the dashboard's wasm (CSP: no inline script). Explained in README, "The first seconds".
 const app = document.querySelector('meta[name="agentos-dashboard-app"]');
 for (const headStart of [probeEarly, preloadArea]) {
   try {
-    headStart();
-  } catch {
-    // Only a head start: the app asks for everything itself.
-  }
+    headStart(); // only a head start: the app asks for all of it itself
+  } catch {}
 }
 try {
   if (!app) throw new Error('index.html does not name the app files (built without Trunk.toml?)');
-  // Relative to the page, so dist/ works under any sub-path.
   const url = (name) => new URL(app.dataset[name], document.baseURI).href;
   const { default: init } = await import(url('js'));
   await init({ module_or_path: url('wasm') });
 } catch (err) {
-  // Say so in the static shell instead of spinning for ever (text only, never HTML).
   const message = document.getElementById('shell-message');
   if (message) message.textContent = `The dashboard could not start: ${err && err.message ? err.message : err}. Reload the page to try again.`;
   throw err;
 }
 
-// GET /health and /info of the server the app opens first (?endpoint=, else the last one used;
-// src/state.rs), without a key or any header, as the app sends them. The app takes the answers
-// once, for this very base URL (normalized as normalize_base_url does).
+// /health and /info of the server the app opens first, asked now, without a key (README).
 function probeEarly() {
   let raw = new URLSearchParams(location.search).getAll('endpoint').find((v) => v !== '');
   if (raw === undefined) raw = localStorage.getItem('agentos-dashboard.last');
@@ -46,8 +38,7 @@ function probeEarly() {
   window.__agentosEarly = { base, health: get('/health'), info: get('/info') };
 }
 
-// The chunks of the area the route opens (src/lazy.rs), fetched alongside the main module by
-// the split loader's prefetch (scripts/split-wasm.sh); the overview needs none.
+// The chunks of the route's area, fetched alongside the main module (README).
 function preloadArea() {
   const loader = document.querySelector('link[rel="modulepreload"][data-split-loader]');
   const first = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];

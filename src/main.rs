@@ -9,11 +9,6 @@ mod route;
 mod state;
 
 fn main() {
-    // The task that compiled and started the wasm is long already: mount in the next one.
-    leptos::prelude::set_timeout(mount, std::time::Duration::ZERO);
-}
-
-fn mount() {
     leptos::mount::mount_to_body(app::App);
     // index.html's static shell (the same header and navigation, "Loading the dashboard…")
     // painted before the wasm arrived. It goes in the task that mounted the app, so no frame
