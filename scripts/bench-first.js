@@ -152,7 +152,16 @@ async function startServers(opts) {
 // Installed before the app loads: long tasks, first paint, and when the watched text (the
 // first agent's name) and the route's readiness (connected, an h1 in main) first show.
 function initScript(name) {
-  const b = (window.__first = { longtasks: [], agentDom: null, agentFrame: null, ready: null });
+  const b = (window.__first = { longtasks: [], agentDom: null, agentFrame: null, ready: null, idle: [] });
+  // When the page asks for idle time and when it gets it (the idle prefetch; reported with BENCH_DETAIL).
+  if (window.requestIdleCallback) {
+    const ric = window.requestIdleCallback.bind(window);
+    window.requestIdleCallback = (cb, o) => {
+      const rec = { asked: performance.now(), fired: null, ran: null };
+      b.idle.push(rec);
+      return ric((d) => { rec.fired = performance.now(); try { return cb(d); } finally { rec.ran = performance.now() - rec.fired; } }, o);
+    };
+  }
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) b.longtasks.push({ start: e.startTime, duration: e.duration });
@@ -163,7 +172,11 @@ function initScript(name) {
     if (!main) return;
     if (b.agentDom === null && name && [...main.querySelectorAll('a, h1, h2, h3, li, td, span, p')].some((e) => e.textContent.trim() === name)) {
       b.agentDom = performance.now();
-      requestAnimationFrame(() => { b.agentFrame = performance.now(); });
+      requestAnimationFrame(() => {
+        b.agentFrame = performance.now();
+        // The same instant in the trace's clock (cpu: the tasks before it).
+        performance.mark('bench-agent-visible');
+      });
     }
     if (b.ready === null && main.querySelector('h1')) {
       const status = document.querySelector('[aria-label="Connection status"]');
@@ -257,6 +270,17 @@ async function coldLoad(browser, srv, cond, name) {
     // The connection's API calls (CORS preflights included): first sent → last answered.
     const calls = [...reqs.values()].filter((r) => r.url.startsWith(srv.api) && r.done && r.end != null);
     const api = calls.length ? Math.max(...calls.map((r) => r.end)) - Math.min(...calls.map((r) => r.start)) : null;
+    if (process.env.BENCH_DETAIL) {
+      // The waterfall, from navigation start (BENCH_DETAIL=1; to stderr).
+      const origin = await page.evaluate(() => performance.timeOrigin);
+      const first = Math.min(...[...reqs.values()].map((r) => r.wall - r.start));
+      process.stderr.write(`\n${cond.name}: agent ${Math.round(agent)} ms, fcp ${Math.round(fcp)} ms\n`);
+      for (const r of [...reqs.values()].sort((a, b) => a.start - b.start)) {
+        const t0 = r.wall - origin;
+        process.stderr.write(`  ${String(Math.round(t0)).padStart(6)} → ${r.end == null ? '   ?' : String(Math.round(t0 + r.end - r.start)).padStart(6)} ms ${String(r.bytes).padStart(7)} B ${r.method} ${r.url.replace(/^https?:\/\/[^/]+/, '').slice(0, 60)}\n`);
+      }
+      void first;
+    }
     return { fcp, agent, api, calls: calls.length };
   } finally {
     await context.close();
@@ -399,16 +423,21 @@ async function chatTimes(browser, srv, cond, agent, runs) {
 /** The longest main-thread task until the agent list shows, on a 4x CPU slowdown. */
 async function cpuLoad(browser, srv, name) {
   const { context, page } = await newPage(browser, CONDITIONS[0], { cpu: 4, name });
+  const page_ = page;
   try {
-    await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink.user_timing'] });
+    const detailCats = process.env.BENCH_DETAIL ? ['v8', 'v8.wasm', 'disabled-by-default-v8.wasm.detailed', 'disabled-by-default-v8.compile'] : [];
+    await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink.user_timing', ...detailCats] });
     await page.goto(`${srv.web}/?endpoint=${encodeURIComponent(srv.api)}#/agents`, { waitUntil: 'commit' });
     const agent = await pollPage(page, () => window.__first.agentFrame, null, 60_000);
     const pageLong = await page.evaluate((until) => window.__first.longtasks.filter((t) => t.start < until).map((t) => t.duration), agent ?? Infinity);
     const trace = JSON.parse((await browser.stopTracing()).toString('utf8'));
     const events = trace.traceEvents || trace;
     const mains = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-    const nav = events.filter((e) => e.name === 'navigationStart' && mains.has(`${e.pid}:${e.tid}`)).sort((a, b) => b.ts - a.ts)[0];
-    const until = nav && agent != null ? nav.ts + agent * 1000 : Infinity;
+    // The page's own mark when the agent name showed gives the trace time of that instant, and
+    // with it the page's time origin (performance.now() 0) in the trace's clock.
+    const mark = events.find((e) => e.name === 'bench-agent-visible');
+    const nav = mark && agent != null ? { ts: mark.ts - agent * 1000, pid: mark.pid, tid: mark.tid } : null;
+    const until = mark ? mark.ts : Infinity;
     const tasks = events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`) && (!nav || e.ts >= nav.ts) && e.ts < until);
     const top = tasks.reduce((m, e) => ((e.dur || 0) > (m?.dur || 0) ? e : m), null);
     const longest = top ? top.dur / 1000 : 0;
@@ -416,6 +445,22 @@ async function cpuLoad(browser, srv, name) {
     const inner = top && events
       .filter((e) => e.ph === 'X' && !e.name.includes('RunTask') && e.pid === top.pid && e.tid === top.tid && e.ts >= top.ts && e.ts + (e.dur || 0) <= top.ts + top.dur)
       .sort((a, b) => (b.dur || 0) - (a.dur || 0))[0];
+    if (process.env.BENCH_DETAIL) {
+      const page = await page_.evaluate(() => ({ agentDom: window.__first.agentDom, idle: window.__first.idle }));
+      process.stderr.write(`\npage: agent in DOM ${Math.round(page.agentDom)} ms; idle callbacks ${JSON.stringify(page.idle.map((r) => [Math.round(r.asked), Math.round(r.fired), Math.round(r.ran)]))}`);
+      // Every task over 50 ms before the agent list, and the events nested in it (BENCH_DETAIL=1).
+      process.stderr.write(`\ncpu: agent ${Math.round(agent)} ms\n`);
+      for (const t of tasks.filter((e) => e.dur > 50_000)) {
+        process.stderr.write(`  task at ${Math.round((t.ts - (nav ? nav.ts : 0)) / 1000)} ms: ${Math.round(t.dur / 1000)} ms\n`);
+        const nested = events.filter((e) => e.ph === 'X' && e !== t && e.pid === t.pid && e.tid === t.tid && e.ts >= t.ts && e.ts + (e.dur || 0) <= t.ts + t.dur && (e.dur || 0) > 2000)
+          .sort((a, b) => a.ts - b.ts);
+        for (const e of nested) process.stderr.write(`    +${Math.round((e.ts - t.ts) / 1000)} ${Math.round(e.dur / 1000)} ms ${e.name} ${JSON.stringify(e.args?.data || {}).slice(0, 120)}\n`);
+        const inTask = events.filter((e) => e !== t && e.pid === t.pid && e.tid === t.tid && e.ts >= t.ts && e.ts <= t.ts + t.dur && e.ph === 'X');
+        const byName = new Map();
+        for (const e of inTask) byName.set(e.name, [(byName.get(e.name)?.[0] || 0) + (e.dur || 0), (byName.get(e.name)?.[1] || 0) + 1]);
+        process.stderr.write(`    by name: ${[...byName].sort((a, b) => b[1][0] - a[1][0]).slice(0, 10).map(([n, [d, c]]) => `${n} ${Math.round(d / 1000)} ms ×${c}`).join('; ')}\n`);
+      }
+    }
     return { agent, longest, what: inner ? inner.name : '?', pageLong, aligned: !!nav };
   } finally {
     await context.close();

@@ -91,6 +91,53 @@ done
   printf '\n  }\n}\n'
 } > "$stage/split-manifest.json"
 
+# A head start for the route the address opens: the loader gets `prefetch(area)`, which
+# src/boot.js calls as soon as the loader module is there (index.html preloads it), so the
+# area's chunks download alongside the main module instead of after it has started. Every
+# module's loader (makeLoad) is wrapped: `prefetch` starts its fetch (and its chunks'); the
+# load takes that fetch when it comes (a failed one fails that load; Retry fetches again).
+node - "$loader" "$stage" "$link" <<'JS'
+const fs = require('node:fs');
+const path = require('node:path');
+const [loaderPath, stage, link] = process.argv.slice(2);
+let js = fs.readFileSync(loaderPath, 'utf8');
+const calls = /(^|[^\w])makeLoad\(/g;
+const defs = (js.match(/function makeLoad\(/g) || []).length;
+if (defs !== 1) throw new Error('split-wasm: the loader has no makeLoad() to wrap (wasm_split_cli_support changed?)');
+js = js.replace(calls, (m, pre) => (m.startsWith('function') || /function\s*$/.test(pre) ? m : `${pre}__prefetchable(`))
+  .replace('function __prefetchable(', 'function makeLoad(');
+js = js.replace(/export const __wasm_split_load_([a-z0-9_]+) = wrapAsyncCb\(__prefetchable\(/g,
+  (_, area) => `export const __wasm_split_load_${area} = wrapAsyncCb(__areas.${area} = __prefetchable(`);
+if (!js.includes('__areas.')) throw new Error('split-wasm: no area loaders found in the loader');
+js = `const __areas = {};
+${js}
+function __prefetchable(fetcher, deps) {
+    let early, used = false;
+    const load = makeLoad(() => {
+        used = true;
+        const instantiate = early || fetcher();
+        early = undefined;
+        return instantiate;
+    }, deps);
+    load.prefetch = () => {
+        if (!used && !early) early = fetcher();
+        for (const dep of deps) dep.prefetch();
+    };
+    return load;
+}
+export function prefetch(area) {
+    if (Object.hasOwn(__areas, area)) __areas[area].prefetch();
+}
+`;
+fs.writeFileSync(loaderPath, js);
+for (const page of fs.readdirSync(stage).filter((f) => f.endsWith('.html'))) {
+  const file = path.join(stage, page);
+  const html = fs.readFileSync(file, 'utf8');
+  if (!html.includes('</head>')) throw new Error(`split-wasm: no </head> in ${page}`);
+  fs.writeFileSync(file, html.replace('</head>', `<link rel="modulepreload" href="./${link}" data-split-loader></head>`));
+}
+JS
+
 sri() {
   node -e 'const c = require("node:crypto"), fs = require("node:fs");
     process.stdout.write("sha384-" + c.createHash("sha384").update(fs.readFileSync(process.argv[1])).digest("base64"))' "$1"

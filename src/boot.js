@@ -1,20 +1,47 @@
-// Starts the dashboard's wasm from a file. Trunk's own loader is an inline <script>, which
-// the Content-Security-Policy (script-src 'self' 'wasm-unsafe-eval', no 'unsafe-inline')
-// refuses. Trunk.toml's pattern_script leaves the names of the files Trunk built in
-//   <meta name="agentos-dashboard-app" data-js="./agentos-dashboard-<hash>.js" data-wasm="./…_bg.wasm">
-// and index.html loads this module (hashed, with an integrity attribute) to start them.
-// Trunk's <link rel="modulepreload"> and <link rel="preload"> (with integrity) fetch both
-// files early; the import and the wasm fetch below use those responses.
+// Starts the dashboard's wasm (CSP: no inline script). Explained in README, "The first seconds".
 const app = document.querySelector('meta[name="agentos-dashboard-app"]');
+for (const headStart of [probeEarly, preloadArea]) {
+  try {
+    headStart(); // only a head start: the app asks for all of it itself
+  } catch {}
+}
 try {
   if (!app) throw new Error('index.html does not name the app files (built without Trunk.toml?)');
-  // Relative to the page, so dist/ works under any sub-path.
   const url = (name) => new URL(app.dataset[name], document.baseURI).href;
   const { default: init } = await import(url('js'));
   await init({ module_or_path: url('wasm') });
 } catch (err) {
-  // Say so in the static shell instead of spinning for ever (text only, never HTML).
   const message = document.getElementById('shell-message');
   if (message) message.textContent = `The dashboard could not start: ${err && err.message ? err.message : err}. Reload the page to try again.`;
   throw err;
+}
+
+// /health and /info of the server the app opens first, asked now, without a key (README).
+function probeEarly() {
+  let raw = new URLSearchParams(location.search).getAll('endpoint').find((v) => v !== '');
+  if (raw === undefined) raw = localStorage.getItem('agentos-dashboard.last');
+  const s = (raw || '').trim();
+  if (!s || /[\s\x00-\x1f\x7f]/.test(s)) return;
+  const sep = s.indexOf('://');
+  const scheme = sep < 0 ? 'http' : s.slice(0, sep).toLowerCase();
+  const rest = sep < 0 ? s : s.slice(sep + 3);
+  const cut = rest.search(/[/?#]/);
+  const authority = cut < 0 ? rest : rest.slice(0, cut);
+  const path = cut < 0 ? '' : rest.slice(cut);
+  if (!/^https?$/.test(scheme) || !authority || authority.includes('@') || /[?#]/.test(path)) return;
+  const base = `${scheme}://${authority}${path.replace(/\/+$/, '')}`;
+  const get = (p) => {
+    const answer = fetch(base + p);
+    answer.catch(() => {});
+    return answer;
+  };
+  window.__agentosEarly = { base, health: get('/health'), info: get('/info') };
+}
+
+// The chunks of the route's area, fetched alongside the main module (README).
+function preloadArea() {
+  const loader = document.querySelector('link[rel="modulepreload"][data-split-loader]');
+  const first = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
+  const area = { agents: 'catalog', teams: 'catalog', workflows: 'catalog' }[first] || first;
+  if (loader && /^[a-z]+$/.test(area)) import(loader.href).then((m) => m.prefetch(area), () => {});
 }

@@ -26,7 +26,7 @@ pub fn area(route: Route) -> Option<AnyView> {
     if !is_lazy(&route) {
         return None;
     }
-    let load = move || -> SendWrapper<std::pin::Pin<Box<dyn Future<Output = Loaded>>>> {
+    let load = move || -> Pending {
         let route = route.clone();
         SendWrapper::new(match route {
             Route::List(_) | Route::Detail(..) => Box::pin(catalog_area(route)),
@@ -41,47 +41,92 @@ pub fn area(route: Route) -> Option<AnyView> {
             }
         })
     };
+    Some(on_demand(load))
+}
+
+type Pending = SendWrapper<Boxed>;
+
+type Boxed = std::pin::Pin<Box<dyn Future<Output = Loaded>>>;
+
+/// Shows "Loading the page…" until `load` has the view, then the view (the
+/// first page is then ready: the idle prefetch waits for that); a failed load
+/// says so with Retry.
+fn on_demand(load: impl Fn() -> Pending + Send + Sync + 'static) -> AnyView {
     // Retry re-runs the load: a failed load is not cached by the loader.
     let attempt = RwSignal::new(0u32);
-    Some(
-        view! {
-            <Suspense fallback=|| view! { <Loading label="Loading the page…"/> }>
-                {move || {
-                    attempt.track();
-                    let fut = load();
-                    Suspend::new(async move {
-                        match fut.await {
-                            Ok(view) => view,
-                            Err(_) => view! {
-                                <div class="notice notice-error" role="alert">
-                                    <p class="notice-title">"This page could not be loaded."</p>
-                                    <p class="notice-hint">
-                                        "Its code did not arrive from the server that hosts the dashboard (a network error?)."
-                                    </p>
-                                    <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>
-                                        "Retry"
-                                    </button>
-                                </div>
-                            }
-                            .into_any(),
+    view! {
+        <Suspense fallback=|| view! { <Loading label="Loading the page…"/> }>
+            {move || {
+                attempt.track();
+                let fut = load();
+                Suspend::new(async move {
+                    let loaded = fut.await.ok();
+                    match loaded {
+                        Some(view) => {
+                            first_page_ready();
+                            view
                         }
-                    })
-                }}
-            </Suspense>
-        }
-        .into_any(),
-    )
+                        None => view! {
+                            <div class="notice notice-error" role="alert">
+                                <p class="notice-title">"This page could not be loaded."</p>
+                                <p class="notice-hint">
+                                    "Its code did not arrive from the server that hosts the dashboard (a network error?)."
+                                </p>
+                                <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>
+                                    "Retry"
+                                </button>
+                            </div>
+                        }
+                        .into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+    .into_any()
 }
 
 fn is_lazy(route: &Route) -> bool {
     !matches!(route, Route::Overview | Route::Connect | Route::NotFound(_))
 }
 
-/// Once the first page is ready: when the browser is next idle
-/// (`requestIdleCallback`, or a short timer where it is missing), fetch every
-/// area's chunk one after another, so later navigation does not wait.
+thread_local! {
+    /// Whether the app asked for the prefetch ([`prefetch_when_idle`]), and whether it started.
+    static PREFETCH: std::cell::Cell<(bool, bool)> = const { std::cell::Cell::new((false, false)) };
+}
+
+/// Once connected: prefetch the other areas when the browser is idle after the
+/// first page shows. On a route whose area loads on demand, that is once its
+/// code is there (so the prefetch never competes with the page being opened);
+/// on the overview and the connection form, now.
 pub fn prefetch_when_idle() {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    let lazy_page = is_lazy(&Route::parse(&hash));
+    PREFETCH.with(|p| p.set((true, p.get().1)));
+    if !lazy_page || FIRST_PAGE.with(std::cell::Cell::get) {
+        start_prefetch();
+    }
+}
+
+thread_local! {
+    static FIRST_PAGE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn first_page_ready() {
+    FIRST_PAGE.with(|f| f.set(true));
+    if PREFETCH.with(|p| p.get().0) {
+        start_prefetch();
+    }
+}
+
+/// When the browser is next idle (`requestIdleCallback`, or a short timer
+/// where it is missing), fetch every area's chunk one after another, so later
+/// navigation does not wait. Once only.
+fn start_prefetch() {
     use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+    if PREFETCH.with(|p| p.replace((true, true)).1) {
+        return;
+    }
     let Some(window) = web_sys::window() else {
         return;
     };

@@ -476,7 +476,12 @@ async fn load_catalog(client: &Client) -> Result<Catalog, ApiError> {
     // key (no CORS preflight), and they say whether this is an AgentOS and
     // whether it needs a key. Only then is the key sent, with everything the
     // first page needs at once: two round trips in all, not four in a row.
-    let (health, info) = futures::join!(client.probe_health(), client.probe_info());
+    // src/boot.js may have sent both already, to this very server, before the
+    // app ran: their answers are used once, if they came.
+    let (health, info) = futures::join!(
+        async { client.probe_health_from(early_answer(client.base_url(), "health").await).await },
+        async { client.probe_info_from(early_answer(client.base_url(), "info").await).await },
+    );
     health?;
     let info = info?;
     // Without a key for a server that needs one, say so instead of sending
@@ -494,6 +499,23 @@ async fn load_catalog(client: &Client) -> Result<Catalog, ApiError> {
         teams: absent_is_empty(teams)?,
         workflows: absent_is_empty(workflows)?,
     })
+}
+
+/// The answer to `GET {base}/{what}` that src/boot.js started before the app
+/// ran (`window.__agentosEarly`: `{base, health, info}`, both without a key or
+/// any header), taken once and only for that very `base`; `None` when there
+/// is none, or it failed (the request is then sent again, as usual).
+async fn early_answer(base: &str, what: &str) -> Option<web_sys::Response> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window()?;
+    let early = js_sys::Reflect::get(&window, &"__agentosEarly".into()).ok().filter(|v| v.is_object())?;
+    if js_sys::Reflect::get(&early, &"base".into()).ok()?.as_string().as_deref() != Some(base) {
+        return None;
+    }
+    let pending = js_sys::Reflect::get(&early, &what.into()).ok()?.dyn_into::<js_sys::Promise>().ok()?;
+    let _ = js_sys::Reflect::delete_property(early.unchecked_ref::<js_sys::Object>(), &what.into());
+    let answer = wasm_bindgen_futures::JsFuture::from(pending).await.ok()?;
+    answer.dyn_into::<web_sys::Response>().ok()
 }
 
 /// A list route the server does not have (404) means it has none of those;

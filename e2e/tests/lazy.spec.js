@@ -77,3 +77,32 @@ test('an area whose code cannot be fetched says so, and Retry loads it', async (
   await expect(page.getByRole('heading', { level: 1, name: 'Memories' })).toBeVisible();
   await expect(notice).toHaveCount(0);
 });
+
+test('a deep link starts its area code and the first checks of the server before the wasm runs, each once', async ({ page }) => {
+  const errors = collectErrors(page);
+  await connect(page); // saves the server (with its key) as the last one used
+  await page.goto('about:blank');
+  const { env } = require('./helpers');
+  const wasm = wasmRequests(page);
+  const api = [];
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    if (req.url().startsWith(env.API)) api.push({ path: url.pathname, key: 'authorization' in req.headers(), at: wasm.length });
+  });
+  await page.goto('/#/agents');
+  await expect(page.getByRole('heading', { level: 1, name: 'Agents' })).toBeVisible();
+  await expect(page.getByRole('status', { name: 'Connection status' })).toContainText('Connected');
+  // The catalog's code was asked for before the app had connected (it used to wait for the
+  // catalog): its chunk request comes before the first keyed request.
+  const firstKeyed = api.findIndex((r) => r.key);
+  expect(firstKeyed).toBeGreaterThan(-1);
+  expect(wasm.slice(0, api[firstKeyed].at).filter(chunkOf('catalog'))).toHaveLength(1);
+  // Nothing is fetched twice (a prefetched chunk is taken by its load).
+  expect(wasm.filter((n) => wasm.indexOf(n) !== wasm.lastIndexOf(n))).toEqual([]);
+  // /health and /info: once each, without the key; everything after them with it.
+  for (const path of ['/health', '/info']) {
+    expect(api.filter((r) => r.path === path).map((r) => r.key)).toEqual([false]);
+  }
+  expect(api.filter((r) => r.path === '/agents').map((r) => r.key)).toEqual([true]);
+  expect(errors).toEqual([]);
+});

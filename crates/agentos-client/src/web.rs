@@ -250,8 +250,20 @@ impl Client {
     /// The first step of [`probe`](Self::probe): `/health` (sent without the
     /// key, so no CORS preflight) answers like an AgentOS.
     pub async fn probe_health(&self) -> Result<(), ApiError> {
-        let req = Request::get(&self.url("/health")).build().map_err(build_err)?;
-        let resp = self.send(req, Some(REQUEST_TIMEOUT_MS)).await?;
+        self.probe_health_from(None).await
+    }
+
+    /// [`probe_health`](Self::probe_health), reading `early` when given: the
+    /// answer to this very `GET {base}/health` (no key, no header), started
+    /// before the app ran (src/boot.js).
+    pub async fn probe_health_from(&self, early: Option<web_sys::Response>) -> Result<(), ApiError> {
+        let resp = match early {
+            Some(r) => Response::from(r),
+            None => {
+                let req = Request::get(&self.url("/health")).build().map_err(build_err)?;
+                self.send(req, Some(REQUEST_TIMEOUT_MS)).await?
+            }
+        };
         let status = resp.status();
         let body = resp.text().await.unwrap_or_default();
         if status >= 500 {
@@ -271,8 +283,19 @@ impl Client {
     /// The second step of [`probe`](Self::probe): `/info`, checked to be an
     /// AgentOS's. Safe to start together with the requests that follow it.
     pub async fn probe_info(&self) -> Result<OsInfo, ApiError> {
-        let req = Request::get(&self.url("/info")).build().map_err(build_err)?;
-        let resp = self.send(req, Some(REQUEST_TIMEOUT_MS)).await?;
+        self.probe_info_from(None).await
+    }
+
+    /// [`probe_info`](Self::probe_info), reading `early` when given (see
+    /// [`probe_health_from`](Self::probe_health_from)).
+    pub async fn probe_info_from(&self, early: Option<web_sys::Response>) -> Result<OsInfo, ApiError> {
+        let resp = match early {
+            Some(r) => Response::from(r),
+            None => {
+                let req = Request::get(&self.url("/info")).build().map_err(build_err)?;
+                self.send(req, Some(REQUEST_TIMEOUT_MS)).await?
+            }
+        };
         let status = resp.status();
         let body = resp.text().await.unwrap_or_default();
         if status >= 500 {
