@@ -9,7 +9,7 @@
 //! failure is not remembered, so Retry fetches again. Nothing here panics: a
 //! failed load is a `Result`, never an abort of the tab.
 
-use crate::components::Loading;
+use crate::components::{Loading, Notice};
 use crate::pages;
 use crate::route::Route;
 use agentos_client::ComponentKind;
@@ -53,15 +53,14 @@ pub fn area(route: Route) -> Option<AnyView> {
                         match fut.await {
                             Ok(view) => view,
                             Err(_) => view! {
-                                <div class="notice notice-error" role="alert">
-                                    <p class="notice-title">"This page could not be loaded."</p>
-                                    <p class="notice-hint">
-                                        "Its code did not arrive from the server that hosts the dashboard (a network error?)."
-                                    </p>
+                                <Notice
+                                    title="This page could not be loaded."
+                                    hint="Its code did not arrive from the server that hosts the dashboard (a network error?)."
+                                >
                                     <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>
                                         "Retry"
                                     </button>
-                                </div>
+                                </Notice>
                             }
                             .into_any(),
                         }

@@ -4,7 +4,7 @@
 
 use crate::components::dom::{self, mount};
 use crate::components::load::{fallback, use_get};
-use crate::components::Empty;
+use crate::components::{Empty, Notice};
 use crate::state::use_app;
 use agentos_client::metrics::{
     compact, fill_range, metrics_path, model_totals, nice_max, parse_metrics, parse_refresh_status, tick_indices, DateRange, DayMetrics,
@@ -99,10 +99,7 @@ pub fn MetricsPage() -> impl IntoView {
                 {move || refresh_done.get().then_some("Metrics refreshed.")}
             </div>
             {move || refresh_error.get().map(|e| view! {
-                <div class="notice notice-error" role="alert">
-                    <p class="notice-title">"The metrics could not be refreshed."</p>
-                    <p class="notice-hint">{e}</p>
-                </div>
+                <Notice title="The metrics could not be refreshed." hint=e/>
             })}
 
             {range_picker(range)}
