@@ -287,8 +287,8 @@ impl Chat {
     }
 
     /// Ends the active turn, whichever way it ended: no request or socket
-    /// is left open, the run shows everything that arrived (one render),
-    /// and the phase says how it ended. A request that failed before any
+    /// is left open, the run shows everything that arrived, and the phase
+    /// says how it ended. A request that failed before any
     /// event gives the message back to the composer (unless the person has
     /// typed another); a run that stopped running names its new session; a
     /// plain run cut mid-stream is looked up in storage ([`Chat::recover`]).
@@ -313,11 +313,15 @@ impl Chat {
             }
             Outcome::NotDecided(e) => Phase::DecisionFailed(e),
         };
+        // The run is rendered once more with what arrived and how it ended;
+        // a run nothing arrived for is left alone (a paused run's approval
+        // keeps what the person typed).
         let cut = matches!(phase, Phase::Interrupted(_));
-        if let Phase::Interrupted(msg) = &phase {
-            turn.run.update_untracked(|r| r.mark_interrupted(msg));
+        match &phase {
+            Phase::Interrupted(msg) => turn.run.update(|r| r.mark_interrupted(msg)),
+            Phase::Done => turn.run.notify(),
+            _ => {}
         }
-        turn.run.notify();
         turn.phase.set(phase);
         if !running {
             self.name_new_session();

@@ -119,7 +119,8 @@ pub fn Composer(
                 rows="3"
                 placeholder=move || placeholder.get()
                 aria-describedby="composer-help"
-                bind:value=draft
+                prop:value=move || draft.get()
+                on:input=move |ev| draft.set(event_target_value(&ev))
                 on:keydown=on_keydown
             ></textarea>
             <p id="composer-help" class="visually-hidden">"Enter sends. Shift+Enter starts a new line."</p>
