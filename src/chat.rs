@@ -1,13 +1,21 @@
 //! The chat controller: turns of a conversation with one agent, team or
 //! workflow, and the runs behind them (start, stream, stop, continue after a
 //! pause, resume after a cut, retry). UI-free apart from signals; the page in
-//! `pages/chat.rs` renders it.
+//! `pages/chat.rs` renders it, and it imports no page.
+//!
+//! A turn starts in [`Chat::send`] (or `decide`, `resume`), which build their
+//! forms with the client crate's `RunRequest`, `ContinueRequest` and
+//! `ResumeRequest`; it streams over SSE (`stream_into`) or, for workflows,
+//! the WebSocket (`open_socket`); and however it ends (stream over, cut,
+//! request failed, decision not sent, socket closed, Stop) it ends in
+//! [`Chat::end_turn`] with an `Outcome`, the one place that resets the
+//! chat's state and sets the turn's `Phase`.
 
 use crate::state::{load, save, AppState};
 use agentos_client::events::{parse_event, RunEvent};
 use agentos_client::reducer::{RunStatus, RunView};
 use agentos_client::runs::{
-    answer_tools, cancel_path, confirm_requirements, confirm_steps, confirm_tools, continue_field, continue_path, recover, resume_path, run_path, runs_path, Recovery, RunRequest,
+    cancel_path, continue_path, recover, resume_path, run_path, runs_path, ContinueRequest, Recovery, ResumeRequest, RunRequest,
 };
 use agentos_client::sse::SseDecoder;
 use agentos_client::web::{BodyReader, Client, Socket};
@@ -43,6 +51,22 @@ pub enum Phase {
     DecisionFailed(ApiError),
     /// The stream broke before the run finished; what arrived is kept.
     Interrupted(String),
+}
+
+/// How a turn ended, as far as the connection is concerned: every path that
+/// ends a turn goes through [`Chat::end_turn`] with one of these.
+#[derive(Clone, Debug)]
+enum Outcome {
+    /// The stream ended normally (the SSE body, or the socket's run
+    /// finished); the run says whether it got to its end.
+    Closed,
+    /// The stream broke before the run finished, for this reason.
+    Broke(String),
+    /// The request or the socket failed; before any event the message goes
+    /// back to the composer.
+    Failed(ApiError),
+    /// A decision on a paused run could not be sent: the run still waits.
+    NotDecided(ApiError),
 }
 
 /// One message and the run that answers it.
@@ -141,7 +165,7 @@ impl Chat {
             };
             let mut turns = Vec::new();
             for mut v in views {
-                crate::pages::sessions::name_runs(this.state, &mut v);
+                this.state.name_runs(&mut v);
                 let key = this.next_key.get_value();
                 this.next_key.set_value(key + 1);
                 turns.push(Turn {
@@ -217,7 +241,7 @@ impl Chat {
         }
         spawn_local(async move {
             let Some(client) = this.client() else {
-                this.fail(&turn, ApiError::Aborted);
+                this.end_turn(&turn, Outcome::Failed(ApiError::Aborted));
                 return;
             };
             // A plain run: its first token comes as fast as the server
@@ -227,10 +251,7 @@ impl Chat {
                 session_id: this.session_id.get_untracked(),
                 user_id: Some(this.user_id.get_untracked()),
             };
-            let form = FormData::new().expect("FormData");
-            for (k, v) in req.form_fields().into_iter().chain(turn.extras.iter().cloned()) {
-                let _ = form.append_with_str(k, &v);
-            }
+            let form = form_data(req.form_fields().into_iter().chain(turn.extras.iter().cloned()));
             for f in turn.files.get_value() {
                 let _ = form.append_with_blob_and_filename("files", &f, &f.name());
             }
@@ -243,7 +264,7 @@ impl Chat {
     async fn post_and_stream(&self, client: &Client, path: &str, form: FormData, turn: Turn) {
         match self.post(client, path, form).await {
             None => {}
-            Some(Err(e)) => self.fail(&turn, e),
+            Some(Err(e)) => self.end_turn(&turn, Outcome::Failed(e)),
             Some(Ok(resp)) => self.stream(resp, turn).await,
         }
     }
@@ -258,28 +279,56 @@ impl Chat {
 
     async fn stream(&self, resp: gloo_net::http::Response, turn: Turn) {
         turn.phase.set(Phase::Streaming);
-        let outcome = stream_into(&resp, &turn, *self).await;
-        self.finish(&turn, outcome);
+        let outcome = match stream_into(&resp, &turn, *self).await {
+            Ok(()) => Outcome::Closed,
+            Err(e) => Outcome::Broke(format!("The connection broke while the answer was streaming ({e}).")),
+        };
+        self.end_turn(&turn, outcome);
     }
 
-    /// A request that failed before any event: show why, and give the
-    /// message back to the composer if the person has not typed another.
-    fn fail(&self, turn: &Turn, e: ApiError) {
+    /// Ends the active turn, whichever way it ended: no request or socket
+    /// is left open, the run shows everything that arrived, and the phase
+    /// says how it ended. A request that failed before any
+    /// event gives the message back to the composer (unless the person has
+    /// typed another); a run that stopped running names its new session; a
+    /// plain run cut mid-stream is looked up in storage ([`Chat::recover`]).
+    fn end_turn(&self, turn: &Turn, outcome: Outcome) {
         if !self.alive() {
             return;
         }
-        let no_events = turn.run.with_untracked(|r| r.run_id.is_none());
-        if no_events {
-            turn.phase.set(Phase::Failed(e));
-            if self.draft.with_untracked(|d| d.trim().is_empty()) {
-                self.draft.set(turn.message.clone());
-            }
-        } else {
-            turn.run.update(|r| r.mark_interrupted(&e.title()));
-            turn.phase.set(Phase::Interrupted(e.title()));
-        }
         self.active.set(None);
         self.abort.set_value(None);
+        self.socket.set_value(None);
+        let (running, started) = turn.run.with_untracked(|r| (r.is_running(), r.run_id.is_some()));
+        let phase = match outcome {
+            Outcome::Closed if !running => Phase::Done,
+            Outcome::Closed => Phase::Interrupted("The connection closed before the run finished.".to_string()),
+            Outcome::Broke(msg) => Phase::Interrupted(msg),
+            Outcome::Failed(e) if started => Phase::Interrupted(e.title()),
+            Outcome::Failed(e) => {
+                if self.draft.with_untracked(|d| d.trim().is_empty()) {
+                    self.draft.set(turn.message.clone());
+                }
+                Phase::Failed(e)
+            }
+            Outcome::NotDecided(e) => Phase::DecisionFailed(e),
+        };
+        // The run is rendered once more with what arrived and how it ended;
+        // a run nothing arrived for is left alone (a paused run's approval
+        // keeps what the person typed).
+        let cut = matches!(phase, Phase::Interrupted(_));
+        match &phase {
+            Phase::Interrupted(msg) => turn.run.update(|r| r.mark_interrupted(msg)),
+            Phase::Done => turn.run.notify(),
+            _ => {}
+        }
+        turn.phase.set(phase);
+        if !running {
+            self.name_new_session();
+        }
+        if cut && running && !turn.resumable.get_untracked() {
+            self.recover(turn);
+        }
     }
 
     /// AgentOS shows an unnamed session under its first message but only
@@ -298,34 +347,6 @@ impl Chat {
             // Best effort: the session works the same without a stored name.
             let _: Result<serde_json::Value, ApiError> = client.send_json(gloo_net::http::Method::POST, &path, &body).await;
         });
-    }
-
-    fn finish(&self, turn: &Turn, outcome: Result<(), String>) {
-        if !self.alive() {
-            return;
-        }
-        let unfinished = turn.run.with_untracked(|r| r.is_running());
-        if !unfinished {
-            self.name_new_session();
-        }
-        match outcome {
-            Ok(()) if !unfinished => turn.phase.set(Phase::Done),
-            Ok(()) => {
-                let msg = "The connection closed before the run finished.".to_string();
-                turn.run.update(|r| r.mark_interrupted(&msg));
-                turn.phase.set(Phase::Interrupted(msg));
-            }
-            Err(e) => {
-                let msg = format!("The connection broke while the answer was streaming ({e}).");
-                turn.run.update(|r| r.mark_interrupted(&msg));
-                turn.phase.set(Phase::Interrupted(msg));
-            }
-        }
-        self.active.set(None);
-        self.abort.set_value(None);
-        if unfinished && !turn.resumable.get_untracked() {
-            self.recover(turn);
-        }
     }
 
     /// A plain run whose stream broke is stopped by AgentOS, which stores
@@ -356,7 +377,7 @@ impl Chat {
                     Recovery::Wait => continue,
                     Recovery::KeepShown => return,
                     Recovery::Stored(mut stored) => {
-                        crate::pages::sessions::name_runs(this.state, &mut stored);
+                        this.state.name_runs(&mut stored);
                         let settled = matches!(stored.status, RunStatus::Completed | RunStatus::Paused);
                         turn.run.set(stored);
                         turn.phase.set(if settled {
@@ -396,13 +417,14 @@ impl Chat {
         }
     }
 
-    /// Ends a turn from this side: aborts its request, or closes its socket
-    /// (which detaches the socket's handlers, so the turn is settled here).
+    /// Ends a turn from this side: aborts its request (the stream then
+    /// ends the turn), or closes its socket (which detaches the socket's
+    /// handlers, so the turn is ended here).
     fn cut_off(&self, turn: Option<Turn>) {
         self.abort_request();
         if self.socket.try_update_value(|s| s.take()).flatten().is_some() {
             if let Some(t) = turn {
-                self.fail(&t, ApiError::Aborted);
+                self.end_turn(&t, Outcome::Failed(ApiError::Aborted));
             }
         }
     }
@@ -437,33 +459,17 @@ impl Chat {
                     }
                 }
             }
-            let form = FormData::new().expect("FormData");
-            let note = Some("Rejected in the dashboard");
-            // A team answers with its requirements (one per member tool), a
-            // workflow with its step requirements, an agent with its tools.
-            let payload = match this.kind {
-                ComponentKind::Team if !requirements.is_empty() => confirm_requirements(&requirements, &decisions, note),
-                ComponentKind::Workflow if !requirements.is_empty() => confirm_steps(&requirements, &decisions),
-                _ => confirm_tools(&answer_tools(&paused, &answers), &decisions, note),
+            let req = ContinueRequest {
+                kind: this.kind,
+                decisions: ContinueRequest::decisions(this.kind, &paused, &requirements, &decisions, &answers),
+                session_id: this.session_id.get_untracked(),
+                user_id: Some(this.user_id.get_untracked()),
             };
-            let _ = form.append_with_str(continue_field(this.kind), &payload);
-            let _ = form.append_with_str("stream", "true");
-            if let Some(s) = this.session_id.get_untracked() {
-                let _ = form.append_with_str("session_id", &s);
-            }
-            let user = this.user_id.get_untracked();
-            if !user.trim().is_empty() {
-                let _ = form.append_with_str("user_id", user.trim());
-            }
             let path = continue_path(this.kind, &this.id.get_value(), &run_id);
-            match this.post(&client, &path, form).await {
+            match this.post(&client, &path, form_data(req.form_fields())).await {
                 None => {}
                 // Nothing was decided on the server: the run still waits.
-                Some(Err(e)) => {
-                    turn.phase.set(Phase::DecisionFailed(e));
-                    this.active.set(None);
-                    this.abort.set_value(None);
-                }
+                Some(Err(e)) => this.end_turn(&turn, Outcome::NotDecided(e)),
                 Some(Ok(resp)) => {
                     // The server streams nothing for a rejected call, so the card
                     // shows the decision from here; an approved call is updated by
@@ -491,15 +497,9 @@ impl Chat {
             return;
         }
         spawn_local(async move {
-            let form = FormData::new().expect("FormData");
-            if let Some(i) = last {
-                let _ = form.append_with_str("last_event_index", &i.to_string());
-            }
-            if let Some(s) = this.session_id.get_untracked() {
-                let _ = form.append_with_str("session_id", &s);
-            }
+            let req = ResumeRequest { last_event_index: last, session_id: this.session_id.get_untracked() };
             let path = resume_path(this.kind, &this.id.get_value(), &run_id);
-            this.post_and_stream(&client, &path, form, turn).await;
+            this.post_and_stream(&client, &path, form_data(req.form_fields()), turn).await;
         });
     }
 
@@ -552,11 +552,7 @@ impl Chat {
             // A message over the size limit ends the run's stream like a
             // cut connection: what arrived stays, the reason is shown.
             if let Err(e) = agentos_client::sse::TooLarge::check(text.len()) {
-                let msg = e.to_string();
-                this.socket.set_value(None);
-                turn_msg.run.update(|r| r.mark_interrupted(&msg));
-                turn_msg.phase.set(Phase::Interrupted(msg));
-                this.active.set(None);
+                this.end_turn(&turn_msg, Outcome::Broke(e.to_string()));
                 return;
             }
             let event = match decode_ws_text(&text) {
@@ -581,13 +577,11 @@ impl Chat {
                 }
                 RunEvent::AuthError { message } | RunEvent::AuthRequired { message } => {
                     let e = ApiError::Unauthorized { had_key: !key.is_empty(), detail: Some(message.clone()) };
-                    this.socket.set_value(None);
-                    this.fail(&turn_msg, e);
+                    this.end_turn(&turn_msg, Outcome::Failed(e));
                 }
                 RunEvent::SocketError { message } => {
                     let e = ApiError::Http { status: 400, detail: Some(message.clone()) };
-                    this.socket.set_value(None);
-                    this.fail(&turn_msg, e);
+                    this.end_turn(&turn_msg, Outcome::Failed(e));
                 }
                 _ => {
                     if turn_msg.phase.get_untracked() == Phase::Sending {
@@ -595,11 +589,7 @@ impl Chat {
                     }
                     apply_event(&turn_msg, &event, this);
                     if turn_msg.run.with_untracked(|r| !r.is_running()) && this.active.get_untracked() == Some(turn_msg.key) {
-                        flush(&turn_msg);
-                        turn_msg.phase.set(Phase::Done);
-                        this.name_new_session();
-                        this.active.set(None);
-                        this.socket.set_value(None);
+                        this.end_turn(&turn_msg, Outcome::Closed);
                     }
                 }
             }
@@ -612,23 +602,29 @@ impl Chat {
             if this.active.get_untracked() != Some(turn_close.key) {
                 return;
             }
-            this.socket.set_value(None);
-            if turn_close.run.with_untracked(|r| r.run_id.is_none()) {
+            let outcome = if turn_close.run.with_untracked(|r| r.run_id.is_none()) {
                 let url = Socket::url_for(&client_base(this));
-                this.fail(&turn_close, ApiError::Unreachable { url, timed_out: false });
+                Outcome::Failed(ApiError::Unreachable { url, timed_out: false })
             } else {
                 let why = if reason.is_empty() { format!("code {code}") } else { reason };
-                let msg = format!("The WebSocket closed while the workflow was running ({why}).");
-                turn_close.run.update(|r| r.mark_interrupted(&msg));
-                turn_close.phase.set(Phase::Interrupted(msg));
-                this.active.set(None);
-            }
+                Outcome::Broke(format!("The WebSocket closed while the workflow was running ({why})."))
+            };
+            this.end_turn(&turn_close, outcome);
         };
         match Socket::open(&client, on_text, on_close) {
             Ok(s) => this.socket.set_value(Some(s)),
-            Err(e) => this.fail(&turn, e),
+            Err(e) => this.end_turn(&turn, Outcome::Failed(e)),
         }
     }
+}
+
+/// A run form (`multipart/form-data`) of text fields.
+fn form_data(fields: impl IntoIterator<Item = (&'static str, String)>) -> FormData {
+    let form = FormData::new().expect("FormData");
+    for (k, v) in fields {
+        let _ = form.append_with_str(k, &v);
+    }
+    form
 }
 
 fn client_base(chat: Chat) -> String {
@@ -662,10 +658,6 @@ fn schedule_flush(turn: &Turn) {
             run.notify();
         }
     });
-}
-
-fn flush(turn: &Turn) {
-    turn.run.notify();
 }
 
 /// Reads an SSE response into the turn's run. `Err` when the connection
@@ -703,6 +695,6 @@ async fn stream_into(resp: &gloo_net::http::Response, turn: &Turn, chat: Chat) -
     if decoder.finish().is_some() {
         turn.run.update_untracked(|r| r.record_malformed("the stream ended in the middle of an event".into()));
     }
-    flush(turn);
+    // Rendered by `end_turn`, with how the turn ended.
     result
 }

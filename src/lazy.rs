@@ -9,7 +9,7 @@
 //! failure is not remembered, so Retry fetches again. Nothing here panics: a
 //! failed load is a `Result`, never an abort of the tab.
 
-use crate::components::Loading;
+use crate::components::{Loading, Notice};
 use crate::pages;
 use crate::route::Route;
 use agentos_client::ComponentKind;
@@ -67,15 +67,14 @@ fn on_demand(load: impl Fn() -> Pending + Send + Sync + 'static) -> AnyView {
                             view
                         }
                         None => view! {
-                            <div class="notice notice-error" role="alert">
-                                <p class="notice-title">"This page could not be loaded."</p>
-                                <p class="notice-hint">
-                                    "Its code did not arrive from the server that hosts the dashboard (a network error?)."
-                                </p>
+                            <Notice
+                                title="This page could not be loaded."
+                                hint="Its code did not arrive from the server that hosts the dashboard (a network error?)."
+                            >
                                 <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>
                                     "Retry"
                                 </button>
-                            </div>
+                            </Notice>
                         }
                         .into_any(),
                     }

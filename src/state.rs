@@ -2,6 +2,7 @@
 //! status), the discovered configuration, and the periodic health check.
 
 use agentos_client::error::endpoint_id;
+use agentos_client::reducer::RunView;
 use agentos_client::web::Client;
 use agentos_client::{AgentDetail, ApiError, ComponentKind, OsConfig, OsInfo, TeamDetail, WorkflowDetail};
 use leptos::prelude::*;
@@ -277,6 +278,30 @@ impl Catalog {
     pub fn name_of(&self, kind: ComponentKind, id: &str) -> Option<String> {
         self.find(kind, id).map(|e| e.name)
     }
+
+    /// Names a stored run, its member runs and its steps' runs: stored runs
+    /// carry ids, not names, and history should read like the live chat.
+    pub fn name_runs(&self, v: &mut RunView) {
+        if v.name.is_none() {
+            if let (Some(kind), Some(id)) = (v.kind, v.component_id.as_deref()) {
+                v.name = self.name_of(kind.into(), id).filter(|n| n != id);
+            }
+        }
+        v.members.iter_mut().for_each(|m| self.name_runs(m));
+        v.steps.iter_mut().flat_map(|s| s.runs.iter_mut()).for_each(|r| self.name_runs(r));
+    }
+}
+
+impl Entry {
+    /// "Agent · Calculator", as pickers and filters list it.
+    pub fn label(&self) -> String {
+        labelled(self.kind, &self.name)
+    }
+}
+
+/// "Agent · Calculator": a kind and a name (or an id).
+pub fn labelled(kind: ComponentKind, name: &str) -> String {
+    format!("{} · {}", kind.label(), name)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -538,6 +563,26 @@ fn query_endpoint() -> Option<String> {
         }
         js_sys::decode_uri_component(&v.replace('+', " ")).ok()?.as_string()
     })
+}
+
+/// Catalog lookups for code that does not track the catalog (history,
+/// recovered runs, table cells): the same answers before a connection,
+/// with ids in place of names.
+impl AppState {
+    /// The name of an agent, team or workflow from the catalog, else its id.
+    pub fn component_name(&self, kind: ComponentKind, id: &str) -> String {
+        self.catalog.with_untracked(|c| c.as_ref().and_then(|c| c.name_of(kind, id))).unwrap_or_else(|| id.to_string())
+    }
+
+    /// "Agent · Calculator" from the catalog (the id when the server does not list it).
+    pub fn component_label(&self, kind: ComponentKind, id: &str) -> String {
+        labelled(kind, &self.component_name(kind, id))
+    }
+
+    /// See [`Catalog::name_runs`]; nothing to name before a connection.
+    pub fn name_runs(&self, v: &mut RunView) {
+        self.catalog.with_untracked(|c| c.as_ref().map(|c| c.name_runs(v)));
+    }
 }
 
 pub fn use_app() -> AppState {

@@ -4,7 +4,6 @@
 
 use agentos_client::runs::{label, FieldError, RunExtras};
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 
 /// What the composer hands over when the person sends.
 pub struct Outgoing {
@@ -25,8 +24,9 @@ pub fn Composer(
     /// Placeholder naming what the person talks to.
     #[prop(into)]
     placeholder: Signal<String>,
-    /// Called with the message to send.
-    on_send: Callback<SendWrapper<Outgoing>>,
+    /// Called with the message to send (unsync: it holds the attached
+    /// `File`s, which stay on the browser's thread).
+    on_send: UnsyncCallback<Outgoing>,
     /// Called when the person presses Stop.
     on_stop: Callback<()>,
 ) -> impl IntoView {
@@ -58,7 +58,7 @@ pub fn Composer(
         if let Some(input) = file_input.get_untracked() {
             input.set_value("");
         }
-        on_send.run(SendWrapper::new(Outgoing { message: text, files: attached, extras: fields }));
+        on_send.run(Outgoing { message: text, files: attached, extras: fields });
     };
 
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {

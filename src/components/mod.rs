@@ -1,5 +1,6 @@
-//! Small reusable components: status indicator, error notice, loading and
-//! empty states.
+//! Small reusable components: status indicator, notices, loading and empty
+//! states, fields, badges, pager. Every prop is documented where it is
+//! declared; a closed set of choices is an enum ([`Tone`]), not a string.
 
 pub mod composer;
 pub mod dom;
@@ -54,11 +55,36 @@ pub fn StatusIndicator() -> impl IntoView {
     }
 }
 
-/// An error with its explanation and what to do (`role=alert`).
+/// Something went wrong, and what to do about it (`role=alert`): the one
+/// markup of every error notice.
 #[component]
-pub fn ErrorNotice(error: ApiError) -> impl IntoView {
-    let title = error.title();
-    let hint = error.hint();
+pub fn Notice(
+    /// What happened, in one sentence.
+    #[prop(into)]
+    title: String,
+    /// What it means or what to do about it (nothing is shown when empty).
+    #[prop(optional, into)]
+    hint: Option<String>,
+    /// What goes below: a code sample, Retry or Resume buttons.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <div class="notice notice-error" role="alert">
+            <p class="notice-title">{title}</p>
+            {hint.filter(|h| !h.is_empty()).map(|h| view! { <p class="notice-hint">{h}</p> })}
+            {children.map(|c| c())}
+        </div>
+    }
+}
+
+/// An [`ApiError`] as a [`Notice`]: its title, its hint, and for a CORS
+/// refusal the exact line to add on the server.
+#[component]
+pub fn ErrorNotice(
+    /// The error to explain.
+    error: ApiError,
+) -> impl IntoView {
     let code = match &error {
         ApiError::Cors { origin, .. } => Some(format!(
             "from agno.os.config import CORSConfig\n\nagent_os = AgentOS(\n    ...,\n    cors_allowed_origins=[\"{origin}\"],\n)"
@@ -66,17 +92,19 @@ pub fn ErrorNotice(error: ApiError) -> impl IntoView {
         _ => None,
     };
     view! {
-        <div class="notice notice-error" role="alert">
-            <p class="notice-title">{title}</p>
-            {hint.map(|h| view! { <p class="notice-hint">{h}</p> })}
+        <Notice title=error.title() hint=error.hint().unwrap_or_default()>
             {code.map(|c| view! { <pre class="code"><code>{c}</code></pre> })}
-        </div>
+        </Notice>
     }
 }
 
 /// A designed loading state (`aria-busy`).
 #[component]
-pub fn Loading(#[prop(into)] label: String) -> impl IntoView {
+pub fn Loading(
+    /// What is loading, e.g. "Loading sessions…".
+    #[prop(into)]
+    label: String,
+) -> impl IntoView {
     view! {
         <div class="loading" aria-busy="true">
             <span class="spinner" aria-hidden="true"></span>
@@ -87,7 +115,14 @@ pub fn Loading(#[prop(into)] label: String) -> impl IntoView {
 
 /// A designed empty state.
 #[component]
-pub fn Empty(#[prop(into)] title: String, #[prop(optional, into)] detail: Option<String>) -> impl IntoView {
+pub fn Empty(
+    /// What there is none of, e.g. "No sessions yet".
+    #[prop(into)]
+    title: String,
+    /// Why, or what to do to get some.
+    #[prop(optional, into)]
+    detail: Option<String>,
+) -> impl IntoView {
     view! {
         <div class="empty">
             <p class="empty-title">{title}</p>
@@ -98,7 +133,14 @@ pub fn Empty(#[prop(into)] title: String, #[prop(optional, into)] detail: Option
 
 /// A labelled value in a definition list.
 #[component]
-pub fn Field(#[prop(into)] label: String, #[prop(into)] value: String) -> impl IntoView {
+pub fn Field(
+    /// The term (`dt`).
+    #[prop(into)]
+    label: String,
+    /// Its value (`dd`).
+    #[prop(into)]
+    value: String,
+) -> impl IntoView {
     view! {
         <div class="field">
             <dt>{label}</dt>
@@ -107,11 +149,47 @@ pub fn Field(#[prop(into)] label: String, #[prop(into)] value: String) -> impl I
     }
 }
 
+/// What a [`Badge`] says about its subject, shown by its colour.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tone {
+    /// Plain information: a kind, a topic, a file.
+    #[default]
+    Neutral,
+    /// In progress, or worth noticing.
+    Accent,
+    /// Done and well.
+    Ok,
+    /// Waits for someone, or only partly done.
+    Warn,
+    /// Failed, refused or cut.
+    Danger,
+}
+
+impl Tone {
+    /// The badge's classes (`badge-…` in style/main.css), also for badges
+    /// built without a view (the traces table).
+    pub fn class(self) -> &'static str {
+        match self {
+            Tone::Neutral => "badge badge-neutral",
+            Tone::Accent => "badge badge-accent",
+            Tone::Ok => "badge badge-ok",
+            Tone::Warn => "badge badge-warn",
+            Tone::Danger => "badge badge-danger",
+        }
+    }
+}
+
 /// A small pill of text.
 #[component]
-pub fn Badge(#[prop(into)] text: String, #[prop(optional, into)] tone: Option<String>) -> impl IntoView {
-    let class = format!("badge badge-{}", tone.unwrap_or_else(|| "neutral".into()));
-    view! { <span class=class>{text}</span> }
+pub fn Badge(
+    /// The text in the pill.
+    #[prop(into)]
+    text: String,
+    /// Its colour; [`Tone::Neutral`] when not given.
+    #[prop(optional)]
+    tone: Tone,
+) -> impl IntoView {
+    view! { <span class=tone.class()>{text}</span> }
 }
 
 /// First/previous/next/last page buttons around "Page X of Y · <count>" (`nav` "Pages").

@@ -3,7 +3,7 @@
 //! references and metrics. Used by the live chat and the session history.
 
 use crate::components::markdown::Markdown;
-use crate::components::Badge;
+use crate::components::{Badge, Notice, Tone};
 use agentos_client::reducer::{RunStatus, RunView, StepView, ToolStatus, ToolView};
 use leptos::prelude::*;
 use serde_json::Value;
@@ -23,14 +23,14 @@ fn fmt_secs(s: f64) -> String {
     }
 }
 
-fn status_badge(status: &RunStatus) -> (&'static str, &'static str) {
+fn status_badge(status: &RunStatus) -> (&'static str, Tone) {
     match status {
-        RunStatus::Running => ("Running", "accent"),
-        RunStatus::Paused => ("Waiting for approval", "warn"),
-        RunStatus::Completed => ("Completed", "ok"),
-        RunStatus::Cancelled => ("Stopped", "neutral"),
-        RunStatus::Error => ("Failed", "danger"),
-        RunStatus::Interrupted => ("Interrupted", "danger"),
+        RunStatus::Running => ("Running", Tone::Accent),
+        RunStatus::Paused => ("Waiting for approval", Tone::Warn),
+        RunStatus::Completed => ("Completed", Tone::Ok),
+        RunStatus::Cancelled => ("Stopped", Tone::Neutral),
+        RunStatus::Error => ("Failed", Tone::Danger),
+        RunStatus::Interrupted => ("Interrupted", Tone::Danger),
     }
 }
 
@@ -73,8 +73,12 @@ pub fn RunCard(
     }
 }
 
+/// The run's name, its status and, while it streams, a typing indicator.
 #[component]
-fn RunHeader(run: Signal<RunView>) -> impl IntoView {
+fn RunHeader(
+    /// The run shown.
+    run: Signal<RunView>,
+) -> impl IntoView {
     view! {
         <div class="run-head">
             <strong>{move || run.with(|r| r.display_name())}</strong>
@@ -92,7 +96,13 @@ fn RunHeader(run: Signal<RunView>) -> impl IntoView {
 /// Everything a run produced, without the approval box and footer; nested
 /// member and step runs use it too.
 #[component]
-fn RunBody(run: Signal<RunView>, content: Signal<String>) -> impl IntoView {
+fn RunBody(
+    /// The run shown.
+    run: Signal<RunView>,
+    /// Its answer text (a memo of `run`'s content, so the Markdown view is
+    /// only updated when the text changes).
+    content: Signal<String>,
+) -> impl IntoView {
     let is_json = Memo::new(move |_| run.with(|r| r.content_is_json()));
     let show_markdown = Memo::new(move |_| run.with(|r| !r.content_is_json() && !repeats_last_step(r)));
     view! {
@@ -136,10 +146,10 @@ fn RunBody(run: Signal<RunView>, content: Signal<String>) -> impl IntoView {
         // as text arrives (not rebuilt on every event).
         {move || show_markdown.get().then(|| view! { <Markdown text=content label="Answer text"/> })}
         {move || run.with(|r| r.error.clone()).map(|e| view! {
-            <div class="notice notice-error" role="alert">
-                <p class="notice-title">"The run failed: " {e.message.clone()}</p>
-                {e.error_type.clone().map(|t| view! { <p class="notice-hint small">"Error type: " {t}</p> })}
-            </div>
+            <Notice
+                title=format!("The run failed: {}", e.message)
+                hint=e.error_type.map(|t| format!("Error type: {t}")).unwrap_or_default()
+            />
         })}
         {move || run.with(|r| (r.status == RunStatus::Cancelled).then(|| r.cancel_reason.clone())).map(|reason| view! {
             <p class="small muted" role="status">"Stopped. " {reason.unwrap_or_default()}</p>
@@ -155,17 +165,14 @@ fn repeats_last_step(r: &RunView) -> bool {
 
 fn tool_card(t: ToolView) -> impl IntoView {
     let state = match t.status {
-        _ if t.confirmed == Some(false) => ("rejected", "danger"),
-        ToolStatus::Failed => ("failed", "danger"),
-        ToolStatus::Done => ("done", "ok"),
-        ToolStatus::Running => ("running", "accent"),
-        ToolStatus::AwaitingDecision if !t.input_fields().is_empty() => ("waiting for your input", "warn"),
-        ToolStatus::AwaitingDecision => ("awaiting approval", "warn"),
+        _ if t.confirmed == Some(false) => ("rejected", Tone::Danger),
+        ToolStatus::Failed => ("failed", Tone::Danger),
+        ToolStatus::Done => ("done", Tone::Ok),
+        ToolStatus::Running => ("running", Tone::Accent),
+        ToolStatus::AwaitingDecision if !t.input_fields().is_empty() => ("waiting for your input", Tone::Warn),
+        ToolStatus::AwaitingDecision => ("awaiting approval", Tone::Warn),
     };
-    let decision = match (t.requires_confirmation, t.confirmed) {
-        (true, Some(true)) => Some(("approved", "ok")),
-        _ => None,
-    };
+    let approved = t.requires_confirmation && t.confirmed == Some(true);
     let duration = t.duration.map(fmt_secs);
     let args = pretty(&t.args);
     view! {
@@ -175,7 +182,7 @@ fn tool_card(t: ToolView) -> impl IntoView {
                     <span class="mono">{t.name.clone()}</span>
                     " " <Badge text=state.0 tone=state.1/>
                     {duration.map(|d| view! { " " <span class="small muted">{d}</span> })}
-                    {decision.map(|(d, tone)| view! { " " <Badge text=d tone=tone/> })}
+                    {approved.then(|| view! { " " <Badge text="approved" tone=Tone::Ok/> })}
                 </summary>
                 <div class="tool-io">
                     <p class="small muted">"Arguments"</p>
@@ -226,8 +233,17 @@ fn step_item(s: StepView) -> impl IntoView {
     }
 }
 
+/// The tools (or steps) a paused run waits on, with a form for those that
+/// ask for input, and Approve/Reject (or Continue when only questions).
 #[component]
-fn Approval(run: Signal<RunView>, on_decide: Callback<Decision>, busy: Signal<bool>) -> impl IntoView {
+fn Approval(
+    /// The paused run.
+    run: Signal<RunView>,
+    /// Called with what the person decided.
+    on_decide: Callback<Decision>,
+    /// Whether another run is in progress (the buttons are disabled then).
+    busy: Signal<bool>,
+) -> impl IntoView {
     let tools = move || run.with(|r| r.paused_tool_views());
     // What the person typed for tools that ask for input: (tool id, field, text).
     let answers = RwSignal::new(
@@ -299,8 +315,13 @@ fn Approval(run: Signal<RunView>, on_decide: Callback<Decision>, busy: Signal<bo
     }
 }
 
+/// References, links to the memories it updated and to its traces, its
+/// metrics, and how many unreadable events were skipped.
 #[component]
-fn RunFooter(run: Signal<RunView>) -> impl IntoView {
+fn RunFooter(
+    /// The run shown.
+    run: Signal<RunView>,
+) -> impl IntoView {
     view! {
         {move || {
             let refs = run.with(|r| r.references.clone());

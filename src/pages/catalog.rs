@@ -1,6 +1,6 @@
 //! Agents, teams and workflows: filterable lists and a detail page for each.
 
-use crate::components::{plural, Badge, Empty, ErrorNotice, Field, Loading};
+use crate::components::{plural, Badge, Empty, ErrorNotice, Field, Loading, Tone};
 use crate::route::Route;
 use crate::state::use_app;
 use crate::components::load::{use_get, Reader};
@@ -306,7 +306,7 @@ fn tool_item(t: ToolInfo) -> impl IntoView {
         <li class="tool">
             <h3 class="mono">{t.name.clone()}</h3>
             <div class="badges">
-                {confirm.then(|| view! { <Badge text="Needs confirmation" tone="warn"/> })}
+                {confirm.then(|| view! { <Badge text="Needs confirmation" tone=Tone::Warn/> })}
                 {external.then(|| view! { <Badge text="Runs outside the server"/> })}
             </div>
             {t.description.clone().map(|d| view! { <p class="muted">{d}</p> })}
@@ -382,7 +382,7 @@ fn team_detail(t: TeamDetail) -> impl IntoView {
             <div class="detail-grid">
                 <section class="card" aria-labelledby="sec-mode">
                     <h2 id="sec-mode">"Mode"</h2>
-                    <p><Badge text=t.mode.clone().unwrap_or_else(|| "not reported".into()) tone="accent"/></p>
+                    <p><Badge text=t.mode.clone().unwrap_or_else(|| "not reported".into()) tone=Tone::Accent/></p>
                     <p class="muted small">{mode_help(t.mode.as_deref())}</p>
                 </section>
                 {model_section(t.model.clone(), t.db_id.clone(), t.sessions.as_ref().and_then(|s| s.add_history_to_context))}

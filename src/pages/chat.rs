@@ -3,12 +3,11 @@
 use crate::chat::{Chat, Phase, Turn};
 use crate::components::composer::{Composer, Outgoing};
 use crate::components::run_view::{Decision, RunCard};
-use crate::components::{Badge, Empty, ErrorNotice};
+use crate::components::{Badge, Empty, ErrorNotice, Notice};
 use crate::route::{navigate, Route};
 use crate::state::use_app;
 use agentos_client::ComponentKind;
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 
 /// `#/chat`: choose what to talk to.
 #[component]
@@ -87,10 +86,9 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
         let id = id.clone();
         Memo::new(move |_| name.get().unwrap_or_else(|| id.clone()))
     };
-    let kind_label = kind_word(kind);
+    let kind_label = kind.label();
 
-    let on_send = Callback::new(move |out: SendWrapper<Outgoing>| {
-        let out = out.take();
+    let on_send = UnsyncCallback::new(move |out: Outgoing| {
         follow.to_end();
         chat.send(out.message, out.files, out.extras);
     });
@@ -104,7 +102,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
                 .map(|c| {
                     c.entries()
                         .into_iter()
-                        .map(|e| (Route::chat(e.kind, e.id).href(), format!("{} · {}", kind_word(e.kind), e.name)))
+                        .map(|e| (Route::chat(e.kind, e.id.clone()).href(), e.label()))
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()
@@ -257,16 +255,14 @@ fn TurnView(turn: Turn, chat: Chat) -> impl IntoView {
                     let tr = t3.clone();
                     let tr2 = t3.clone();
                     view! {
-                        <div class="notice notice-error" role="alert">
-                            <p class="notice-title">{msg}</p>
-                            <p class="notice-hint">"What arrived so far is kept above."</p>
+                        <Notice title=msg hint="What arrived so far is kept above.">
                             <div class="actions">
                                 {resumable.then(|| view! {
                                     <button type="button" class="primary" on:click=move |_| chat.resume(&tr)>"Resume"</button>
                                 })}
                                 <button type="button" on:click=move |_| chat.retry(&tr2)>"Retry"</button>
                             </div>
-                        </div>
+                        </Notice>
                     }.into_any()
                 }
                 Phase::DecisionFailed(e) => view! {
@@ -393,7 +389,7 @@ impl Follow {
             }
         });
         let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
-        let held = SendWrapper::new((observer.clone(), on_resize));
+        let held = StoredValue::new_local(Some((observer.clone(), on_resize)));
         transcript.on_load(move |ol| {
             if let Some(o) = &observer {
                 o.observe(&ol);
@@ -402,19 +398,13 @@ impl Follow {
         on_cleanup(move || {
             scroll.remove();
             wheel.remove();
-            let (observer, on_resize) = held.take();
-            if let Some(o) = observer {
-                o.disconnect();
+            if let Some((observer, on_resize)) = held.try_update_value(Option::take).flatten() {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(on_resize);
             }
-            drop(on_resize);
         });
     }
 }
 
-fn kind_word(kind: ComponentKind) -> &'static str {
-    match kind {
-        ComponentKind::Agent => "Agent",
-        ComponentKind::Team => "Team",
-        ComponentKind::Workflow => "Workflow",
-    }
-}

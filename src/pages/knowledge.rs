@@ -6,7 +6,7 @@
 //! survives a reload. Every request names it with `knowledge_id` and `db_id`.
 
 use crate::components::load::{self, use_action, use_get, UseAction, UseGet};
-use crate::components::{plural, Badge, Empty, ErrorNotice, Pager};
+use crate::components::{plural, Badge, Empty, ErrorNotice, Notice, Pager, Tone};
 use crate::route::{navigate, use_route_part, Route};
 use crate::state::use_app;
 use agentos_client::config::KnowledgeInstance;
@@ -80,10 +80,7 @@ pub fn KnowledgePage() -> impl IntoView {
                         </label>
                     })}
                     {missing.map(|id| view! {
-                        <div class="notice notice-error" role="alert">
-                            <p class="notice-title">{format!("There is no knowledge base “{id}” on this server.")}</p>
-                            <p class="notice-hint">"Choose one of its knowledge bases."</p>
-                        </div>
+                        <Notice title=format!("There is no knowledge base “{id}” on this server.") hint="Choose one of its knowledge bases."/>
                     })}
                     {(list.len() > 1 && selected.with(Option::is_none)).then(|| view! {
                         <Empty title="Choose a knowledge base" detail=plural(list.len() as u64, "knowledge base", "knowledge bases")/>
@@ -248,7 +245,7 @@ fn content_item(c: Content, path: String, items: Items) -> impl IntoView {
                     <h4 class="row-title">{label.clone()}</h4>
                     {c.description.clone().map(|d| view! { <p>{d}</p> })}
                     <div class="badges">
-                        <Badge text=phase.label() tone=phase.tone()/>
+                        <Badge text=phase.label() tone=phase_tone(phase)/>
                         {(!facts.is_empty()).then(|| view! { <span class="muted small">{facts.clone()}</span> })}
                     </div>
                     {c.status_message.clone().map(|m| view! {
@@ -631,6 +628,16 @@ fn AddContent(target: Target, cfg: Memo<KnowledgeConfig>, list: List) -> impl In
                 <p class="kb-status" role="status" aria-live="polite" aria-label="Add status">{move || status.get()}</p>
             </form>
         </section>
+    }
+}
+
+/// A content's processing phase as a badge colour.
+fn phase_tone(phase: Phase) -> Tone {
+    match phase {
+        Phase::Processing => Tone::Accent,
+        Phase::Completed => Tone::Ok,
+        Phase::Partial => Tone::Warn,
+        Phase::Failed => Tone::Danger,
     }
 }
 

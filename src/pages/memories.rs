@@ -24,17 +24,6 @@ enum Mode {
     Confirm(String),
 }
 
-/// The agent or team name from the catalog, else the id.
-fn component_name(agent: bool, id: &str) -> String {
-    use_app()
-        .catalog
-        .with_untracked(|c| {
-            let kind = if agent { agentos_client::ComponentKind::Agent } else { agentos_client::ComponentKind::Team };
-            c.as_ref().and_then(|c| c.name_of(kind, id))
-        })
-        .unwrap_or_else(|| id.to_string())
-}
-
 /// `#/memories` (and `#/memories?user=<id>`).
 #[component]
 pub fn MemoriesPage() -> impl IntoView {
@@ -291,8 +280,8 @@ fn memory_item(
     };
     let who = [
         m.user_id.clone().map(|u| format!("User: {u}")),
-        m.agent_id.as_deref().map(|a| format!("Agent: {}", component_name(true, a))),
-        m.team_id.as_deref().map(|t| format!("Team: {}", component_name(false, t))),
+        m.agent_id.as_deref().map(|a| format!("Agent: {}", use_app().component_name(agentos_client::ComponentKind::Agent, a))),
+        m.team_id.as_deref().map(|t| format!("Team: {}", use_app().component_name(agentos_client::ComponentKind::Team, t))),
         m.updated_at.as_deref().map(|t| format!("Updated {}", human_time(t))),
     ]
     .into_iter()

@@ -4,7 +4,7 @@
 
 use crate::components::dom::{self, mount};
 use crate::components::load::{self, use_action, use_get};
-use crate::components::Empty;
+use crate::components::{Empty, Notice};
 use crate::route::{replace, use_route_part, Route};
 use agentos_client::metrics::{
     compact, fill_range, metrics_path, model_totals, nice_max, parse_metrics, parse_refresh_status, tick_indices, DateRange, DayMetrics,
@@ -88,10 +88,7 @@ pub fn MetricsPage() -> impl IntoView {
                 {move || refresh_done.get().then_some("Metrics refreshed.")}
             </div>
             {move || refresh_error.get().or_else(|| action.error().as_ref().map(describe)).map(|e| view! {
-                <div class="notice notice-error" role="alert">
-                    <p class="notice-title">"The metrics could not be refreshed."</p>
-                    <p class="notice-hint">{e}</p>
-                </div>
+                <Notice title="The metrics could not be refreshed." hint=e/>
             })}
 
             {range_picker(range, set_range)}

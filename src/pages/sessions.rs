@@ -5,7 +5,7 @@ use crate::components::load::{items, not_loaded, use_action, use_get};
 use crate::components::run_view::RunCard;
 use crate::components::{Badge, Empty, ErrorNotice, Field, Pager};
 use crate::route::{navigate, Route};
-use crate::state::{use_app, AppState};
+use crate::state::{labelled, use_app, AppState};
 use agentos_client::reducer::{runs_to_views, RunView};
 use agentos_client::sessions::{
     create_request, delete_many_body, parse_sessions, rename_request, session_path, session_runs_path, PageMeta,
@@ -17,45 +17,14 @@ use leptos::prelude::*;
 
 use agentos_client::time::human_time;
 
+/// "Agent", "Team", "Workflow"; "Session" when the server does not say.
 fn kind_label(k: Option<ComponentKind>) -> &'static str {
-    match k {
-        Some(ComponentKind::Agent) => "Agent",
-        Some(ComponentKind::Team) => "Team",
-        Some(ComponentKind::Workflow) => "Workflow",
-        None => "Session",
-    }
+    k.map_or("Session", ComponentKind::label)
 }
 
-/// The name of an agent, team or workflow from the catalog, else its id.
+/// The name of the session's agent, team or workflow (its id when unknown).
 fn component_name(state: AppState, kind: Option<ComponentKind>, id: &str) -> String {
-    state
-        .catalog
-        .with_untracked(|c| {
-            c.as_ref().zip(kind).and_then(|(c, k)| c.name_of(k, id))
-        })
-        .unwrap_or_else(|| id.to_string())
-}
-
-/// Stored runs carry ids, not names: name them (and their members and step
-/// runs) from the catalog so history reads like the live chat.
-pub fn name_runs(state: AppState, v: &mut agentos_client::reducer::RunView) {
-    use agentos_client::events::RunKind;
-    if v.name.is_none() {
-        if let Some(id) = v.component_id.clone() {
-            let kind = match v.kind {
-                Some(RunKind::Agent) => Some(ComponentKind::Agent),
-                Some(RunKind::Team) => Some(ComponentKind::Team),
-                Some(RunKind::Workflow) => Some(ComponentKind::Workflow),
-                None => None,
-            };
-            let name = component_name(state, kind, &id);
-            if name != id {
-                v.name = Some(name);
-            }
-        }
-    }
-    v.members.iter_mut().for_each(|m| name_runs(state, m));
-    v.steps.iter_mut().flat_map(|s| s.runs.iter_mut()).for_each(|r| name_runs(state, r));
+    kind.map_or_else(|| id.to_string(), |k| state.component_name(k, id))
 }
 
 /// `#/sessions`.
@@ -145,7 +114,7 @@ pub fn SessionsPage() -> impl IntoView {
                                     let id = id.clone();
                                     move || query.with(|q| q.component_id.as_deref() == Some(id.as_str()))
                                 };
-                                view! { <option value=value selected=sel>{format!("{} · {}", kind_label(Some(k)), name)}</option> }
+                                view! { <option value=value selected=sel>{labelled(k, &name)}</option> }
                             }).collect_view()}
                     </select>
                 </label>
@@ -258,7 +227,7 @@ fn NewSession(on_cancel: Callback<()>) -> impl IntoView {
                     <option value="">"Choose…"</option>
                     {move || entries().into_iter().map(|e| {
                         let value = format!("{}:{}", e.kind.collection(), e.id);
-                        view! { <option value=value>{format!("{} · {}", kind_label(Some(e.kind)), e.name)}</option> }
+                        view! { <option value=value>{e.label()}</option> }
                     }).collect_view()}
                 </select>
             </label>
@@ -382,7 +351,7 @@ pub fn SessionPage(id: String) -> impl IntoView {
 fn session_view(detail: SessionDetail, mut views: Vec<RunView>) -> impl IntoView {
     let state = use_app();
     let s = detail.summary.clone();
-    views.iter_mut().for_each(|v| name_runs(state, v));
+    views.iter_mut().for_each(|v| state.name_runs(v));
     let run_count = views.len();
     let name = RwSignal::new(s.display_name().to_string());
     let editing = RwSignal::new(false);

@@ -2,10 +2,10 @@
 //! links work) and one trace's span waterfall with each span's input, output
 //! and metadata.
 
-use crate::components::{Badge, Empty, Field, Pager};
+use crate::components::{Badge, Empty, Field, Notice, Pager, Tone};
 use crate::components::load::{not_loaded, use_get};
 use crate::route::{navigate, replace, use_route_part, Route};
-use crate::state::{use_app, AppState};
+use crate::state::{labelled, use_app, AppState};
 use agentos_client::memory::excerpt;
 use agentos_client::time::{format_duration, human_time, input_to_iso, iso_to_input, parse_time_us};
 use agentos_client::traces::{
@@ -16,27 +16,13 @@ use agentos_client::{ApiError, ComponentKind};
 use leptos::prelude::*;
 use std::sync::Arc;
 
-fn kind_word(k: ComponentKind) -> &'static str {
-    match k {
-        ComponentKind::Agent => "Agent",
-        ComponentKind::Team => "Team",
-        ComponentKind::Workflow => "Workflow",
-    }
-}
-
-/// "Agent · Calculator" from the catalog (the id when the server does not list it).
-fn component_label(state: AppState, c: &(ComponentKind, String)) -> String {
-    let name = state.catalog.with_untracked(|cat| cat.as_ref().and_then(|cat| cat.name_of(c.0, &c.1)));
-    format!("{} · {}", kind_word(c.0), name.unwrap_or_else(|| c.1.clone()))
-}
-
-fn tone(status: &str, error: bool) -> &'static str {
+fn tone(status: &str, error: bool) -> Tone {
     if error {
-        "danger"
+        Tone::Danger
     } else if status.eq_ignore_ascii_case("ok") {
-        "ok"
+        Tone::Ok
     } else {
-        "neutral"
+        Tone::Neutral
     }
 }
 
@@ -140,7 +126,7 @@ pub fn TracesPage() -> impl IntoView {
                             list.into_iter().map(|(k, id, name)| {
                                 let value = format!("{}:{}", k.as_str(), id);
                                 let sel = move || filter.with(|f| f.component() == Some((k, id.as_str())));
-                                view! { <option value=value selected=sel>{format!("{} · {}", kind_word(k), name)}</option> }
+                                view! { <option value=value selected=sel>{labelled(k, &name)}</option> }
                             }).collect_view()
                         }}
                     </select>
@@ -210,7 +196,7 @@ fn trace_table(state: AppState, rows: Vec<TraceSummary>) -> impl IntoView {
                             <td>{status_badge(&t.status, t.is_error())}</td>
                             <td class="num">{t.duration()}</td>
                             <td class="num">{spans}</td>
-                            <td>{t.component.as_ref().map(|c| component_label(state, c))}</td>
+                            <td>{t.component.as_ref().map(|c| state.component_label(c.0, &c.1))}</td>
                             <td class="trace-input">{t.input.as_deref().map(|i| excerpt(i, 80))}</td>
                             <td class="small">{t.start_time.as_deref().or(t.created_at.as_deref()).map(human_time)}</td>
                         </tr>
@@ -233,12 +219,10 @@ pub fn TracePage(id: String) -> impl IntoView {
             {move || res.with(|r| match r {
                 Some(Err(ApiError::NotFound { .. })) => view! {
                     <h1>"Trace not found"</h1>
-                    <div class="notice notice-error" role="alert">
-                        <p class="notice-title">{format!("This server has no trace with the id “{id}”.")}</p>
-                        <p class="notice-hint">
-                            "It may have been deleted, or not exported yet: spans are written in batches, so a run that just ended can take a few seconds to appear."
-                        </p>
-                    </div>
+                    <Notice
+                        title=format!("This server has no trace with the id “{id}”.")
+                        hint="It may have been deleted, or not exported yet: spans are written in batches, so a run that just ended can take a few seconds to appear."
+                    />
                 }.into_any(),
                 Some(Ok(t)) => trace_view(state, t.clone()),
                 r => view! { <h1>"Trace"</h1>{not_loaded(r.as_ref().and_then(|r| r.as_ref().err()), "Loading the trace…")} }.into_any(),
@@ -257,7 +241,7 @@ fn trace_view(state: AppState, t: TraceDetail) -> AnyView {
     let selected = RwSignal::new(if spans.is_empty() { None } else { Some(first) });
     // Links: (label, href, text, accessible name).
     let links: Vec<(&str, String, String, Option<String>)> = [
-        s.component.as_ref().map(|c| ("Agent, team or workflow", Route::Detail(c.0, c.1.clone()).href(), component_label(state, c), None)),
+        s.component.as_ref().map(|c| ("Agent, team or workflow", Route::Detail(c.0, c.1.clone()).href(), state.component_label(c.0, &c.1), None)),
         s.session_id.as_ref().map(|sid| ("Session", Route::Session(sid.clone()).href(), sid.clone(), None)),
         s.run_id.as_ref().map(|rid| {
             ("Run", Route::run_traces(rid).href(), rid.clone(), Some(format!("All traces of run {rid}")))

@@ -461,6 +461,30 @@ impl ComponentKind {
     }
 }
 
+/// The one place a kind is named for people.
+impl ComponentKind {
+    /// "Agent", "Team", "Workflow": eyebrows, badges, "Agent · Calculator".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Agent => "Agent",
+            Self::Team => "Team",
+            Self::Workflow => "Workflow",
+        }
+    }
+}
+
+/// A run's kind (as its events say) is the kind of component it ran on.
+impl From<crate::events::RunKind> for ComponentKind {
+    fn from(k: crate::events::RunKind) -> Self {
+        use crate::events::RunKind;
+        match k {
+            RunKind::Agent => Self::Agent,
+            RunKind::Team => Self::Team,
+            RunKind::Workflow => Self::Workflow,
+        }
+    }
+}
+
 /// Lowercase, as the wire and `/sessions?type=` spell it.
 impl Serialize for ComponentKind {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -131,16 +131,6 @@ impl Phase {
             Phase::Failed => "Failed",
         }
     }
-
-    /// A tone for the badge: `accent`, `ok`, `warn`, `danger`.
-    pub fn tone(self) -> &'static str {
-        match self {
-            Phase::Processing => "accent",
-            Phase::Completed => "ok",
-            Phase::Partial => "warn",
-            Phase::Failed => "danger",
-        }
-    }
 }
 
 /// One content entry of a knowledge base.

@@ -362,12 +362,7 @@ impl RunView {
 
     /// The agent, team or workflow name (or id, or kind).
     pub fn display_name(&self) -> String {
-        let kind = match self.kind {
-            Some(RunKind::Agent) => "Agent",
-            Some(RunKind::Team) => "Team",
-            Some(RunKind::Workflow) => "Workflow",
-            None => "Run",
-        };
+        let kind = self.kind.map_or("Run", |k| crate::ComponentKind::from(k).label());
         non_empty(&self.name).or(non_empty(&self.component_id)).unwrap_or(kind).to_string()
     }
 

@@ -143,13 +143,84 @@ impl RunRequest {
     /// Form fields (without files and extras).
     pub fn form_fields(&self) -> Vec<(&'static str, String)> {
         let mut f = vec![("message", self.message.clone()), ("stream", "true".into())];
-        if let Some(s) = self.session_id.as_ref().filter(|s| !s.is_empty()) {
-            f.push(("session_id", s.clone()));
-        }
-        if let Some(u) = self.user_id.as_ref().filter(|s| !s.trim().is_empty()) {
-            f.push(("user_id", u.trim().to_string()));
-        }
+        push_session_and_user(&mut f, self.session_id.as_deref(), self.user_id.as_deref());
         f
+    }
+}
+
+/// The fields of `POST …/runs/{run_id}/continue`: the decisions on a paused
+/// run, streamed back like a new run (`stream=true`, plain, see
+/// [`RunRequest`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContinueRequest {
+    pub kind: ComponentKind,
+    /// The paused run's tools, requirements or step requirements with the
+    /// decisions in them, as JSON text ([`ContinueRequest::decisions`]).
+    pub decisions: String,
+    pub session_id: Option<String>,
+    pub user_id: Option<String>,
+}
+
+/// The note a rejected tool carries back to the model.
+pub const REJECTION_NOTE: &str = "Rejected in the dashboard";
+
+impl ContinueRequest {
+    /// The decisions in the shape each kind answers with: a team its
+    /// `requirements` (one per member tool), a workflow its
+    /// `step_requirements`, an agent (or a team whose run carries no
+    /// requirements) its paused tools with the person's answers filled in.
+    pub fn decisions(
+        kind: ComponentKind,
+        paused_tools: &[Value],
+        requirements: &[Value],
+        decisions: &[(String, bool)],
+        answers: &[(String, String, String)],
+    ) -> String {
+        let note = Some(REJECTION_NOTE);
+        match kind {
+            ComponentKind::Team if !requirements.is_empty() => confirm_requirements(requirements, decisions, note),
+            ComponentKind::Workflow if !requirements.is_empty() => confirm_steps(requirements, decisions),
+            _ => confirm_tools(&answer_tools(paused_tools, answers), decisions, note),
+        }
+    }
+
+    /// Form fields: the decisions under [`continue_field`], `stream`, the
+    /// session and the user.
+    pub fn form_fields(&self) -> Vec<(&'static str, String)> {
+        let mut f = vec![(continue_field(self.kind), self.decisions.clone()), ("stream", "true".into())];
+        push_session_and_user(&mut f, self.session_id.as_deref(), self.user_id.as_deref());
+        f
+    }
+}
+
+/// The fields of `POST …/runs/{run_id}/resume`: re-attach to a run's stream
+/// after the last event seen (the server replays what came after it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResumeRequest {
+    /// The `event_index` of the last event received, if any.
+    pub last_event_index: Option<u64>,
+    pub session_id: Option<String>,
+}
+
+impl ResumeRequest {
+    /// Form fields: `last_event_index` and `session_id`, each when known.
+    pub fn form_fields(&self) -> Vec<(&'static str, String)> {
+        let mut f = Vec::new();
+        if let Some(i) = self.last_event_index {
+            f.push(("last_event_index", i.to_string()));
+        }
+        push_session_and_user(&mut f, self.session_id.as_deref(), None);
+        f
+    }
+}
+
+/// `session_id` when non-empty, `user_id` (trimmed) when not blank.
+fn push_session_and_user(f: &mut Vec<(&'static str, String)>, session_id: Option<&str>, user_id: Option<&str>) {
+    if let Some(s) = session_id.filter(|s| !s.is_empty()) {
+        f.push(("session_id", s.to_string()));
+    }
+    if let Some(u) = user_id.filter(|s| !s.trim().is_empty()) {
+        f.push(("user_id", u.trim().to_string()));
     }
 }
 
@@ -182,7 +253,8 @@ pub fn recover(session_runs: &Value, shown: &RunView) -> Recovery {
     Recovery::Stored(stored)
 }
 
-/// The form field that carries confirmed/rejected tools back on `/continue`.
+/// The form field that carries confirmed/rejected tools back on `/continue`
+/// (agno 3.1.10's routers: `tools`, `requirements`, `step_requirements`).
 pub fn continue_field(kind: ComponentKind) -> &'static str {
     match kind {
         ComponentKind::Agent => "tools",
@@ -377,6 +449,76 @@ mod tests {
         assert!(!f.iter().any(|(k, _)| *k == "background"));
         assert!(f.contains(&("session_id", "s".into())));
         assert!(!f.iter().any(|(k, _)| *k == "user_id"));
+    }
+
+    #[test]
+    fn continue_request_fields() {
+        // agno 3.1.10's routers: `tools` (agents), `requirements` (teams),
+        // `step_requirements` (workflows); session_id, user_id, stream.
+        let expect = [
+            (ComponentKind::Agent, "tools"),
+            (ComponentKind::Team, "requirements"),
+            (ComponentKind::Workflow, "step_requirements"),
+        ];
+        for (kind, field) in expect {
+            let r = ContinueRequest {
+                kind,
+                decisions: "[]".into(),
+                session_id: Some("s".into()),
+                user_id: Some(" ada ".into()),
+            };
+            assert_eq!(
+                r.form_fields(),
+                vec![
+                    (field, "[]".to_string()),
+                    ("stream", "true".to_string()),
+                    ("session_id", "s".to_string()),
+                    ("user_id", "ada".to_string()),
+                ]
+            );
+        }
+        // No session yet, a blank user: neither is sent.
+        let r = ContinueRequest { kind: ComponentKind::Agent, decisions: "[]".into(), session_id: Some(String::new()), user_id: Some("  ".into()) };
+        assert_eq!(r.form_fields().len(), 2);
+        let r = ContinueRequest { session_id: None, user_id: None, ..r };
+        assert!(!r.form_fields().iter().any(|(k, _)| *k == "session_id" || *k == "user_id" || *k == "background"));
+    }
+
+    #[test]
+    fn continue_decisions_take_each_kinds_shape() {
+        let tools = vec![serde_json::json!({"tool_call_id": "c1", "user_input_schema": [{"name": "n", "field_type": "int"}]})];
+        let reqs = vec![serde_json::json!({"step_id": "c1", "tool_execution": {"tool_call_id": "c1"}})];
+        let yes = [("c1".to_string(), true)];
+        let no = [("c1".to_string(), false)];
+        let answers = [("c1".to_string(), "n".to_string(), "7".to_string())];
+        let parse = |s: String| serde_json::from_str::<Vec<Value>>(&s).unwrap();
+        // An agent: its tools, confirmed, with the answers typed.
+        let out = parse(ContinueRequest::decisions(ComponentKind::Agent, &tools, &reqs, &yes, &answers));
+        assert_eq!(out[0]["confirmed"], true);
+        assert_eq!(out[0]["user_input_schema"][0]["value"], 7);
+        // A team: its requirements, and the tool inside them.
+        let out = parse(ContinueRequest::decisions(ComponentKind::Team, &tools, &reqs, &no, &[]));
+        assert_eq!(out[0]["confirmation"], false);
+        assert_eq!(out[0]["tool_execution"]["confirmed"], false);
+        assert_eq!(out[0]["confirmation_note"], REJECTION_NOTE);
+        // A team whose run carries no requirements answers with its tools.
+        let out = parse(ContinueRequest::decisions(ComponentKind::Team, &tools, &[], &no, &[]));
+        assert_eq!(out[0]["tool_call_id"], "c1");
+        assert_eq!(out[0]["confirmation_note"], REJECTION_NOTE);
+        // A workflow: its step requirements, by step id.
+        let out = parse(ContinueRequest::decisions(ComponentKind::Workflow, &tools, &reqs, &yes, &[]));
+        assert_eq!(out[0]["confirmed"], true);
+        assert!(out[0].get("confirmation").is_none());
+    }
+
+    #[test]
+    fn resume_request_fields() {
+        let r = ResumeRequest { last_event_index: Some(41), session_id: Some("s 1".into()) };
+        assert_eq!(r.form_fields(), vec![("last_event_index", "41".to_string()), ("session_id", "s 1".to_string())]);
+        // Nothing seen yet, no session: an empty form (the server replays all).
+        assert!(ResumeRequest::default().form_fields().is_empty());
+        let r = ResumeRequest { last_event_index: Some(0), session_id: None };
+        assert_eq!(r.form_fields(), vec![("last_event_index", "0".to_string())]);
     }
 
     fn shown(run_id: &str, content: &str) -> RunView {
