@@ -14,6 +14,7 @@ pub mod json;
 pub mod path;
 pub mod time;
 
+pub mod approvals;
 pub mod config;
 pub mod error;
 pub mod knowledge;
