@@ -17,6 +17,7 @@ pub mod time;
 pub mod approvals;
 pub mod config;
 pub mod error;
+pub mod evals;
 pub mod knowledge;
 pub mod markdown;
 pub mod memory;
