@@ -23,6 +23,7 @@ pub mod markdown;
 pub mod memory;
 pub mod metrics;
 pub mod runs;
+pub mod schedules;
 pub mod sessions;
 pub mod sse;
 pub mod traces;
