@@ -3,7 +3,7 @@
 
 use crate::components::{ErrorNotice, Loading, StatusIndicator};
 use crate::pages;
-use crate::route::{use_route, Route};
+use crate::route::{provide_route, Route};
 use crate::state::{AppState, ConnStatus};
 use agentos_client::ComponentKind;
 use leptos::prelude::*;
@@ -13,7 +13,10 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     state.start_health_checks();
-    let route = use_route();
+    let route = provide_route();
+    // A page is re-created when the page changes, not when only the query
+    // it follows does (see `Route::page`).
+    let shown = Memo::new(move |_| route.with(Route::page));
     // Once connected (the first page can show), fetch the other areas' code
     // when the browser is idle.
     Effect::new(move |prefetched: Option<bool>| {
@@ -32,7 +35,7 @@ pub fn App() -> impl IntoView {
             }
         }>"Skip to content"</a>
         <header class="topbar">
-            <a class="brand" href="#/">
+            <a class="brand" href=Route::Overview.href()>
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 <span>"AgentOS Dashboard"</span>
             </a>
@@ -40,9 +43,9 @@ pub fn App() -> impl IntoView {
             <StatusIndicator/>
         </header>
         <div class="layout">
-            <Nav route=route/>
+            <Nav route=shown/>
             <main id="main" tabindex="-1">
-                {move || page(route.get())}
+                {move || page(shown.get())}
             </main>
         </div>
     }
@@ -51,15 +54,15 @@ pub fn App() -> impl IntoView {
 use wasm_bindgen::JsCast;
 
 #[component]
-fn Nav(route: ReadSignal<Route>) -> impl IntoView {
+fn Nav(route: Memo<Route>) -> impl IntoView {
     let items: Vec<(&'static str, Route)> = vec![
         ("Overview", Route::Overview),
-        ("Chat", Route::Chat(None)),
+        ("Chat", Route::Chat { target: None, session: None }),
         ("Sessions", Route::Sessions),
-        ("Memories", Route::Memories),
-        ("Knowledge", Route::Knowledge),
-        ("Metrics", Route::Metrics),
-        ("Traces", Route::Traces),
+        ("Memories", Route::Memories { user: None }),
+        ("Knowledge", Route::Knowledge { kb: None }),
+        ("Metrics", Route::Metrics { range: None, user: None }),
+        ("Traces", Route::Traces(Default::default())),
         ("Agents", Route::List(ComponentKind::Agent)),
         ("Teams", Route::List(ComponentKind::Team)),
         ("Workflows", Route::List(ComponentKind::Workflow)),
@@ -76,10 +79,10 @@ fn Nav(route: ReadSignal<Route>) -> impl IntoView {
                             let r = route.get();
                             let active = match (&r, &target) {
                                 (Route::Detail(k, _), Route::List(t)) => k == t,
-                                (Route::Chat(_), Route::Chat(_)) => true,
+                                (Route::Chat { .. }, Route::Chat { .. }) => true,
                                 (Route::Session(_), Route::Sessions) => true,
-                                (Route::Trace(_), Route::Traces) => true,
-                                (a, b) => a == b,
+                                (Route::Trace(_), Route::Traces(_)) => true,
+                                (a, b) => a.page() == b.page(),
                             };
                             active.then_some("page")
                         };
@@ -141,7 +144,7 @@ fn routed(route: Route) -> AnyView {
                 <ErrorNotice error=agentos_client::ApiError::NotFound {
                     detail: Some(format!("there is no page at #/{path}")),
                 }/>
-                <p><a href="#/">"Go to the overview"</a></p>
+                <p><a href=Route::Overview.href()>"Go to the overview"</a></p>
             </section>
         }
         .into_any(),

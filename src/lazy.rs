@@ -30,12 +30,12 @@ pub fn area(route: Route) -> Option<AnyView> {
         let route = route.clone();
         SendWrapper::new(match route {
             Route::List(_) | Route::Detail(..) => Box::pin(catalog_area(route)),
-            Route::Chat(_) => Box::pin(chat_area(route)),
+            Route::Chat { .. } => Box::pin(chat_area(route)),
             Route::Sessions | Route::Session(_) => Box::pin(sessions_area(route)),
-            Route::Memories => Box::pin(memories_area(route)),
-            Route::Knowledge => Box::pin(knowledge_area(route)),
-            Route::Metrics => Box::pin(metrics_area(route)),
-            Route::Traces | Route::Trace(_) => Box::pin(traces_area(route)),
+            Route::Memories { .. } => Box::pin(memories_area(route)),
+            Route::Knowledge { .. } => Box::pin(knowledge_area(route)),
+            Route::Metrics { .. } => Box::pin(metrics_area(route)),
+            Route::Traces(_) | Route::Trace(_) => Box::pin(traces_area(route)),
             Route::Overview | Route::Connect | Route::NotFound(_) => {
                 Box::pin(async { Ok(().into_any()) })
             }
@@ -132,7 +132,7 @@ fn catalog_area(route: Route) -> Loaded {
 #[wasm_split(chat, wasm_split_path = ::leptos::wasm_split, preload(preload_chat), fallible)]
 fn chat_area(route: Route) -> Loaded {
     Ok(match route {
-        Route::Chat(Some((kind, id))) => {
+        Route::Chat { target: Some((kind, id)), .. } => {
             view! { <pages::chat::ChatPage kind=kind id=id/> }.into_any()
         }
         _ => view! { <pages::chat::ChatPicker/> }.into_any(),

@@ -1,119 +1,85 @@
-//! Hash routing (`#/agents/my-agent`). Hash routes need no server rewrite, so
-//! deep links survive a reload on any static file server and under any
-//! sub-path.
+//! Hash routing (`#/agents/my-agent`, `#/memories?user=u`). Hash routes need
+//! no server rewrite, so deep links survive a reload on any static file
+//! server and under any sub-path.
+//!
+//! [`Route`] (in `route/table.rs`, pure) is the typed route with its query.
+//! Here is its one browser side: the shell calls [`provide_route`] once;
+//! pages read the route with [`use_route`] (or the part they follow with
+//! [`use_route_part`]), go somewhere with [`navigate`] (a new history entry)
+//! and keep their state in the URL with [`replace`] (no new entry). Links
+//! are `Route::href()`; nothing else writes or reads `location.hash`.
 
-use agentos_client::ComponentKind;
+mod table;
+
+pub use table::Route;
+
 use leptos::prelude::*;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Route {
-    Overview,
-    Connect,
-    List(ComponentKind),
-    Detail(ComponentKind, String),
-    Chat(Option<(ComponentKind, String)>),
-    Sessions,
-    Session(String),
-    Memories,
-    Knowledge,
-    Metrics,
-    Traces,
-    Trace(String),
-    NotFound(String),
+thread_local! {
+    // The route signal, set once by `provide_route` (a thread-local, not a
+    // context: `replace` runs in event handlers, outside any owner).
+    static CURRENT: std::cell::Cell<Option<RwSignal<Route>>> = const { std::cell::Cell::new(None) };
 }
 
-impl Route {
-    /// Parses the part after `#`, e.g. `/agents/x`.
-    pub fn parse(hash: &str) -> Route {
-        let path = hash.trim_start_matches('#');
-        let path = path.split('?').next().unwrap_or("");
-        let segments: Vec<String> = path
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(decode_segment)
-            .collect();
-        let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-        match segs.as_slice() {
-            [] => Route::Overview,
-            ["connect"] => Route::Connect,
-            ["chat"] => Route::Chat(None),
-            ["sessions"] => Route::Sessions,
-            ["sessions", id] => Route::Session(id.to_string()),
-            ["memories"] => Route::Memories,
-            ["knowledge"] => Route::Knowledge,
-            ["metrics"] => Route::Metrics,
-            ["traces"] => Route::Traces,
-            ["traces", id] => Route::Trace(id.to_string()),
-            ["chat", kind, id] => match ComponentKind::from_collection(kind) {
-                Some(k) => Route::Chat(Some((k, id.to_string()))),
-                None => Route::NotFound(path.to_string()),
-            },
-            [coll] => match ComponentKind::from_collection(coll) {
-                Some(k) => Route::List(k),
-                None => Route::NotFound(path.to_string()),
-            },
-            [coll, id] => match ComponentKind::from_collection(coll) {
-                Some(k) => Route::Detail(k, id.to_string()),
-                None => Route::NotFound(path.to_string()),
-            },
-            _ => Route::NotFound(path.to_string()),
+fn current() -> RwSignal<Route> {
+    CURRENT.with(|c| match c.get() {
+        Some(r) => r,
+        None => {
+            let r = RwSignal::new(Route::parse(&current_hash()));
+            c.set(Some(r));
+            r
         }
-    }
-
-    /// The `href` of this route.
-    pub fn href(&self) -> String {
-        match self {
-            Route::Overview => "#/".into(),
-            Route::Connect => "#/connect".into(),
-            Route::List(k) => format!("#/{}", k.collection()),
-            Route::Detail(k, id) => format!("#/{}/{}", k.collection(), encode_segment(id)),
-            Route::Chat(None) => "#/chat".into(),
-            Route::Chat(Some((k, id))) => format!("#/chat/{}/{}", k.collection(), encode_segment(id)),
-            Route::Sessions => "#/sessions".into(),
-            Route::Session(id) => format!("#/sessions/{}", encode_segment(id)),
-            Route::Memories => "#/memories".into(),
-            Route::Knowledge => "#/knowledge".into(),
-            Route::Metrics => "#/metrics".into(),
-            Route::Traces => "#/traces".into(),
-            Route::Trace(id) => format!("#/traces/{}", encode_segment(id)),
-            Route::NotFound(p) => format!("#/{p}"),
-        }
-    }
-}
-
-use agentos_client::path::decode as decode_segment;
-/// Encodes one hash route segment or query value (the client's one encoder).
-pub use agentos_client::path::encode as encode_segment;
-
-/// A query parameter of the hash route (`#/chat/agents/x?session=abc`).
-pub fn hash_query(key: &str) -> Option<String> {
-    let hash = current_hash();
-    let (_, query) = hash.split_once('?')?;
-    query.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        (k == key && !v.is_empty()).then(|| decode_segment(v))
     })
 }
 
 fn current_hash() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
-/// The current route as a signal, updated on `hashchange`.
-pub fn use_route() -> ReadSignal<Route> {
-    let (route, set_route) = signal(Route::parse(&current_hash()));
+/// Follows the URL's hash (`hashchange`) from here on and provides the
+/// route to every page. Called once, by the shell.
+pub fn provide_route() -> ReadSignal<Route> {
+    let route = RwSignal::new(Route::parse(&current_hash()));
+    CURRENT.with(|c| c.set(Some(route)));
     let handle = window_event_listener(leptos::ev::hashchange, move |_| {
-        set_route.set(Route::parse(&current_hash()));
+        route.set(Route::parse(&current_hash()));
     });
     on_cleanup(move || handle.remove());
-    route
+    route.read_only()
+}
+
+/// The current route.
+pub fn use_route() -> ReadSignal<Route> {
+    current().read_only()
+}
+
+/// The part of the route a page follows while it is shown (e.g. the
+/// memories' user), from `part`; it keeps its last value once the route
+/// is another page's (the page is about to go).
+pub fn use_route_part<T>(part: impl Fn(&Route) -> Option<T> + Send + Sync + 'static) -> Memo<T>
+where
+    T: Clone + Default + PartialEq + Send + Sync + 'static,
+{
+    let route = use_route();
+    Memo::new(move |prev: Option<&T>| route.with(&part).unwrap_or_else(|| prev.cloned().unwrap_or_default()))
 }
 
 /// Navigates to a route (adds a history entry).
 pub fn navigate(route: &Route) {
     if let Some(w) = web_sys::window() {
         let _ = w.location().set_hash(route.href().trim_start_matches('#'));
+    }
+}
+
+/// Replaces the current route without a history entry (a page keeping its
+/// filter in the URL). The shell keeps the page when only its query changed.
+pub fn replace(route: Route) {
+    let href = route.href();
+    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
+    }
+    let r = current();
+    if r.with_untracked(|now| *now != route) {
+        r.set(route);
     }
 }

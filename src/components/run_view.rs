@@ -320,10 +320,7 @@ fn RunFooter(run: Signal<RunView>) -> impl IntoView {
         }}
         {move || run.with(|r| r.memories_updated.map(|n| (n, r.memories_user.clone()))).map(|(n, user)| {
             // To that user's memories when the event says whose they are.
-            let href = match user {
-                Some(u) => format!("#/memories?user={}", agentos_client::path::encode(&u)),
-                None => "#/memories".to_string(),
-            };
+            let href = crate::route::Route::Memories { user }.href();
             view! {
                 <p class="small">
                     <a href=href>{format!("Memories updated ({n})")}</a>
@@ -336,7 +333,7 @@ fn RunFooter(run: Signal<RunView>) -> impl IntoView {
             r.run_id.clone().filter(|_| over)
         }).map(|id| view! {
             <p class="small">
-                <a href=format!("#/traces?run_id={}", agentos_client::path::encode(&id))>"Traces of this run"</a>
+                <a href=crate::route::Route::run_traces(&id).href()>"Traces of this run"</a>
             </p>
         })}
         {move || run.with(|r| r.metrics.clone()).map(|m| {

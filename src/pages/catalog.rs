@@ -3,7 +3,8 @@
 use crate::components::{plural, Badge, Empty, ErrorNotice, Field, Loading};
 use crate::route::Route;
 use crate::state::use_app;
-use agentos_client::web::Client;
+use crate::components::load::{use_get, Reader};
+use agentos_client::json::FromJson;
 use agentos_client::{
     AgentDetail, ApiError, ComponentKind, KnowledgeSection, MemorySection, ModelInfo,
     ReasoningSection, SystemMessageSection, TeamDetail, ToolInfo, WorkflowDetail, WorkflowStep,
@@ -109,8 +110,7 @@ pub fn ListPage(kind: ComponentKind) -> impl IntoView {
                     id=filter_id
                     type="search"
                     placeholder=format!("Filter {lower} by name, id or description")
-                    prop:value=move || filter.get()
-                    on:input=move |ev| filter.set(event_target_value(&ev))
+                    bind:value=filter
                 />
             </div>
             {move || {
@@ -151,39 +151,22 @@ pub fn ListPage(kind: ComponentKind) -> impl IntoView {
     }
 }
 
-/// Fetches one agent, team or workflow for the current connection (again
-/// when the connection changes).
-fn use_detail<T, F, Fut>(id: String, fetch: F) -> LocalResource<Result<T, ApiError>>
-where
-    T: 'static,
-    F: Fn(Client, String) -> Fut + Copy + 'static,
-    Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
-{
-    let state = use_app();
-    LocalResource::new(move || {
-        let client = state.client.get();
-        let id = id.clone();
-        async move {
-            match client {
-                Some(c) => fetch(c, id).await,
-                None => Err(ApiError::Aborted),
-            }
-        }
-    })
-}
-
-/// Renders a detail resource: loading, error (with a clear 404) or the page.
+/// One agent, team or workflow (`GET /{kind}s/{id}`, again when the
+/// connection changes): loading, error (with a clear 404) or the page.
 fn detail_view<T, V>(
-    res: LocalResource<Result<T, ApiError>>,
-    what: &'static str,
+    kind: ComponentKind,
     id: String,
+    read: impl Reader<T>,
     render: impl Fn(T) -> V + Send + Sync + 'static,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    move || match res.get() {
+    let what = kind.as_str();
+    let path = format!("/{}/{}", kind.collection(), agentos_client::path::encode(&id));
+    let res = use_get(move || Some(path.clone()), read);
+    move || match res.with(Clone::clone) {
         None => view! { <Loading label=format!("Loading {what}…")/> }.into_any(),
         Some(Ok(v)) => render(v).into_any(),
         Some(Err(ApiError::NotFound { .. })) => view! {
@@ -201,8 +184,7 @@ where
 
 #[component]
 pub fn AgentPage(id: String) -> impl IntoView {
-    let res = use_detail(id.clone(), |c, id| async move { c.agent(&id).await });
-    detail_view(res, "agent", id, agent_detail)
+    detail_view(ComponentKind::Agent, id, AgentDetail::from_json, agent_detail)
 }
 
 fn agent_detail(a: AgentDetail) -> impl IntoView {
@@ -381,8 +363,7 @@ fn instructions_section(sm: Option<SystemMessageSection>) -> Option<impl IntoVie
 
 #[component]
 pub fn TeamPage(id: String) -> impl IntoView {
-    let res = use_detail(id.clone(), |c, id| async move { c.team(&id).await });
-    detail_view(res, "team", id, team_detail)
+    detail_view(ComponentKind::Team, id, TeamDetail::from_json, team_detail)
 }
 
 fn team_detail(t: TeamDetail) -> impl IntoView {
@@ -451,8 +432,7 @@ fn mode_help(mode: Option<&str>) -> &'static str {
 
 #[component]
 pub fn WorkflowPage(id: String) -> impl IntoView {
-    let res = use_detail(id.clone(), |c, id| async move { c.workflow(&id).await });
-    detail_view(res, "workflow", id, workflow_detail)
+    detail_view(ComponentKind::Workflow, id, WorkflowDetail::from_json, workflow_detail)
 }
 
 fn workflow_detail(w: WorkflowDetail) -> impl IntoView {

@@ -37,7 +37,7 @@ pub fn ChatPicker() -> impl IntoView {
                             <ul class="cards" aria-label=format!("Chat with {}", title.to_lowercase())>
                                 {items.into_iter().map(|(id, name, desc)| view! {
                                     <li class="card row">
-                                        <a class="row-title" href=Route::Chat(Some((kind, id))).href()>{name}</a>
+                                        <a class="row-title" href=Route::chat(kind, id).href()>{name}</a>
                                         {desc.map(|d| view! { <p class="muted small">{d}</p> })}
                                     </li>
                                 }).collect_view()}
@@ -55,7 +55,11 @@ pub fn ChatPicker() -> impl IntoView {
 pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
     let state = use_app();
     let chat = Chat::new(state, kind, id.clone());
-    if let Some(session) = crate::route::hash_query("session") {
+    let session = crate::route::use_route().with_untracked(|r| match r {
+        Route::Chat { session, .. } => session.clone(),
+        _ => None,
+    });
+    if let Some(session) = session {
         chat.load_history(session);
     }
     on_cleanup(move || chat.stop());
@@ -100,13 +104,13 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
                 .map(|c| {
                     c.entries()
                         .into_iter()
-                        .map(|e| (Route::Chat(Some((e.kind, e.id))).href(), format!("{} · {}", kind_word(e.kind), e.name)))
+                        .map(|e| (Route::chat(e.kind, e.id).href(), format!("{} · {}", kind_word(e.kind), e.name)))
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()
         })
     };
-    let current_href = Route::Chat(Some((kind, chat.id.get_value()))).href();
+    let current_href = Route::chat(kind, chat.id.get_value()).href();
 
     view! {
         <section class="chat">

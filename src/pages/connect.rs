@@ -206,7 +206,7 @@ pub fn ConnectPage() -> impl IntoView {
                         <p class="muted">
                             "Connected to " <strong>{c.info.display_name().to_string()}</strong>
                             " · agno " {c.info.agno_version.clone().unwrap_or_else(|| "?".into())}
-                            ". " <a href="#/">"Open the overview"</a>
+                            ". " <a href=Route::Overview.href()>"Open the overview"</a>
                         </p>
                     }
                 })

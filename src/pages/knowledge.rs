@@ -5,8 +5,9 @@
 //! The chosen base lives in the hash query (`#/knowledge?kb=<id>`), so it
 //! survives a reload. Every request names it with `knowledge_id` and `db_id`.
 
-use crate::components::load::{fallback, use_get};
+use crate::components::load::{self, use_action, use_get, UseAction, UseGet};
 use crate::components::{plural, Badge, Empty, ErrorNotice, Pager};
+use crate::route::{navigate, use_route_part, Route};
 use crate::state::use_app;
 use agentos_client::config::KnowledgeInstance;
 use agentos_client::knowledge::*;
@@ -17,22 +18,20 @@ use agentos_client::ApiError;
 use gloo_net::http::Method;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
 
 const PAGE_SIZE: u64 = 20;
+
+/// A base's content list (reloaded after every change).
+type List = UseGet<(Vec<Content>, PageMeta)>;
 
 /// `#/knowledge` (and `#/knowledge?kb=<id>`).
 #[component]
 pub fn KnowledgePage() -> impl IntoView {
     let state = use_app();
-    let wanted = RwSignal::new(crate::route::hash_query("kb"));
-    let handle = window_event_listener(leptos::ev::hashchange, move |_| {
-        let kb = crate::route::hash_query("kb");
-        if kb != wanted.get_untracked() {
-            wanted.set(kb);
-        }
+    let wanted = use_route_part(|r| match r {
+        Route::Knowledge { kb } => Some(kb.clone()),
+        _ => None,
     });
-    on_cleanup(move || handle.remove());
 
     let bases = Memo::new(move |_| {
         state
@@ -48,16 +47,7 @@ pub fn KnowledgePage() -> impl IntoView {
             None => None,
         }
     });
-    let choose = move |id: String| {
-        if let Some(w) = web_sys::window() {
-            let hash = if id.is_empty() {
-                "/knowledge".to_string()
-            } else {
-                format!("/knowledge?kb={}", crate::route::encode_segment(&id))
-            };
-            let _ = w.location().set_hash(&hash);
-        }
-    };
+    let choose = move |id: String| navigate(&Route::Knowledge { kb: Some(id).filter(|id| !id.is_empty()) });
 
     view! {
         <section class="knowledge">
@@ -110,24 +100,18 @@ pub fn KnowledgePage() -> impl IntoView {
 fn KnowledgeBase(kb: KnowledgeInstance) -> impl IntoView {
     let target = Target::of(&kb);
     let page = RwSignal::new(1u64);
-    let reload = RwSignal::new(0u32);
-    let action_error = RwSignal::new(None::<ApiError>);
+    let action = use_action();
 
     let config = {
         let t = target.clone();
-        use_get(Signal::derive(move || config_path(&t)), RwSignal::new(0))
+        use_get(move || Some(config_path(&t)), KnowledgeConfig::from_json)
     };
-    let contents = {
+    let contents: List = {
         let t = target.clone();
-        use_get(Signal::derive(move || content_list_path(&t, page.get(), PAGE_SIZE)), reload)
+        use_get(move || Some(content_list_path(&t, page.get(), PAGE_SIZE)), parse_content_list)
     };
     // The config's parts the forms use; empty while loading or on failure.
-    let cfg = Memo::new(move |_| {
-        config.with(|c| match c {
-            Some(Ok(v)) => KnowledgeConfig::from_json(v),
-            _ => KnowledgeConfig::default(),
-        })
-    });
+    let cfg = Memo::new(move |_| config.ok().unwrap_or_default());
     let set_page = move |p: u64| page.set(p.max(1));
 
     let title = base_label(&kb).to_string();
@@ -144,7 +128,7 @@ fn KnowledgeBase(kb: KnowledgeInstance) -> impl IntoView {
                 <h2>{title}</h2>
                 {(!about.is_empty()).then(|| view! { <p class="muted">{about}</p> })}
             </div>
-            {move || config.get().and_then(Result::err).map(|e| view! {
+            {move || config.error().map(|e| view! {
                 <div class="kb-config-error">
                     <p class="small muted">"The readers, chunkers and search types could not be loaded; the server's defaults are used."</p>
                     <ErrorNotice error=e/>
@@ -154,16 +138,15 @@ fn KnowledgeBase(kb: KnowledgeInstance) -> impl IntoView {
             <section class="card" aria-labelledby="kb-content">
                 <div class="page-head">
                     <h3 id="kb-content">"Content"</h3>
-                    <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Refresh"</button>
+                    <button type="button" on:click=move |_| contents.reload()>"Refresh"</button>
                 </div>
-                {move || action_error.get().map(|e| view! { <ErrorNotice error=e/> })}
-                {move || contents.with(|r| fallback(r, "Loading content…").unwrap_or_else(|| {
-                    let (rows, meta) = r.as_ref().and_then(|r| r.as_ref().ok()).map(parse_content_list).unwrap_or_default();
-                    content_list(rows, meta, t_list.clone(), reload, action_error, set_page).into_any()
-                }))}
+                {action.notice()}
+                {contents.show("Loading content…", move |(rows, meta)| {
+                    content_list(rows.clone(), *meta, t_list.clone(), contents, action, set_page)
+                })}
             </section>
 
-            <AddContent target=t_add cfg=cfg reload=reload/>
+            <AddContent target=t_add cfg=cfg list=contents/>
             <Search target=target cfg=cfg/>
         </div>
     }
@@ -182,8 +165,8 @@ fn content_list(
     rows: Vec<Content>,
     meta: PageMeta,
     target: Target,
-    reload: RwSignal<u32>,
-    action_error: RwSignal<Option<ApiError>>,
+    list: List,
+    action: UseAction,
     set_page: impl Fn(u64) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     if rows.is_empty() {
@@ -195,7 +178,7 @@ fn content_list(
     let mode = RwSignal::new(Mode::Idle);
     view! {
         <ul class="kb-list" aria-label="Content">
-            {rows.into_iter().map(|c| content_item(c, target.clone(), mode, reload, action_error)).collect_view()}
+            {rows.into_iter().map(|c| content_item(c, target.clone(), mode, list, action)).collect_view()}
         </ul>
         <Pager meta=meta count=plural(meta.total_count, "item", "items") on_page=Callback::new(set_page)/>
     }
@@ -206,13 +189,11 @@ fn content_item(
     c: Content,
     target: Target,
     mode: RwSignal<Mode>,
-    reload: RwSignal<u32>,
-    action_error: RwSignal<Option<ApiError>>,
+    list: List,
+    action: UseAction,
 ) -> impl IntoView {
-    let state = use_app();
     let name = c.display_name().to_string();
     let id = c.id.clone();
-    let busy = RwSignal::new(false);
     let phase = c.phase();
     let facts = [
         c.kind.clone(),
@@ -227,15 +208,7 @@ fn content_item(
 
     let delete = {
         let path = content_path(&target, &id);
-        move || {
-            let Some(client) = state.client.get_untracked() else { return };
-            let path = path.clone();
-            busy.set(true);
-            spawn_local(async move {
-                let r = client.send_empty::<Value>(Method::DELETE, &path).await;
-                settle(r, busy, mode, reload, action_error);
-            });
-        }
+        move || action.send(Method::DELETE, path.clone(), None, move || settle(mode, list))
     };
     let editing = {
         let id = id.clone();
@@ -250,7 +223,7 @@ fn content_item(
     view! {
         <li class="card kb-item" aria-label=name.clone()>
             {move || if editing() {
-                edit_form(c2.clone(), target.clone(), mode, reload, action_error).into_any()
+                edit_form(c2.clone(), target.clone(), mode, list, action).into_any()
             } else {
                 let c = &c2;
                 let delete = delete.clone();
@@ -279,7 +252,7 @@ fn content_item(
                             let delete = delete.clone();
                             view! {
                                 <span class="small">"Delete this content and its search index entries?"</span>
-                                <button type="button" class="danger" disabled=move || busy.get() on:click=move |_| delete()>"Confirm delete"</button>
+                                <button type="button" class="danger" disabled=move || action.pending() on:click=move |_| delete()>"Confirm delete"</button>
                                 <button type="button" on:click=move |_| mode.set(Mode::Idle)>"Cancel"</button>
                             }.into_any()
                         } else {
@@ -305,8 +278,7 @@ fn text_input(label: &'static str, kind: &'static str, value: RwSignal<String>, 
     view! {
         <label>
             <span>{label}</span>
-            <input type=kind placeholder=move || placeholder.get()
-                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+            <input type=kind placeholder=move || placeholder.get() bind:value=value/>
         </label>
     }
     .into_any()
@@ -317,8 +289,7 @@ fn text_area(label: &'static str, rows: &'static str, value: RwSignal<String>, p
     view! {
         <label>
             <span>{label}</span>
-            <textarea rows=rows placeholder=placeholder
-                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+            <textarea rows=rows placeholder=placeholder bind:value=value></textarea>
         </label>
     }
     .into_any()
@@ -346,27 +317,11 @@ fn fixed(s: &'static str) -> Signal<String> {
     Signal::stored(s.to_string())
 }
 
-/// After an edit or delete: back to idle and reload on success; on failure
-/// the list stays as it was and the error is shown. Nothing if the item is gone.
-fn settle<T>(
-    r: Result<T, ApiError>,
-    busy: RwSignal<bool>,
-    mode: RwSignal<Mode>,
-    reload: RwSignal<u32>,
-    action_error: RwSignal<Option<ApiError>>,
-) {
-    if busy.is_disposed() {
-        return;
-    }
-    busy.set(false);
-    match r {
-        Ok(_) => {
-            action_error.set(None);
-            mode.set(Mode::Idle);
-            reload.update(|n| *n += 1);
-        }
-        Err(e) => action_error.set(Some(e)),
-    }
+/// After an edit or delete succeeded: back to idle and reload (on failure
+/// the action keeps the error and the list stays as it was).
+fn settle(mode: RwSignal<Mode>, list: List) {
+    mode.set(Mode::Idle);
+    list.reload();
 }
 
 /// A problem with the input, in words (`role=alert`).
@@ -379,13 +334,11 @@ fn edit_form(
     c: Content,
     target: Target,
     mode: RwSignal<Mode>,
-    reload: RwSignal<u32>,
-    action_error: RwSignal<Option<ApiError>>,
+    list: List,
+    action: UseAction,
 ) -> impl IntoView {
-    let state = use_app();
     let name = RwSignal::new(c.name.clone().unwrap_or_default());
     let description = RwSignal::new(c.description.clone().unwrap_or_default());
-    let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let path = content_path(&target, &c.id);
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -395,14 +348,12 @@ fn edit_form(
             Err(e) => return problem.set(Some(e)),
         };
         problem.set(None);
-        let Some(client) = state.client.get_untracked() else { return };
         let path = path.clone();
-        busy.set(true);
-        spawn_local(async move {
-            let r = send_form(&client, "PATCH", &path, &fields, None).await;
-            // On an error the form stays open with what was typed.
-            settle(r, busy, mode, reload, action_error);
-        });
+        // On an error the form stays open with what was typed.
+        action.run(
+            move |c| async move { send_form(&c, "PATCH", &path, &fields, None).await },
+            move |_| settle(mode, list),
+        );
     };
     let label = c.display_name().to_string();
     view! {
@@ -411,7 +362,7 @@ fn edit_form(
             {text_input("Description", "text", description, fixed("optional"))}
             {problem_view(problem)}
             <div class="actions">
-                <button type="submit" class="primary" disabled=move || busy.get()>"Save"</button>
+                <button type="submit" class="primary" disabled=move || action.pending()>"Save"</button>
                 <button type="button" on:click=move |_| mode.set(Mode::Idle)>"Cancel"</button>
             </div>
         </form>
@@ -426,7 +377,7 @@ async fn send_form(
     path: &str,
     fields: &[(&str, String)],
     upload: Option<(web_sys::File, FormRequest, RwSignal<Option<(f64, Option<f64>)>>)>,
-) -> Result<Value, ApiError> {
+) -> Result<Status, ApiError> {
     let data = form_of(fields)?;
     let (req, progress, timeout) = match upload {
         Some((file, req, progress)) => {
@@ -435,18 +386,23 @@ async fn send_form(
         }
         None => (FormRequest::new()?, None, 20_000),
     };
-    req.send(client, method, path, &data, timeout, move |loaded, total| {
-        if let Some(p) = progress {
-            p.try_set(Some((loaded, total)));
-        }
-    })
-    .await
+    let answer = req
+        .send(client, method, path, &data, timeout, move |loaded, total| {
+            if let Some(p) = progress {
+                p.try_set(Some((loaded, total)));
+            }
+        })
+        .await?;
+    Ok(parse_status(&answer))
 }
+
+/// A content's id, phase and status message (see [`parse_status`]).
+type Status = (Option<String>, Phase, Option<String>);
 
 /// Follows a content's processing until it is done, failed, or polling
 /// gives up (or the page is left), telling `status` and reloading the list
 /// at the end.
-async fn follow(client: Client, path: String, name: String, status: RwSignal<String>, reload: RwSignal<u32>) {
+async fn follow(client: Client, path: String, name: String, status: RwSignal<String>, list: List) {
     let mut errors = 0;
     let mut attempt = 0;
     while let Some(ms) = poll_delay_ms(attempt) {
@@ -455,13 +411,12 @@ async fn follow(client: Client, path: String, name: String, status: RwSignal<Str
         if status.is_disposed() {
             return;
         }
-        match client.get_json::<Value>(&path).await {
-            Ok(v) => {
+        match load::get(&client, &path, parse_status).await {
+            Ok((_, phase, message)) => {
                 errors = 0;
-                let (_, phase, message) = parse_status(&v);
                 if phase.is_final() {
                     status.try_set(final_text(&name, phase, message));
-                    reload.try_update(|n| *n += 1);
+                    list.reload();
                     return;
                 }
             }
@@ -469,21 +424,20 @@ async fn follow(client: Client, path: String, name: String, status: RwSignal<Str
                 errors += 1;
                 if errors >= 3 {
                     status.try_set(format!("Could not follow “{name}”: {}", e.title()));
-                    reload.try_update(|n| *n += 1);
+                    list.reload();
                     return;
                 }
             }
         }
     }
     status.try_set(format!("“{name}” is still processing; refresh the list later."));
-    reload.try_update(|n| *n += 1);
+    list.reload();
 }
 
 /// The form "Add content": a file (with upload progress), a URL or text,
 /// with name, description, metadata, reader and chunker.
 #[component]
-fn AddContent(target: Target, cfg: Memo<KnowledgeConfig>, reload: RwSignal<u32>) -> impl IntoView {
-    let state = use_app();
+fn AddContent(target: Target, cfg: Memo<KnowledgeConfig>, list: List) -> impl IntoView {
     let source = RwSignal::new(Source::File);
     let [name, description, url, text, metadata, reader, chunker, chunk_size, chunk_overlap] =
         std::array::from_fn(|_| RwSignal::new(String::new()));
@@ -492,9 +446,8 @@ fn AddContent(target: Target, cfg: Memo<KnowledgeConfig>, reload: RwSignal<u32>)
     // The reader last chosen from the file type: it follows the next file
     // too, unless someone picked another one.
     let auto_reader = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
+    let action = use_action();
     let problem = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<ApiError>);
     let status = RwSignal::new(String::new());
     // Upload progress: (bytes sent, total when known).
     let progress = RwSignal::new(None::<(f64, Option<f64>)>);
@@ -534,8 +487,6 @@ fn AddContent(target: Target, cfg: Memo<KnowledgeConfig>, reload: RwSignal<u32>)
             return problem.set(Some("Choose a file to upload.".into()));
         }
         problem.set(None);
-        error.set(None);
-        let Some(client) = state.client.get_untracked() else { return };
         let shown = match (add.name.trim(), src, &file) {
             (n, _, _) if !n.is_empty() => n.to_string(),
             (_, Source::File, Some(f)) => f.name(),
@@ -544,49 +495,50 @@ fn AddContent(target: Target, cfg: Memo<KnowledgeConfig>, reload: RwSignal<u32>)
         };
         let req = match FormRequest::new() {
             Ok(r) => r,
-            Err(e) => return error.set(Some(e)),
+            Err(e) => return action.set_error(Some(e)),
         };
         request.set_value(Some(req.clone()));
         let path = add_path(&target);
         let status_target = target.clone();
-        busy.set(true);
         progress.set(file.as_ref().map(|f| (0.0, Some(f.size()))));
         status.set(format!("{} “{shown}”…", if file.is_some() { "Uploading" } else { "Adding" }));
-        spawn_local(async move {
-            let r = send_form(&client, "POST", &path, &fields, file.map(|f| (f, req, progress))).await;
-            if busy.is_disposed() {
-                return;
-            }
-            busy.set(false);
-            progress.set(None);
-            request.set_value(None);
-            match r {
-                Ok(v) => {
-                    // Only now is the form emptied: a failure keeps what was typed.
-                    for s in [name, description, url, text, metadata, reader, chunker, chunk_size, chunk_overlap, file_name, auto_reader] {
-                        s.set(String::new());
-                    }
-                    if let Some(i) = file_input.get_untracked() {
-                        i.set_value("");
-                    }
-                    reload.update(|n| *n += 1);
-                    let (id, phase, message) = parse_status(&v);
-                    match id {
-                        Some(id) if !phase.is_final() => {
-                            status.set(format!("“{shown}” was added and is being processed…"));
-                            let path = status_path(&status_target, &id);
-                            follow(client, path, shown, status, reload).await;
-                        }
-                        _ => status.set(final_text(&shown, phase, message)),
+        action.run(
+            move |client| async move {
+                let r = send_form(&client, "POST", &path, &fields, file.map(|f| (f, req, progress))).await;
+                progress.try_set(None);
+                request.try_set_value(None);
+                match r {
+                    Ok(st) => Ok(Some((client, st))),
+                    // Cancelled on purpose: said in the status, not as an error.
+                    Err(ApiError::Aborted) => Ok(None),
+                    Err(e) => {
+                        status.try_set(String::new());
+                        Err(e)
                     }
                 }
-                Err(ApiError::Aborted) => status.set("Upload cancelled.".into()),
-                Err(e) => {
-                    status.set(String::new());
-                    error.set(Some(e));
+            },
+            move |added| {
+                let Some((client, (id, phase, message))) = added else {
+                    return status.set("Upload cancelled.".into());
+                };
+                // Only now is the form emptied: a failure keeps what was typed.
+                for s in [name, description, url, text, metadata, reader, chunker, chunk_size, chunk_overlap, file_name, auto_reader] {
+                    s.set(String::new());
                 }
-            }
-        });
+                if let Some(i) = file_input.get_untracked() {
+                    i.set_value("");
+                }
+                list.reload();
+                match id {
+                    Some(id) if !phase.is_final() => {
+                        status.set(format!("“{shown}” was added and is being processed…"));
+                        let path = status_path(&status_target, &id);
+                        spawn_local(follow(client, path, shown, status, list));
+                    }
+                    _ => status.set(final_text(&shown, phase, message)),
+                }
+            },
+        );
     };
 
     let radio = move |value: Source, label: &'static str| {
@@ -661,10 +613,10 @@ fn AddContent(target: Target, cfg: Memo<KnowledgeConfig>, reload: RwSignal<u32>)
                     {text_input("Chunk overlap", "text", chunk_overlap, chunk_default(false))}
                 </div>
                 {problem_view(problem)}
-                {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+                {action.notice()}
                 <div class="actions">
-                    <button type="submit" class="primary" disabled=move || busy.get()>"Add content"</button>
-                    {move || (busy.get() && progress.with(Option::is_some)).then(|| view! {
+                    <button type="submit" class="primary" disabled=move || action.pending()>"Add content"</button>
+                    {move || (action.pending() && progress.with(Option::is_some)).then(|| view! {
                         <button type="button" on:click=move |_| request.with_value(|r| if let Some(r) = r { r.abort() })>"Cancel upload"</button>
                     })}
                 </div>
@@ -693,18 +645,15 @@ fn final_text(name: &str, phase: Phase, message: Option<String>) -> String {
 /// Search the base: query, search type, result limit, filters.
 #[component]
 fn Search(target: Target, cfg: Memo<KnowledgeConfig>) -> impl IntoView {
-    let state = use_app();
     let [query, search_type, filters] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let max_results = RwSignal::new("10".to_string());
-    let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
-    // The last answer: the query it was for, and hits or the error. Cleared
-    // when a new search starts, so an earlier answer is never shown as if it
-    // were the new one's.
-    let answer = RwSignal::new(None::<(String, Result<Vec<SearchHit>, ApiError>)>);
-    // Bumped by every search; an answer that arrives after a newer search
-    // started is dropped.
-    let latest = StoredValue::new(0u32);
+    // The last answer: the query it was for and its hits (an error is the
+    // action's). Cleared when a new search starts, so an earlier answer is
+    // never shown as if it were the new one's; the action drops an answer
+    // that a newer search overtook.
+    let answer = RwSignal::new(None::<(String, Vec<SearchHit>)>);
+    let search = use_action();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -719,18 +668,10 @@ fn Search(target: Target, cfg: Memo<KnowledgeConfig>) -> impl IntoView {
             Err(e) => return problem.set(Some(e)),
         };
         problem.set(None);
-        let Some(client) = state.client.get_untracked() else { return };
-        busy.set(true);
         answer.set(None);
-        let ticket = latest.get_value().wrapping_add(1);
-        latest.set_value(ticket);
-        spawn_local(async move {
-            let r = client.send_json::<Value>(Method::POST, SEARCH_PATH, &body).await;
-            if busy.is_disposed() || latest.get_value() != ticket {
-                return;
-            }
-            busy.set(false);
-            answer.set(Some((form.query.trim().to_string(), r.map(|v| parse_search(&v).0))));
+        let q = form.query.trim().to_string();
+        search.send_read(Method::POST, SEARCH_PATH.into(), Some(body), |v| parse_search(v).0, move |hits| {
+            answer.set(Some((q, hits)))
         });
     };
     let types = Signal::derive(move || cfg.with(|c| c.search_types().into_iter().map(|t| (t.clone(), t)).collect()));
@@ -754,18 +695,18 @@ fn Search(target: Target, cfg: Memo<KnowledgeConfig>) -> impl IntoView {
                 </p>
                 {problem_view(problem)}
                 <div class="actions">
-                    <button type="submit" class="primary" disabled=move || busy.get()>"Search"</button>
+                    <button type="submit" class="primary" disabled=move || search.pending()>"Search"</button>
                 </div>
             </form>
-            {move || busy.get().then(|| view! { <p class="muted small" role="status">"Searching…"</p> })}
-            {move || answer.get().map(|(query, r)| match r {
-                Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                Ok(hits) if hits.is_empty() => view! {
+            {move || search.pending().then(|| view! { <p class="muted small" role="status">"Searching…"</p> })}
+            {search.notice()}
+            {move || answer.get().map(|(query, hits)| match hits {
+                hits if hits.is_empty() => view! {
                     <div role="status">
                         <Empty title="No results" detail=format!("Nothing in this knowledge base matches “{query}”. Try other words, another search type or fewer filters.")/>
                     </div>
                 }.into_any(),
-                Ok(hits) => view! {
+                hits => view! {
                     <p class="muted small" role="status">{plural(hits.len() as u64, "result", "results")}</p>
                     <ol class="kb-results" aria-label="Search results">
                         {hits.into_iter().map(hit_view).collect_view()}

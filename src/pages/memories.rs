@@ -1,7 +1,9 @@
 //! Memories: what the AgentOS remembers about its users. Browse by user,
 //! topic and text; add, edit and delete memories.
 
-use crate::components::{plural, Badge, Empty, ErrorNotice, Loading, Pager};
+use crate::components::load::{use_action, use_get, UseAction, UseGet};
+use crate::components::{plural, Badge, Empty, Pager};
+use crate::route::{use_route_part, Route};
 use crate::state::use_app;
 use agentos_client::memory::{
     memories_path, memory_body, memory_path, parse_memories, parse_topics,
@@ -9,11 +11,8 @@ use agentos_client::memory::{
     UserStats,
 };
 use agentos_client::time::human_time;
-use agentos_client::ApiError;
 use gloo_net::http::Method;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use serde_json::Value;
 use std::time::Duration;
 
 /// What one memory item is doing: nothing, being edited, or asking to
@@ -27,8 +26,7 @@ enum Mode {
 
 /// The agent or team name from the catalog, else the id.
 fn component_name(agent: bool, id: &str) -> String {
-    let state = use_app();
-    state
+    use_app()
         .catalog
         .with_untracked(|c| {
             let kind = if agent { agentos_client::ComponentKind::Agent } else { agentos_client::ComponentKind::Team };
@@ -40,19 +38,20 @@ fn component_name(agent: bool, id: &str) -> String {
 /// `#/memories` (and `#/memories?user=<id>`).
 #[component]
 pub fn MemoriesPage() -> impl IntoView {
-    let state = use_app();
-    let initial_user = crate::route::hash_query("user").unwrap_or_default();
+    let route_user = use_route_part(|r| match r {
+        Route::Memories { user } => Some(user.clone().unwrap_or_default()),
+        _ => None,
+    });
+    let initial_user = route_user.get_untracked();
     let filter = RwSignal::new(MemoryFilter { user_id: initial_user.clone(), ..Default::default() });
     let user_input = RwSignal::new(initial_user.clone());
     let search_input = RwSignal::new(String::new());
     let search_tick = RwSignal::new(0u32);
-    let reload = RwSignal::new(0u32);
-    let action_error = RwSignal::new(None::<ApiError>);
     let mode = RwSignal::new(Mode::Idle);
 
     // The user of the filter, also when it comes from a changed `?user=`.
-    let handle = window_event_listener(leptos::ev::hashchange, move |_| {
-        let u = crate::route::hash_query("user").unwrap_or_default();
+    Effect::new(move |_| {
+        let u = route_user.get();
         if u != filter.with_untracked(|f| f.user_id.clone()) {
             user_input.set(u.clone());
             filter.update(|f| {
@@ -61,37 +60,16 @@ pub fn MemoriesPage() -> impl IntoView {
             });
         }
     });
-    on_cleanup(move || handle.remove());
 
-    let memories = LocalResource::new(move || {
-        let client = state.client.get();
-        let path = filter.with(memories_path);
-        reload.track();
-        async move {
-            let Some(c) = client else { return Err(ApiError::Aborted) };
-            let v: Value = c.get_json(&path).await?;
-            Ok(parse_memories(&v))
-        }
-    });
-    let topics = LocalResource::new(move || {
-        let client = state.client.get();
-        let user = filter.with(|f| f.user_id.trim().to_string());
-        reload.track();
-        async move {
-            let Some(c) = client else { return Err(ApiError::Aborted) };
-            let v: Value = c.get_json(&topics_path(Some(&user))).await?;
-            Ok(parse_topics(&v))
-        }
-    });
-    let stats = LocalResource::new(move || {
-        let client = state.client.get();
-        reload.track();
-        async move {
-            let Some(c) = client else { return Err(ApiError::Aborted) };
-            let v: Value = c.get_json(&user_stats_path(1, 100)).await?;
-            Ok(parse_user_stats(&v))
-        }
-    });
+    let memories = use_get(move || Some(filter.with(memories_path)), parse_memories);
+    let topics = use_get(move || Some(filter.with(|f| topics_path(Some(f.user_id.trim())))), parse_topics);
+    let stats = use_get(|| Some(user_stats_path(1, 100)), parse_user_stats);
+    // After a change: the list, its topics and the per-user counts again.
+    let reload = move || {
+        memories.reload();
+        topics.reload();
+        stats.reload();
+    };
 
     let set_user = move |u: String| {
         user_input.set(u.clone());
@@ -121,24 +99,18 @@ pub fn MemoriesPage() -> impl IntoView {
         mode.set(Mode::Idle);
         filter.update(|f| f.page = p.max(1));
     };
-    let done = move |r: Result<Value, ApiError>| match r {
-        Ok(_) => {
-            action_error.set(None);
-            mode.set(Mode::Idle);
-            reload.update(|n| *n += 1);
-            true
-        }
-        Err(e) => {
-            action_error.set(Some(e));
-            false
-        }
-    };
+    // Adding, editing and deleting: after a success, back to idle and
+    // everything reloaded.
+    let changes = use_action().then(move || {
+        mode.set(Mode::Idle);
+        reload();
+    });
 
     view! {
         <section class="memories">
             <div class="page-head">
                 <h1>"Memories"</h1>
-                <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Refresh"</button>
+                <button type="button" on:click=move |_| reload()>"Refresh"</button>
             </div>
 
             <UsersOverview stats=stats filter=filter set_user=set_user/>
@@ -149,8 +121,7 @@ pub fn MemoriesPage() -> impl IntoView {
                     <input
                         type="text"
                         placeholder="any user"
-                        prop:value=move || user_input.get()
-                        on:input=move |ev| user_input.set(event_target_value(&ev))
+                        bind:value=user_input
                         on:change=move |_| apply_user()
                         on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" { apply_user() }
                     />
@@ -166,7 +137,7 @@ pub fn MemoriesPage() -> impl IntoView {
                     >
                         <option value="" selected=move || filter.with(|f| f.topic.is_empty())>"All topics"</option>
                         {move || {
-                            let mut list = topics.get().and_then(Result::ok).unwrap_or_default();
+                            let mut list = topics.ok().unwrap_or_default();
                             let current = filter.with(|f| f.topic.clone());
                             if !current.is_empty() && !list.contains(&current) {
                                 list.push(current);
@@ -202,19 +173,14 @@ pub fn MemoriesPage() -> impl IntoView {
                 </label>
             </div>
 
-            {move || action_error.get().map(|e| view! { <ErrorNotice error=e/> })}
+            {changes.notice()}
 
-            <Transition fallback=|| view! { <Loading label="Loading memories…"/> }>
-                {move || memories.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok((rows, meta)) => {
-                        let filtered = filter.with_untracked(MemoryFilter::is_filtered);
-                        memory_list(rows, meta, filtered, mode, set_page, done).into_any()
-                    }
-                })}
-            </Transition>
+            {memories.show("Loading memories…", move |(rows, meta)| {
+                let filtered = filter.with_untracked(MemoryFilter::is_filtered);
+                memory_list(rows.clone(), *meta, filtered, mode, set_page, changes)
+            })}
 
-            <AddMemory filter=filter done=done/>
+            <AddMemory filter=filter changes=changes/>
         </section>
     }
 }
@@ -222,20 +188,18 @@ pub fn MemoriesPage() -> impl IntoView {
 /// The list "Users" from `/user_memory_stats`; choosing one filters by it.
 #[component]
 fn UsersOverview(
-    stats: LocalResource<Result<(Vec<UserStats>, PageMeta), ApiError>>,
+    stats: UseGet<(Vec<UserStats>, PageMeta)>,
     filter: RwSignal<MemoryFilter>,
     set_user: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="mem-users">
             <h2 id="mem-users">"Users"</h2>
-            <Transition fallback=|| view! { <Loading label="Loading users…"/> }>
-                {move || stats.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok((rows, _)) if rows.is_empty() => view! {
+            {stats.show("Loading users…", move |(rows, _)| match rows {
+                    rows if rows.is_empty() => view! {
                         <Empty title="No user has memories yet"/>
                     }.into_any(),
-                    Ok((rows, _)) => view! {
+                    rows => view! {
                         <ul class="user-stats" aria-label="Users">
                             <li>
                                 <button
@@ -244,7 +208,7 @@ fn UsersOverview(
                                     on:click=move |_| set_user(String::new())
                                 >"All users"</button>
                             </li>
-                            {rows.into_iter().map(|s| {
+                            {rows.iter().cloned().map(|s| {
                                 let id = s.user_id.clone();
                                 let pressed = {
                                     let id = id.clone();
@@ -270,7 +234,6 @@ fn UsersOverview(
                         </ul>
                     }.into_any(),
                 })}
-            </Transition>
         </section>
     }
 }
@@ -281,7 +244,7 @@ fn memory_list(
     filtered: bool,
     mode: RwSignal<Mode>,
     set_page: impl Fn(u64) + Copy + Send + Sync + 'static,
-    done: impl Fn(Result<Value, ApiError>) -> bool + Copy + Send + Sync + 'static,
+    changes: UseAction,
 ) -> impl IntoView {
     if rows.is_empty() {
         let view = if filtered {
@@ -299,7 +262,7 @@ fn memory_list(
     let labels = unique_labels(&rows, 48);
     view! {
         <ul class="cards memory-list" aria-label="Memories">
-            {rows.into_iter().zip(labels).map(|(m, label)| memory_item(m, label, mode, done)).collect_view()}
+            {rows.into_iter().zip(labels).map(|(m, label)| memory_item(m, label, mode, changes)).collect_view()}
         </ul>
         <Pager meta=meta count=plural(meta.total_count, "memory", "memories") on_page=Callback::new(set_page)/>
     }
@@ -310,9 +273,8 @@ fn memory_item(
     m: Memory,
     label: String,
     mode: RwSignal<Mode>,
-    done: impl Fn(Result<Value, ApiError>) -> bool + Copy + Send + Sync + 'static,
+    changes: UseAction,
 ) -> impl IntoView {
-    let state = use_app();
     let id = m.memory_id.clone();
     let editing = {
         let id = id.clone();
@@ -322,20 +284,10 @@ fn memory_item(
         let id = id.clone();
         move || mode.with(|md| *md == Mode::Confirm(id.clone()))
     };
-    let busy = RwSignal::new(false);
     let delete = {
         let id = id.clone();
         let user = m.user_id.clone();
-        move || {
-            let Some(client) = state.client.get_untracked() else { return };
-            let path = memory_path(&id, user.as_deref());
-            busy.set(true);
-            spawn_local(async move {
-                let r = client.send_empty::<Value>(Method::DELETE, &path).await;
-                busy.set(false);
-                done(r);
-            });
-        }
+        move || changes.send(Method::DELETE, memory_path(&id, user.as_deref()), None, || ())
     };
     let who = [
         m.user_id.clone().map(|u| format!("User: {u}")),
@@ -352,7 +304,7 @@ fn memory_item(
     view! {
         <li class="card memory" aria-label=label.clone()>
             {move || if editing() {
-                edit_form(m2.clone(), label2.clone(), mode, done).into_any()
+                edit_form(m2.clone(), label2.clone(), mode, changes).into_any()
             } else {
                 let delete = delete.clone();
                 view! {
@@ -372,7 +324,7 @@ fn memory_item(
                                 let delete = delete.clone();
                                 view! {
                                     <span class="small">"Delete this memory?"</span>
-                                    <button type="button" class="danger" disabled=move || busy.get() on:click=move |_| delete()>
+                                    <button type="button" class="danger" disabled=move || changes.pending() on:click=move |_| delete()>
                                         "Confirm delete"
                                     </button>
                                     <button type="button" on:click=move |_| mode.set(Mode::Idle)>"Cancel"</button>
@@ -401,57 +353,71 @@ fn memory_item(
     }
 }
 
+/// The fields of a memory form (text, topics, user id) and what they send.
+#[derive(Clone, Copy)]
+struct Draft {
+    text: RwSignal<String>,
+    topics: RwSignal<String>,
+    user: RwSignal<String>,
+}
+
+impl Draft {
+    fn new(text: String, topics: String, user: String) -> Draft {
+        Draft { text: RwSignal::new(text), topics: RwSignal::new(topics), user: RwSignal::new(user) }
+    }
+
+    /// Whether there is no text to send (tracked).
+    fn blank(self) -> bool {
+        self.text.with(|t| t.trim().is_empty())
+    }
+
+    /// Sends the draft (nothing while the text is blank); `then` after a success.
+    fn send(self, changes: UseAction, method: Method, path: String, then: impl FnOnce() + 'static) {
+        if self.text.with_untracked(|t| t.trim().is_empty()) {
+            return;
+        }
+        let body = memory_body(&self.text.get_untracked(), &self.topics.get_untracked(), &self.user.get_untracked());
+        changes.send(method, path, Some(body), then);
+    }
+
+    /// The labelled fields, with these placeholders.
+    fn fields(self, [text, topics, user]: [&'static str; 3]) -> impl IntoView {
+        view! {
+            <label>
+                <span>"Memory"</span>
+                <textarea rows="3" required placeholder=text bind:value=self.text></textarea>
+            </label>
+            <label>
+                <span>"Topics"</span>
+                <input type="text" placeholder=topics bind:value=self.topics/>
+            </label>
+            <label>
+                <span>"User id"</span>
+                <input type="text" placeholder=user bind:value=self.user/>
+            </label>
+        }
+    }
+}
+
 /// The inline editor of one memory: text, topics, user; Save / Cancel.
 fn edit_form(
     m: Memory,
     label: String,
     mode: RwSignal<Mode>,
-    done: impl Fn(Result<Value, ApiError>) -> bool + Copy + Send + Sync + 'static,
+    changes: UseAction,
 ) -> impl IntoView {
-    let state = use_app();
-    let text = RwSignal::new(m.memory.clone());
-    let topics = RwSignal::new(m.topics.join(", "));
-    let user = RwSignal::new(m.user_id.clone().unwrap_or_default());
-    let busy = RwSignal::new(false);
+    let draft = Draft::new(m.memory.clone(), m.topics.join(", "), m.user_id.clone().unwrap_or_default());
     let id = m.memory_id.clone();
     let old_user = m.user_id.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if text.with_untracked(|t| t.trim().is_empty()) {
-            return;
-        }
-        let Some(client) = state.client.get_untracked() else { return };
-        let body = memory_body(&text.get_untracked(), &topics.get_untracked(), &user.get_untracked());
-        let path = memory_path(&id, old_user.as_deref());
-        busy.set(true);
-        spawn_local(async move {
-            let r = client.send_json::<Value>(Method::PATCH, &path, &body).await;
-            busy.set(false);
-            done(r);
-        });
+        draft.send(changes, Method::PATCH, memory_path(&id, old_user.as_deref()), || ());
     };
     view! {
         <form class="memory-form" aria-label=format!("Edit memory: {label}") on:submit=save>
-            <label>
-                <span>"Memory"</span>
-                <textarea
-                    rows="3"
-                    required
-                    prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
-                ></textarea>
-            </label>
-            <label>
-                <span>"Topics"</span>
-                <input type="text" placeholder="comma-separated" prop:value=move || topics.get()
-                    on:input=move |ev| topics.set(event_target_value(&ev))/>
-            </label>
-            <label>
-                <span>"User id"</span>
-                <input type="text" prop:value=move || user.get() on:input=move |ev| user.set(event_target_value(&ev))/>
-            </label>
+            {draft.fields(["", "comma-separated", ""])}
             <div class="actions">
-                <button type="submit" disabled=move || busy.get() || text.with(|t| t.trim().is_empty())>"Save"</button>
+                <button type="submit" disabled=move || changes.pending() || draft.blank()>"Save"</button>
                 <button type="button" on:click=move |_| mode.set(Mode::Idle)>"Cancel"</button>
             </div>
         </form>
@@ -462,60 +428,27 @@ fn edit_form(
 #[component]
 fn AddMemory(
     filter: RwSignal<MemoryFilter>,
-    done: impl Fn(Result<Value, ApiError>) -> bool + Copy + Send + Sync + 'static,
+    changes: UseAction,
 ) -> impl IntoView {
-    let state = use_app();
-    let text = RwSignal::new(String::new());
-    let topics = RwSignal::new(String::new());
-    let user = RwSignal::new(filter.with_untracked(|f| f.user_id.clone()));
-    let busy = RwSignal::new(false);
+    let draft = Draft::new(String::new(), String::new(), filter.with_untracked(|f| f.user_id.clone()));
     Effect::new(move |_| {
         let u = filter.with(|f| f.user_id.clone());
-        user.set(u);
+        draft.user.set(u);
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if text.with_untracked(|t| t.trim().is_empty()) {
-            return;
-        }
-        let Some(client) = state.client.get_untracked() else { return };
-        let body = memory_body(&text.get_untracked(), &topics.get_untracked(), &user.get_untracked());
-        busy.set(true);
-        spawn_local(async move {
-            let r = client.send_json::<Value>(Method::POST, "/memories", &body).await;
-            busy.set(false);
-            if done(r) {
-                text.set(String::new());
-                topics.set(String::new());
-            }
+        draft.send(changes, Method::POST, "/memories".into(), move || {
+            draft.text.set(String::new());
+            draft.topics.set(String::new());
         });
     };
     view! {
         <section class="card" aria-labelledby="mem-add">
             <h2 id="mem-add">"Add a memory"</h2>
             <form class="memory-form" aria-label="Add a memory" on:submit=submit>
-                <label>
-                    <span>"Memory"</span>
-                    <textarea
-                        rows="3"
-                        required
-                        placeholder="e.g. Prefers short answers"
-                        prop:value=move || text.get()
-                        on:input=move |ev| text.set(event_target_value(&ev))
-                    ></textarea>
-                </label>
-                <label>
-                    <span>"Topics"</span>
-                    <input type="text" placeholder="comma-separated, e.g. preferences, style"
-                        prop:value=move || topics.get() on:input=move |ev| topics.set(event_target_value(&ev))/>
-                </label>
-                <label>
-                    <span>"User id"</span>
-                    <input type="text" placeholder="optional" prop:value=move || user.get()
-                        on:input=move |ev| user.set(event_target_value(&ev))/>
-                </label>
-                <button type="submit" disabled=move || busy.get() || text.with(|t| t.trim().is_empty())>
-                    {move || if busy.get() { "Adding…" } else { "Add memory" }}
+                {draft.fields(["e.g. Prefers short answers", "comma-separated, e.g. preferences, style", "optional"])}
+                <button type="submit" disabled=move || changes.pending() || draft.blank()>
+                    {move || if changes.pending() { "Adding…" } else { "Add memory" }}
                 </button>
             </form>
         </section>

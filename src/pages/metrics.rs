@@ -3,9 +3,9 @@
 //! SVG with the same numbers in a real table.
 
 use crate::components::dom::{self, mount};
-use crate::components::load::{fallback, use_get};
+use crate::components::load::{self, use_action, use_get};
 use crate::components::Empty;
-use crate::state::use_app;
+use crate::route::{replace, use_route_part, Route};
 use agentos_client::metrics::{
     compact, fill_range, metrics_path, model_totals, nice_max, parse_metrics, parse_refresh_status, tick_indices, DateRange, DayMetrics,
     RefreshState, PRESETS, REFRESH_PATH, REFRESH_STATUS_PATH,
@@ -14,8 +14,6 @@ use agentos_client::time::{day_from_epoch_ms, day_string, human_time, parse_day}
 use agentos_client::ApiError;
 use gloo_net::http::Method;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use serde_json::Value;
 use web_sys::Element;
 
 /// How many status polls a refresh may take (one a second) before the page
@@ -26,89 +24,74 @@ fn today() -> i64 {
     day_from_epoch_ms(js_sys::Date::now())
 }
 
-/// Keeps the range (and user) in the hash query without a new history entry
-/// (and without a `hashchange`, which would re-create the page).
-fn write_hash(range: DateRange, user: &str) {
-    let mut q = range.query();
-    if !user.trim().is_empty() {
-        q.push_str("&user_id=");
-        q.push_str(&crate::route::encode_segment(user.trim()));
-    }
-    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#/metrics?{q}")));
-    }
-}
-
 /// `#/metrics` (`?range=30`, or `?from=YYYY-MM-DD&to=YYYY-MM-DD`; `&user_id=`).
 #[component]
 pub fn MetricsPage() -> impl IntoView {
-    let state = use_app();
-    let q = crate::route::hash_query;
-    let range = RwSignal::new(DateRange::from_query(q("range").as_deref(), q("from").as_deref(), q("to").as_deref()));
-    let user = q("user_id").unwrap_or_default();
-    let reload = RwSignal::new(0u32);
-    let refreshing = RwSignal::new(false);
+    // The range and user live in the route (`#/metrics?range=30&user_id=`):
+    // the range shown is always written there, without a history entry.
+    let part = use_route_part(|r| match r {
+        Route::Metrics { range, user } => Some((*range, user.clone())),
+        _ => None,
+    });
+    let range = Signal::derive(move || part.with(|(r, _)| r.unwrap_or_default()));
+    let set_range = move |r: DateRange| replace(Route::Metrics { range: Some(r), user: part.with_untracked(|p| p.1.clone()) });
+    Effect::new(move |_| {
+        if part.with(|(r, _)| r.is_none()) {
+            set_range(range.get_untracked());
+        }
+    });
+    let action = use_action();
     let refresh_error = RwSignal::new(None::<String>);
     let refresh_done = RwSignal::new(false);
 
-    let u = user.clone();
-    Effect::new(move |_| write_hash(range.get(), &u));
-
     let data = use_get(
-        Signal::derive(move || {
+        move || {
             let (from, to) = range.get().days(today());
-            metrics_path(from, to, &user)
-        }),
-        reload,
+            Some(part.with(|(_, user)| metrics_path(from, to, user.as_deref().unwrap_or_default())))
+        },
+        parse_metrics,
     );
 
+    let refreshing = move || action.pending();
     let refresh = move || {
-        let Some(client) = state.client.get_untracked() else { return };
-        refreshing.set(true);
         refresh_error.set(None);
         refresh_done.set(false);
-        spawn_local(async move {
-            let outcome = run_refresh(&client, refreshing).await;
-            if refreshing.is_disposed() {
-                return; // the page was left
-            }
-            refreshing.set(false);
-            match outcome {
+        action.run(
+            move |c| async move { run_refresh(&c, refresh_done).await },
+            move |outcome| match outcome {
                 Ok(()) => {
                     refresh_done.set(true);
-                    reload.update(|n| *n += 1);
+                    data.reload();
                 }
                 Err(e) => refresh_error.set(Some(e)),
-            }
-        });
+            },
+        );
     };
 
     view! {
         <section class="metrics-page">
             <div class="page-head">
                 <h1>"Metrics"</h1>
-                <button type="button" class="primary" disabled=move || refreshing.get() on:click=move |_| refresh()>
-                    {move || if refreshing.get() { "Refreshing metrics…" } else { "Refresh metrics" }}
+                <button type="button" class="primary" disabled=move || refreshing() on:click=move |_| refresh()>
+                    {move || if refreshing() { "Refreshing metrics…" } else { "Refresh metrics" }}
                 </button>
             </div>
             <p class="muted small">
                 "AgentOS computes these daily figures only when they are refreshed; Refresh metrics recomputes them from the stored sessions."
             </p>
             <div role="status" aria-live="polite" class="small">
-                {move || refreshing.get().then_some("Refreshing metrics on the server…")}
+                {move || refreshing().then_some("Refreshing metrics on the server…")}
                 {move || refresh_done.get().then_some("Metrics refreshed.")}
             </div>
-            {move || refresh_error.get().map(|e| view! {
+            {move || refresh_error.get().or_else(|| action.error().as_ref().map(describe)).map(|e| view! {
                 <div class="notice notice-error" role="alert">
                     <p class="notice-title">"The metrics could not be refreshed."</p>
                     <p class="notice-hint">{e}</p>
                 </div>
             })}
 
-            {range_picker(range)}
-            {move || data.with(|r| fallback(r, "Loading metrics…").unwrap_or_else(|| {
-                let Some(Ok(v)) = r else { return ().into_any() };
-                let (rows, updated) = parse_metrics(v);
+            {range_picker(range, set_range)}
+            {data.show("Loading metrics…", move |(rows, updated)| {
                 let (from, to) = range.get_untracked().days(today());
                 let days = fill_range(&rows, from, to);
                 view! {
@@ -118,45 +101,53 @@ pub fn MetricsPage() -> impl IntoView {
                                 title="No metrics for this range"
                                 detail="AgentOS computes metrics only when they are refreshed, so a new server shows nothing until then (and days without runs stay empty). Refresh to compute them from the stored sessions."
                             />
-                            <button type="button" disabled=move || refreshing.get() on:click=move |_| refresh()>
+                            <button type="button" disabled=move || refreshing() on:click=move |_| refresh()>
                                 "Refresh metrics now"
                             </button>
                         </div>
                     })}
-                    <p class="muted small">{updated.map(|u| format!("Last computed {}", human_time(&u)))}</p>
+                    <p class="muted small">{updated.as_deref().map(|u| format!("Last computed {}", human_time(u)))}</p>
                     {mount(charts(&days))}
-                }.into_any()
-            }))}
+                }
+            })}
         </section>
     }
 }
 
 /// Starts a background refresh and polls its status until it is done (at
-/// most [`MAX_POLLS`] times; stops as soon as the page is left).
-async fn run_refresh(client: &agentos_client::web::Client, alive: RwSignal<bool>) -> Result<(), String> {
-    let started: Value = client.send_empty(Method::POST, REFRESH_PATH).await.map_err(|e| describe(&e))?;
-    // A server that refreshed in the foreground answers the days themselves.
-    if started.is_array() {
-        return Ok(());
-    }
-    if let RefreshState::Failed(e) = parse_refresh_status(&started) {
-        if !started.is_null() {
-            return Err(e);
+/// most [`MAX_POLLS`] times; stops as soon as the page is left). A
+/// transport error is the `Err`; a refresh the server reports as failed
+/// (or still running at the end) is the `Ok(Err)` with its reason.
+async fn run_refresh(client: &agentos_client::web::Client, alive: RwSignal<bool>) -> Result<Result<(), String>, ApiError> {
+    // A server that refreshed in the foreground answers the days themselves
+    // (an array); a failed start answers its status; an empty answer is null.
+    let started = load::send(client, Method::POST, REFRESH_PATH, None, |v| {
+        if v.is_array() {
+            RefreshState::Completed
+        } else if v.is_null() {
+            RefreshState::Running
+        } else {
+            parse_refresh_status(v)
         }
+    })
+    .await?;
+    match started {
+        RefreshState::Completed => return Ok(Ok(())),
+        RefreshState::Failed(e) => return Ok(Err(e)),
+        RefreshState::Running => {}
     }
     for _ in 0..MAX_POLLS {
         agentos_client::web::sleep(1_000).await;
         if alive.is_disposed() {
-            return Ok(());
+            return Ok(Ok(()));
         }
-        let v: Value = client.get_json(REFRESH_STATUS_PATH).await.map_err(|e| describe(&e))?;
-        match parse_refresh_status(&v) {
+        match load::get(client, REFRESH_STATUS_PATH, parse_refresh_status).await? {
             RefreshState::Running => continue,
-            RefreshState::Completed => return Ok(()),
-            RefreshState::Failed(e) => return Err(e),
+            RefreshState::Completed => return Ok(Ok(())),
+            RefreshState::Failed(e) => return Ok(Err(e)),
         }
     }
-    Err("the server was still refreshing after a minute and a half; try Refresh metrics again later".into())
+    Ok(Err("the server was still refreshing after a minute and a half; try Refresh metrics again later".into()))
 }
 
 fn describe(e: &ApiError) -> String {
@@ -167,7 +158,7 @@ fn describe(e: &ApiError) -> String {
 }
 
 /// Presets (buttons) and a custom from/to range (date inputs).
-fn range_picker(range: RwSignal<DateRange>) -> impl IntoView {
+fn range_picker(range: Signal<DateRange>, set: impl Fn(DateRange) + Copy + Send + Sync + 'static) -> impl IntoView {
     let bounds = move || range.get().days(today());
     let set_custom = move |from: Option<i64>, to: Option<i64>| {
         // Moving one end past the other moves both.
@@ -177,7 +168,7 @@ fn range_picker(range: RwSignal<DateRange>) -> impl IntoView {
             (_, Some(t)) => (f.min(t), t),
             _ => return,
         };
-        range.set(DateRange::custom(f, t));
+        set(DateRange::custom(f, t));
     };
     view! {
         <div class="range-picker">
@@ -186,7 +177,7 @@ fn range_picker(range: RwSignal<DateRange>) -> impl IntoView {
                     <button
                         type="button"
                         aria-pressed=move || (range.get() == DateRange::Last(n)).to_string()
-                        on:click=move |_| range.set(DateRange::Last(n))
+                        on:click=move |_| set(DateRange::Last(n))
                     >{format!("Last {n} days")}</button>
                 }).collect_view()}
             </div>

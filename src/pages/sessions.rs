@@ -1,11 +1,12 @@
 //! Session history: find any past conversation, read it as it happened,
 //! rename or delete it, and pick it up again in the chat.
 
+use crate::components::load::{items, not_loaded, use_action, use_get};
 use crate::components::run_view::RunCard;
-use crate::components::{Badge, Empty, ErrorNotice, Field, Loading, Pager};
+use crate::components::{Badge, Empty, ErrorNotice, Field, Pager};
 use crate::route::{navigate, Route};
 use crate::state::{use_app, AppState};
-use agentos_client::reducer::runs_to_views;
+use agentos_client::reducer::{runs_to_views, RunView};
 use agentos_client::sessions::{
     create_request, delete_many_body, parse_sessions, rename_request, session_path, session_runs_path, PageMeta,
     SessionDetail, SessionQuery, SessionSummary, SortBy,
@@ -13,8 +14,6 @@ use agentos_client::sessions::{
 use agentos_client::{ApiError, ComponentKind};
 use gloo_net::http::Method;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use serde_json::Value;
 
 use agentos_client::time::human_time;
 
@@ -67,20 +66,10 @@ pub fn SessionsPage() -> impl IntoView {
     let name_input = RwSignal::new(String::new());
     let selected = RwSignal::new(Vec::<(String, Option<ComponentKind>)>::new());
     let confirm_bulk = RwSignal::new(false);
-    let action_error = RwSignal::new(None::<ApiError>);
-    let reload = RwSignal::new(0u32);
+    let action = use_action();
     let creating = RwSignal::new(false);
 
-    let res = LocalResource::new(move || {
-        let client = state.client.get();
-        let path = query.with(SessionQuery::path);
-        reload.track();
-        async move {
-            let Some(c) = client else { return Err(ApiError::Aborted) };
-            let v: Value = c.get_json(&path).await?;
-            Ok(parse_sessions(&v))
-        }
-    });
+    let res = use_get(move || Some(query.with(SessionQuery::path)), parse_sessions);
 
     let set_page = move |p: u64| query.update(|q| q.page = p.max(1));
     let components = move || {
@@ -92,23 +81,15 @@ pub fn SessionsPage() -> impl IntoView {
     };
 
     let delete_selected = move || {
-        let Some(client) = state.client.get_untracked() else { return };
         let items = selected.get_untracked();
         if items.is_empty() {
             return;
         }
-        spawn_local(async move {
-            let r: Result<Value, ApiError> = client.send_json(Method::DELETE, "/sessions", &delete_many_body(&items)).await;
-            confirm_bulk.set(false);
-            match r {
-                Ok(_) => {
-                    action_error.set(None);
-                    selected.set(Vec::new());
-                    reload.update(|n| *n += 1);
-                }
-                Err(e) => action_error.set(Some(e)),
-            }
+        action.send(Method::DELETE, "/sessions".into(), Some(delete_many_body(&items)), move || {
+            selected.set(Vec::new());
+            res.reload();
         });
+        confirm_bulk.set(false);
     };
 
     view! {
@@ -119,7 +100,7 @@ pub fn SessionsPage() -> impl IntoView {
                     <button type="button" on:click=move |_| creating.update(|c| *c = !*c) aria-expanded=move || creating.get().to_string()>
                         "New session"
                     </button>
-                    <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Refresh"</button>
+                    <button type="button" on:click=move |_| res.reload()>"Refresh"</button>
                 </div>
             </div>
             {move || creating.get().then(|| view! { <NewSession on_cancel=Callback::new(move |_| creating.set(false))/> })}
@@ -180,8 +161,7 @@ pub fn SessionsPage() -> impl IntoView {
                     <input
                         type="search"
                         placeholder="session name"
-                        prop:value=move || name_input.get()
-                        on:input=move |ev| name_input.set(event_target_value(&ev))
+                        bind:value=name_input
                         on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" {
                             let v = name_input.get_untracked();
                             query.update(|q| { q.name = v; q.page = 1; });
@@ -213,7 +193,7 @@ pub fn SessionsPage() -> impl IntoView {
                     </select>
                 </label>
             </div>
-            {move || action_error.get().map(|e| view! { <ErrorNotice error=e/> })}
+            {action.notice()}
             {move || {
                 let n = selected.with(Vec::len);
                 (n > 0).then(|| view! {
@@ -236,12 +216,7 @@ pub fn SessionsPage() -> impl IntoView {
                     </div>
                 })
             }}
-            <Transition fallback=|| view! { <Loading label="Loading sessions…"/> }>
-                {move || res.get().map(|r| match r {
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
-                    Ok((rows, meta)) => session_table(rows, meta, selected, set_page).into_any(),
-                })}
-            </Transition>
+            {res.show("Loading sessions…", move |(rows, meta)| session_table(rows.clone(), *meta, selected, set_page))}
         </section>
     }
 }
@@ -254,35 +229,23 @@ fn NewSession(on_cancel: Callback<()>) -> impl IntoView {
     let target = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let user = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
+    let action = use_action();
     let entries = move || state.catalog.with(|c| c.as_ref().map(|c| c.entries()).unwrap_or_default());
 
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(client) = state.client.get_untracked() else { return };
         let t = target.get_untracked();
         let Some((kind, id)) = t.split_once(':').and_then(|(k, id)| Some((ComponentKind::from_collection(k)?, id.to_string()))) else {
-            error.set(Some(ApiError::Validation { detail: "choose an agent, team or workflow".into() }));
+            action.set_error(Some(ApiError::Validation { detail: "choose an agent, team or workflow".into() }));
             return;
         };
         let (path, body) = create_request(kind, &id, &name.get_untracked(), &user.get_untracked());
-        busy.set(true);
-        spawn_local(async move {
-            let r: Result<Value, ApiError> = client.send_json(Method::POST, &path, &body).await;
-            if busy.is_disposed() {
-                return; // the form is gone
-            }
-            busy.set(false);
-            match r.map(|v| SessionDetail::from_json(&v).summary.session_id) {
-                Ok(sid) if !sid.is_empty() => {
-                    let href = format!("{}?session={}", Route::Chat(Some((kind, id))).href(), agentos_client::path::encode(&sid));
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.location().set_hash(href.trim_start_matches('#'));
-                    }
-                }
-                Ok(_) => error.set(Some(ApiError::Decode { what: "the new session".into(), detail: "it has no session_id".into() })),
-                Err(e) => error.set(Some(e)),
+        let read = |v: &_| SessionDetail::from_json(v).summary.session_id;
+        action.send_read(Method::POST, path, Some(body), read, move |sid| {
+            if sid.is_empty() {
+                action.set_error(Some(ApiError::Decode { what: "the new session".into(), detail: "it has no session_id".into() }));
+            } else {
+                navigate(&Route::Chat { target: Some((kind, id)), session: Some(sid) });
             }
         });
     };
@@ -301,17 +264,17 @@ fn NewSession(on_cancel: Callback<()>) -> impl IntoView {
             </label>
             <label>
                 <span>"Name (optional)"</span>
-                <input type="text" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                <input type="text" bind:value=name/>
             </label>
             <label>
                 <span>"User id (optional)"</span>
-                <input type="text" prop:value=move || user.get() on:input=move |ev| user.set(event_target_value(&ev))/>
+                <input type="text" bind:value=user/>
             </label>
             <div class="actions">
-                <button type="submit" class="primary" disabled=move || busy.get()>"Create and open"</button>
+                <button type="submit" class="primary" disabled=move || action.pending()>"Create and open"</button>
                 <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
             </div>
-            {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+            {action.notice()}
         </form>
     }
 }
@@ -367,7 +330,7 @@ fn session_table(
                     view! {
                         <tr>
                             <td><input type="checkbox" aria-label=format!("Select {name}") prop:checked=checked on:change=toggle/></td>
-                            <td><a href=format!("#/sessions/{}", agentos_client::path::encode(&id))>{name.clone()}</a></td>
+                            <td><a href=Route::Session(id.clone()).href()>{name.clone()}</a></td>
                             <td><Badge text=kind_label(kind)/></td>
                             <td>{with}</td>
                             <td class="mono small">{s.user_id.clone().unwrap_or_else(|| "—".into())}</td>
@@ -386,98 +349,75 @@ fn session_table(
 /// `#/sessions/{id}`: the transcript and what can be done with it.
 #[component]
 pub fn SessionPage(id: String) -> impl IntoView {
-    let state = use_app();
-    let reload = RwSignal::new(0u32);
+    let path = session_path(&id, None);
+    let detail = use_get(move || Some(path.clone()), SessionDetail::from_json);
+    // The runs, once the session says what kind it is.
     let sid = id.clone();
-    let res = LocalResource::new(move || {
-        let client = state.client.get();
-        let id = sid.clone();
-        reload.track();
-        async move {
-            let Some(c) = client else { return Err(ApiError::Aborted) };
-            let detail: Value = c.get_json(&session_path(&id, None)).await?;
-            let detail = SessionDetail::from_json(&detail);
-            let runs: Value = c.get_json(&session_runs_path(&id, detail.summary.kind)).await?;
-            let runs = runs.as_array().cloned().unwrap_or_default();
-            Ok((detail, runs))
-        }
-    });
+    let runs = use_get(
+        move || detail.with(|d| match d {
+            Some(Ok(d)) => Some(session_runs_path(&sid, d.summary.kind)),
+            _ => None,
+        }),
+        items(runs_to_views),
+    );
     let id2 = id.clone();
     view! {
-        {move || match res.get() {
-            None => view! { <Loading label="Loading the session…"/> }.into_any(),
+        {move || match detail.with(|d| d.clone().map(|d| d.map(|d| (d, runs.ok())))) {
+            None | Some(Ok((_, None))) => not_loaded(runs.error().as_ref(), "Loading the session…"),
             Some(Err(ApiError::NotFound { .. })) => view! {
                 <section>
                     <h1>"Session not found"</h1>
                     <ErrorNotice error=ApiError::NotFound {
                         detail: Some(format!("there is no session “{}” on this server (it may have been deleted)", id2)),
                     }/>
-                    <p><a href="#/sessions">"Back to all sessions"</a></p>
+                    <p><a href=Route::Sessions.href()>"Back to all sessions"</a></p>
                 </section>
             }.into_any(),
             Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
-            Some(Ok((detail, runs))) => session_view(detail, runs, reload).into_any(),
+            Some(Ok((detail, Some(views)))) => session_view(detail, views).into_any(),
         }}
     }
 }
 
-fn session_view(detail: SessionDetail, runs: Vec<Value>, reload: RwSignal<u32>) -> impl IntoView {
+fn session_view(detail: SessionDetail, mut views: Vec<RunView>) -> impl IntoView {
     let state = use_app();
     let s = detail.summary.clone();
-    let mut views = runs_to_views(&runs);
     views.iter_mut().for_each(|v| name_runs(state, v));
     let run_count = views.len();
     let name = RwSignal::new(s.display_name().to_string());
     let editing = RwSignal::new(false);
     let confirm_delete = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let action = use_action();
     let draft = RwSignal::new(s.display_name().to_string());
     let id = s.session_id.clone();
     let kind = s.kind;
     let with = s.component_id.as_deref().map(|c| component_name(state, kind, c));
     let continue_href = match (kind, s.component_id.clone()) {
-        (Some(k), Some(c)) => Some(format!("{}?session={}", Route::Chat(Some((k, c))).href(), agentos_client::path::encode(&id))),
+        (Some(k), Some(c)) => Some(Route::Chat { target: Some((k, c)), session: Some(id.clone()) }.href()),
         _ => None,
     };
 
     let rename = {
         let id = id.clone();
         move || {
-            let Some(client) = state.client.get_untracked() else { return };
             let new_name = draft.get_untracked();
             if new_name.trim().is_empty() {
                 return;
             }
             let (path, body) = rename_request(&id, &new_name);
-            spawn_local(async move {
-                let r: Result<Value, ApiError> = client.send_json(Method::POST, &path, &body).await;
-                match r {
-                    Ok(_) => {
-                        name.set(new_name.trim().to_string());
-                        editing.set(false);
-                        error.set(None);
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
+            action.send(Method::POST, path, Some(body), move || {
+                name.set(new_name.trim().to_string());
+                editing.set(false);
             });
         }
     };
     let delete = {
         let id = id.clone();
         move || {
-            let Some(client) = state.client.get_untracked() else { return };
-            let path = session_path(&id, None);
-            spawn_local(async move {
-                let r: Result<Value, ApiError> = client.send_empty(Method::DELETE, &path).await;
-                confirm_delete.set(false);
-                match r {
-                    Ok(_) => navigate(&Route::parse("#/sessions")),
-                    Err(e) => error.set(Some(e)),
-                }
-            });
+            action.send(Method::DELETE, session_path(&id, None), None, || navigate(&Route::Sessions));
+            confirm_delete.set(false);
         }
     };
-    let _ = reload;
 
     view! {
         <article class="detail">
@@ -501,13 +441,13 @@ fn session_view(detail: SessionDetail, runs: Vec<Value>, reload: RwSignal<u32>) 
                     }}
                 </div>
             </header>
-            {move || error.get().map(|e| view! { <ErrorNotice error=e/> })}
+            {action.notice()}
             {move || editing.get().then(|| {
                 let rename = rename.clone();
                 view! {
                     <form class="card form inline-form" aria-label="Rename session" on:submit=move |ev| { ev.prevent_default(); rename(); }>
                         <label for="session-name">"Session name"</label>
-                        <input id="session-name" type="text" prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))/>
+                        <input id="session-name" type="text" bind:value=draft/>
                         <div class="actions">
                             <button type="submit" class="primary">"Save"</button>
                             <button type="button" on:click=move |_| editing.set(false)>"Cancel"</button>

@@ -2,20 +2,18 @@
 //! links work) and one trace's span waterfall with each span's input, output
 //! and metadata.
 
-use crate::components::{Badge, Empty, Pager};
-use crate::components::dom::{self, mount};
-use crate::components::load::{fallback, use_get};
-use crate::route::{encode_segment, Route};
+use crate::components::{Badge, Empty, Field, Pager};
+use crate::components::load::{not_loaded, use_get};
+use crate::route::{navigate, replace, use_route_part, Route};
 use crate::state::{use_app, AppState};
 use agentos_client::memory::excerpt;
 use agentos_client::time::{format_duration, human_time, input_to_iso, iso_to_input, parse_time_us};
 use agentos_client::traces::{
     flatten, parse_traces, percent,
-    trace_path, FlatSpan, TraceDetail, TraceFilter, TraceSummary,
+    trace_path, FlatSpan, PageMeta, TraceDetail, TraceFilter, TraceSummary,
 };
 use agentos_client::{ApiError, ComponentKind};
 use leptos::prelude::*;
-use serde_json::Value;
 use std::sync::Arc;
 
 fn kind_word(k: ComponentKind) -> &'static str {
@@ -47,13 +45,22 @@ fn status_badge(status: &str, error: bool) -> impl IntoView {
     view! { <Badge text=text tone=tone(status, error)/> }
 }
 
-/// Keeps the filter in the hash query without a new history entry (and
-/// without a `hashchange`, which would re-create the page).
-fn write_hash(f: &TraceFilter) {
-    let q = f.hash_query();
-    let hash = if q.is_empty() { "#/traces".to_string() } else { format!("#/traces?{q}") };
-    if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+/// The filter, kept in the route (`#/traces?…`): read from it, changed
+/// by replacing it (no new history entry).
+#[derive(Clone, Copy)]
+struct Filter(Memo<TraceFilter>);
+
+impl Filter {
+    fn with<R>(&self, f: impl FnOnce(&TraceFilter) -> R) -> R {
+        self.0.with(f)
+    }
+    fn with_untracked<R>(&self, f: impl FnOnce(&TraceFilter) -> R) -> R {
+        self.0.with_untracked(f)
+    }
+    fn update(&self, change: impl FnOnce(&mut TraceFilter)) {
+        let mut f = self.0.get_untracked();
+        change(&mut f);
+        replace(Route::Traces(f));
     }
 }
 
@@ -62,11 +69,12 @@ fn write_hash(f: &TraceFilter) {
 #[component]
 pub fn TracesPage() -> impl IntoView {
     let state = use_app();
-    let filter = RwSignal::new(TraceFilter::from_query(crate::route::hash_query));
-    let reload = RwSignal::new(0u32);
-    Effect::new(move |_| filter.with(write_hash));
+    let filter = Filter(use_route_part(|r| match r {
+        Route::Traces(f) => Some(f.clone()),
+        _ => None,
+    }));
 
-    let res = use_get(Signal::derive(move || filter.with(TraceFilter::path)), reload);
+    let res = use_get(move || Some(filter.with(TraceFilter::path)), parse_traces);
 
     let text_filter = move |key: &'static str, label: &'static str| {
         view! {
@@ -75,7 +83,7 @@ pub fn TracesPage() -> impl IntoView {
                 <input
                     type="text"
                     placeholder="any"
-                    value=filter.with_untracked(|f| f.get(key).to_string())
+                    prop:value=move || filter.with(|f| f.get(key).to_string())
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
                         filter.update(|f| f.set(key, &v));
@@ -90,7 +98,7 @@ pub fn TracesPage() -> impl IntoView {
                 <span>{label}</span>
                 <input
                     type="datetime-local"
-                    value=filter.with_untracked(|f| iso_to_input(f.get(key)))
+                    prop:value=move || filter.with(|f| iso_to_input(f.get(key)))
                     on:change=move |ev| {
                         let v = input_to_iso(&event_target_value(&ev));
                         filter.update(|f| f.set(key, &v));
@@ -107,7 +115,7 @@ pub fn TracesPage() -> impl IntoView {
         <section class="traces">
             <div class="page-head">
                 <h1>"Traces"</h1>
-                <button type="button" on:click=move |_| reload.update(|n| *n += 1)>"Reload"</button>
+                <button type="button" on:click=move |_| res.reload()>"Reload"</button>
             </div>
             <div class="filters" role="search" aria-label="Filter traces">
                 <label>
@@ -131,7 +139,7 @@ pub fn TracesPage() -> impl IntoView {
                             }
                             list.into_iter().map(|(k, id, name)| {
                                 let value = format!("{}:{}", k.as_str(), id);
-                                let sel = filter.with_untracked(|f| f.component() == Some((k, id.as_str())));
+                                let sel = move || filter.with(|f| f.component() == Some((k, id.as_str())));
                                 view! { <option value=value selected=sel>{format!("{} · {}", kind_word(k), name)}</option> }
                             }).collect_view()
                         }}
@@ -144,7 +152,7 @@ pub fn TracesPage() -> impl IntoView {
                         filter.update(|f| f.set("status", &v));
                     }>
                         {[("", "Any"), ("OK", "OK"), ("ERROR", "Error")].into_iter().map(|(v, label)| view! {
-                            <option value=v selected=filter.with_untracked(|f| f.status == v)>{label}</option>
+                            <option value=v selected=move || filter.with(|f| f.status == v)>{label}</option>
                         }).collect_view()}
                     </select>
                 </label>
@@ -156,19 +164,15 @@ pub fn TracesPage() -> impl IntoView {
                 <button
                     type="button"
                     disabled=move || !filter.with(TraceFilter::is_filtered)
-                    on:click=move |_| crate::route::navigate(&Route::Traces)
+                    on:click=move |_| navigate(&Route::Traces(TraceFilter::default()))
                 >"Clear filters"</button>
             </div>
-            {move || res.with(|r| fallback(r, "Loading traces…").unwrap_or_else(|| match r {
-                Some(Ok(v)) => trace_list(state, v, filter),
-                _ => ().into_any(),
-            }))}
+            {res.show("Loading traces…", move |(rows, meta)| trace_list(state, rows.clone(), *meta, filter))}
         </section>
     }
 }
 
-fn trace_list(state: AppState, v: &Value, filter: RwSignal<TraceFilter>) -> AnyView {
-    let (rows, meta) = parse_traces(v);
+fn trace_list(state: AppState, rows: Vec<TraceSummary>, meta: PageMeta, filter: Filter) -> AnyView {
     if rows.is_empty() {
         let (title, detail) = if filter.with_untracked(TraceFilter::is_filtered) {
             ("No traces match", "Try other filters or Clear filters. Spans are exported in batches, so a run that just finished can take a few seconds to appear; some servers also record traces without agent or run ids.")
@@ -179,45 +183,42 @@ fn trace_list(state: AppState, v: &Value, filter: RwSignal<TraceFilter>) -> AnyV
     }
     let count = format!("{} {}", meta.total_count, if meta.total_count == 1 { "trace" } else { "traces" });
     view! {
-        {mount(trace_table(state, rows))}
+        {trace_table(state, rows)}
         <Pager meta=meta count=count on_page=Callback::new(move |p: u64| filter.update(|f| f.page = p.max(1)))/>
     }
     .into_any()
 }
 
-/// The trace list as a table (built as plain DOM: text only, links by href).
-fn trace_table(state: AppState, rows: Vec<TraceSummary>) -> web_sys::Element {
-    use dom::{el, text};
-    let head: Vec<_> = ["Trace", "Status", "Duration", "Spans", "Agent, team or workflow", "Input", "Started"]
-        .iter()
-        .map(|h| text("th", &[("scope", "col")], h))
-        .collect();
-    let trs: Vec<_> = rows
-        .into_iter()
-        .map(|t| {
-            let href = Route::Trace(t.trace_id.clone()).href();
-            let spans = match t.error_count {
-                0 => t.total_spans.to_string(),
-                e => format!("{} ({e} with errors)", t.total_spans),
-            };
-            let status = if t.status.is_empty() { "unknown" } else { t.status.as_str() };
-            let badge = format!("badge badge-{}", tone(&t.status, t.is_error()));
-            el("tr", &[], &[
-                el("th", &[("scope", "row")], &[text("a", &[("href", &href)], &t.name)]),
-                el("td", &[], &[text("span", &[("class", &badge)], status)]),
-                text("td", &[("class", "num")], &t.duration()),
-                text("td", &[("class", "num")], &spans),
-                text("td", &[], &t.component.as_ref().map(|c| component_label(state, c)).unwrap_or_default()),
-                text("td", &[("class", "trace-input")], &t.input.as_deref().map(|i| excerpt(i, 80)).unwrap_or_default()),
-                text("td", &[("class", "small")], &t.start_time.as_deref().or(t.created_at.as_deref()).map(human_time).unwrap_or_default()),
-            ])
-        })
-        .collect();
-    el("table", &[("class", "data traces-table")], &[
-        text("caption", &[("class", "visually-hidden")], "Traces"),
-        el("thead", &[], &[el("tr", &[], &head)]),
-        el("tbody", &[], &trs),
-    ])
+/// The trace list as a table.
+fn trace_table(state: AppState, rows: Vec<TraceSummary>) -> impl IntoView {
+    let head = ["Trace", "Status", "Duration", "Spans", "Agent, team or workflow", "Input", "Started"];
+    view! {
+        <table class="data traces-table">
+            <caption class="visually-hidden">"Traces"</caption>
+            <thead>
+                <tr>{head.map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|t| {
+                    let spans = match t.error_count {
+                        0 => t.total_spans.to_string(),
+                        e => format!("{} ({e} with errors)", t.total_spans),
+                    };
+                    view! {
+                        <tr>
+                            <th scope="row"><a href=Route::Trace(t.trace_id.clone()).href()>{t.name.clone()}</a></th>
+                            <td>{status_badge(&t.status, t.is_error())}</td>
+                            <td class="num">{t.duration()}</td>
+                            <td class="num">{spans}</td>
+                            <td>{t.component.as_ref().map(|c| component_label(state, c))}</td>
+                            <td class="trace-input">{t.input.as_deref().map(|i| excerpt(i, 80))}</td>
+                            <td class="small">{t.start_time.as_deref().or(t.created_at.as_deref()).map(human_time)}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
 }
 
 /// `#/traces/<trace_id>`.
@@ -225,10 +226,10 @@ fn trace_table(state: AppState, rows: Vec<TraceSummary>) -> web_sys::Element {
 pub fn TracePage(id: String) -> impl IntoView {
     let state = use_app();
     let path = trace_path(&id, None);
-    let res = use_get(Signal::stored(path), RwSignal::new(0));
+    let res = use_get(move || Some(path.clone()), TraceDetail::from_json);
     view! {
         <section class="trace">
-            <p class="small"><a href=Route::Traces.href()>"← All traces"</a></p>
+            <p class="small"><a href=Route::Traces(TraceFilter::default()).href()>"← All traces"</a></p>
             {move || res.with(|r| match r {
                 Some(Err(ApiError::NotFound { .. })) => view! {
                     <h1>"Trace not found"</h1>
@@ -239,8 +240,8 @@ pub fn TracePage(id: String) -> impl IntoView {
                         </p>
                     </div>
                 }.into_any(),
-                Some(Ok(v)) => trace_view(state, TraceDetail::from_json(v)),
-                _ => view! { <h1>"Trace"</h1>{fallback(r, "Loading the trace…")} }.into_any(),
+                Some(Ok(t)) => trace_view(state, t.clone()),
+                r => view! { <h1>"Trace"</h1>{not_loaded(r.as_ref().and_then(|r| r.as_ref().err()), "Loading the trace…")} }.into_any(),
             })}
         </section>
     }
@@ -259,7 +260,7 @@ fn trace_view(state: AppState, t: TraceDetail) -> AnyView {
         s.component.as_ref().map(|c| ("Agent, team or workflow", Route::Detail(c.0, c.1.clone()).href(), component_label(state, c), None)),
         s.session_id.as_ref().map(|sid| ("Session", Route::Session(sid.clone()).href(), sid.clone(), None)),
         s.run_id.as_ref().map(|rid| {
-            ("Run", format!("#/traces?run_id={}", encode_segment(rid)), rid.clone(), Some(format!("All traces of run {rid}")))
+            ("Run", Route::run_traces(rid).href(), rid.clone(), Some(format!("All traces of run {rid}")))
         }),
     ]
     .into_iter()
@@ -275,17 +276,16 @@ fn trace_view(state: AppState, t: TraceDetail) -> AnyView {
     ];
     let spans_list = spans.clone();
     let has_io = s.input.is_some() || s.output.is_some();
-    let mut summary = vec![fields_dom(fields.into_iter().filter_map(|(k, v)| Some((k, v?))).collect(), links)];
-    if has_io {
-        summary.push(dom::text("h2", &[], "Input and output"));
-    }
-    summary.extend(text_blocks(vec![("Input", s.input.clone()), ("Output", s.output.clone())]));
     view! {
         <div class="page-head">
             <h1>{s.name.clone()}</h1>
             {status_badge(&s.status, s.is_error())}
         </div>
-        {mount(dom::el("div", &[], &summary))}
+        <div>
+            {fields_list(fields.into_iter().filter_map(|(k, v)| Some((k, v?))).collect(), links)}
+            {has_io.then(|| view! { <h2>"Input and output"</h2> })}
+            {text_blocks(vec![("Input", s.input.clone()), ("Output", s.output.clone())])}
+        </div>
         <h2 id="waterfall-title">"Spans"</h2>
         {spans.is_empty().then(|| view! { <Empty title="This trace has no spans"/> })}
         {(!spans.is_empty()).then(|| view! {
@@ -297,38 +297,39 @@ fn trace_view(state: AppState, t: TraceDetail) -> AnyView {
                     {spans_list.iter().enumerate().map(|(i, f)| span_row(i, f, selected)).collect_view()}
                 </ol>
             </div>
-            {move || selected.get().and_then(|i| spans.get(i).map(|f| mount(span_detail(f))))}
+            {move || selected.get().and_then(|i| spans.get(i).map(span_detail))}
         })}
     }
     .into_any()
 }
 
 /// A `dl.fields.card` of labelled values, then labelled links.
-fn fields_dom(fields: Vec<(&str, String)>, links: Vec<(&str, String, String, Option<String>)>) -> web_sys::Element {
-    let mut items: Vec<_> = fields
-        .into_iter()
-        .map(|(k, v)| dom::el("div", &[("class", "field")], &[dom::text("dt", &[], k), dom::text("dd", &[], &v)]))
-        .collect();
-    for (k, href, text, name) in links {
-        let a = dom::text("a", &[("class", "mono"), ("href", &href)], &text);
-        if let Some(n) = name {
-            let _ = a.set_attribute("aria-label", &n);
-        }
-        items.push(dom::el("div", &[("class", "field")], &[dom::text("dt", &[], k), dom::el("dd", &[], &[a])]));
+fn fields_list(fields: Vec<(&'static str, String)>, links: Vec<(&'static str, String, String, Option<String>)>) -> impl IntoView {
+    view! {
+        <dl class="fields card">
+            {fields.into_iter().map(|(k, v)| view! { <Field label=k value=v/> }).collect_view()}
+            {links.into_iter().map(|(k, href, text, name)| view! {
+                <div class="field">
+                    <dt>{k}</dt>
+                    <dd><a class="mono" href=href aria-label=name>{text}</a></dd>
+                </div>
+            }).collect_view()}
+        </dl>
     }
-    dom::el("dl", &[("class", "fields card")], &items)
 }
 
 /// Texts under `h3` headings, each in a `<pre>` (as text, never HTML).
-fn text_blocks(items: Vec<(&'static str, Option<String>)>) -> Vec<web_sys::Element> {
-    let mut out = Vec::new();
-    for (title, text) in items {
-        if let Some(t) = text {
-            out.push(dom::text("h3", &[], title));
-            out.push(dom::text("pre", &[("class", "code span-text")], &t));
-        }
-    }
-    out
+fn text_blocks(items: Vec<(&'static str, Option<String>)>) -> impl IntoView {
+    items
+        .into_iter()
+        .filter_map(|(title, text)| {
+            let t = text?;
+            Some(view! {
+                <h3>{title}</h3>
+                <pre class="code span-text">{t}</pre>
+            })
+        })
+        .collect_view()
 }
 
 fn span_row(i: usize, f: &FlatSpan, selected: RwSignal<Option<usize>>) -> impl IntoView {
@@ -362,7 +363,7 @@ fn span_row(i: usize, f: &FlatSpan, selected: RwSignal<Option<usize>>) -> impl I
     }
 }
 
-fn span_detail(f: &FlatSpan) -> web_sys::Element {
+fn span_detail(f: &FlatSpan) -> impl IntoView {
     let sp = f.span.clone();
     let fields = vec![
         ("Type", sp.kind.clone()),
@@ -371,11 +372,13 @@ fn span_detail(f: &FlatSpan) -> web_sys::Element {
         ("Starts at", format!("+{}", format_duration(f.offset_us))),
         ("Span id", sp.id.clone()),
     ];
-    let title = format!("Span: {}", sp.name);
-    let mut kids = vec![dom::text("h2", &[], &title), fields_dom(fields, Vec::new())];
-    if sp.input.is_none() && sp.output.is_none() && sp.metadata.is_none() {
-        kids.push(dom::text("p", &[("class", "muted")], "This span recorded no input, output or metadata."));
+    let empty = sp.input.is_none() && sp.output.is_none() && sp.metadata.is_none();
+    view! {
+        <section class="card span-detail" aria-label=format!("Span {}", sp.name)>
+            <h2>{format!("Span: {}", sp.name)}</h2>
+            {fields_list(fields, Vec::new())}
+            {empty.then(|| view! { <p class="muted">"This span recorded no input, output or metadata."</p> })}
+            {text_blocks(vec![("Input", sp.input), ("Output", sp.output), ("Metadata", sp.metadata)])}
+        </section>
     }
-    kids.extend(text_blocks(vec![("Input", sp.input), ("Output", sp.output), ("Metadata", sp.metadata)]));
-    dom::el("section", &[("class", "card span-detail"), ("aria-label", &format!("Span {}", sp.name))], &kids)
 }

@@ -180,7 +180,19 @@ impl Client {
 
     /// `GET path` decoded as JSON.
     pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        let req = self.builder(Method::GET, path)?.build().map_err(build_err)?;
+        self.get_json_with(path, None).await
+    }
+
+    /// `GET path` decoded as JSON; `abort` cancels it (the request ends with
+    /// [`ApiError::Aborted`]). The app's loader aborts a request that a newer
+    /// one overtook or whose page went away.
+    pub async fn get_json_with<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        abort: Option<&AbortController>,
+    ) -> Result<T, ApiError> {
+        let signal = abort.map(|a| a.signal());
+        let req = self.builder(Method::GET, path)?.abort_signal(signal.as_ref()).build().map_err(build_err)?;
         let resp = self.check(self.send(req, Some(REQUEST_TIMEOUT_MS)).await?).await?;
         Self::decode(resp, path).await
     }

@@ -1,0 +1,178 @@
+//! The routes and their URLs, pure (no browser): `Route::parse` and
+//! [`Route::href`] are each other's inverse, which a native property test
+//! checks (`crates/agentos-client/tests/routes.rs` includes this file).
+//!
+//! A route carries its query: what a page keeps in the URL (a chat's
+//! session, the memories' user, the traces' filter, …) is a typed field, not
+//! a string a page parses. Every id and query value is percent-encoded with
+//! the client's one encoder, so no id can add a `/`, `?`, `&` or `#`.
+//!
+//! To add a page: a variant, its arm in `parse` and in `href`, and a case in
+//! the property test's generator.
+
+use agentos_client::metrics::DateRange;
+use agentos_client::path::{decode, encode};
+use agentos_client::traces::TraceFilter;
+use agentos_client::ComponentKind;
+
+/// A page of the app and what its URL says about it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Route {
+    Overview,
+    Connect,
+    /// The agents, teams or workflows.
+    List(ComponentKind),
+    /// One agent, team or workflow.
+    Detail(ComponentKind, String),
+    /// The chat: the picker without a target; `session` continues a stored
+    /// session (`#/chat/agents/x?session=abc`).
+    Chat { target: Option<(ComponentKind, String)>, session: Option<String> },
+    Sessions,
+    Session(String),
+    /// `#/memories?user=<id>`: that user's memories.
+    Memories { user: Option<String> },
+    /// `#/knowledge?kb=<id>`: that knowledge base.
+    Knowledge { kb: Option<String> },
+    /// `#/metrics?range=30` or `?from=…&to=…`, and `&user_id=`.
+    Metrics { range: Option<DateRange>, user: Option<String> },
+    /// `#/traces?run_id=…&page=2`: the list and its filter.
+    Traces(TraceFilter),
+    Trace(String),
+    NotFound(String),
+}
+
+/// The query of a hash route (`a=1&b=2`): decoded values, empty ones absent.
+struct Query<'a>(&'a str);
+
+impl Query<'_> {
+    fn get(&self, key: &str) -> Option<String> {
+        self.0.split('&').find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (k == key && !v.is_empty()).then(|| decode(v))
+        })
+    }
+}
+
+/// `base` with `?k=v&…` for the pairs whose value is set (values encoded).
+fn with_query(base: String, pairs: &[(&str, Option<&str>)]) -> String {
+    let q: Vec<String> = pairs
+        .iter()
+        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| format!("{k}={}", encode(v))))
+        .collect();
+    if q.is_empty() {
+        base
+    } else {
+        format!("{base}?{}", q.join("&"))
+    }
+}
+
+impl Route {
+    /// The chat with one agent, team or workflow (a new session).
+    pub fn chat(kind: ComponentKind, id: String) -> Route {
+        Route::Chat { target: Some((kind, id)), session: None }
+    }
+
+    /// The traces of one run.
+    pub fn run_traces(run_id: &str) -> Route {
+        let mut f = TraceFilter::default();
+        f.set("run_id", run_id);
+        Route::Traces(f)
+    }
+
+    /// Parses a hash (`#/agents/x`, `#/memories?user=u`; the `#` optional).
+    pub fn parse(hash: &str) -> Route {
+        let hash = hash.trim_start_matches('#');
+        let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
+        let q = Query(query);
+        let segments: Vec<String> = path.split('/').filter(|s| !s.is_empty()).map(decode).collect();
+        let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+        let kind = |c: &str| ComponentKind::from_collection(c);
+        match segs.as_slice() {
+            [] => Route::Overview,
+            ["connect"] => Route::Connect,
+            ["chat"] => Route::Chat { target: None, session: q.get("session") },
+            ["sessions"] => Route::Sessions,
+            ["sessions", id] => Route::Session(id.to_string()),
+            ["memories"] => Route::Memories { user: q.get("user") },
+            ["knowledge"] => Route::Knowledge { kb: q.get("kb") },
+            ["metrics"] => {
+                let (range, from, to) = (q.get("range"), q.get("from"), q.get("to"));
+                let set = range.is_some() || from.is_some() || to.is_some();
+                Route::Metrics {
+                    range: set.then(|| DateRange::from_query(range.as_deref(), from.as_deref(), to.as_deref())),
+                    user: q.get("user_id"),
+                }
+            }
+            ["traces"] => Route::Traces(TraceFilter::from_query(|k| q.get(k))),
+            ["traces", id] => Route::Trace(id.to_string()),
+            ["chat", k, id] => match kind(k) {
+                Some(k) => Route::Chat { target: Some((k, id.to_string())), session: q.get("session") },
+                None => Route::NotFound(path.to_string()),
+            },
+            [c] => match kind(c) {
+                Some(k) => Route::List(k),
+                None => Route::NotFound(path.to_string()),
+            },
+            [c, id] => match kind(c) {
+                Some(k) => Route::Detail(k, id.to_string()),
+                None => Route::NotFound(path.to_string()),
+            },
+            _ => Route::NotFound(path.to_string()),
+        }
+    }
+
+    /// The `href` of this route (`#/…`).
+    pub fn href(&self) -> String {
+        let path = match self {
+            Route::Overview => "/".into(),
+            Route::Connect => "/connect".into(),
+            Route::List(k) => format!("/{}", k.collection()),
+            Route::Detail(k, id) => format!("/{}/{}", k.collection(), encode(id)),
+            Route::Chat { target, session } => {
+                let base = match target {
+                    None => "/chat".to_string(),
+                    Some((k, id)) => format!("/chat/{}/{}", k.collection(), encode(id)),
+                };
+                with_query(base, &[("session", session.as_deref())])
+            }
+            Route::Sessions => "/sessions".into(),
+            Route::Session(id) => format!("/sessions/{}", encode(id)),
+            Route::Memories { user } => with_query("/memories".into(), &[("user", user.as_deref())]),
+            Route::Knowledge { kb } => with_query("/knowledge".into(), &[("kb", kb.as_deref())]),
+            Route::Metrics { range, user } => {
+                let mut q: Vec<String> = range.iter().map(DateRange::query).collect();
+                q.extend(user.iter().filter(|u| !u.is_empty()).map(|u| format!("user_id={}", encode(u))));
+                if q.is_empty() {
+                    "/metrics".into()
+                } else {
+                    format!("/metrics?{}", q.join("&"))
+                }
+            }
+            Route::Traces(f) => {
+                let q = f.hash_query();
+                if q.is_empty() {
+                    "/traces".into()
+                } else {
+                    format!("/traces?{q}")
+                }
+            }
+            Route::Trace(id) => format!("/traces/{}", encode(id)),
+            Route::NotFound(p) => format!("/{}", p.trim_start_matches('/')),
+        };
+        format!("#{path}")
+    }
+
+    /// The route without the query its page follows while it is shown (the
+    /// memories' user, the knowledge base, the metrics' range, the traces'
+    /// filter): the app re-creates a page only when this changes. A chat's
+    /// session is kept: another session is another chat.
+    pub fn page(&self) -> Route {
+        match self {
+            Route::Memories { .. } => Route::Memories { user: None },
+            Route::Knowledge { .. } => Route::Knowledge { kb: None },
+            Route::Metrics { .. } => Route::Metrics { range: None, user: None },
+            Route::Traces(_) => Route::Traces(TraceFilter::default()),
+            r => r.clone(),
+        }
+    }
+}
