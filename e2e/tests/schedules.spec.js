@@ -30,7 +30,7 @@ test('a schedule is created, previewed, edited, disabled, enabled, triggered and
   await expect(form.getByText(/^Runs: A cron expression has 5 fields/)).toBeVisible();
   await cron.fill('30 9 * * 1-5');
   await expect(form.getByText('Runs: At 09:30 on Monday to Friday')).toBeVisible();
-  await form.getByRole('textbox', { name: 'Timezone' }).fill('Europe/Berlin');
+  await form.getByRole('combobox', { name: 'Timezone' }).fill('Europe/Berlin');
   await form.getByRole('combobox', { name: 'Endpoint' }).selectOption(`/agents/${encodeURIComponent(agent.id)}/runs`);
   await expect(form.getByRole('textbox', { name: 'Endpoint path' })).toHaveValue(`/agents/${encodeURIComponent(agent.id)}/runs`);
   const payload = form.getByRole('textbox', { name: 'Payload (JSON object, optional)' });
@@ -97,7 +97,7 @@ test('the server’s reasons are shown: a duplicate name (409) and a bad timezon
   await form.getByRole('button', { name: 'Save schedule' }).click();
   await expect(form.getByRole('alert')).toContainText(`Schedule with name '${name}' already exists`);
   await form.getByRole('textbox', { name: 'Name' }).fill(`${name} 2`);
-  await form.getByRole('textbox', { name: 'Timezone' }).fill('Mars/Olympus');
+  await form.getByRole('combobox', { name: 'Timezone' }).fill('Mars/Olympus');
   await form.getByRole('button', { name: 'Save schedule' }).click();
   await expect(form.getByRole('alert')).toContainText('Invalid timezone: Mars/Olympus');
   expect(await byName(`${name} 2`)).toBeUndefined();

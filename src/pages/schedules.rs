@@ -91,9 +91,16 @@ fn ScheduleCard(schedule: Schedule, on_change: Callback<()>) -> impl IntoView {
 
 /// Enable / disable and Trigger now, with the outcome.
 #[component]
-fn ScheduleActions(schedule: Schedule, on_change: Callback<()>) -> impl IntoView {
+fn ScheduleActions(
+    schedule: Schedule,
+    /// After enabling or disabling (the schedule changed).
+    on_change: Callback<()>,
+    /// After a trigger (a run was added; the schedule itself is as it was).
+    #[prop(optional)]
+    on_triggered: Option<Callback<()>>,
+) -> impl IntoView {
     let toggle = use_action().then(move || on_change.run(()));
-    let trigger = use_action().then(move || on_change.run(()));
+    let trigger = use_action();
     let outcome = RwSignal::new(None::<ScheduleRun>);
     let id = schedule.id.clone();
     let id2 = schedule.id.clone();
@@ -106,7 +113,12 @@ fn ScheduleActions(schedule: Schedule, on_change: Callback<()>) -> impl IntoView
             }>{if enabled { "Disable" } else { "Enable" }}</button>
             <button type="button" disabled=move || trigger.pending() || !enabled aria-label=format!("Trigger {} now", schedule.name) on:click=move |_| {
                 outcome.set(None);
-                trigger.send_read(Method::POST, action_path(&id2, "trigger"), None, ScheduleRun::from_json, move |r| outcome.set(Some(r)));
+                trigger.send_read(Method::POST, action_path(&id2, "trigger"), None, ScheduleRun::from_json, move |r| {
+                    outcome.set(Some(r));
+                    if let Some(t) = on_triggered {
+                        t.run(());
+                    }
+                });
             }>{move || if trigger.pending() { "Running…" } else { "Trigger now" }}</button>
         </div>
         {move || outcome.get().map(|r| view! { <p class="outcome" role="status">{format!("Triggered: {}", run_summary(&r))}</p> })}
@@ -182,7 +194,8 @@ pub fn SchedulePage(id: String) -> impl IntoView {
                             <h2 class="small">"Payload"</h2>
                             <pre class="code" aria-label="Payload"><code>{json_text(&s.payload, 4_000)}</code></pre>
                         })}
-                        <ScheduleActions schedule=s.clone() on_change=Callback::new(move |()| reload())/>
+                        <ScheduleActions schedule=s.clone() on_change=Callback::new(move |()| reload())
+                            on_triggered=Callback::new(move |()| runs.reload())/>
                         {move || editing.get().then(|| view! {
                             <ScheduleEditor existing=Some(s.clone()) on_done=Callback::new(move |_| { editing.set(false); reload(); })
                                 on_cancel=Callback::new(move |()| editing.set(false))/>
