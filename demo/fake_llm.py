@@ -18,6 +18,8 @@ last user message and the model id), never from names specific to the demo.
 The rules, first match wins:
 
     the user message contains "boom"        -> HTTP 400 with an OpenAI error body
+    a JSON-schema response_format            -> a JSON object of that schema: an eval judge's
+                                                verdict (accuracy, agent-as-judge) or defaults
     model id contains "o3"                   -> a short streamed reasoning text
     "hostile:<case>" in the message          -> that crafted hostile answer (HOSTILE_CASES);
                                                 memory and team delegation still go first
@@ -28,6 +30,8 @@ The rules, first match wins:
     "search" and `search_knowledge_base`     -> call it with the user's query
     "reset" and a tool named *reset*         -> call it (agno pauses for confirmation)
     "note" and a tool named *note*           -> call it (agno pauses for the user's input)
+    "archive" and a tool named *archive*     -> call it (an @approval tool: the pause writes an
+                                                approval record)
     "long"                                   -> >= 2,500 small chunks, streamed fast
     "markdown"                               -> a Markdown showcase answer
     "xss"                                    -> an answer with literal script/img HTML
@@ -440,6 +444,63 @@ def hostile_plan(user: str, tools: Dict[str, Dict[str, Any]],
 # --------------------------------------------------------------------------------------
 
 
+# --------------------------------------------------------------------------------------
+# Structured output: the judges of agno's evals (see demo/README.md, "Evals")
+#
+# An accuracy eval asks for {accuracy_score, accuracy_reason} about a message with
+# <expected_output> and <agent_output>; the score is 10 when every word of the expected
+# output is in the agent's output, else the share of them found (at least 1).
+# An agent-as-judge eval asks for {passed, reason} or {score, reason} about a fenced
+# <output ...>; it passes when the output contains every "quoted phrase" of the criteria
+# (in the system message), or, without quoted phrases, when the output is not empty.
+# Any other schema gets a plain default value per property.
+# --------------------------------------------------------------------------------------
+
+
+def _tagged(text: str, tag: str) -> Optional[str]:
+    match = re.search(rf"<{tag}(?: [^>]*)?>\n?(.*?)\n?</{tag}(?: [^>]*)?>", text, re.DOTALL)
+    return match.group(1).strip() if match else None
+
+
+def _words(text: str) -> List[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def structured_answer(body: Dict[str, Any], messages: List[Dict[str, Any]], user: str) -> Optional[str]:
+    response_format = body.get("response_format")
+    if not isinstance(response_format, dict) or response_format.get("type") not in ("json_schema", "json_object"):
+        return None
+    schema = (response_format.get("json_schema") or {}).get("schema") or {}
+    properties = schema.get("properties") or {}
+    if "accuracy_score" in properties:
+        expected = _tagged(user, "expected_output") or ""
+        output = _tagged(user, "agent_output") or ""
+        wanted = _words(expected)
+        found = set(_words(output))
+        hits = sum(1 for w in wanted if w in found)
+        score = 10 if wanted and hits == len(wanted) else max(1, round(10 * hits / len(wanted))) if wanted else 1
+        reason = (f"{hits} of {len(wanted)} words of the expected output appear in the agent's output "
+                  f"(fake judge: word overlap).")
+        return json.dumps({"accuracy_score": score, "accuracy_reason": reason})
+    if "reason" in properties and ("passed" in properties or "score" in properties):
+        output = _tagged(user, "output") or ""
+        criteria = system_text(messages)
+        phrases = re.findall(r'"([^"]+)"', criteria)
+        missing = [p for p in phrases if p.lower() not in output.lower()]
+        passed = bool(output.strip()) and not missing
+        if phrases:
+            reason = (f"The output contains every phrase the criteria quote ({', '.join(phrases)})." if passed
+                      else f"The output lacks: {', '.join(missing)}.")
+        else:
+            reason = "The output is not empty." if passed else "The output is empty."
+        reason += " (fake judge)"
+        if "passed" in properties:
+            return json.dumps({"passed": passed, "reason": reason})
+        return json.dumps({"score": 9 if passed else 2, "reason": reason})
+    defaults = {"string": "fake", "integer": 1, "number": 1.0, "boolean": True, "array": [], "object": {}}
+    return json.dumps({k: defaults.get((v or {}).get("type"), None) for k, v in properties.items()})
+
+
 class Plan:
     """What to answer: text chunks and/or one tool call."""
 
@@ -458,6 +519,11 @@ def decide(body: Dict[str, Any]) -> Plan:
     user = last_user_text(messages)
     lowered = user.lower()
     delay = SLOW_DELAY_S if "slow" in lowered else 0.0
+
+    # 0. Structured output (agno's evaluators ask for a JSON schema): a verdict.
+    structured = structured_answer(body, messages, user)
+    if structured is not None:
+        return Plan("structured", [structured])
 
     # 1. Reasoning models (agno's native ReasoningManager path): think out loud, briefly.
     if "o3" in model:
@@ -510,7 +576,7 @@ def decide(body: Dict[str, Any]) -> Plan:
     # 7. Human-in-the-loop tools, by naming convention: *reset* needs confirmation,
     #    *note* asks the person for some of its input. Every string parameter gets the
     #    user's message.
-    for word, plan in (("reset", "confirmation-tool"), ("note", "user-input-tool")):
+    for word, plan in (("reset", "confirmation-tool"), ("note", "user-input-tool"), ("archive", "approval-tool")):
         matching = [name for name in tools if word in name.lower()] if word in lowered else []
         if matching:
             name = matching[0]

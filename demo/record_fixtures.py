@@ -604,6 +604,115 @@ def record_state(r: Recorder) -> None:
 
 
 # --------------------------------------------------------------------------------------
+# Operator areas: schedules, approvals, evals (--only ops records just these)
+# --------------------------------------------------------------------------------------
+
+SCHEDULE_PAUSING = "Archive review"  # demo/server.py DEMO_SCHEDULES: an on-demand run that pauses
+
+
+def record_ops(r: Recorder) -> None:
+    # Schedules: the demo's two, a trigger whose run pauses on an @approval tool.
+    schedules = r.json("schedules.json", "GET", "/schedules")
+    pausing = next(s for s in schedules["data"] if s["name"] == SCHEDULE_PAUSING)
+    sid = pausing["id"]
+    shown = "/schedules/{schedule_id}"
+    run = r.json("schedule_trigger.json", "POST", f"/schedules/{sid}/trigger", shown_path=f"{shown}/trigger",
+                 note="an on-demand schedule whose agent run pauses: status paused, with requirements")
+    r.json("schedule_runs.json", "GET", f"/schedules/{sid}/runs", shown_path=f"{shown}/runs")
+    r.json("schedule_run.json", "GET", f"/schedules/{sid}/runs/{run['id']}", shown_path=f"{shown}/runs/{{run_id}}")
+    r.json("schedule.json", "GET", f"/schedules/{sid}", shown_path=shown)
+
+    created = r.json("schedule_create.json", "POST", "/schedules", expect=201,
+                     json={"name": "Fixture weekday hello", "cron_expr": "30 9 * * 1-5",
+                           "endpoint": f"/agents/{PLAIN_AGENT}/runs", "timezone": "Europe/Berlin",
+                           "payload": {"message": "Good morning"}, "description": "created by the recorder"})
+    cid = created["id"]
+    r.json("schedule_patch.json", "PATCH", f"/schedules/{cid}", shown_path=shown,
+           json={"cron_expr": "0 8 * * *", "description": "edited by the recorder"})
+    r.json("schedule_disable.json", "POST", f"/schedules/{cid}/disable", shown_path=f"{shown}/disable")
+    r.json("error_409_schedule_disabled.json", "POST", f"/schedules/{cid}/trigger", expect=409,
+           shown_path=f"{shown}/trigger", note="a disabled schedule cannot be triggered")
+    r.json("schedule_enable.json", "POST", f"/schedules/{cid}/enable", shown_path=f"{shown}/enable")
+    r.json("error_422_schedule_cron.json", "POST", "/schedules", expect=422,
+           json={"name": "Fixture bad cron", "cron_expr": "every day", "endpoint": f"/agents/{PLAIN_AGENT}/runs"},
+           note="the server's own cron check")
+    r.json("error_422_schedule_body.json", "POST", "/schedules", expect=422,
+           json={"name": "-bad name", "endpoint": "agents/x/runs"}, note="pydantic: name pattern, endpoint")
+    r.json("error_409_schedule_name.json", "POST", "/schedules", expect=409,
+           json={"name": "Fixture weekday hello", "endpoint": f"/agents/{PLAIN_AGENT}/runs"})
+    r.json("error_404_schedule.json", "GET", "/schedules/no-such-schedule", expect=404)
+    deleted = r.client.delete(f"/schedules/{cid}")
+    if deleted.status_code != 204:
+        raise RuntimeError(f"DELETE schedule: {deleted.status_code}")
+
+    # Approvals: the scheduled run's record, and one from a person's run (rejected).
+    r.json("approvals_count.json", "GET", "/approvals/count")
+    r.json("approvals.json", "GET", "/approvals")
+    approval = next(a for a in r.client.get("/approvals").json()["data"] if a["run_id"] == run["run_id"])
+    aid = approval["id"]
+    shown = "/approvals/{approval_id}"
+    r.json("approval.json", "GET", f"/approvals/{aid}", shown_path=shown)
+    r.json("approval_status.json", "GET", f"/approvals/{aid}/status", shown_path=f"{shown}/status")
+    r.json("approval_resolve.json", "POST", f"/approvals/{aid}/resolve", shown_path=f"{shown}/resolve",
+           json={"status": "approved", "resolved_by": "fixture-operator"})
+    r.json("error_409_approval.json", "POST", f"/approvals/{aid}/resolve", expect=409,
+           shown_path=f"{shown}/resolve", json={"status": "rejected"}, note="already resolved")
+    r.json("approval_continue.json", "POST", f"/agents/{TOOL_AGENT}/runs/{run['run_id']}/continue",
+           shown_path=f"/agents/{TOOL_AGENT}/runs/{{run_id}}/continue",
+           data={"session_id": run["session_id"], "stream": "false"},
+           note="no tools sent: agno applies the resolved approval and runs the tool")
+    r.json("approval_after_continue.json", "GET", f"/approvals/{aid}", shown_path=shown,
+           note="run_status COMPLETED")
+
+    paused = r.json("approval_run_paused.json", "POST", f"/agents/{TOOL_AGENT}/runs",
+                    data={"message": "Please archive the history", "stream": "false", "session_id": "fx-approval",
+                          "user_id": USER}, note="a person's run pausing on the @approval tool")
+    pending = r.json("approvals_pending.json", "GET", "/approvals",
+                     params={"status": "pending", "agent_id": TOOL_AGENT, "user_id": USER})
+    pid = next(a["id"] for a in pending["data"] if a["run_id"] == paused["run_id"])
+    r.json("approval_reject.json", "POST", f"/approvals/{pid}/resolve", shown_path=f"{shown}/resolve",
+           json={"status": "rejected", "resolved_by": "fixture-operator",
+                 "resolution_data": {"note": "not today"}})
+    r.json("approvals_rejected.json", "GET", "/approvals", params={"status": "rejected"})
+    r.json("error_404_approval.json", "GET", "/approvals/no-such-approval", expect=404)
+    r.json("error_422_approval_resolve.json", "POST", f"/approvals/{pid}/resolve", expect=422,
+           shown_path=f"{shown}/resolve", json={"status": "maybe"})
+
+    # Evals: one of each type, all judged by the stand-in LLM (the agent's own model).
+    judge = {"model_id": "gpt-4o-mini-fake", "model_provider": "OpenAI"}
+    accuracy = r.json("eval_accuracy.json", "POST", "/eval-runs",
+                      json={"eval_type": "accuracy", "agent_id": TOOL_AGENT, **judge, "input": "What is 12 * 7?",
+                            "expected_output": "84", "name": "Fixture accuracy", "num_iterations": 2},
+                      note="model_id/model_provider = the agent's own model, so the judge is the fake LLM")
+    r.json("eval_agent_as_judge.json", "POST", "/eval-runs",
+           json={"eval_type": "agent_as_judge", "agent_id": PLAIN_AGENT, **judge, "input": "Say hello",
+                 "criteria": 'The answer must contain "hello"', "scoring_strategy": "numeric", "threshold": 7,
+                 "name": "Fixture judge"})
+    r.json("eval_performance.json", "POST", "/eval-runs",
+           json={"eval_type": "performance", "agent_id": PLAIN_AGENT, "input": "Hi", "num_iterations": 2,
+                 "warmup_runs": 1, "name": "Fixture performance"})
+    r.json("eval_reliability.json", "POST", "/eval-runs",
+           json={"eval_type": "reliability", "agent_id": TOOL_AGENT, "input": "What is 2 + 3?",
+                 "expected_tool_calls": ["add", "multiply"], "name": "Fixture reliability"},
+           note="multiply is expected but not called: FAILED")
+    r.json("eval_team_reliability.json", "POST", "/eval-runs",
+           json={"eval_type": "reliability", "team_id": TEAM, "input": "What is 6 + 9?",
+                 "expected_tool_calls": ["delegate_task_to_member"], "name": "Fixture team reliability"})
+    r.json("eval_runs.json", "GET", "/eval-runs", params={"limit": 20})
+    r.json("eval_runs_filtered.json", "GET", "/eval-runs", params={"eval_types": "accuracy,reliability",
+                                                                  "agent_id": TOOL_AGENT})
+    shown = "/eval-runs/{eval_run_id}"
+    r.json("eval_run.json", "GET", f"/eval-runs/{accuracy['id']}", shown_path=shown)
+    r.json("eval_rename.json", "PATCH", f"/eval-runs/{accuracy['id']}", shown_path=shown,
+           json={"name": "Fixture accuracy (renamed)"})
+    r.json("error_400_eval_accuracy.json", "POST", "/eval-runs", expect=400,
+           json={"eval_type": "accuracy", "agent_id": TOOL_AGENT, "input": "x"}, note="no expected_output")
+    r.json("error_422_eval.json", "POST", "/eval-runs", expect=422,
+           json={"eval_type": "vibes", "input": ""}, note="unknown eval_type, empty input")
+    r.json("error_404_eval.json", "GET", "/eval-runs/no-such-eval", expect=404)
+
+
+# --------------------------------------------------------------------------------------
 # Running
 # --------------------------------------------------------------------------------------
 
@@ -689,6 +798,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port for the own demo server ({DEFAULT_PORT})")
     parser.add_argument("--llm-port", type=int, default=DEFAULT_LLM_PORT,
                         help=f"port for its fake LLM ({DEFAULT_LLM_PORT})")
+    parser.add_argument("--only", choices=["ops"],
+                        help="record only these areas (ops: schedules, approvals, evals); other fixtures stay")
     args = parser.parse_args()
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -710,11 +821,19 @@ def main() -> None:
     ok = False
     try:
         info = recorder.anonymous.get("/info").json()
-        record_catalog(recorder)
-        record_errors(recorder)
-        record_runs(recorder)
-        record_websockets(recorder)
-        record_state(recorder)
+        if args.only == "ops":
+            # Keep the other fixtures and their manifest entries.
+            manifest_path = args.out / "manifest.json"
+            if manifest_path.exists():
+                recorder.manifest.update(json.loads(manifest_path.read_text()))
+            record_ops(recorder)
+        else:
+            record_catalog(recorder)
+            record_errors(recorder)
+            record_runs(recorder)
+            record_websockets(recorder)
+            record_state(recorder)
+            record_ops(recorder)
         manifest = json.dumps(recorder.manifest, indent=2, ensure_ascii=False) + "\n"
         (args.out / "manifest.json").write_text(manifest)
         write_readme(recorder, info, command)

@@ -174,13 +174,14 @@ def seed_knowledge(knowledge) -> None:
 CALCULATOR_MEMORY = {"resets": 0}
 
 
-def build_os(data_dir: Path, llm_port: int):
+def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
     # A cancelled streaming run makes OpenTelemetry log a harmless "Failed to detach
     # context" traceback (the span's context was entered in another task); keep the
     # console readable.
     logging.getLogger("opentelemetry.context").setLevel(logging.CRITICAL)
 
     from agno.agent import Agent
+    from agno.approval import approval
     from agno.db.sqlite import SqliteDb
     from agno.knowledge.embedder.openai import OpenAIEmbedder
     from agno.knowledge.knowledge import Knowledge
@@ -246,6 +247,20 @@ def build_os(data_dir: Path, llm_port: int):
         CALCULATOR_MEMORY["resets"] += 1
         return f"Calculator memory counter reset (reset #{CALCULATOR_MEMORY['resets']}). Reason: {reason}"
 
+    # agno's approval-record flow: @approval on top of @tool makes a paused run also
+    # write an approval record (GET /approvals), which anyone with access can resolve
+    # (POST /approvals/{id}/resolve) before the run is continued.
+    @approval
+    @tool(requires_confirmation=True)
+    def archive_calculation_history(reason: str) -> str:
+        """Archive the calculator's history. An operator must approve this in the approvals queue.
+
+        Args:
+            reason: Why the history should be archived.
+        """
+        CALCULATOR_MEMORY["archives"] = CALCULATOR_MEMORY.get("archives", 0) + 1
+        return f"Calculation history archived (archive #{CALCULATOR_MEMORY['archives']}). Reason: {reason}"
+
     @tool(requires_user_input=True, user_input_fields=["recipient"])
     def send_note(recipient: str, text: str) -> str:
         """Send a short note to a colleague. The person chatting says who receives it.
@@ -264,11 +279,12 @@ def build_os(data_dir: Path, llm_port: int):
         instructions=[
             "Use the calculator tools for any arithmetic instead of computing in your head.",
             "Only call reset_memory_counter when the user asks for a reset; it needs human approval.",
-            "Try: 'What is 12 * 7?' or 'Please reset the memory counter'.",
+            "Only call archive_calculation_history when the user asks to archive; an operator approves it.",
+            "Try: 'What is 12 * 7?', 'Please reset the memory counter' or 'Please archive the history'.",
         ],
         model=chat_model(model_id),
         reasoning_model=chat_model(reasoning_id),
-        tools=[CalculatorTools(), reset_memory_counter],
+        tools=[CalculatorTools(), reset_memory_counter, archive_calculation_history],
         db=db,
         add_history_to_context=True,
         markdown=True,
@@ -390,8 +406,52 @@ def build_os(data_dir: Path, llm_port: int):
         cors=CORSConfig(origins=cors_origins()),
         tracing=True,
         telemetry=False,
+        # The cron scheduler: a poller fires due schedules by calling this server's own
+        # endpoints (with an internal token, so it works with OS_SECURITY_KEY too).
+        scheduler=True,
+        scheduler_base_url=f"http://{HOST}:{port}",
     )
+    seed_schedules(db)
     return agent_os, real
+
+
+# The demo's schedules (created once; later starts find them by name and leave them as
+# they are, edits included). Neither adds sessions on its own while tests run: the
+# hourly one refreshes metrics, the other runs only when triggered.
+DEMO_SCHEDULES = [
+    {
+        "name": "Hourly metrics refresh",
+        "cron": "0 * * * *",
+        "endpoint": "/metrics/refresh",
+        "description": "Recomputes the daily metrics every hour, on the hour (UTC).",
+    },
+    {
+        "name": "Archive review",
+        "cron": "",  # on demand: runs only when triggered
+        "endpoint": "/agents/calculator-agent/runs",
+        "description": "Asks the Calculator to archive its history; the run pauses until an operator "
+                       "approves it in the approvals queue.",
+        "payload": {"message": "Please archive the calculation history (scheduled review)"},
+    },
+]
+
+
+def seed_schedules(db) -> None:
+    from agno.scheduler.manager import ScheduleManager
+
+    manager = ScheduleManager(db)
+    for spec in DEMO_SCHEDULES:
+        manager.create(spec["name"], spec["cron"], spec["endpoint"], description=spec["description"],
+                       payload=spec.get("payload"), if_exists="skip")
+    say(f"scheduler: {len(DEMO_SCHEDULES)} demo schedules present")
+
+
+def speed_up_scheduled_runs(app) -> None:
+    """The scheduler checks a scheduled run's status every 30 s by default, so a
+    trigger of a 1-second run answers after 30 s; poll every second instead."""
+    executor = getattr(app.state, "scheduler_executor", None)
+    if executor is not None:
+        executor.poll_interval = 1
 
 
 def main() -> None:
@@ -431,7 +491,7 @@ def main() -> None:
     if llm is not None and not wait_for_port(args.llm_port, timeout=20, process=llm):
         sys.exit("[demo] the fake LLM did not start; see the messages above")
 
-    agent_os, real = build_os(args.data_dir.resolve(), args.llm_port)
+    agent_os, real = build_os(args.data_dir.resolve(), args.llm_port, args.port)
     app = agent_os.get_app()
 
     config = uvicorn.Config(app, host=HOST, port=args.port, log_level="warning", access_log=False)
@@ -442,6 +502,7 @@ def main() -> None:
             if server.should_exit:
                 return
             time.sleep(0.05)
+        speed_up_scheduled_runs(app)
         auth = "security key required" if os.environ.get("OS_SECURITY_KEY") else "no auth"
         llm_text = "real OpenAI models" if real else f"fake LLM on http://{HOST}:{args.llm_port}/v1"
         say(f"CORS origins: {', '.join(cors_origins())}")

@@ -63,6 +63,9 @@ fn Nav(route: Memo<Route>) -> impl IntoView {
         ("Knowledge", Route::Knowledge { kb: None }),
         ("Metrics", Route::Metrics { range: None, user: None }),
         ("Traces", Route::Traces(Default::default())),
+        ("Approvals", Route::Approvals { run: None }),
+        ("Evals", Route::Evals),
+        ("Schedules", Route::Schedules),
         ("Agents", Route::List(ComponentKind::Agent)),
         ("Teams", Route::List(ComponentKind::Team)),
         ("Workflows", Route::List(ComponentKind::Workflow)),
@@ -75,6 +78,8 @@ fn Nav(route: Memo<Route>) -> impl IntoView {
                     .into_iter()
                     .map(|(label, target)| {
                         let href = target.href();
+                        let badge = matches!(target, Route::Approvals { .. })
+                            .then(|| view! { <crate::ops_badge::PendingBadge/> });
                         let current = move || {
                             let r = route.get();
                             let active = match (&r, &target) {
@@ -82,13 +87,15 @@ fn Nav(route: Memo<Route>) -> impl IntoView {
                                 (Route::Chat { .. }, Route::Chat { .. }) => true,
                                 (Route::Session(_), Route::Sessions) => true,
                                 (Route::Trace(_), Route::Traces(_)) => true,
+                                (Route::Eval(_), Route::Evals) => true,
+                                (Route::Schedule(_), Route::Schedules) => true,
                                 (a, b) => a.page() == b.page(),
                             };
                             active.then_some("page")
                         };
                         view! {
                             <li>
-                                <a href=href aria-current=current>{label}</a>
+                                <a href=href aria-current=current>{label}{badge}</a>
                             </li>
                         }
                     })

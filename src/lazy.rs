@@ -36,6 +36,9 @@ pub fn area(route: Route) -> Option<AnyView> {
             Route::Knowledge { .. } => Box::pin(knowledge_area(route)),
             Route::Metrics { .. } => Box::pin(metrics_area(route)),
             Route::Traces(_) | Route::Trace(_) => Box::pin(traces_area(route)),
+            Route::Approvals { .. } | Route::Evals | Route::Eval(_) | Route::Schedules | Route::Schedule(_) => {
+                Box::pin(ops_area(route))
+            }
             Route::Overview | Route::Connect | Route::NotFound(_) => {
                 Box::pin(async { Ok(().into_any()) })
             }
@@ -140,6 +143,7 @@ fn start_prefetch() {
             let _ = preload_memories().await;
             let _ = preload_knowledge().await;
             let _ = preload_metrics().await;
+            let _ = preload_ops().await;
         });
     });
     let idle = js_sys::Reflect::get(&window, &JsValue::from_str("requestIdleCallback"))
@@ -211,5 +215,16 @@ fn traces_area(route: Route) -> Loaded {
     Ok(match route {
         Route::Trace(id) => view! { <pages::traces::TracePage id=id/> }.into_any(),
         _ => view! { <pages::traces::TracesPage/> }.into_any(),
+    })
+}
+
+#[wasm_split(ops, wasm_split_path = ::leptos::wasm_split, preload(preload_ops), fallible)]
+fn ops_area(route: Route) -> Loaded {
+    Ok(match route {
+        Route::Evals => view! { <pages::evals::EvalsPage/> }.into_any(),
+        Route::Eval(id) => view! { <pages::evals::EvalPage id=id/> }.into_any(),
+        Route::Schedules => view! { <pages::schedules::SchedulesPage/> }.into_any(),
+        Route::Schedule(id) => view! { <pages::schedules::SchedulePage id=id/> }.into_any(),
+        _ => view! { <pages::approvals::ApprovalsPage/> }.into_any(),
     })
 }

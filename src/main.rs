@@ -4,6 +4,7 @@ mod app;
 mod chat;
 mod components;
 mod lazy;
+mod ops_badge;
 mod pages;
 mod route;
 mod state;

@@ -38,6 +38,12 @@ pub enum Route {
     /// `#/traces?run_id=…&page=2`: the list and its filter.
     Traces(TraceFilter),
     Trace(String),
+    /// `#/approvals?run_id=<id>`: the approvals (of one run).
+    Approvals { run: Option<String> },
+    Evals,
+    Eval(String),
+    Schedules,
+    Schedule(String),
     NotFound(String),
 }
 
@@ -105,6 +111,11 @@ impl Route {
             }
             ["traces"] => Route::Traces(TraceFilter::from_query(|k| q.get(k))),
             ["traces", id] => Route::Trace(id.to_string()),
+            ["approvals"] => Route::Approvals { run: q.get("run_id") },
+            ["evals"] => Route::Evals,
+            ["evals", id] => Route::Eval(id.to_string()),
+            ["schedules"] => Route::Schedules,
+            ["schedules", id] => Route::Schedule(id.to_string()),
             ["chat", k, id] => match kind(k) {
                 Some(k) => Route::Chat { target: Some((k, id.to_string())), session: q.get("session") },
                 None => Route::NotFound(path.to_string()),
@@ -157,6 +168,11 @@ impl Route {
                 }
             }
             Route::Trace(id) => format!("/traces/{}", encode(id)),
+            Route::Approvals { run } => with_query("/approvals".into(), &[("run_id", run.as_deref())]),
+            Route::Evals => "/evals".into(),
+            Route::Eval(id) => format!("/evals/{}", encode(id)),
+            Route::Schedules => "/schedules".into(),
+            Route::Schedule(id) => format!("/schedules/{}", encode(id)),
             Route::NotFound(p) => format!("/{}", p.trim_start_matches('/')),
         };
         format!("#{path}")
@@ -172,6 +188,7 @@ impl Route {
             Route::Knowledge { .. } => Route::Knowledge { kb: None },
             Route::Metrics { .. } => Route::Metrics { range: None, user: None },
             Route::Traces(_) => Route::Traces(TraceFilter::default()),
+            Route::Approvals { .. } => Route::Approvals { run: None },
             r => r.clone(),
         }
     }

@@ -14,13 +14,16 @@ pub mod json;
 pub mod path;
 pub mod time;
 
+pub mod approvals;
 pub mod config;
 pub mod error;
+pub mod evals;
 pub mod knowledge;
 pub mod markdown;
 pub mod memory;
 pub mod metrics;
 pub mod runs;
+pub mod schedules;
 pub mod sessions;
 pub mod sse;
 pub mod traces;

@@ -86,6 +86,11 @@ fn route() -> impl Strategy<Value = Route> {
         (range(), value()).prop_map(|(range, user)| Route::Metrics { range, user }),
         trace_filter().prop_map(Route::Traces),
         id().prop_map(Route::Trace),
+        value().prop_map(|run| Route::Approvals { run }),
+        Just(Route::Evals),
+        id().prop_map(Route::Eval),
+        Just(Route::Schedules),
+        id().prop_map(Route::Schedule),
     ]
 }
 

@@ -1,0 +1,440 @@
+//! Evals: `GET /eval-runs` (paginated `{data, meta}`), one eval run, running
+//! a new one (`POST /eval-runs`), renaming (`PATCH`) and deleting several
+//! (`DELETE /eval-runs`).
+//!
+//! agno stores `eval_data` in another shape than `POST` answers with (a
+//! performance run: `{result: {...}, runs: [{runtime, memory}]}` stored,
+//! flat `run_times`/`memory_usages` answered); both read the same here.
+//! Read leniently with [`FromJson`]: unknown fields are ignored, missing or
+//! mistyped ones read as absent.
+
+use crate::config::ComponentKind;
+use crate::json::{as_f64, flag, list, text, FromJson};
+use crate::path::encode as encode_segment;
+pub use crate::sessions::PageMeta;
+use crate::time::timestamp;
+use serde_json::{json, Value};
+
+/// The eval types `POST /eval-runs` runs (agno 3.1.10), with what people read.
+pub const EVAL_TYPES: [(&str, &str); 4] = [
+    ("accuracy", "Accuracy"),
+    ("agent_as_judge", "Agent as judge"),
+    ("performance", "Performance"),
+    ("reliability", "Reliability"),
+];
+
+/// The name people read for an eval type (the wire name when unknown).
+pub fn type_label(t: &str) -> String {
+    EVAL_TYPES.iter().find(|(w, _)| *w == t).map(|(_, l)| l.to_string()).unwrap_or_else(|| t.to_string())
+}
+
+fn f64_of(v: &Value, key: &str) -> Option<f64> {
+    v.get(key).and_then(as_f64).filter(|f| f.is_finite())
+}
+
+fn strings(v: &Value, key: &str) -> Vec<String> {
+    list(v, key).iter().filter_map(|x| x.as_str().map(str::to_string)).collect()
+}
+
+/// One case of an accuracy or agent-as-judge eval.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EvalCase {
+    pub input: Option<String>,
+    pub output: Option<String>,
+    pub expected_output: Option<String>,
+    pub criteria: Option<String>,
+    pub score: Option<f64>,
+    pub passed: Option<bool>,
+    pub reason: Option<String>,
+}
+
+impl FromJson for EvalCase {
+    fn from_json(v: &Value) -> Self {
+        EvalCase {
+            input: text(v, "input"),
+            output: text(v, "output"),
+            expected_output: text(v, "expected_output"),
+            criteria: text(v, "criteria"),
+            score: f64_of(v, "score"),
+            passed: flag(v, "passed"),
+            reason: text(v, "reason"),
+        }
+    }
+}
+
+/// The tool calls of a reliability eval: expected and made.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ToolCalls {
+    /// `eval_input.expected_tool_calls` (stored runs only).
+    pub expected: Vec<String>,
+    pub passed: Vec<String>,
+    pub failed: Vec<String>,
+    pub missing: Vec<String>,
+    pub additional: Vec<String>,
+}
+
+/// Timings of a performance eval (seconds; memory in MiB as agno measures it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Performance {
+    pub avg_run_time: Option<f64>,
+    pub min_run_time: Option<f64>,
+    pub max_run_time: Option<f64>,
+    pub p95_run_time: Option<f64>,
+    pub avg_memory: Option<f64>,
+    /// Each measured run: (seconds, memory).
+    pub runs: Vec<(f64, Option<f64>)>,
+}
+
+/// The runs a performance result lists, capped (a hostile server's list
+/// cannot make the page draw a million rows).
+pub const RUNS_SHOWN_MAX: usize = 200;
+
+impl FromJson for Performance {
+    fn from_json(data: &Value) -> Self {
+        let r = data.get("result").filter(|r| r.is_object()).unwrap_or(data);
+        let mut runs: Vec<(f64, Option<f64>)> = list(data, "runs")
+            .iter()
+            .take(RUNS_SHOWN_MAX)
+            .filter_map(|x| f64_of(x, "runtime").map(|t| (t, f64_of(x, "memory"))))
+            .collect();
+        if runs.is_empty() {
+            let memory = list(data, "memory_usages");
+            runs = list(data, "run_times")
+                .iter()
+                .take(RUNS_SHOWN_MAX)
+                .enumerate()
+                .filter_map(|(i, t)| as_f64(t).filter(|t| t.is_finite()).map(|t| (t, memory.get(i).and_then(as_f64))))
+                .collect();
+        }
+        Performance {
+            avg_run_time: f64_of(r, "avg_run_time"),
+            min_run_time: f64_of(r, "min_run_time"),
+            max_run_time: f64_of(r, "max_run_time"),
+            p95_run_time: f64_of(r, "p95_run_time"),
+            avg_memory: f64_of(r, "avg_memory_usage"),
+            runs,
+        }
+    }
+}
+
+/// One eval run (`EvalSchema`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EvalRun {
+    pub id: String,
+    pub name: Option<String>,
+    pub eval_type: String,
+    pub agent_id: Option<String>,
+    pub team_id: Option<String>,
+    pub workflow_id: Option<String>,
+    pub model_id: Option<String>,
+    pub model_provider: Option<String>,
+    pub component_name: Option<String>,
+    /// Normalized (see [`crate::time::timestamp`]).
+    pub created_at: Option<String>,
+    /// Average score (accuracy, numeric judge), 1–10.
+    pub avg_score: Option<f64>,
+    pub min_score: Option<f64>,
+    pub max_score: Option<f64>,
+    /// Agent-as-judge: share of passed cases, 0–100.
+    pub pass_rate: Option<f64>,
+    /// Reliability: `PASSED` or `FAILED`.
+    pub status: Option<String>,
+    pub cases: Vec<EvalCase>,
+    pub tool_calls: ToolCalls,
+    pub performance: Option<Performance>,
+    /// What the eval was run with (`eval_input`, stored runs only).
+    pub input: Value,
+}
+
+/// At most this many cases are read from one result.
+pub const CASES_SHOWN_MAX: usize = 200;
+
+impl FromJson for EvalRun {
+    fn from_json(v: &Value) -> Self {
+        let data = v.get("eval_data").filter(|d| d.is_object()).unwrap_or(&Value::Null);
+        let input = v.get("eval_input").filter(|d| d.is_object()).cloned().unwrap_or(Value::Null);
+        let eval_type = text(v, "eval_type").unwrap_or_default();
+        let performance = (eval_type == "performance").then(|| Performance::from_json(data));
+        EvalRun {
+            id: text(v, "id").unwrap_or_default(),
+            name: text(v, "name"),
+            agent_id: text(v, "agent_id"),
+            team_id: text(v, "team_id"),
+            workflow_id: text(v, "workflow_id"),
+            model_id: text(v, "model_id"),
+            model_provider: text(v, "model_provider"),
+            component_name: text(v, "evaluated_component_name"),
+            created_at: v.get("created_at").and_then(timestamp),
+            avg_score: f64_of(data, "avg_score"),
+            min_score: f64_of(data, "min_score"),
+            max_score: f64_of(data, "max_score"),
+            pass_rate: f64_of(data, "pass_rate"),
+            status: text(data, "eval_status"),
+            cases: list(data, "results").iter().take(CASES_SHOWN_MAX).map(EvalCase::from_json).collect(),
+            tool_calls: ToolCalls {
+                expected: strings(&input, "expected_tool_calls"),
+                passed: strings(data, "passed_tool_calls"),
+                failed: strings(data, "failed_tool_calls"),
+                missing: strings(data, "missing_tool_calls"),
+                additional: strings(data, "additional_tool_calls"),
+            },
+            performance,
+            input,
+            eval_type,
+        }
+    }
+}
+
+impl EvalRun {
+    /// The component evaluated (team before workflow before agent).
+    pub fn component(&self) -> Option<(ComponentKind, &str)> {
+        self.team_id
+            .as_deref()
+            .map(|t| (ComponentKind::Team, t))
+            .or_else(|| self.workflow_id.as_deref().map(|w| (ComponentKind::Workflow, w)))
+            .or_else(|| self.agent_id.as_deref().map(|a| (ComponentKind::Agent, a)))
+    }
+
+    /// The name people read: the eval's name, else its type and id.
+    pub fn display_name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| format!("{} eval {}", type_label(&self.eval_type), self.id))
+    }
+
+    /// The result in a few words: "score 10/10", "100% passed", "PASSED", "0.099 s on average".
+    pub fn headline(&self) -> String {
+        if let Some(s) = &self.status {
+            return s.clone();
+        }
+        if let Some(r) = self.pass_rate {
+            let score = self.avg_score.map(|s| format!(", score {}/10", short(s))).unwrap_or_default();
+            return format!("{}% passed{score}", short(r));
+        }
+        if let Some(s) = self.avg_score {
+            return format!("score {}/10", short(s));
+        }
+        if let Some(t) = self.performance.as_ref().and_then(|p| p.avg_run_time) {
+            return format!("{} s on average", seconds(t));
+        }
+        if self.cases.is_empty() && matches!(self.eval_type.as_str(), "accuracy" | "agent_as_judge") {
+            return "no result (the judge did not answer)".into();
+        }
+        "no result".into()
+    }
+}
+
+/// A number with at most one decimal: 10 → "10", 9.5 → "9.5".
+pub fn short(x: f64) -> String {
+    let r = (x * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+/// Seconds with three decimals: "0.099".
+pub fn seconds(x: f64) -> String {
+    format!("{x:.3}")
+}
+
+/// A page of `GET /eval-runs` (rows without an id are dropped).
+pub fn parse_eval_runs(v: &Value) -> (Vec<EvalRun>, PageMeta) {
+    let rows = v
+        .get("data")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(EvalRun::from_json).filter(|r| !r.id.is_empty()).collect())
+        .unwrap_or_default();
+    (rows, PageMeta::from_json(v))
+}
+
+/// The filters and page of the eval list (empty = no filter).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalFilter {
+    /// `agent`, `team` or `workflow`, with `component_id`.
+    pub component_kind: String,
+    pub component_id: String,
+    pub model_id: String,
+    pub eval_type: String,
+    pub page: u64,
+    pub limit: u64,
+}
+
+impl Default for EvalFilter {
+    fn default() -> Self {
+        EvalFilter {
+            component_kind: String::new(),
+            component_id: String::new(),
+            model_id: String::new(),
+            eval_type: String::new(),
+            page: 1,
+            limit: 20,
+        }
+    }
+}
+
+impl EvalFilter {
+    pub fn is_filtered(&self) -> bool {
+        [&self.component_id, &self.model_id, &self.eval_type].iter().any(|s| !s.trim().is_empty())
+    }
+}
+
+/// `/eval-runs?...` for a filter (newest first).
+pub fn eval_runs_path(f: &EvalFilter) -> String {
+    let mut q = vec![
+        format!("limit={}", f.limit.max(1)),
+        format!("page={}", f.page.max(1)),
+        "sort_by=created_at".to_string(),
+        "sort_order=desc".to_string(),
+    ];
+    let id_key = match f.component_kind.as_str() {
+        "team" => "team_id",
+        "workflow" => "workflow_id",
+        _ => "agent_id",
+    };
+    for (key, value) in [(id_key, &f.component_id), ("model_id", &f.model_id), ("eval_types", &f.eval_type)] {
+        let value = value.trim();
+        if !value.is_empty() {
+            q.push(format!("{key}={}", encode_segment(value)));
+        }
+    }
+    format!("/eval-runs?{}", q.join("&"))
+}
+
+/// `/eval-runs/{id}` (GET, PATCH).
+pub fn eval_run_path(id: &str) -> String {
+    format!("/eval-runs/{}", encode_segment(id))
+}
+
+/// The body of `PATCH /eval-runs/{id}`; `None` for a blank name.
+pub fn rename_body(name: &str) -> Option<Value> {
+    let name = name.trim();
+    (!name.is_empty() && name.chars().count() <= 255).then(|| json!({ "name": name }))
+}
+
+/// The body of `DELETE /eval-runs`.
+pub fn delete_body(ids: &[String]) -> Value {
+    json!({ "eval_run_ids": ids })
+}
+
+/// What the "Run an eval" form holds (text as typed).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EvalRequest {
+    pub eval_type: String,
+    /// `agent` or `team` (agno 3.1.10 evaluates agents and teams).
+    pub component_kind: String,
+    pub component_id: String,
+    pub name: String,
+    pub input: String,
+    pub expected_output: String,
+    pub criteria: String,
+    /// `binary` or `numeric`.
+    pub scoring_strategy: String,
+    pub threshold: String,
+    pub iterations: String,
+    pub warmup_runs: String,
+    /// Comma-separated tool names.
+    pub expected_tool_calls: String,
+    pub allow_additional_tool_calls: bool,
+    pub additional_guidelines: String,
+    /// The judge (accuracy, agent as judge): a model id and its provider,
+    /// both or neither. agno judges with the component's own model when
+    /// they equal it; without them it uses its default (an OpenAI model).
+    pub model_id: String,
+    pub model_provider: String,
+}
+
+fn whole(text: &str, what: &str, min: u64, max: u64) -> Result<Option<u64>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
+        _ => Err(format!("{what} must be a whole number from {min} to {max}")),
+    }
+}
+
+impl EvalRequest {
+    /// The body of `POST /eval-runs`, or what is wrong with the form (the
+    /// server's own rules for agno 3.1.10, checked before anything is sent).
+    pub fn body(&self) -> Result<Value, String> {
+        let t = self.eval_type.as_str();
+        if !EVAL_TYPES.iter().any(|(w, _)| *w == t) {
+            return Err("Choose an eval type".into());
+        }
+        let id_key = match self.component_kind.as_str() {
+            "agent" => "agent_id",
+            "team" => "team_id",
+            _ => return Err("Choose the agent or team to evaluate".into()),
+        };
+        if self.component_id.trim().is_empty() {
+            return Err("Choose the agent or team to evaluate".into());
+        }
+        if self.input.trim().is_empty() {
+            return Err("Write the input the component is given".into());
+        }
+        let mut b = json!({ "eval_type": t, id_key: self.component_id.trim(), "input": self.input.trim() });
+        let name = self.name.trim();
+        if name.chars().count() > 255 {
+            return Err("The name is longer than 255 characters".into());
+        }
+        if !name.is_empty() {
+            b["name"] = json!(name);
+        }
+        let (model, provider) = (self.model_id.trim(), self.model_provider.trim());
+        if model.is_empty() != provider.is_empty() {
+            return Err("Give the judge's model id and its provider, or neither".into());
+        }
+        if !model.is_empty() && matches!(t, "accuracy" | "agent_as_judge") {
+            b["model_id"] = json!(model);
+            b["model_provider"] = json!(provider);
+        }
+        if let Some(n) = whole(&self.iterations, "Iterations", 1, 100)? {
+            b["num_iterations"] = json!(n);
+        }
+        if !self.additional_guidelines.trim().is_empty() && matches!(t, "accuracy" | "agent_as_judge") {
+            b["additional_guidelines"] = json!(self.additional_guidelines.trim());
+        }
+        match t {
+            "accuracy" => {
+                if self.expected_output.trim().is_empty() {
+                    return Err("An accuracy eval needs the expected output".into());
+                }
+                b["expected_output"] = json!(self.expected_output.trim());
+            }
+            "agent_as_judge" => {
+                if self.criteria.trim().is_empty() {
+                    return Err("An agent-as-judge eval needs criteria".into());
+                }
+                b["criteria"] = json!(self.criteria.trim());
+                let numeric = self.scoring_strategy == "numeric";
+                b["scoring_strategy"] = json!(if numeric { "numeric" } else { "binary" });
+                if numeric {
+                    if let Some(n) = whole(&self.threshold, "The threshold", 1, 10)? {
+                        b["threshold"] = json!(n);
+                    }
+                }
+            }
+            "performance" => {
+                if let Some(n) = whole(&self.warmup_runs, "Warm-up runs", 0, 10)? {
+                    b["warmup_runs"] = json!(n);
+                }
+            }
+            _ => {
+                let tools: Vec<String> = self
+                    .expected_tool_calls
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                if tools.is_empty() {
+                    return Err("A reliability eval needs the tool calls it expects".into());
+                }
+                b["expected_tool_calls"] = json!(tools);
+                b["allow_additional_tool_calls"] = json!(self.allow_additional_tool_calls);
+            }
+        }
+        Ok(b)
+    }
+}
