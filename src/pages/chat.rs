@@ -91,6 +91,20 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
         chat.send(out.message, out.files, out.extras);
     });
     let on_stop = Callback::new(move |_| chat.stop());
+    // A quick prompt or a suggestion is sent as typed; a draft in the box stays.
+    // The turn's signals belong to this page, not to the button's view (the
+    // introduction goes away as the conversation starts).
+    let page_owner = Owner::current();
+    let on_prompt = Callback::new(move |text: String| {
+        let draft = chat.draft.get_untracked();
+        follow.to_end();
+        let send = move || chat.send(text, Vec::new(), Vec::new());
+        match &page_owner {
+            Some(owner) => owner.with(send),
+            None => send(),
+        }
+        chat.draft.set(draft);
+    });
     let busy = Signal::derive(move || chat.active.get().is_some());
     let placeholder = Signal::derive(move || format!("Message {}…", title.get()));
 
@@ -171,6 +185,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
                 </For>
             </ol>
             {move || chat.turns.with(Vec::is_empty).then(|| view! {
+                <crate::demo::ChatIntro kind=kind id=id.clone() on_prompt=on_prompt busy=busy/>
                 <Empty title="No messages yet" detail="Write a message below. Enter sends, Shift+Enter adds a line."/>
             })}
             <div class="chat-foot">

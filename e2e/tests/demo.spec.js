@@ -1,0 +1,139 @@
+// Demo mode (issue 12): what a person who is not a developer sees. What the owner configured
+// is read from the demo AgentOS's own /config (agno's `manifest` and `chat.quick_prompts`),
+// never hard-coded here; a server without them (the same /config with both removed, or with
+// hostile values) must show the plain chat.
+const base = require('./fixtures');
+const { expect } = base;
+const { api, status, collectErrors } = require('./helpers');
+
+const test = base.connectedTest;
+
+const COLLECTIONS = [['agents', 'agents'], ['teams', 'teams'], ['workflows', 'workflows']];
+const nameOf = (c) => c.name || c.id;
+
+/** Every component with what a person should see for it, from the server's /config. */
+async function showcase() {
+  const config = await api('/config');
+  const manifest = config.manifest || {};
+  const chatPrompts = (config.chat && config.chat.quick_prompts) || {};
+  const out = [];
+  for (const [key, collection] of COLLECTIONS) {
+    for (const c of config[key] || []) {
+      const entry = manifest[c.id] || {};
+      const prompts = (entry.quick_prompts && entry.quick_prompts.length ? entry.quick_prompts : chatPrompts[c.id]) || [];
+      out.push({
+        collection, id: c.id, name: nameOf(c),
+        description: entry.description || c.description || null,
+        fromManifest: !!entry.description,
+        ownDescription: c.description || null,
+        labels: entry.labels || [],
+        prompts,
+        promptSource: entry.quick_prompts && entry.quick_prompts.length ? 'manifest' : (chatPrompts[c.id] ? 'chat' : 'none'),
+      });
+    }
+  }
+  return { config, items: out };
+}
+
+let errors = [];
+test.beforeEach(({ page }) => { errors = collectErrors(page); });
+test.afterEach(() => { expect(errors).toEqual([]); });
+
+const prompts = (page) => page.getByRole('group', { name: 'Suggested prompts', exact: true });
+const messageBox = (page) => page.getByRole('textbox', { name: 'Message' });
+const conversation = (page) => page.getByRole('list', { name: 'Conversation', exact: true });
+
+async function openChat(page, item) {
+  await page.goto(`/#/chat/${item.collection}/${encodeURIComponent(item.id)}`);
+  await expect(page.getByRole('heading', { level: 1, name: item.name, exact: true })).toBeVisible();
+  await expect(status(page)).toContainText('Connected');
+}
+
+/** Serves this page a /config with `change(config)` applied (the rest of the server is real). */
+async function rewriteConfig(page, change) {
+  await page.route('**/config', async (route) => {
+    if (route.request().method() !== 'GET') return route.continue();
+    const response = await route.fetch();
+    const body = await response.json();
+    change(body);
+    await route.fulfill({ response, json: body });
+  });
+}
+
+test('an empty chat shows each component\'s description and quick prompts, from the manifest first', async ({ page }) => {
+  const { items } = await showcase();
+  // The demo sets them unevenly on purpose: every fallback must be on show.
+  expect(items.some((i) => i.promptSource === 'manifest')).toBe(true);
+  expect(items.some((i) => i.promptSource === 'chat')).toBe(true);
+  expect(items.some((i) => i.promptSource === 'none')).toBe(true);
+  expect(items.some((i) => i.fromManifest && i.ownDescription && i.ownDescription !== i.description)).toBe(true);
+  expect(items.some((i) => !i.fromManifest && i.ownDescription)).toBe(true);
+
+  for (const item of items) {
+    await openChat(page, item);
+    if (item.description) {
+      await expect(page.getByText(item.description, { exact: true }), item.id).toBeVisible();
+    }
+    if (item.fromManifest && item.ownDescription && item.ownDescription !== item.description) {
+      // The manifest's text for people replaces what the model is told.
+      await expect(page.getByText(item.ownDescription, { exact: true })).toHaveCount(0);
+    }
+    if (item.prompts.length) {
+      const group = prompts(page);
+      await expect(group.getByRole('button'), item.id).toHaveText(item.prompts);
+    } else {
+      await expect(prompts(page), item.id).toHaveCount(0);
+    }
+    await expect(page.getByText('No messages yet')).toBeVisible();
+  }
+});
+
+test('a quick prompt sends itself, keeps what was typed, and the introduction gives way to the conversation', async ({ page }) => {
+  const { items } = await showcase();
+  const item = items.find((i) => i.collection === 'agents' && i.prompts.length);
+  const prompt = item.prompts[0];
+  await openChat(page, item);
+  await messageBox(page).fill('a draft I am still writing');
+  const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().includes(`/agents/${encodeURIComponent(item.id)}/runs`));
+  await prompts(page).getByRole('button', { name: prompt, exact: true }).click();
+  // The wire carries the prompt as the message.
+  expect((await sent).postDataBuffer().toString('utf8')).toContain(prompt);
+  const you = conversation(page).getByLabel('You said');
+  await expect(you).toHaveText(prompt);
+  const answer = page.getByRole('article', { name: `Answer from ${item.name}`, exact: true });
+  await expect(answer.getByText('Completed', { exact: true }).first()).toBeVisible({ timeout: 30_000 });
+  await expect(answer.getByRole('group', { name: 'Answer text', exact: true })).not.toBeEmpty();
+  await expect(messageBox(page)).toHaveValue('a draft I am still writing');
+  await expect(prompts(page)).toHaveCount(0);
+  await expect(page.getByText('No messages yet')).toHaveCount(0);
+});
+
+test('a server without manifest or quick prompts shows the plain chat with the component\'s own description', async ({ page }) => {
+  const { items } = await showcase();
+  await rewriteConfig(page, (c) => { delete c.manifest; delete c.chat; });
+  const item = items.find((i) => i.fromManifest && i.prompts.length && i.ownDescription);
+  await openChat(page, item);
+  await expect(page.getByText(item.ownDescription, { exact: true })).toBeVisible();
+  await expect(page.getByText(item.description, { exact: true })).toHaveCount(0);
+  await expect(prompts(page)).toHaveCount(0);
+  await expect(page.getByText('No messages yet')).toBeVisible();
+});
+
+test('hostile manifest values are shown as text, skipped or capped, and never break the chat', async ({ page }) => {
+  const { items } = await showcase();
+  const item = items.find((i) => i.collection === 'agents');
+  const payload = '<img src=x onerror="window.__pwned=1">';
+  await rewriteConfig(page, (c) => {
+    c.manifest = {
+      [item.id]: { description: payload, labels: 'not a list', quick_prompts: [payload, 42, null, '   ', { x: 1 }, 'x'.repeat(5000), payload] },
+      other: 'not an object',
+    };
+    c.chat = { quick_prompts: 'not a map' };
+  });
+  await openChat(page, item);
+  await expect(page.getByText(payload, { exact: true }).first()).toBeVisible();
+  // One button: non-strings, blanks, the overlong prompt and the duplicate are skipped.
+  await expect(prompts(page).getByRole('button')).toHaveText([payload]);
+  expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+  await expect(messageBox(page)).toBeEditable();
+});
