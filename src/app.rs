@@ -53,6 +53,7 @@ use wasm_bindgen::JsCast;
 #[component]
 fn Nav(route: ReadSignal<Route>) -> impl IntoView {
     let items: Vec<(&'static str, Route)> = vec![
+        ("Welcome", Route::Welcome),
         ("Overview", Route::Overview),
         ("Chat", Route::Chat(None)),
         ("Sessions", Route::Sessions),

@@ -1,12 +1,15 @@
 //! Demo mode (issue 12): what a person who is not a developer sees.
 //!
 //! - [`ChatIntro`]: an empty chat's description and quick prompts;
-//! - [`Suggestions`]: follow-up suggestions under an answer.
+//! - [`Suggestions`]: follow-up suggestions under an answer;
+//! - [`WelcomePage`] (`#/welcome`): one card per agent, team and workflow;
+//! - [`chat_with`]: the "Chat with …" link of a component's page.
 //!
 //! What an owner configured comes from `/config` (`manifest`,
 //! `chat.quick_prompts`; read by `agentos_client::manifest`). A server without
 //! either shows the plain pages: nothing here assumes the demo's names.
 
+use crate::route::Route;
 use crate::state::{use_app, Catalog};
 use agentos_client::ComponentKind;
 use leptos::prelude::*;
@@ -86,4 +89,97 @@ fn PromptButtons(
             </div>
         }
     })
+}
+
+/// "Chat with …" for a component's page.
+pub fn chat_with(kind: ComponentKind, id: &str, name: &str) -> impl IntoView {
+    let href = Route::Chat(Some((kind, id.to_string()))).href();
+    view! { <a class="button primary" href=href>{format!("Chat with {name}")}</a> }
+}
+
+fn kind_word(kind: ComponentKind) -> &'static str {
+    match kind {
+        ComponentKind::Agent => "Agent",
+        ComponentKind::Team => "Team",
+        ComponentKind::Workflow => "Workflow",
+    }
+}
+
+/// `#/welcome`: a home for people who are not developers. One card per
+/// agent, team and workflow with what it is for and a way into a chat; the
+/// technical overview is one click away.
+#[component]
+pub fn WelcomePage() -> impl IntoView {
+    let state = use_app();
+    move || {
+        state.catalog.get().map(|c| {
+            let title = c.info.display_name().to_string();
+            let about = c.config.description.clone();
+            let cards: Vec<Card> = c
+                .entries()
+                .into_iter()
+                .map(|e| Card {
+                    description: description_of(&c, e.kind, &e.id),
+                    labels: c.manifest.labels(&e.id).to_vec(),
+                    kind: e.kind,
+                    id: e.id,
+                    name: e.name,
+                })
+                .collect();
+            let empty = cards.is_empty();
+            view! {
+                <section class="welcome">
+                    <div class="page-head">
+                        <div>
+                            <p class="eyebrow">{title}</p>
+                            <h1>"Welcome"</h1>
+                        </div>
+                        <a class="button" href=Route::Overview.href()>"Technical overview"</a>
+                    </div>
+                    {about.map(|d| view! { <p class="lead">{d}</p> })}
+                    {if empty {
+                        view! { <p class="muted">"This server has no agents, teams or workflows yet."</p> }.into_any()
+                    } else {
+                        view! {
+                            <p class="muted">"Pick one to talk to. Each card says what it is for."</p>
+                            <ul class="welcome-cards" aria-label="What you can talk to">
+                                {cards.into_iter().map(welcome_card).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
+            }
+        })
+    }
+}
+
+struct Card {
+    kind: ComponentKind,
+    id: String,
+    name: String,
+    description: Option<String>,
+    labels: Vec<String>,
+}
+
+fn welcome_card(c: Card) -> impl IntoView {
+    let heading = format!("welcome-{}-{}", c.kind.collection(), crate::route::encode_segment(&c.id));
+    let labelled_by = heading.clone();
+    let href = Route::Chat(Some((c.kind, c.id))).href();
+    view! {
+        <li>
+            <article class="card welcome-card" aria-labelledby=labelled_by>
+                <p class="eyebrow">{kind_word(c.kind)}</p>
+                <h2 id=heading>{c.name.clone()}</h2>
+                {c.description.map(|d| view! { <p class="welcome-text">{d}</p> })}
+                {(!c.labels.is_empty()).then(|| view! {
+                    <ul class="labels" aria-label="Labels">
+                        {c.labels.into_iter().map(|l| view! { <li class="badge badge-accent">{l}</li> }).collect_view()}
+                    </ul>
+                })}
+                <a class="button primary welcome-start" href=href>
+                    "Start a chat"<span class="visually-hidden">{format!(" with {}", c.name)}</span>
+                </a>
+            </article>
+        </li>
+    }
 }

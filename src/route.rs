@@ -8,6 +8,8 @@ use leptos::prelude::*;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Overview,
+    /// `#/welcome`: the home for people who are not developers (src/demo.rs).
+    Welcome,
     Connect,
     List(ComponentKind),
     Detail(ComponentKind, String),
@@ -36,6 +38,7 @@ impl Route {
         match segs.as_slice() {
             [] => Route::Overview,
             ["connect"] => Route::Connect,
+            ["welcome"] => Route::Welcome,
             ["chat"] => Route::Chat(None),
             ["sessions"] => Route::Sessions,
             ["sessions", id] => Route::Session(id.to_string()),
@@ -65,6 +68,7 @@ impl Route {
         match self {
             Route::Overview => "#/".into(),
             Route::Connect => "#/connect".into(),
+            Route::Welcome => "#/welcome".into(),
             Route::List(k) => format!("#/{}", k.collection()),
             Route::Detail(k, id) => format!("#/{}/{}", k.collection(), encode_segment(id)),
             Route::Chat(None) => "#/chat".into(),

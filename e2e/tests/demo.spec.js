@@ -51,7 +51,7 @@ async function openChat(page, item) {
 
 /** Serves this page a /config with `change(config)` applied (the rest of the server is real). */
 async function rewriteConfig(page, change) {
-  await page.route('**/config', async (route) => {
+  await page.route((url) => url.pathname === '/config', async (route) => {
     if (route.request().method() !== 'GET') return route.continue();
     const response = await route.fetch();
     const body = await response.json();
@@ -136,4 +136,64 @@ test('hostile manifest values are shown as text, skipped or capped, and never br
   await expect(prompts(page).getByRole('button')).toHaveText([payload]);
   expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
   await expect(messageBox(page)).toBeEditable();
+});
+
+const cards = (page) => page.getByRole('list', { name: 'What you can talk to', exact: true });
+const card = (page, item) => cards(page).getByRole('article', { name: item.name, exact: true });
+
+test('the welcome has one card per agent, team and workflow: name, description, labels and "Start a chat"', async ({ page }) => {
+  const { config, items } = await showcase();
+  await page.goto('/#/');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Welcome', exact: true }).click();
+  await expect(page).toHaveURL(/#\/welcome$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Welcome', exact: true })).toBeVisible();
+  if (config.description) await expect(page.getByText(config.description, { exact: true })).toBeVisible();
+  await expect(cards(page).getByRole('article')).toHaveCount(items.length);
+  expect(items.some((i) => i.labels.length)).toBe(true);
+  for (const item of items) {
+    const c = card(page, item);
+    await expect(c.getByRole('heading', { level: 2, name: item.name, exact: true })).toBeVisible();
+    if (item.description) await expect(c.getByText(item.description, { exact: true })).toBeVisible();
+    if (item.labels.length) {
+      await expect(c.getByRole('list', { name: 'Labels' }).getByRole('listitem')).toHaveText(item.labels);
+    } else {
+      await expect(c.getByRole('list', { name: 'Labels' })).toHaveCount(0);
+    }
+    await expect(c.getByRole('link', { name: `Start a chat with ${item.name}`, exact: true }))
+      .toHaveAttribute('href', `#/chat/${item.collection}/${encodeURIComponent(item.id)}`);
+  }
+  // Into a chat, with what the owner suggests; and the technical overview is one click away.
+  const withPrompts = items.find((i) => i.prompts.length);
+  await card(page, withPrompts).getByRole('link', { name: `Start a chat with ${withPrompts.name}` }).click();
+  await expect(page.getByRole('heading', { level: 1, name: withPrompts.name, exact: true })).toBeVisible();
+  await expect(prompts(page).getByRole('button')).toHaveText(withPrompts.prompts);
+  await page.goBack();
+  await page.getByRole('link', { name: 'Technical overview', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview', exact: true })).toBeVisible();
+});
+
+test('the welcome of a server without a manifest shows each component\'s own description and no labels', async ({ page }) => {
+  const { items } = await showcase();
+  await rewriteConfig(page, (c) => { delete c.manifest; delete c.chat; });
+  await page.goto('/#/welcome');
+  await expect(cards(page).getByRole('article')).toHaveCount(items.length);
+  for (const item of items) {
+    const c = card(page, item);
+    if (item.ownDescription) await expect(c.getByText(item.ownDescription, { exact: true })).toBeVisible();
+    await expect(c.getByRole('list', { name: 'Labels' })).toHaveCount(0);
+  }
+});
+
+test('every agent, team and workflow page has "Chat with …", which opens that chat', async ({ page }) => {
+  const { items } = await showcase();
+  for (const item of items) {
+    await page.goto(`/#/${item.collection}/${encodeURIComponent(item.id)}`);
+    await expect(page.getByRole('heading', { level: 1, name: item.name, exact: true })).toBeVisible();
+    await expect(page.getByRole('link', { name: `Chat with ${item.name}`, exact: true }))
+      .toHaveAttribute('href', `#/chat/${item.collection}/${encodeURIComponent(item.id)}`);
+  }
+  const last = items[items.length - 1];
+  await page.getByRole('link', { name: `Chat with ${last.name}`, exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`#/chat/${last.collection}/`));
+  await expect(page.getByRole('form', { name: 'Send a message' })).toBeVisible();
 });
