@@ -440,6 +440,11 @@ def hostile_plan(user: str, tools: Dict[str, Dict[str, Any]],
 # --------------------------------------------------------------------------------------
 
 
+# agno 3.1.10 (agent/_response.py, _build_followup_messages) starts its system prompt so.
+FOLLOWUPS_PROMPT = "generate follow-up suggestions"
+FOLLOWUP_SUGGESTIONS = ["Tell me more about that", "Give me a short example", "Summarise it in one line"]
+
+
 class Plan:
     """What to answer: text chunks and/or one tool call."""
 
@@ -458,6 +463,11 @@ def decide(body: Dict[str, Any]) -> Plan:
     user = last_user_text(messages)
     lowered = user.lower()
     delay = SLOW_DELAY_S if "slow" in lowered else 0.0
+
+    # 0. agno's follow-up suggestions call (an agent with followups=True): its system prompt
+    #    asks for suggestions and the answer is the JSON of agno's `Followups` model.
+    if FOLLOWUPS_PROMPT in system_text(messages):
+        return Plan("followups", [json.dumps({"suggestions": FOLLOWUP_SUGGESTIONS})])
 
     # 1. Reasoning models (agno's native ReasoningManager path): think out loud, briefly.
     if "o3" in model:

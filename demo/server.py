@@ -192,6 +192,11 @@ DEMO_MANIFEST = {
         "labels": ["Maths", "Tools", "Reasoning"],
         "quick_prompts": ["What is 12 * 7?", "What is 1234 + 5678?"],
     },
+    "guide-agent": {
+        "description": "Ask a question and get ideas for what to ask next.",
+        "labels": ["Chat", "Suggestions"],
+        "quick_prompts": ["Hello! What can you do?"],
+    },
     "research-team": {
         "description": "Two specialists working together: one for numbers, one for the handbook.",
         "labels": ["Team"],
@@ -344,6 +349,21 @@ def build_os(data_dir: Path, llm_port: int):
         markdown=True,
     )
 
+    # Added for demo mode (issue 12): agno asks the model for follow-up suggestions after
+    # each answer (FollowupsStarted/FollowupsCompleted events, `followups` on the run).
+    guide = Agent(
+        id="guide-agent",
+        name="Guide",
+        role="Answers and suggests what to ask next",
+        description="A chat assistant that suggests three follow-up questions after every answer.",
+        instructions=["Answer briefly. Try: 'Hello!'"],
+        model=chat_model(model_id),
+        followups=True,
+        num_followups=3,
+        db=db,
+        markdown=True,
+    )
+
     team = Team(
         id="research-team",
         name="Research Team",
@@ -416,7 +436,7 @@ def build_os(data_dir: Path, llm_port: int):
         version="1.0.0",
         base_app=base_app,
         db=db,
-        agents=[assistant, calculator, librarian],
+        agents=[assistant, calculator, librarian, guide],
         teams=[team],
         workflows=[workflow, approval_workflow],
         # Exact origins only. Deliberately no origin_regex: browser tests rely on other
