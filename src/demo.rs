@@ -63,6 +63,7 @@ pub fn Suggestions(
     on_prompt: Callback<String>,
     #[prop(into)] busy: Signal<bool>,
 ) -> impl IntoView {
+    let prompts = agentos_client::manifest::clean_prompts(&prompts);
     view! { <PromptButtons label="Follow-up suggestions" prompts=prompts on_prompt=on_prompt busy=busy/> }
 }
 

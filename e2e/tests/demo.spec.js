@@ -197,3 +197,54 @@ test('every agent, team and workflow page has "Chat with …", which opens that 
   await expect(page).toHaveURL(new RegExp(`#/chat/${last.collection}/`));
   await expect(page.getByRole('form', { name: 'Send a message' })).toBeVisible();
 });
+
+const suggestions = (page) => page.getByRole('group', { name: 'Follow-up suggestions', exact: true });
+
+/** The agent whose runs carry agno's follow-up suggestions, found by running each agent without tools once. */
+async function followupAgent() {
+  const { runAgent } = require('./helpers');
+  const agents = await api('/agents');
+  for (const a of agents.filter((x) => !(x.tools?.tools || []).length)) {
+    const run = await runAgent(a.id, 'Hello!', { user: 'e2e-demo-probe', session: `probe-${a.id}-${Date.now()}` });
+    if (Array.isArray(run.followups) && run.followups.length) return a;
+  }
+  return null;
+}
+
+test('agno\'s follow-up suggestions appear under the latest answer as buttons that send, live and from history', async ({ page }) => {
+  const agent = await followupAgent();
+  expect(agent, 'the demo has an agent with follow-up suggestions').not.toBeNull();
+  const item = { collection: 'agents', id: agent.id, name: nameOf(agent) };
+  await openChat(page, item);
+  await messageBox(page).fill('Hello!');
+  await messageBox(page).press('Enter');
+  const answer = page.getByRole('article', { name: `Answer from ${item.name}`, exact: true });
+  await expect(answer.last().getByText('Completed', { exact: true }).first()).toBeVisible({ timeout: 30_000 });
+
+  // What the server stored for this run is what the buttons say.
+  const line = page.getByText(/^Session [0-9a-f-]{8,}/);
+  await expect(line).toBeVisible();
+  const session = (await line.innerText()).replace(/^Session\s+/, '').trim();
+  let stored = [];
+  await expect.poll(async () => {
+    const runs = await api(`/sessions/${encodeURIComponent(session)}/runs`);
+    stored = (runs[runs.length - 1] || {}).followups || [];
+    return stored.length;
+  }).toBeGreaterThan(0);
+  await expect(suggestions(page).getByRole('button')).toHaveText(stored);
+
+  // One sends itself; the suggestions then show under the newest answer only.
+  const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().includes(`/agents/${encodeURIComponent(item.id)}/runs`));
+  await suggestions(page).getByRole('button', { name: stored[0], exact: true }).click();
+  expect((await sent).postDataBuffer().toString('utf8')).toContain(stored[0]);
+  await expect(conversation(page).getByLabel('You said').last()).toHaveText(stored[0]);
+  await expect(answer).toHaveCount(2);
+  await expect(answer.last().getByText('Completed', { exact: true }).first()).toBeVisible({ timeout: 30_000 });
+  await expect(suggestions(page)).toHaveCount(1);
+
+  // From history: the stored session shows them under its last answer.
+  await page.goto(`/#/chat/agents/${encodeURIComponent(item.id)}?session=${encodeURIComponent(session)}`);
+  await expect(conversation(page).getByLabel('You said')).toHaveCount(2);
+  await expect(suggestions(page)).toHaveCount(1);
+  await expect(suggestions(page).getByRole('button')).not.toHaveCount(0);
+});

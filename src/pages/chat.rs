@@ -181,7 +181,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
             })}
             <ol class="transcript" aria-label="Conversation" aria-live="polite" node_ref=transcript>
                 <For each=move || chat.turns.get() key=|t| t.key let:turn>
-                    <TurnView turn=turn chat=chat/>
+                    <TurnView turn=turn chat=chat on_prompt=on_prompt/>
                 </For>
             </ol>
             {move || chat.turns.with(Vec::is_empty).then(|| view! {
@@ -215,11 +215,12 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
 }
 
 #[component]
-fn TurnView(turn: Turn, chat: Chat) -> impl IntoView {
+fn TurnView(turn: Turn, chat: Chat, on_prompt: Callback<String>) -> impl IntoView {
     let t1 = turn.clone();
     let t2 = turn.clone();
     let t3 = turn.clone();
     let t4 = turn.clone();
+    let (key, run) = (turn.key, turn.run);
     let phase = turn.phase;
     // Only this change re-creates the run card (and an open approval with
     // what was typed in it); other phase changes leave it in place.
@@ -251,6 +252,14 @@ fn TurnView(turn: Turn, chat: Chat) -> impl IntoView {
                 let on_decide = Callback::new(move |d: Decision| chat.decide(&t, d.approvals, d.answers));
                 view! { <RunCard run=t2.run.into() on_decide=on_decide busy=Signal::derive(move || chat.active.get().is_some())/> }
             })}
+            {move || {
+                // agno's follow-up suggestions, under the latest finished answer.
+                let latest = chat.turns.with(|t| t.last().map(|l| l.key)) == Some(key);
+                let prompts = run.with(|r| if r.status.is_terminal() { r.followups.clone() } else { Vec::new() });
+                (latest && !prompts.is_empty()).then(|| view! {
+                    <crate::demo::Suggestions prompts=prompts on_prompt=on_prompt busy=Signal::derive(move || chat.active.get().is_some())/>
+                })
+            }}
             {move || {
                 let failed_run = phase.get() == Phase::Done && t4.run.with(|r| r.error.is_some());
                 let t = t4.clone();

@@ -118,21 +118,35 @@ fn by_id<T>(v: Option<&Value>, read: impl Fn(&Value) -> Option<T>) -> Vec<(Strin
 
 /// Quick prompts: strings that are not blank and not too long, each once.
 fn prompts(v: Option<&Value>) -> Vec<String> {
-    strings(v, MAX_PROMPTS, |p| {
-        let p = p.trim();
-        (!p.is_empty() && p.chars().count() <= MAX_PROMPT_CHARS).then(|| p.to_string())
-    })
+    strings(v, MAX_PROMPTS, keep_prompt)
+}
+
+fn keep_prompt(p: &str) -> Option<String> {
+    let p = p.trim();
+    (!p.is_empty() && p.chars().count() <= MAX_PROMPT_CHARS).then(|| p.to_string())
+}
+
+/// Prompts from elsewhere (agno's follow-up suggestions) under the same
+/// rules as quick prompts: at most [`MAX_PROMPTS`], not blank, not too long,
+/// each once.
+pub fn clean_prompts(items: &[String]) -> Vec<String> {
+    bounded(items.iter().map(String::as_str), MAX_PROMPTS, keep_prompt)
 }
 
 /// Up to `max` distinct strings of a JSON array, each passed through `keep`.
 fn strings(v: Option<&Value>, max: usize, keep: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    let items = v.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+    bounded(items, max, keep)
+}
+
+fn bounded<'a>(items: impl Iterator<Item = &'a str>, max: usize, keep: impl Fn(&str) -> Option<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    // Look at a bounded number of items: a huge array of blanks ends quickly.
-    for item in v.and_then(Value::as_array).into_iter().flatten().take(max * 8) {
+    // Look at a bounded number of items: a huge list of blanks ends quickly.
+    for item in items.take(max * 8) {
         if out.len() >= max {
             break;
         }
-        if let Some(s) = item.as_str().and_then(&keep) {
+        if let Some(s) = keep(item) {
             if !out.contains(&s) {
                 out.push(s);
             }

@@ -123,6 +123,15 @@ fn caps_hold() {
     assert_eq!(kept, MAX_COMPONENTS);
 }
 
+#[test]
+fn follow_up_suggestions_follow_the_quick_prompt_rules() {
+    let many: Vec<String> = (0..50).map(|i| format!("next {i}")).collect();
+    assert_eq!(clean_prompts(&many).len(), MAX_PROMPTS);
+    let odd = vec!["  ".to_string(), "a".repeat(MAX_PROMPT_CHARS + 1), " go ".into(), "go".into(), "é".repeat(MAX_PROMPT_CHARS)];
+    assert_eq!(clean_prompts(&odd), vec!["go".to_string(), "é".repeat(MAX_PROMPT_CHARS)]);
+    assert!(clean_prompts(&[]).is_empty());
+}
+
 fn arb_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),
