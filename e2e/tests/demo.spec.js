@@ -248,3 +248,107 @@ test('agno\'s follow-up suggestions appear under the latest answer as buttons th
   await expect(suggestions(page)).toHaveCount(1);
   await expect(suggestions(page).getByRole('button')).not.toHaveCount(0);
 });
+
+const humanize = (name) => { const s = name.replace(/[_-]/g, ' ').trim(); return s.charAt(0).toUpperCase() + s.slice(1); };
+const leave = (page) => page.getByRole('button', { name: 'Leave presenter mode', exact: true });
+
+test('presenter mode: only the conversation, larger, with friendly tool lines and collapsed reasoning; Esc leaves it', async ({ page }) => {
+  const { items } = await showcase();
+  const agents = await api('/agents');
+  // An agent with a tool, a reasoning model and quick prompts (the demo's calculator, found by what it has).
+  const agent = agents.find((a) => (a.tools?.tools || []).length && a.reasoning?.reasoning_model && items.find((i) => i.id === a.id)?.prompts.length);
+  expect(agent).toBeTruthy();
+  const item = items.find((i) => i.id === agent.id);
+  await openChat(page, item);
+  const user = `e2e-presenter-${Date.now()}`;
+  await page.getByRole('textbox', { name: 'User id' }).fill(user);
+  await page.getByRole('textbox', { name: 'User id' }).press('Tab');
+  await page.getByRole('button', { name: 'Presenter mode', exact: true }).click();
+  await expect(leave(page)).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeHidden();
+  await expect(page.getByRole('banner')).toBeHidden();
+  await expect(page.getByRole('combobox', { name: 'Chat with' })).toBeHidden();
+  await expect(page.getByRole('heading', { level: 1, name: item.name, exact: true })).toBeVisible();
+  await expect(page.getByText(item.description, { exact: true })).toHaveCount(1);
+  await expect(page.getByText(item.description, { exact: true })).toBeVisible();
+  // Larger text than outside presenter mode.
+  const size = await page.getByText(item.description, { exact: true }).evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  expect(size).toBeGreaterThan(18);
+
+  await prompts(page).getByRole('button', { name: item.prompts[0], exact: true }).click();
+  const answer = page.getByRole('article', { name: `Answer from ${item.name}`, exact: true });
+  await expect(answer.getByRole('group', { name: 'Answer text', exact: true })).not.toBeEmpty({ timeout: 30_000 });
+  await expect(answer.getByLabel('The answer is streaming')).toHaveCount(0, { timeout: 30_000 });
+  // The run as stored: its tools read as one friendly line each, its reasoning is collapsed.
+  await expect(page.getByText(/^Session [0-9a-f-]{8,}/)).toBeHidden();
+  let run = null;
+  await expect.poll(async () => {
+    const sessions = await api(`/sessions?type=agent&component_id=${encodeURIComponent(agent.id)}&user_id=${user}&limit=1`);
+    if (!sessions.data.length) return false;
+    const runs = await api(`/sessions/${encodeURIComponent(sessions.data[0].session_id)}/runs`);
+    run = runs[runs.length - 1];
+    return !!run && String(run.status).toLowerCase() === 'completed';
+  }).toBe(true);
+  expect((run.tools || []).length).toBeGreaterThan(0);
+  const did = answer.getByRole('list', { name: 'What it did' });
+  for (const t of run.tools) await expect(did.getByText(`Used ${humanize(t.tool_name)}`, { exact: true })).toBeVisible();
+  if (run.reasoning_content) {
+    await expect(answer.getByText('How it thought', { exact: true })).toBeVisible();
+    await expect(answer.getByText(run.reasoning_content.trim().slice(0, 30))).toBeHidden();
+  }
+  // Nothing technical: no tool call details, metrics, run status badges or ids.
+  await expect(answer.getByRole('list', { name: 'Tool calls' })).toHaveCount(0);
+  await expect(answer.getByLabel('Run metrics')).toHaveCount(0);
+  await expect(answer.getByText('Completed', { exact: true })).toHaveCount(0);
+  await expect(page.getByText(run.run_id)).toHaveCount(0);
+
+  // Esc leaves; the conversation stays, shown in full again.
+  await page.keyboard.press('Escape');
+  await expect(leave(page)).toHaveCount(0);
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await expect(answer.getByRole('list', { name: 'Tool calls' })).toBeVisible();
+  await expect(conversation(page).getByLabel('You said')).toHaveText(item.prompts[0]);
+});
+
+test('"Share this demo" copies a presenter link with the endpoint and never the key; it opens in a fresh browser profile', async ({ page, browser, context }) => {
+  const { env } = require('./helpers');
+  const { items } = await showcase();
+  const item = items.find((i) => i.collection === 'agents' && i.prompts.length);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto(`/#/chat/${item.collection}/${encodeURIComponent(item.id)}?present`);
+  await expect(leave(page)).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeHidden();
+  await page.getByRole('button', { name: 'Share this demo', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Link copied.' })).toBeVisible();
+  const link = await page.getByRole('textbox', { name: /Demo link/ }).inputValue();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+  const url = new URL(link);
+  expect(url.searchParams.get('endpoint')).toBe(env.API);
+  expect(url.hash).toBe(`#/chat/${item.collection}/${encodeURIComponent(item.id)}?present`);
+  expect(link).not.toContain(env.KEY);
+
+  // A fresh profile: nothing saved. The server needs a key, which the link does not carry.
+  // (Playwright applies the test's options to new contexts: say "no storage" explicitly.)
+  const fresh = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const visitor = await fresh.newPage();
+  const visitorErrors = collectErrors(visitor);
+  await visitor.goto(link);
+  const form = visitor.getByRole('form', { name: 'Connect to AgentOS' });
+  await expect(form.getByRole('textbox', { name: 'AgentOS URL' })).toHaveValue(env.API);
+  await form.getByLabel('Security key').fill(env.KEY);
+  await form.getByRole('button', { name: 'Connect' }).click();
+  await expect(visitor.getByRole('heading', { level: 1, name: item.name, exact: true })).toBeVisible();
+  await expect(visitor.getByRole('button', { name: 'Leave presenter mode', exact: true })).toBeVisible();
+  await expect(visitor.getByRole('navigation', { name: 'Main' })).toBeHidden();
+  if (item.description) await expect(visitor.getByText(item.description, { exact: true })).toBeVisible();
+  await visitor.getByRole('group', { name: 'Suggested prompts' }).getByRole('button', { name: item.prompts[0], exact: true }).click();
+  const answer = visitor.getByRole('article', { name: `Answer from ${item.name}`, exact: true });
+  await expect(answer.getByRole('group', { name: 'Answer text', exact: true })).not.toBeEmpty({ timeout: 30_000 });
+  // The visible control leaves it, and the address no longer asks for it.
+  await visitor.getByRole('button', { name: 'Leave presenter mode', exact: true }).click();
+  await expect(visitor.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  expect(new URL(visitor.url()).hash).not.toContain('present');
+  await expect(answer).toBeVisible();
+  expect(visitorErrors).toEqual([]);
+  await fresh.close();
+});

@@ -121,6 +121,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
         })
     };
     let current_href = Route::Chat(Some((kind, chat.id.get_value()))).href();
+    let bar_id = id.clone();
 
     view! {
         <section class="chat">
@@ -162,8 +163,10 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
                     <button type="button" on:click=move |_| chat.new_chat() disabled=move || chat.turns.with(Vec::is_empty)>
                         "New chat"
                     </button>
+                    <crate::demo::PresenterSwitch/>
                 </div>
             </header>
+            <crate::demo::PresenterBar kind=kind id=bar_id/>
             <p class="small muted session-line">
                 {move || match chat.session_id.get() {
                     Some(s) => {
@@ -225,6 +228,10 @@ fn TurnView(turn: Turn, chat: Chat, on_prompt: Callback<String>) -> impl IntoVie
     // Only this change re-creates the run card (and an open approval with
     // what was typed in it); other phase changes leave it in place.
     let shows_run = Memo::new(move |_| !matches!(phase.get(), Phase::Failed(_)));
+    // Presenter mode shows a friendly run, unless it waits for a decision.
+    let presented = Memo::new(move |_| {
+        crate::demo::presenting().get() && run.with(|r| r.status != agentos_client::reducer::RunStatus::Paused)
+    });
     view! {
         <li class="turn">
             <div class="bubble user" aria-label="You said">
@@ -248,9 +255,12 @@ fn TurnView(turn: Turn, chat: Chat, on_prompt: Callback<String>) -> impl IntoVie
                 _ => ().into_any(),
             }}
             {move || shows_run.get().then(|| {
+                if presented.get() {
+                    return view! { <crate::demo::PresentedRun run=run.into()/> }.into_any();
+                }
                 let t = t2.clone();
                 let on_decide = Callback::new(move |d: Decision| chat.decide(&t, d.approvals, d.answers));
-                view! { <RunCard run=t2.run.into() on_decide=on_decide busy=Signal::derive(move || chat.active.get().is_some())/> }
+                view! { <RunCard run=t2.run.into() on_decide=on_decide busy=Signal::derive(move || chat.active.get().is_some())/> }.into_any()
             })}
             {move || {
                 // agno's follow-up suggestions, under the latest finished answer.
