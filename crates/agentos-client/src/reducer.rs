@@ -36,7 +36,10 @@
 //! (`GET /sessions/{id}/runs`) in O(n log n): runs indexed by id, each
 //! run placed once (no search through the tree per run).
 
-use crate::events::{content_text, EventHeader, Metrics, RunEvent, RunKind, StepInfo, ToolExecution};
+use crate::events::{
+    content_text, CancelInfo, ContentDelta, ErrorInfo, EventHeader, Metrics, ModelInfo, PauseInfo, ReasoningInfo, RunBody, RunEvent,
+    RunKind, RunOutcome, StepInfo, ToolEvent, ToolExecution, WorkflowOutcome,
+};
 use serde_json::Value;
 // B-trees, not hash maps: serde_json's `Map` already brings B-tree code into
 // the wasm (hash maps measured about 1 KB gzipped more).
@@ -434,20 +437,35 @@ impl RunView {
 
     /// Applies one event (see the module docs).
     pub fn apply(&mut self, ev: &RunEvent) {
-        if let Some(i) = ev.event_index() {
-            if let Some(last) = self.last_event_index {
-                let restart =
-                    matches!(ev, RunEvent::RunContinued(_) | RunEvent::TeamRunContinued(_)) && self.status == RunStatus::Paused;
-                // `<=` (never `last + 1`): a first index of u64::MAX still
-                // makes its repeat a duplicate.
-                if i <= last && !restart {
-                    self.duplicates = self.duplicates.saturating_add(1);
-                    return;
-                }
-            }
-            self.last_event_index = Some(i);
+        if self.is_duplicate(ev) {
+            self.duplicates = self.duplicates.saturating_add(1);
+            return;
         }
         self.applied = self.applied.saturating_add(1);
+        match ev {
+            RunEvent::Run { kind, header, body } => self.apply_run(*kind, header, body),
+            other => self.apply_control(other),
+        }
+    }
+
+    /// Whether an event was applied already (see the module docs); records
+    /// the `event_index` of one that was not.
+    fn is_duplicate(&mut self, ev: &RunEvent) -> bool {
+        let Some(i) = ev.event_index() else { return false };
+        if let Some(last) = self.last_event_index {
+            let restart = matches!(ev, RunEvent::Run { body: RunBody::RunContinued, .. }) && self.status == RunStatus::Paused;
+            // `<=` (never `last + 1`): a first index of u64::MAX still
+            // makes its repeat a duplicate.
+            if i <= last && !restart {
+                return true;
+            }
+        }
+        self.last_event_index = Some(i);
+        false
+    }
+
+    /// A control frame: notes on the root run, nothing nested.
+    fn apply_control(&mut self, ev: &RunEvent) {
         match ev {
             RunEvent::CatchUp(r) | RunEvent::Subscribed(r) | RunEvent::Replay(r) | RunEvent::StreamExpired(r) => {
                 if self.run_id.is_none() {
@@ -456,12 +474,8 @@ impl RunView {
                 if r.message.is_some() {
                     self.notice = r.message.clone();
                 }
-                return;
             }
-            RunEvent::SocketError { message } => {
-                self.notice = Some(message.clone());
-                return;
-            }
+            RunEvent::SocketError { message } => self.notice = Some(message.clone()),
             RunEvent::Queued { run_id, session_id } => {
                 if self.run_id.is_none() {
                     self.run_id = run_id.clone();
@@ -469,36 +483,37 @@ impl RunView {
                 if self.session_id.is_none() {
                     self.session_id = session_id.clone();
                 }
-                return;
             }
-            RunEvent::WorkflowRunOutput { step_requirements } => {
-                // The full requirements (with the step input) replace the
-                // ones read from `StepPaused`.
-                if self.status == RunStatus::Paused && !step_requirements.is_empty() {
-                    self.paused_requirements.clone_from(step_requirements);
-                }
-                return;
+            // The full requirements (with the step input) replace the ones
+            // read from `StepPaused`.
+            RunEvent::WorkflowRunOutput { step_requirements }
+                if self.status == RunStatus::Paused && !step_requirements.is_empty() =>
+            {
+                self.paused_requirements.clone_from(step_requirements);
             }
             RunEvent::Unknown { name, .. } => {
                 self.unknown_count = self.unknown_count.saturating_add(1);
                 if self.unknown_events.len() < MAX_UNKNOWN_NAMES && !self.unknown_events.contains(name) {
                     self.unknown_events.push(name.chars().take(100).collect());
                 }
-                return;
             }
             _ => {}
         }
-        let (Some(h), Some(kind)) = (ev.header(), ev.run_kind()) else { return };
+    }
+
+    /// A run event: applied to the run it is about (created and nested on
+    /// first sight).
+    fn apply_run(&mut self, kind: RunKind, h: &EventHeader, body: &RunBody) {
         if self.status == RunStatus::Interrupted {
             self.status = RunStatus::Running;
             self.interrupted = None;
         }
         match self.target(h, kind) {
-            Some(t) => t.apply_own(ev, h),
+            Some(t) => t.apply_own(h, body),
             None => self.dropped = self.dropped.saturating_add(1),
         }
         // Completions bring stored member and step runs: keep the bounds.
-        if matches!(ev, RunEvent::RunCompleted(..) | RunEvent::TeamRunCompleted(..) | RunEvent::WorkflowCompleted(..)) {
+        if matches!(body, RunBody::RunCompleted(_) | RunBody::WorkflowCompleted(_)) {
             self.cap_tree();
         }
     }
@@ -797,268 +812,305 @@ impl RunView {
         Some(view)
     }
 
-    fn apply_own(&mut self, ev: &RunEvent, h: &EventHeader) {
-        use RunEvent::*;
+    /// Applies a run event to this run: one handler per body.
+    fn apply_own(&mut self, h: &EventHeader, body: &RunBody) {
+        use RunBody::*;
         if self.status == RunStatus::Interrupted {
             self.status = RunStatus::Running;
         }
         self.fill(h);
-        match ev {
-            RunStarted(_, m) | TeamRunStarted(_, m) | ModelRequestStarted(_, m) | TeamModelRequestStarted(_, m) => {
-                if m.model.is_some() {
-                    self.model.clone_from(&m.model);
-                    self.model_provider.clone_from(&m.model_provider);
-                }
-            }
-            WorkflowStarted(_) => {}
-            ModelRequestCompleted(_, m) | TeamModelRequestCompleted(_, m) => {
-                if !self.final_metrics && !m.usage.is_empty() {
-                    let metrics = self.metrics.get_or_insert_with(Metrics::default);
-                    metrics.add_tokens(&m.usage);
-                    if metrics.time_to_first_token.is_none() {
-                        metrics.time_to_first_token = m.usage.time_to_first_token;
-                    }
-                }
-            }
-            RunContent(_, c) | TeamRunContent(_, c) => {
-                match &c.content {
-                    Value::String(s) => self.content.push_str(s),
-                    Value::Null => {}
-                    other => {
-                        self.structured = Some(other.clone());
-                        self.content = content_text(other).unwrap_or_default();
-                    }
-                }
-                if !self.saw_reasoning_delta {
-                    if let Some(r) = &c.reasoning_content {
-                        self.reasoning.push_str(r);
-                    }
-                }
-                if !c.references.is_empty() {
-                    self.references = references(&c.references);
-                }
-            }
-            RunIntermediateContent(_, c) | TeamRunIntermediateContent(_, c) => {
+        match body {
+            RunStarted(m) | ModelRequestStarted(m) => self.on_model(m),
+            ModelRequestCompleted(m) => self.on_usage(m),
+            RunContent(c) => self.on_content(c),
+            RunIntermediateContent(c) => {
                 if let Some(s) = content_text(&c.content) {
                     self.intermediate.push_str(&s);
                 }
             }
-            RunContentCompleted(_) | TeamRunContentCompleted(_) => {}
-            RunCompleted(_, o) | TeamRunCompleted(_, o) => {
-                self.settle(RunStatus::Completed);
-                self.set_content(&o.content);
-                if self.reasoning.is_empty() {
-                    if let Some(r) = &o.reasoning_content {
-                        self.reasoning.clone_from(r);
-                    }
-                }
-                if !o.references.is_empty() {
-                    self.references = references(&o.references);
-                }
-                if let Some(m) = &o.metrics {
-                    self.metrics = Some(m.clone());
-                    self.final_metrics = true;
-                }
-                for r in &o.member_responses {
-                    let id = r.get("run_id").and_then(Value::as_str).unwrap_or_default();
-                    if !id.is_empty() && self.find(id).is_none() {
-                        self.members.push(RunView::from_run_json(r));
-                    }
-                }
-                self.followups.extend(o.followups.iter().filter_map(|f| f.as_str().map(str::to_string)));
-                self.paused_tools.clear();
-                self.paused_requirements.clear();
-            }
-            RunError(_, e) | TeamRunError(_, e) | WorkflowError(_, e) => {
-                self.settle(RunStatus::Error);
-                self.error = Some(ErrorView {
-                    message: e.message().unwrap_or("The run failed.").to_string(),
-                    error_type: e.error_type.clone(),
-                });
-                self.close_steps(RunStatus::Error);
-            }
-            RunCancelled(_, c) | TeamRunCancelled(_, c) | WorkflowCancelled(_, c) => {
-                self.settle(RunStatus::Cancelled);
-                // "Run <uuid> was cancelled" says nothing the status does not.
-                self.cancel_reason = c.reason.clone().filter(|r| !is_stock_cancel(r));
-                if self.content.is_empty() && self.kind != Some(RunKind::Workflow) && !is_stock_cancel_value(&c.content) {
-                    self.set_content(&c.content);
-                }
-                self.close_steps(RunStatus::Cancelled);
-            }
-            RunPaused(_, p) | TeamRunPaused(_, p) | WorkflowPaused(_, p) => {
-                self.settle(RunStatus::Paused);
-                self.paused_tools = p.tools.iter().map(|t| t.raw.clone()).collect();
-                let reqs = if p.step_requirements.is_empty() { &p.requirements } else { &p.step_requirements };
-                if !reqs.is_empty() {
-                    self.paused_requirements.clone_from(reqs);
-                }
-                for t in &p.tools {
-                    let decide = t.needs_decision();
-                    if let Some(view) = self.tool(t).filter(|_| decide) {
-                        view.status = ToolStatus::AwaitingDecision;
-                    }
-                }
-                if p.content.is_some() {
-                    self.notice.clone_from(&p.content);
-                }
-            }
-            RunContinued(_) | TeamRunContinued(_) => {
-                self.status = RunStatus::Running;
-                self.paused_tools.clear();
-                self.paused_requirements.clear();
-                self.notice = None;
-            }
-            ToolCallStarted(_, t) | TeamToolCallStarted(_, t) => {
-                if let Some(view) = t.tool.as_ref().and_then(|t| self.tool(t)) {
-                    if view.status == ToolStatus::AwaitingDecision {
-                        view.status = ToolStatus::Running;
-                    }
-                }
-            }
-            ToolCallCompleted(_, t) | TeamToolCallCompleted(_, t) => {
-                if let Some(view) = t.tool.as_ref().and_then(|t| self.tool(t)) {
-                    if view.status != ToolStatus::Failed {
-                        view.status = ToolStatus::Done;
-                    }
-                }
-            }
-            ToolCallError(_, t) | TeamToolCallError(_, t) => {
-                let error = t.error.clone();
-                let view = match &t.tool {
-                    Some(tool) => self.tool(tool),
-                    None => self.tool(&ToolExecution::default()),
-                };
-                let Some(view) = view else { return };
-                view.status = ToolStatus::Failed;
-                if error.is_some() {
-                    view.error = error;
-                } else if view.error.is_none() {
-                    view.error = Some(view.result.clone().unwrap_or_else(|| "The tool call failed.".into()));
-                }
-            }
-            ReasoningStarted(_) | TeamReasoningStarted(_) => self.reasoning_active = true,
-            ReasoningContentDelta(_, r) | TeamReasoningContentDelta(_, r) => {
-                self.saw_reasoning_delta = true;
-                if let Some(d) = &r.reasoning_content {
-                    self.reasoning.push_str(d);
-                }
-            }
-            ReasoningStep(_, r) | TeamReasoningStep(_, r) => {
-                let text = r.reasoning_content.clone().filter(|s| !s.is_empty()).or_else(|| step_text(&r.content));
-                if let Some(t) = text {
-                    self.saw_reasoning_delta = true;
-                    if !self.reasoning.is_empty() && !self.reasoning.ends_with('\n') {
-                        self.reasoning.push('\n');
-                    }
-                    self.reasoning.push_str(&t);
-                }
-            }
-            ReasoningCompleted(_, r) | TeamReasoningCompleted(_, r) => {
-                self.reasoning_active = false;
-                if self.reasoning.is_empty() {
-                    let steps = r.content.get("reasoning_steps").and_then(Value::as_array);
-                    let text: Vec<String> = steps.into_iter().flatten().filter_map(step_text).collect();
-                    self.reasoning = text.join("\n");
-                }
-            }
-            MemoryUpdateStarted(_) | TeamMemoryUpdateStarted(_) => self.memory_updating = true,
-            MemoryUpdateCompleted(_, m) | TeamMemoryUpdateCompleted(_, m) => {
+            RunContentCompleted => {}
+            RunCompleted(o) => self.on_completed(o),
+            RunError(e) => self.on_error(e),
+            RunCancelled(c) => self.on_cancelled(c),
+            RunPaused(p) => self.on_paused(p),
+            RunContinued => self.on_continued(),
+            ToolCallStarted(t) | ToolCallCompleted(t) => self.on_tool(t, matches!(body, ToolCallCompleted(_))),
+            ToolCallError(t) => self.on_tool_error(t),
+            ReasoningStarted => self.reasoning_active = true,
+            ReasoningContentDelta(r) => self.on_reasoning_delta(r),
+            ReasoningStep(r) => self.on_reasoning_step(r),
+            ReasoningCompleted(r) => self.on_reasoning_completed(r),
+            MemoryUpdateStarted => self.memory_updating = true,
+            MemoryUpdateCompleted(m) => {
                 self.memory_updating = false;
                 self.memories_updated = Some(m.memories.len());
                 self.memories_user = memories_user(&m.memories);
             }
-            Activity(h, raw) => {
-                if h.event.as_deref().is_some_and(|n| n.ends_with("FollowupsCompleted")) {
-                    if let Some(f) = raw.get("followups").and_then(Value::as_array) {
-                        self.followups = f.iter().filter_map(|x| x.as_str().map(str::to_string)).collect();
-                    }
-                }
-            }
-            WorkflowCompleted(_, o) => {
-                self.settle(RunStatus::Completed);
-                // A cancelled workflow "completes" with the cancel message as its content.
-                if !is_stock_cancel_value(&o.content) {
-                    self.set_content(&o.content);
-                }
-                if let Some(m) = &o.metrics {
-                    self.metrics = Some(m.clone());
-                    self.final_metrics = true;
-                }
-                for r in &o.step_results {
-                    self.step_result(r);
-                }
-                for r in &o.step_executor_runs {
-                    self.step_run(r);
-                }
-                let s = self.status;
-                self.close_steps(s);
-                self.paused_requirements.clear();
-            }
-            StepStarted(h, s) | StepGroupStarted(h, s, _) => {
-                let group = if let StepGroupStarted(_, _, g) = ev { Some(g.clone()) } else { None };
-                let Some(step) = self.step_at(h, s, true) else { return };
-                step.status = RunStatus::Running;
-                if group.is_some() {
-                    step.group = group;
-                }
-                if step.parent_step_id.is_none() {
-                    step.parent_step_id.clone_from(&h.parent_step_id);
-                }
-            }
-            StepCompleted(h, s) | StepOutput(h, s) | StepGroupCompleted(h, s, _) => {
-                let Some(step) = self.step_at(h, s, true) else { return };
-                if let Some(c) = content_text(&s.content) {
-                    step.output = Some(c);
-                }
-                match s.output() {
-                    Some(o) => step.take_output(o),
-                    None if step.status != RunStatus::Error => step.status = RunStatus::Completed,
-                    None => {}
-                }
-            }
-            StepError(h, s) => {
-                let Some(step) = self.step_at(h, s, true) else { return };
-                step.status = RunStatus::Error;
-                step.error = s.error.clone().or_else(|| content_text(&s.content));
-            }
-            StepPaused(h, s) => {
-                let note = s.confirmation_message.clone().or_else(|| s.user_input_message.clone());
-                let Some(step) = self.step_at(h, s, true) else { return };
-                step.status = RunStatus::Paused;
-                let step_id = step.step_id.clone();
-                let step_name = step.name.clone();
-                // The workflow waits with it: a resumable (background) run's
-                // stream ends here, without `WorkflowPaused`.
-                self.settle(RunStatus::Paused);
-                // A step that waits for confirmation: what `/continue` needs back
-                // (`WorkflowPaused` does not repeat it).
-                if s.requires_confirmation == Some(true) {
-                    let req = serde_json::json!({
-                        "step_id": step_id,
-                        "step_name": step_name,
-                        "step_index": h.step_index,
-                        "requires_confirmation": true,
-                        "confirmation_message": s.confirmation_message,
-                    });
-                    self.paused_requirements.retain(|r| r.get("step_id").and_then(Value::as_str) != step_id.as_deref());
-                    self.paused_requirements.push(req);
-                }
-                if note.is_some() {
-                    self.notice = note;
-                }
-            }
-            StepContinued(h, s) => {
+            Activity(raw) => self.on_activity(h, raw),
+            WorkflowCompleted(o) => self.on_workflow_completed(o),
+            StepStarted(s) => self.on_step_started(h, s, None),
+            StepGroupStarted(s, g) => self.on_step_started(h, s, Some(g)),
+            StepCompleted(s) | StepOutput(s) | StepGroupCompleted(s, _) => self.on_step_done(h, s),
+            StepError(s) => self.on_step_error(h, s),
+            StepPaused(s) => self.on_step_paused(h, s),
+            StepContinued(s) => {
                 if let Some(step) = self.step_at(h, s, false) {
                     step.status = RunStatus::Running;
                 }
             }
-            StepProgress(h, s) => {
+            StepProgress(s) => {
                 if let Some(step) = self.step_at(h, s, true) {
                     step.progress = content_text(&s.content);
                 }
             }
-            _ => {}
+        }
+    }
+
+    /// `RunStarted`, `ModelRequestStarted`: the model used.
+    fn on_model(&mut self, m: &ModelInfo) {
+        if m.model.is_some() {
+            self.model.clone_from(&m.model);
+            self.model_provider.clone_from(&m.model_provider);
+        }
+    }
+
+    /// `ModelRequestCompleted`: the request's usage counts until the final
+    /// metrics arrive.
+    fn on_usage(&mut self, m: &ModelInfo) {
+        if !self.final_metrics && !m.usage.is_empty() {
+            let metrics = self.metrics.get_or_insert_with(Metrics::default);
+            metrics.add_tokens(&m.usage);
+            if metrics.time_to_first_token.is_none() {
+                metrics.time_to_first_token = m.usage.time_to_first_token;
+            }
+        }
+    }
+
+    fn on_content(&mut self, c: &ContentDelta) {
+        match &c.content {
+            Value::String(s) => self.content.push_str(s),
+            Value::Null => {}
+            other => {
+                self.structured = Some(other.clone());
+                self.content = content_text(other).unwrap_or_default();
+            }
+        }
+        if !self.saw_reasoning_delta {
+            if let Some(r) = &c.reasoning_content {
+                self.reasoning.push_str(r);
+            }
+        }
+        if !c.references.is_empty() {
+            self.references = references(&c.references);
+        }
+    }
+
+    fn on_completed(&mut self, o: &RunOutcome) {
+        self.settle(RunStatus::Completed);
+        self.set_content(&o.content);
+        if self.reasoning.is_empty() {
+            if let Some(r) = &o.reasoning_content {
+                self.reasoning.clone_from(r);
+            }
+        }
+        if !o.references.is_empty() {
+            self.references = references(&o.references);
+        }
+        self.final_metrics_from(o.metrics.as_ref());
+        for r in &o.member_responses {
+            let id = r.get("run_id").and_then(Value::as_str).unwrap_or_default();
+            if !id.is_empty() && self.find(id).is_none() {
+                self.members.push(RunView::from_run_json(r));
+            }
+        }
+        self.followups.extend(o.followups.iter().filter_map(|f| f.as_str().map(str::to_string)));
+        self.paused_tools.clear();
+        self.paused_requirements.clear();
+    }
+
+    /// The final metrics of a completed run, when it sent them.
+    fn final_metrics_from(&mut self, m: Option<&Metrics>) {
+        if let Some(m) = m {
+            self.metrics = Some(m.clone());
+            self.final_metrics = true;
+        }
+    }
+
+    fn on_error(&mut self, e: &ErrorInfo) {
+        self.settle(RunStatus::Error);
+        self.error =
+            Some(ErrorView { message: e.message().unwrap_or("The run failed.").to_string(), error_type: e.error_type.clone() });
+        self.close_steps(RunStatus::Error);
+    }
+
+    fn on_cancelled(&mut self, c: &CancelInfo) {
+        self.settle(RunStatus::Cancelled);
+        // "Run <uuid> was cancelled" says nothing the status does not.
+        self.cancel_reason = c.reason.clone().filter(|r| !is_stock_cancel(r));
+        if self.content.is_empty() && self.kind != Some(RunKind::Workflow) && !is_stock_cancel_value(&c.content) {
+            self.set_content(&c.content);
+        }
+        self.close_steps(RunStatus::Cancelled);
+    }
+
+    fn on_paused(&mut self, p: &PauseInfo) {
+        self.settle(RunStatus::Paused);
+        self.paused_tools = p.tools.iter().map(|t| t.raw.clone()).collect();
+        let reqs = if p.step_requirements.is_empty() { &p.requirements } else { &p.step_requirements };
+        if !reqs.is_empty() {
+            self.paused_requirements.clone_from(reqs);
+        }
+        for t in &p.tools {
+            let decide = t.needs_decision();
+            if let Some(view) = self.tool(t).filter(|_| decide) {
+                view.status = ToolStatus::AwaitingDecision;
+            }
+        }
+        if p.content.is_some() {
+            self.notice.clone_from(&p.content);
+        }
+    }
+
+    fn on_continued(&mut self) {
+        self.status = RunStatus::Running;
+        self.paused_tools.clear();
+        self.paused_requirements.clear();
+        self.notice = None;
+    }
+
+    /// `ToolCallStarted` (a decided call runs again) or `ToolCallCompleted`.
+    fn on_tool(&mut self, t: &ToolEvent, completed: bool) {
+        let Some(view) = t.tool.as_ref().and_then(|t| self.tool(t)) else { return };
+        if completed && view.status != ToolStatus::Failed {
+            view.status = ToolStatus::Done;
+        } else if !completed && view.status == ToolStatus::AwaitingDecision {
+            view.status = ToolStatus::Running;
+        }
+    }
+
+    fn on_tool_error(&mut self, t: &ToolEvent) {
+        let error = t.error.clone();
+        let view = match &t.tool {
+            Some(tool) => self.tool(tool),
+            None => self.tool(&ToolExecution::default()),
+        };
+        let Some(view) = view else { return };
+        view.status = ToolStatus::Failed;
+        if error.is_some() {
+            view.error = error;
+        } else if view.error.is_none() {
+            view.error = Some(view.result.clone().unwrap_or_else(|| "The tool call failed.".into()));
+        }
+    }
+
+    fn on_reasoning_delta(&mut self, r: &ReasoningInfo) {
+        self.saw_reasoning_delta = true;
+        if let Some(d) = &r.reasoning_content {
+            self.reasoning.push_str(d);
+        }
+    }
+
+    fn on_reasoning_step(&mut self, r: &ReasoningInfo) {
+        let text = r.reasoning_content.clone().filter(|s| !s.is_empty()).or_else(|| step_text(&r.content));
+        if let Some(t) = text {
+            self.saw_reasoning_delta = true;
+            if !self.reasoning.is_empty() && !self.reasoning.ends_with('\n') {
+                self.reasoning.push('\n');
+            }
+            self.reasoning.push_str(&t);
+        }
+    }
+
+    fn on_reasoning_completed(&mut self, r: &ReasoningInfo) {
+        self.reasoning_active = false;
+        if self.reasoning.is_empty() {
+            let steps = r.content.get("reasoning_steps").and_then(Value::as_array);
+            let text: Vec<String> = steps.into_iter().flatten().filter_map(step_text).collect();
+            self.reasoning = text.join("\n");
+        }
+    }
+
+    fn on_activity(&mut self, h: &EventHeader, raw: &Value) {
+        if h.event.as_deref().is_some_and(|n| n.ends_with("FollowupsCompleted")) {
+            if let Some(f) = raw.get("followups").and_then(Value::as_array) {
+                self.followups = f.iter().filter_map(|x| x.as_str().map(str::to_string)).collect();
+            }
+        }
+    }
+
+    fn on_workflow_completed(&mut self, o: &WorkflowOutcome) {
+        self.settle(RunStatus::Completed);
+        // A cancelled workflow "completes" with the cancel message as its content.
+        if !is_stock_cancel_value(&o.content) {
+            self.set_content(&o.content);
+        }
+        self.final_metrics_from(o.metrics.as_ref());
+        for r in &o.step_results {
+            self.step_result(r);
+        }
+        for r in &o.step_executor_runs {
+            self.step_run(r);
+        }
+        let s = self.status;
+        self.close_steps(s);
+        self.paused_requirements.clear();
+    }
+
+    /// `StepStarted`, or a Loop/Parallel/... group starting (`group`).
+    fn on_step_started(&mut self, h: &EventHeader, s: &StepInfo, group: Option<&String>) {
+        let Some(step) = self.step_at(h, s, true) else { return };
+        step.status = RunStatus::Running;
+        if group.is_some() {
+            step.group = group.cloned();
+        }
+        if step.parent_step_id.is_none() {
+            step.parent_step_id.clone_from(&h.parent_step_id);
+        }
+    }
+
+    /// `StepCompleted`, `StepOutput`, a group completed.
+    fn on_step_done(&mut self, h: &EventHeader, s: &StepInfo) {
+        let Some(step) = self.step_at(h, s, true) else { return };
+        if let Some(c) = content_text(&s.content) {
+            step.output = Some(c);
+        }
+        match s.output() {
+            Some(o) => step.take_output(o),
+            None if step.status != RunStatus::Error => step.status = RunStatus::Completed,
+            None => {}
+        }
+    }
+
+    fn on_step_error(&mut self, h: &EventHeader, s: &StepInfo) {
+        let Some(step) = self.step_at(h, s, true) else { return };
+        step.status = RunStatus::Error;
+        step.error = s.error.clone().or_else(|| content_text(&s.content));
+    }
+
+    fn on_step_paused(&mut self, h: &EventHeader, s: &StepInfo) {
+        let note = s.confirmation_message.clone().or_else(|| s.user_input_message.clone());
+        let Some(step) = self.step_at(h, s, true) else { return };
+        step.status = RunStatus::Paused;
+        let step_id = step.step_id.clone();
+        let step_name = step.name.clone();
+        // The workflow waits with it: a resumable (background) run's
+        // stream ends here, without `WorkflowPaused`.
+        self.settle(RunStatus::Paused);
+        // A step that waits for confirmation: what `/continue` needs back
+        // (`WorkflowPaused` does not repeat it).
+        if s.requires_confirmation == Some(true) {
+            let req = serde_json::json!({
+                "step_id": step_id,
+                "step_name": step_name,
+                "step_index": h.step_index,
+                "requires_confirmation": true,
+                "confirmation_message": s.confirmation_message,
+            });
+            self.paused_requirements.retain(|r| r.get("step_id").and_then(Value::as_str) != step_id.as_deref());
+            self.paused_requirements.push(req);
+        }
+        if note.is_some() {
+            self.notice = note;
         }
     }
 

@@ -5,7 +5,7 @@
 
 mod common;
 
-use agentos_client::events::{parse_event, RunEvent, RunKind};
+use agentos_client::events::{parse_event, RunBody, RunEvent, RunKind};
 use agentos_client::reducer::{RunStatus, RunView, ToolStatus};
 use agentos_client::runs::{answer_tools, confirm_requirements, confirm_steps, confirm_tools};
 use common::*;
@@ -305,7 +305,7 @@ fn continue_after_pause_completes_the_same_run() {
     let mut saw_running = false;
     for ev in events("sse_continue.sse") {
         v.apply(&ev);
-        if matches!(ev, RunEvent::RunContinued(_)) {
+        if matches!(ev, RunEvent::Run { body: RunBody::RunContinued, .. }) {
             assert_eq!(v.status, RunStatus::Running);
             assert!(v.paused_tools.is_empty());
             saw_running = true;
