@@ -248,7 +248,7 @@ impl StepView {
         if let Some(c) = o.get("content").and_then(content_text) {
             self.output = Some(c);
         }
-        let s = |k: &str| o.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+        let s = |k: &str| stored_text(o, k);
         if self.step_id.is_none() {
             self.step_id = s("step_id");
         }
@@ -667,6 +667,13 @@ impl RunView {
         self.children().for_each(|c| c.collect_ids(ids));
     }
 
+    /// The ids of the runs nested in this one (not its own).
+    fn nested_ids(&self) -> BTreeSet<String> {
+        let mut ids = BTreeSet::new();
+        self.children().for_each(|c| c.collect_ids(&mut ids));
+        ids
+    }
+
     /// Direct nested runs, mutable.
     fn children_mut(&mut self) -> impl Iterator<Item = &mut RunView> {
         self.members.iter_mut().chain(self.steps.iter_mut().flat_map(|s| s.runs.iter_mut()))
@@ -917,12 +924,7 @@ impl RunView {
             self.references = references(&o.references);
         }
         self.final_metrics_from(o.metrics.as_ref());
-        for r in &o.member_responses {
-            let id = r.get("run_id").and_then(Value::as_str).unwrap_or_default();
-            if !id.is_empty() && self.find(id).is_none() {
-                self.members.push(RunView::from_run_json(r));
-            }
-        }
+        self.add_stored_members(&o.member_responses);
         self.followups.extend(o.followups.iter().filter_map(|f| f.as_str().map(str::to_string)));
         self.paused_tools.clear();
         self.paused_requirements.clear();
@@ -1215,103 +1217,114 @@ impl RunView {
     /// Builds a view from a stored run (`GET /sessions/{id}/runs` item, a
     /// team's `member_responses` item, a workflow's `step_executor_runs` item).
     pub fn from_run_json(r: &Value) -> RunView {
-        let s = |k: &str| r.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
-        let mut v = RunView::new();
-        v.run_id = s("run_id");
-        v.parent_run_id = s("parent_run_id");
-        v.session_id = s("session_id");
-        v.kind = Some(if r.get("workflow_id").is_some() && r.get("agent_id").is_none() && r.get("team_id").is_none() {
-            RunKind::Workflow
-        } else if s("team_id").is_some() {
-            RunKind::Team
-        } else {
-            RunKind::Agent
-        });
-        v.component_id = s("agent_id").or_else(|| s("team_id")).or_else(|| s("workflow_id"));
-        v.name = s("agent_name").or_else(|| s("team_name")).or_else(|| s("workflow_name"));
-        v.model = s("model");
-        v.model_provider = s("model_provider");
-        v.created_at = r.get("created_at").and_then(Value::as_i64);
-        v.input = s("run_input").or_else(|| {
-            r.get("input").and_then(|i| i.get("input_content")).and_then(content_text).filter(|s| !s.is_empty())
-        });
-        v.status = s("status").map(|x| RunStatus::from_wire(&x)).unwrap_or(RunStatus::Completed);
+        let mut v = RunView::stored_header(r);
         let content = r.get("content").cloned().unwrap_or(Value::Null);
         if !content.is_string() && !content.is_null() {
             v.structured = Some(content.clone());
         }
         v.content = content_text(&content).unwrap_or_default();
-        v.reasoning = s("reasoning_content").unwrap_or_default();
-        if let Some(tools) = r.get("tools").and_then(Value::as_array) {
-            for t in tools.iter().filter(|t| t.is_object()) {
-                let t = ToolExecution::from_value(t);
-                let paused = v.status == RunStatus::Paused && t.needs_decision();
-                let done = !t.result.is_null();
-                let Some(view) = v.tool(&t) else { continue };
-                view.status = if paused {
-                    ToolStatus::AwaitingDecision
-                } else if view.status == ToolStatus::Failed {
-                    ToolStatus::Failed
-                } else if done {
-                    ToolStatus::Done
-                } else {
-                    ToolStatus::Running
-                };
-                if paused {
-                    v.paused_tools.push(t.raw.clone());
-                }
-            }
-        }
+        v.reasoning = stored_text(r, "reasoning_content").unwrap_or_default();
+        v.stored_tools(r.get("tools").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default());
         if let Some(req) = r.get("requirements").and_then(Value::as_array) {
             if v.status == RunStatus::Paused {
                 v.paused_requirements.clone_from(req);
             }
         }
         if let Some(m) = r.get("metrics").filter(|m| m.is_object()) {
-            v.metrics = Some(Metrics::from_value(m));
-            v.final_metrics = true;
+            v.final_metrics_from(Some(&Metrics::from_value(m)));
         }
         if let Some(refs) = r.get("references").and_then(Value::as_array) {
             v.references = references(refs);
         }
-        if let Some(events) = r.get("events").and_then(Value::as_array) {
-            for e in events {
-                if e.get("event").and_then(Value::as_str).is_some_and(|n| n.ends_with("MemoryUpdateCompleted")) {
-                    let list = e.get("memories").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-                    v.memories_updated = Some(list.len());
-                    v.memories_user = memories_user(list);
-                }
+        for e in r.get("events").and_then(Value::as_array).into_iter().flatten() {
+            if e.get("event").and_then(Value::as_str).is_some_and(|n| n.ends_with("MemoryUpdateCompleted")) {
+                let list = e.get("memories").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+                v.memories_updated = Some(list.len());
+                v.memories_user = memories_user(list);
             }
         }
         if v.status == RunStatus::Error {
             // A failed run stores its error message as the content.
             let msg = std::mem::take(&mut v.content);
             let message = if msg.is_empty() { "The run failed.".into() } else { msg };
-            v.error = Some(ErrorView { message, error_type: s("error_type") });
+            v.error = Some(ErrorView { message, error_type: stored_text(r, "error_type") });
         }
         if v.status == RunStatus::Cancelled && is_stock_cancel(&v.content) {
             v.content.clear();
         }
-        if let Some(results) = r.get("step_results").and_then(Value::as_array) {
-            for x in results {
-                v.step_result(x);
-            }
-        }
-        if let Some(runs) = r.get("step_executor_runs").and_then(Value::as_array) {
-            for x in runs {
-                v.step_run(x);
-            }
-        }
-        if let Some(members) = r.get("member_responses").and_then(Value::as_array) {
-            for m in members {
-                let id = m.get("run_id").and_then(Value::as_str).unwrap_or_default();
-                if !id.is_empty() && v.find(id).is_none() {
-                    v.members.push(RunView::from_run_json(m));
-                }
-            }
-        }
+        let list = |k: &str| r.get(k).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        list("step_results").iter().for_each(|x| v.step_result(x));
+        list("step_executor_runs").iter().for_each(|x| v.step_run(x));
+        v.add_stored_members(list("member_responses"));
         v
     }
+
+    /// A stored run's ids, names, model, input and status.
+    fn stored_header(r: &Value) -> RunView {
+        let s = |k: &str| stored_text(r, k);
+        let kind = if r.get("workflow_id").is_some() && r.get("agent_id").is_none() && r.get("team_id").is_none() {
+            RunKind::Workflow
+        } else if s("team_id").is_some() {
+            RunKind::Team
+        } else {
+            RunKind::Agent
+        };
+        RunView {
+            kind: Some(kind),
+            run_id: s("run_id"),
+            parent_run_id: s("parent_run_id"),
+            session_id: s("session_id"),
+            component_id: s("agent_id").or_else(|| s("team_id")).or_else(|| s("workflow_id")),
+            name: s("agent_name").or_else(|| s("team_name")).or_else(|| s("workflow_name")),
+            model: s("model"),
+            model_provider: s("model_provider"),
+            created_at: r.get("created_at").and_then(Value::as_i64),
+            input: s("run_input").or_else(|| {
+                r.get("input").and_then(|i| i.get("input_content")).and_then(content_text).filter(|s| !s.is_empty())
+            }),
+            status: s("status").map(|x| RunStatus::from_wire(&x)).unwrap_or(RunStatus::Completed),
+            ..RunView::default()
+        }
+    }
+
+    /// A stored run's tool calls; those a paused run waits on are kept to
+    /// send back.
+    fn stored_tools(&mut self, tools: &[Value]) {
+        for t in tools.iter().filter(|t| t.is_object()) {
+            let t = ToolExecution::from_value(t);
+            let paused = self.status == RunStatus::Paused && t.needs_decision();
+            let done = !t.result.is_null();
+            let Some(view) = self.tool(&t) else { continue };
+            view.status = if paused {
+                ToolStatus::AwaitingDecision
+            } else if view.status == ToolStatus::Failed {
+                ToolStatus::Failed
+            } else if done {
+                ToolStatus::Done
+            } else {
+                ToolStatus::Running
+            };
+            if paused {
+                self.paused_tools.push(t.raw.clone());
+            }
+        }
+    }
+
+    /// Stored member runs (a team's `member_responses`), each unless the
+    /// tree holds it already.
+    fn add_stored_members(&mut self, list: &[Value]) {
+        for m in list {
+            let id = m.get("run_id").and_then(Value::as_str).unwrap_or_default();
+            if !id.is_empty() && self.find(id).is_none() {
+                self.members.push(RunView::from_run_json(m));
+            }
+        }
+    }
+}
+
+/// A stored run's (or step output's) text field, when it is a non-empty string.
+fn stored_text(r: &Value, key: &str) -> Option<String> {
+    r.get(key).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string)
 }
 
 /// Flattens agno `MessageReferences` (`[{query, references: [{content,
@@ -1351,7 +1364,37 @@ fn step_text(v: &Value) -> Option<String> {
 pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
     let runs: Vec<&Value> = runs.iter().filter(|r| r.is_object()).collect();
     let mut views: Vec<Option<RunView>> = runs.iter().map(|r| Some(RunView::from_run_json(r))).collect();
-    let n = views.len();
+    let mut parent = parents(&views);
+    let (level, root) = levels(&mut parent);
+    // Where each run goes: its parent, or its root when it would sit deeper
+    // than MAX_DEPTH levels.
+    let home = |i: usize| parent[i].map(|p| if level[i] < MAX_DEPTH { p } else { root[i] });
+    // The ids each view holds already (its stored members and step runs).
+    let mut holds: Vec<BTreeSet<String>> =
+        views.iter().map(|v| v.as_ref().map(RunView::nested_ids).unwrap_or_default()).collect();
+    // Deepest first (so a child is complete when it moves), in list order.
+    let max_level = level.iter().copied().max().unwrap_or(0);
+    let mut by_level: Vec<Vec<usize>> = vec![Vec::new(); max_level + 1];
+    for (i, &l) in level.iter().enumerate() {
+        by_level[l].push(i);
+    }
+    for i in by_level.into_iter().skip(1).rev().flatten() {
+        let Some(p) = home(i).filter(|&p| views[p].is_some()) else { continue };
+        let Some(child) = views[i].take() else { continue };
+        let step_id = runs[i].get("workflow_step_id").and_then(Value::as_str);
+        let held = std::mem::take(&mut holds[i]);
+        if let Some(parent) = views[p].as_mut() {
+            place(parent, &mut holds[p], child, held, step_id);
+        }
+    }
+    let mut out: Vec<RunView> = views.into_iter().flatten().collect();
+    out.iter_mut().for_each(RunView::cap_tree);
+    out
+}
+
+/// Each stored run's parent: the position of the first run with its
+/// `parent_run_id` (not itself).
+fn parents(views: &[Option<RunView>]) -> Vec<Option<usize>> {
     // Run id → its first position.
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for (i, v) in views.iter().enumerate() {
@@ -1359,13 +1402,17 @@ pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
             index.entry(id).or_insert(i);
         }
     }
-    let mut parent: Vec<Option<usize>> = views
+    views
         .iter()
         .enumerate()
         .map(|(i, v)| index.get(v.as_ref()?.parent_run_id.as_deref()?).copied().filter(|&j| j != i))
-        .collect();
-    // Level and root of each run, each computed once; a cycle is cut where
-    // it closes (that run becomes a root).
+        .collect()
+}
+
+/// The level and root of each run, each computed once; a cycle is cut
+/// where it closes (that run's parent is removed: it becomes a root).
+fn levels(parent: &mut [Option<usize>]) -> (Vec<usize>, Vec<usize>) {
+    let n = parent.len();
     let (mut level, mut root) = (vec![0usize; n], (0..n).collect::<Vec<usize>>());
     let mut state = vec![0u8; n]; // 0 new, 1 on the current path, 2 done
     let mut path = Vec::new();
@@ -1391,38 +1438,7 @@ pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
             state[j] = 2;
         }
     }
-    // Where each run goes: its parent, or its root when it would sit deeper
-    // than MAX_DEPTH levels.
-    let home = |i: usize| parent[i].map(|p| if level[i] < MAX_DEPTH { p } else { root[i] });
-    // The ids each view holds already (its stored members and step runs).
-    let mut holds: Vec<BTreeSet<String>> = views
-        .iter()
-        .map(|v| {
-            let mut ids = BTreeSet::new();
-            if let Some(v) = v {
-                v.children().for_each(|c| c.collect_ids(&mut ids));
-            }
-            ids
-        })
-        .collect();
-    // Deepest first (so a child is complete when it moves), in list order.
-    let max_level = level.iter().copied().max().unwrap_or(0);
-    let mut by_level: Vec<Vec<usize>> = vec![Vec::new(); max_level + 1];
-    for i in 0..n {
-        by_level[level[i]].push(i);
-    }
-    for i in by_level.into_iter().skip(1).rev().flatten() {
-        let Some(p) = home(i).filter(|&p| views[p].is_some()) else { continue };
-        let Some(child) = views[i].take() else { continue };
-        let step_id = runs[i].get("workflow_step_id").and_then(Value::as_str);
-        let held = std::mem::take(&mut holds[i]);
-        if let Some(parent) = views[p].as_mut() {
-            place(parent, &mut holds[p], child, held, step_id);
-        }
-    }
-    let mut out: Vec<RunView> = views.into_iter().flatten().collect();
-    out.iter_mut().for_each(RunView::cap_tree);
-    out
+    (level, root)
 }
 
 /// Puts a stored run (holding the ids `held`) under `parent`, whose tree
@@ -1437,11 +1453,7 @@ fn place(parent: &mut RunView, holds: &mut BTreeSet<String>, child: RunView, hel
             work.extend(c.take_children().into_iter().map(|g| (g, None, None)));
             continue;
         }
-        let held = held.unwrap_or_else(|| {
-            let mut ids = BTreeSet::new();
-            c.children().for_each(|g| g.collect_ids(&mut ids));
-            ids
-        });
+        let held = held.unwrap_or_else(|| c.nested_ids());
         holds.extend(held);
         holds.insert(id);
         parent.adopt(c, step.as_deref(), None, &[]);
