@@ -274,6 +274,8 @@ pub struct RunOutcome {
     pub metrics: Option<Metrics>,
     /// Teams: the members' full run outputs.
     pub member_responses: Vec<Value>,
+    /// Suggested next prompts (agno 3.1.10 sends them in
+    /// `FollowupsCompleted`, not here; a run output carries them).
     pub followups: Vec<Value>,
 }
 
@@ -539,10 +541,15 @@ pub enum RunBody {
     ModelRequestCompleted(ModelInfo),
     MemoryUpdateStarted,
     MemoryUpdateCompleted(MemoryInfo),
+    /// The model is asked for follow-up suggestions (agno `followups=True`).
+    FollowupsStarted,
+    /// The suggested next prompts, raw (`followups`: a list of strings;
+    /// the reducer keeps a bounded number of them).
+    FollowupsCompleted(Vec<Value>),
     /// Other known agent, team or workflow events the view does not model
     /// (hooks, session summary, parser/output model, compression,
-    /// compaction, followups, team tasks, `CustomEvent`, `WorkflowAgent*`,
-    /// loop iterations, ...); the name is in `header.event`.
+    /// compaction, team tasks, `CustomEvent`, `WorkflowAgent*`, loop
+    /// iterations, ...); the name is in `header.event`.
     Activity(Value),
 
     WorkflowCompleted(WorkflowOutcome),
@@ -695,6 +702,8 @@ fn agent_body(base: &str, v: &Value) -> RunBody {
         "ModelRequestCompleted" => ModelRequestCompleted(load(v)),
         "MemoryUpdateStarted" => MemoryUpdateStarted,
         "MemoryUpdateCompleted" => MemoryUpdateCompleted(load(v)),
+        "FollowupsStarted" => FollowupsStarted,
+        "FollowupsCompleted" => FollowupsCompleted(list(v, "followups")),
         _ => Activity(v.clone()),
     }
 }

@@ -30,7 +30,9 @@
 //! [`MAX_RUNS`] runs per tree, [`MAX_TOOLS`] tool calls per run and
 //! [`MAX_STEPS`] steps per workflow; what goes over is counted in
 //! [`RunView::dropped`], not kept. Unknown event names are counted, and only
-//! the first [`MAX_UNKNOWN_NAMES`] are kept.
+//! the first [`MAX_UNKNOWN_NAMES`] are kept. A run keeps at most
+//! [`MAX_FOLLOWUPS`] follow-up suggestions of [`MAX_FOLLOWUP_CHARS`]
+//! characters.
 //!
 //! [`runs_to_views`] rebuilds the same tree from a stored session's runs
 //! (`GET /sessions/{id}/runs`) in O(n log n): runs indexed by id, each
@@ -55,6 +57,10 @@ pub const MAX_TOOLS: usize = 512;
 pub const MAX_STEPS: usize = 512;
 /// The most distinct unknown event names kept (all are counted).
 pub const MAX_UNKNOWN_NAMES: usize = 16;
+/// The most follow-up suggestions one run keeps (agno asks for 3 by default).
+pub const MAX_FOLLOWUPS: usize = 10;
+/// The most characters of one follow-up suggestion kept.
+pub const MAX_FOLLOWUP_CHARS: usize = 200;
 
 /// Where a run (or a step) stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -323,6 +329,9 @@ pub struct RunView {
     pub paused_tools: Vec<Value>,
     /// Paused: raw `requirements` (teams) or `step_requirements` (workflows).
     pub paused_requirements: Vec<Value>,
+    /// Suggested next prompts (`FollowupsCompleted`, or a stored run's
+    /// `followups`): non-blank strings, trimmed, at most [`MAX_FOLLOWUPS`]
+    /// of at most [`MAX_FOLLOWUP_CHARS`] characters each.
     pub followups: Vec<String>,
     /// The last `event_index` applied (for `/resume` `last_event_index`).
     pub last_event_index: Option<u64>,
@@ -853,7 +862,10 @@ impl RunView {
                 self.memories_updated = Some(m.memories.len());
                 self.memories_user = memories_user(&m.memories);
             }
-            Activity(raw) => self.on_activity(h, raw),
+            // A new answer's suggestions replace the last one's.
+            FollowupsStarted => self.followups.clear(),
+            FollowupsCompleted(f) => self.followups = followups(f),
+            Activity(_) => {}
             WorkflowCompleted(o) => self.on_workflow_completed(o),
             StepStarted(s) => self.on_step_started(h, s, None),
             StepGroupStarted(s, g) => self.on_step_started(h, s, Some(g)),
@@ -925,7 +937,9 @@ impl RunView {
         }
         self.final_metrics_from(o.metrics.as_ref());
         self.add_stored_members(&o.member_responses);
-        self.followups.extend(o.followups.iter().filter_map(|f| f.as_str().map(str::to_string)));
+        if !o.followups.is_empty() {
+            self.followups = followups(&o.followups);
+        }
         self.paused_tools.clear();
         self.paused_requirements.clear();
     }
@@ -1029,14 +1043,6 @@ impl RunView {
             let steps = r.content.get("reasoning_steps").and_then(Value::as_array);
             let text: Vec<String> = steps.into_iter().flatten().filter_map(step_text).collect();
             self.reasoning = text.join("\n");
-        }
-    }
-
-    fn on_activity(&mut self, h: &EventHeader, raw: &Value) {
-        if h.event.as_deref().is_some_and(|n| n.ends_with("FollowupsCompleted")) {
-            if let Some(f) = raw.get("followups").and_then(Value::as_array) {
-                self.followups = f.iter().filter_map(|x| x.as_str().map(str::to_string)).collect();
-            }
         }
     }
 
@@ -1256,6 +1262,7 @@ impl RunView {
         list("step_results").iter().for_each(|x| v.step_result(x));
         list("step_executor_runs").iter().for_each(|x| v.step_run(x));
         v.add_stored_members(list("member_responses"));
+        v.followups = followups(list("followups"));
         v
     }
 
@@ -1344,6 +1351,17 @@ fn references(list: &[Value]) -> Vec<Reference> {
         }
     }
     out
+}
+
+/// Follow-up suggestions within their bounds: the non-blank strings,
+/// trimmed, the first [`MAX_FOLLOWUPS`], each cut to [`MAX_FOLLOWUP_CHARS`]
+/// characters (at a character boundary).
+fn followups(list: &[Value]) -> Vec<String> {
+    list.iter()
+        .filter_map(|f| f.as_str().map(str::trim).filter(|f| !f.is_empty()))
+        .take(MAX_FOLLOWUPS)
+        .map(|f| f.chars().take(MAX_FOLLOWUP_CHARS).collect())
+        .collect()
 }
 
 /// The text of a reasoning step object (`result`, else `reasoning`).

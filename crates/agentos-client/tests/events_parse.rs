@@ -100,6 +100,11 @@ const SEQUENCES: &[(&str, &str)] = &[
         "WorkflowStarted StepStarted RunStarted ModelRequestStarted RunContent+ RunCancelled RunCompleted \
          WorkflowCancelled WorkflowCompleted",
     ),
+    (
+        "sse_followups.sse",
+        "RunStarted ModelRequestStarted RunContent+ ModelRequestCompleted FollowupsStarted FollowupsCompleted \
+         RunContentCompleted RunCompleted",
+    ),
     ("sse_markdown.sse", "RunStarted ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted"),
     ("sse_xss.sse", "RunStarted ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted"),
 ];
