@@ -3,8 +3,13 @@
 //!
 //! Every frame carries its name twice (the SSE `event:` line and the JSON
 //! `"event"` field) and a flat JSON object. [`parse_event`] turns one frame
-//! into a [`RunEvent`]: a common [`EventHeader`] (ids, names, nesting,
-//! `event_index`) plus a payload per kind. Nothing here is strict: unknown
+//! into a [`RunEvent`]. An event about a run is
+//! `RunEvent::Run { kind, header, body }`: its [`RunKind`], decided here
+//! once from the name (`TeamRunContent` is a team's `RunContent`,
+//! `Workflow*` and `Step*` names are workflow events); the common
+//! [`EventHeader`] (ids, names, nesting, `event_index`); and a [`RunBody`],
+//! what the event says. Control frames (resume, WebSocket) are their own
+//! variants. Nothing here is strict: unknown
 //! fields are ignored, missing ones take defaults, a field of an unexpected
 //! type reads as absent, and an unknown event name becomes
 //! [`RunEvent::Unknown`]. Only a frame whose data is not a JSON object is an

@@ -22,6 +22,12 @@
 //!   stream numbers its events from 0 again: its `RunContinued` is accepted
 //!   while the run is paused.
 //!
+//! [`RunView::apply`] skips duplicates, applies a control frame to the root,
+//! and hands a run event's body to the run its header names (found, or
+//! created and nested, once); there one small handler per [`RunBody`]
+//! variant changes the view. The event's kind matters only when a run is
+//! created.
+//!
 //! Every step costs O(runs in the tree) to find the target plus O(delta) to
 //! append: no vector is cloned per event.
 //!
