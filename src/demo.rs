@@ -43,7 +43,9 @@ pub fn ChatIntro(
     let state = use_app();
     let shown = Memo::new(move |_| {
         state.catalog.with(|c| {
-            c.as_ref().map(|c| (description_of(c, kind, &id), prompts_of(c, &id))).unwrap_or_default()
+            c.as_ref()
+                .map(|c| (description_of(c, kind, &id), prompts_of(c, &id)))
+                .unwrap_or_default()
         })
     });
     move || {
@@ -168,7 +170,11 @@ struct Card {
 }
 
 fn welcome_card(c: Card) -> impl IntoView {
-    let heading = format!("welcome-{}-{}", c.kind.collection(), crate::route::encode_segment(&c.id));
+    let heading = format!(
+        "welcome-{}-{}",
+        c.kind.collection(),
+        crate::route::encode_segment(&c.id)
+    );
     let labelled_by = heading.clone();
     let href = Route::Chat(Some((c.kind, c.id))).href();
     view! {
@@ -208,8 +214,12 @@ pub fn presenting() -> ArcRwSignal<bool> {
 
 /// `?present` (or `?present=…`) in the hash route's query.
 pub fn present_in_link() -> bool {
-    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-    let Some((_, query)) = hash.split_once('?') else { return false };
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    let Some((_, query)) = hash.split_once('?') else {
+        return false;
+    };
     query.split('&').any(|pair| pair.split('=').next() == Some("present"))
 }
 
@@ -218,7 +228,12 @@ pub fn present_in_link() -> bool {
 /// the address (without a navigation, so the conversation stays).
 pub fn set_presenting(on: bool) {
     presenting().set(on);
-    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else { return };
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
     if on {
         let _ = root.set_attribute("data-present", "");
     } else {
@@ -238,11 +253,15 @@ pub fn set_presenting(on: bool) {
 /// The address without the `present` parameter of its hash query.
 fn without_present(href: &str) -> String {
     let Some((head, query)) = href.split_once('#').and_then(|(h, hash)| {
-        hash.split_once('?').map(|(path, q)| (format!("{h}#{path}"), q.to_string()))
+        hash.split_once('?')
+            .map(|(path, q)| (format!("{h}#{path}"), q.to_string()))
     }) else {
         return href.to_string();
     };
-    let rest: Vec<&str> = query.split('&').filter(|p| p.split('=').next() != Some("present") && !p.is_empty()).collect();
+    let rest: Vec<&str> = query
+        .split('&')
+        .filter(|p| p.split('=').next() != Some("present") && !p.is_empty())
+        .collect();
     if rest.is_empty() {
         head
     } else {
@@ -257,7 +276,10 @@ pub fn share_link(endpoint: &str, kind: ComponentKind, id: &str) -> Option<Strin
     let path = location.pathname().ok()?;
     let endpoint = agentos_client::normalize_base_url(endpoint).ok()?;
     let encoded = String::from(js_sys::encode_uri_component(&endpoint));
-    Some(format!("{origin}{path}?endpoint={encoded}{}?present", Route::Chat(Some((kind, id.to_string()))).href()))
+    Some(format!(
+        "{origin}{path}?endpoint={encoded}{}?present",
+        Route::Chat(Some((kind, id.to_string()))).href()
+    ))
 }
 
 /// The switch in a chat's header.
@@ -299,7 +321,11 @@ pub fn PresenterBar(kind: ComponentKind, #[prop(into)] id: String) -> impl IntoV
     });
     let description = {
         let id = id.clone();
-        Memo::new(move |_| state.catalog.with(|c| c.as_ref().and_then(|c| description_of(c, kind, &id))))
+        Memo::new(move |_| {
+            state
+                .catalog
+                .with(|c| c.as_ref().and_then(|c| description_of(c, kind, &id)))
+        })
     };
     let shared = RwSignal::new(None::<String>);
     let copied = RwSignal::new(None::<&'static str>);
@@ -417,7 +443,11 @@ fn friendly_lines(r: &RunView) -> Vec<String> {
 
 /// `search_knowledge_base` → "Search knowledge base" (at most 60 characters).
 fn humanize(name: &str) -> String {
-    let spaced: String = name.chars().take(60).map(|c| if c == '_' || c == '-' { ' ' } else { c }).collect();
+    let spaced: String = name
+        .chars()
+        .take(60)
+        .map(|c| if c == '_' || c == '-' { ' ' } else { c })
+        .collect();
     let spaced = spaced.trim();
     let mut chars = spaced.chars();
     match chars.next() {

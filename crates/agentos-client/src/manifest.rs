@@ -108,7 +108,9 @@ impl FromJson for Manifest {
 /// `{id: value}` read with `read`, the first [`MAX_COMPONENTS`] ids that are
 /// not blank, in the server's order.
 fn by_id<T>(v: Option<&Value>, read: impl Fn(&Value) -> Option<T>) -> Vec<(String, T)> {
-    let Some(map) = v.and_then(Value::as_object) else { return Vec::new() };
+    let Some(map) = v.and_then(Value::as_object) else {
+        return Vec::new();
+    };
     map.iter()
         .filter(|(id, _)| !id.trim().is_empty())
         .take(MAX_COMPONENTS)
@@ -135,7 +137,11 @@ pub fn clean_prompts(items: &[String]) -> Vec<String> {
 
 /// Up to `max` distinct strings of a JSON array, each passed through `keep`.
 fn strings(v: Option<&Value>, max: usize, keep: impl Fn(&str) -> Option<String>) -> Vec<String> {
-    let items = v.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+    let items = v
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str);
     bounded(items, max, keep)
 }
 
@@ -183,7 +189,10 @@ pub struct ConfigWithManifest {
 
 impl FromJson for ConfigWithManifest {
     fn from_json(v: &Value) -> Self {
-        ConfigWithManifest { config: OsConfig::from_json(v), manifest: Manifest::from_json(v) }
+        ConfigWithManifest {
+            config: OsConfig::from_json(v),
+            manifest: Manifest::from_json(v),
+        }
     }
 }
 

@@ -2,8 +2,8 @@
 //! demo fixture, with the fallbacks the dashboard relies on, and lenient on
 //! every hostile shape (never a panic, every cap holds).
 
-use agentos_client::manifest::*;
 use agentos_client::json::FromJson;
+use agentos_client::manifest::*;
 use agentos_client::*;
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -18,7 +18,10 @@ fn recorded_config_reads_manifest_and_chat_prompts() {
     let raw: Value = serde_json::from_str(&fixture("config.json")).unwrap();
     let both: ConfigWithManifest = serde_json::from_str(&fixture("config.json")).unwrap();
     // The config part is exactly what OsConfig reads on its own.
-    assert_eq!(both.config, serde_json::from_str::<OsConfig>(&fixture("config.json")).unwrap());
+    assert_eq!(
+        both.config,
+        serde_json::from_str::<OsConfig>(&fixture("config.json")).unwrap()
+    );
     let m = &both.manifest;
     assert!(!m.is_empty());
 
@@ -27,28 +30,57 @@ fn recorded_config_reads_manifest_and_chat_prompts() {
     for (id, entry) in wire {
         let e = m.entry(id).unwrap_or_else(|| panic!("{id} missing"));
         assert_eq!(e.description.as_deref(), entry["description"].as_str());
-        let labels: Vec<&str> = entry["labels"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+        let labels: Vec<&str> = entry["labels"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
         assert_eq!(m.labels(id), labels.as_slice());
     }
 
     // A manifest entry with prompts: its own prompts.
     let calc = &raw["manifest"]["calculator-agent"]["quick_prompts"];
-    assert_eq!(m.quick_prompts("calculator-agent"), calc.as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect::<Vec<_>>().as_slice());
+    assert_eq!(
+        m.quick_prompts("calculator-agent"),
+        calc.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .as_slice()
+    );
     // An entry without prompts: chat.quick_prompts.
-    assert!(raw["manifest"]["research-team"].get("quick_prompts").map_or(true, Value::is_null));
+    assert!(raw["manifest"]["research-team"]
+        .get("quick_prompts")
+        .map_or(true, Value::is_null));
     let team_chat: Vec<String> = serde_json::from_value(raw["chat"]["quick_prompts"]["research-team"].clone()).unwrap();
     assert!(!team_chat.is_empty());
     assert_eq!(m.quick_prompts("research-team"), team_chat.as_slice());
     // No entry: description falls back to the component's own, prompts from chat.
     assert!(m.entry("librarian-agent").is_none());
-    let own = both.config.agents.iter().find(|a| a.id == "librarian-agent").and_then(|a| a.description.clone());
+    let own = both
+        .config
+        .agents
+        .iter()
+        .find(|a| a.id == "librarian-agent")
+        .and_then(|a| a.description.clone());
     assert!(own.is_some());
     assert_eq!(m.description("librarian-agent", own.as_deref()), own.as_deref());
     assert!(!m.quick_prompts("librarian-agent").is_empty());
     // The manifest's description wins over the component's own.
-    let own_calc = both.config.agents.iter().find(|a| a.id == "calculator-agent").and_then(|a| a.description.clone());
-    assert_ne!(m.description("calculator-agent", own_calc.as_deref()), own_calc.as_deref());
-    assert_eq!(m.description("calculator-agent", own_calc.as_deref()), raw["manifest"]["calculator-agent"]["description"].as_str());
+    let own_calc = both
+        .config
+        .agents
+        .iter()
+        .find(|a| a.id == "calculator-agent")
+        .and_then(|a| a.description.clone());
+    assert_ne!(
+        m.description("calculator-agent", own_calc.as_deref()),
+        own_calc.as_deref()
+    );
+    assert_eq!(
+        m.description("calculator-agent", own_calc.as_deref()),
+        raw["manifest"]["calculator-agent"]["description"].as_str()
+    );
     // Neither: nothing.
     assert!(m.quick_prompts("approval-workflow").is_empty());
     assert!(m.labels("approval-workflow").is_empty());
@@ -57,7 +89,11 @@ fn recorded_config_reads_manifest_and_chat_prompts() {
 
 #[test]
 fn a_server_without_them_reads_empty() {
-    for body in [json!({}), json!({"os_id": "x", "chat": null, "manifest": null}), json!({"chat": {}, "manifest": {}})] {
+    for body in [
+        json!({}),
+        json!({"os_id": "x", "chat": null, "manifest": null}),
+        json!({"chat": {}, "manifest": {}}),
+    ] {
         let m = Manifest::from_json(&body);
         assert!(m.is_empty(), "{body}");
         assert_eq!(m.description("a", Some("own")), Some("own"));
@@ -80,7 +116,10 @@ fn hostile_shapes_are_skipped() {
         "chat": {"quick_prompts": {"a": ["from chat"], "b": "nope", "c": ["chat c"], "e": [1, 2]}}
     }));
     let a = m.entry("a").unwrap();
-    assert_eq!((a.description.as_deref(), a.labels.len(), a.quick_prompts.len()), (None, 0, 0));
+    assert_eq!(
+        (a.description.as_deref(), a.labels.len(), a.quick_prompts.len()),
+        (None, 0, 0)
+    );
     assert_eq!(m.quick_prompts("a"), ["from chat".to_string()]);
     assert!(m.entry("b").is_none() && m.entry("d").is_none() && m.entry("  ").is_none());
     assert_eq!(m.quick_prompts("b"), &[] as &[String]);
@@ -117,9 +156,13 @@ fn caps_hold() {
     assert_eq!(y.chars().count(), MAX_LABEL_CHARS);
     assert!(y.ends_with('…'));
     // Components are capped.
-    let map: serde_json::Map<String, Value> = (0..MAX_COMPONENTS + 50).map(|i| (format!("c{i:05}"), json!({"labels": ["l"]}))).collect();
+    let map: serde_json::Map<String, Value> = (0..MAX_COMPONENTS + 50)
+        .map(|i| (format!("c{i:05}"), json!({"labels": ["l"]})))
+        .collect();
     let m = Manifest::from_json(&json!({"manifest": map}));
-    let kept = (0..MAX_COMPONENTS + 50).filter(|i| m.entry(&format!("c{i:05}")).is_some()).count();
+    let kept = (0..MAX_COMPONENTS + 50)
+        .filter(|i| m.entry(&format!("c{i:05}")).is_some())
+        .count();
     assert_eq!(kept, MAX_COMPONENTS);
 }
 
@@ -127,8 +170,17 @@ fn caps_hold() {
 fn follow_up_suggestions_follow_the_quick_prompt_rules() {
     let many: Vec<String> = (0..50).map(|i| format!("next {i}")).collect();
     assert_eq!(clean_prompts(&many).len(), MAX_PROMPTS);
-    let odd = vec!["  ".to_string(), "a".repeat(MAX_PROMPT_CHARS + 1), " go ".into(), "go".into(), "é".repeat(MAX_PROMPT_CHARS)];
-    assert_eq!(clean_prompts(&odd), vec!["go".to_string(), "é".repeat(MAX_PROMPT_CHARS)]);
+    let odd = vec![
+        "  ".to_string(),
+        "a".repeat(MAX_PROMPT_CHARS + 1),
+        " go ".into(),
+        "go".into(),
+        "é".repeat(MAX_PROMPT_CHARS),
+    ];
+    assert_eq!(
+        clean_prompts(&odd),
+        vec!["go".to_string(), "é".repeat(MAX_PROMPT_CHARS)]
+    );
     assert!(clean_prompts(&[]).is_empty());
 }
 
@@ -144,7 +196,19 @@ fn arb_json() -> impl Strategy<Value = Value> {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
             prop::collection::vec(
-                (prop::sample::select(vec!["description", "labels", "quick_prompts", "chat", "manifest", "a", "b"]).prop_map(String::from), inner),
+                (
+                    prop::sample::select(vec![
+                        "description",
+                        "labels",
+                        "quick_prompts",
+                        "chat",
+                        "manifest",
+                        "a",
+                        "b"
+                    ])
+                    .prop_map(String::from),
+                    inner
+                ),
                 0..6
             )
             .prop_map(|kv| Value::Object(kv.into_iter().collect())),
