@@ -499,6 +499,9 @@ def structured_answer(body: Dict[str, Any], messages: List[Dict[str, Any]], user
         return json.dumps({"score": 9 if passed else 2, "reason": reason})
     defaults = {"string": "fake", "integer": 1, "number": 1.0, "boolean": True, "array": [], "object": {}}
     return json.dumps({k: defaults.get((v or {}).get("type"), None) for k, v in properties.items()})
+# agno 3.1.10 (agent/_response.py, _build_followup_messages) starts its system prompt so.
+FOLLOWUPS_PROMPT = "generate follow-up suggestions"
+FOLLOWUP_SUGGESTIONS = ["Tell me more about that", "Give me a short example", "Summarise it in one line"]
 
 
 class Plan:
@@ -520,6 +523,10 @@ def decide(body: Dict[str, Any]) -> Plan:
     lowered = user.lower()
     delay = SLOW_DELAY_S if "slow" in lowered else 0.0
 
+    # 0. agno's follow-up suggestions call (an agent with followups=True): its system prompt
+    #    asks for suggestions and the answer is the JSON of agno's `Followups` model.
+    if FOLLOWUPS_PROMPT in system_text(messages):
+        return Plan("followups", [json.dumps({"suggestions": FOLLOWUP_SUGGESTIONS})])
     # 0. Structured output (agno's evaluators ask for a JSON schema): a verdict.
     structured = structured_answer(body, messages, user)
     if structured is not None:

@@ -174,6 +174,45 @@ def seed_knowledge(knowledge) -> None:
 CALCULATOR_MEMORY = {"resets": 0}
 
 
+# What a person who is not a developer sees (issue 12): agno 3.1.10 serves both in
+# GET /config. `manifest` is UI metadata per component id (a home card's description and
+# labels, the chat page's quick prompts); `chat.quick_prompts` is the older per-id list of
+# prompts. Deliberately uneven, so the dashboard's fallbacks are exercised: the Librarian
+# has no manifest entry (its own description shows; its prompts come from chat), the
+# Research Team's entry has no prompts (they come from chat), and the Approved Brief
+# workflow has neither (the plain chat). Every prompt is one of the fake LLM's triggers.
+DEMO_MANIFEST = {
+    "assistant-agent": {
+        "description": "Ask anything and get a friendly, well-formatted answer.",
+        "labels": ["Chat", "Formatting"],
+        "quick_prompts": ["Show me some markdown", "Hello! What can you do?"],
+    },
+    "calculator-agent": {
+        "description": "Works out sums step by step, and shows how it got there.",
+        "labels": ["Maths", "Tools", "Reasoning"],
+        "quick_prompts": ["What is 12 * 7?", "What is 1234 + 5678?"],
+    },
+    "guide-agent": {
+        "description": "Ask a question and get ideas for what to ask next.",
+        "labels": ["Chat", "Suggestions"],
+        "quick_prompts": ["Hello! What can you do?"],
+    },
+    "research-team": {
+        "description": "Two specialists working together: one for numbers, one for the handbook.",
+        "labels": ["Team"],
+    },
+    "two-step-workflow": {
+        "description": "Turns a question about the handbook into a short written brief.",
+        "labels": ["Workflow", "Handbook"],
+        "quick_prompts": ["search: where is the coffee machine?"],
+    },
+}
+DEMO_QUICK_PROMPTS = {
+    "librarian-agent": ["search: where is the coffee machine?", "search: what is AgentOS?"],
+    "research-team": ["What is 6 times 7?", "search: how do I descale the coffee machine?"],
+}
+
+
 def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
     # A cancelled streaming run makes OpenTelemetry log a harmless "Failed to detach
     # context" traceback (the span's context was entered in another task); keep the
@@ -187,7 +226,7 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
     from agno.knowledge.knowledge import Knowledge
     from agno.models.openai import OpenAIChat
     from agno.os import AgentOS
-    from agno.os.config import CORSConfig
+    from agno.os.config import AgentOSConfig, ChatConfig, CORSConfig
     from agno.team import Team
     from agno.team.mode import TeamMode
     from agno.tools import tool
@@ -326,6 +365,21 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         markdown=True,
     )
 
+    # Added for demo mode (issue 12): agno asks the model for follow-up suggestions after
+    # each answer (FollowupsStarted/FollowupsCompleted events, `followups` on the run).
+    guide = Agent(
+        id="guide-agent",
+        name="Guide",
+        role="Answers and suggests what to ask next",
+        description="A chat assistant that suggests three follow-up questions after every answer.",
+        instructions=["Answer briefly. Try: 'Hello!'"],
+        model=chat_model(model_id),
+        followups=True,
+        num_followups=3,
+        db=db,
+        markdown=True,
+    )
+
     team = Team(
         id="research-team",
         name="Research Team",
@@ -398,7 +452,7 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         version="1.0.0",
         base_app=base_app,
         db=db,
-        agents=[assistant, calculator, librarian],
+        agents=[assistant, calculator, librarian, guide],
         teams=[team],
         workflows=[workflow, approval_workflow],
         # Exact origins only. Deliberately no origin_regex: browser tests rely on other
@@ -410,6 +464,7 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         # endpoints (with an internal token, so it works with OS_SECURITY_KEY too).
         scheduler=True,
         scheduler_base_url=f"http://{HOST}:{port}",
+        config=AgentOSConfig(chat=ChatConfig(quick_prompts=DEMO_QUICK_PROMPTS), manifest=DEMO_MANIFEST),
     )
     seed_schedules(db)
     return agent_os, real

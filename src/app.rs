@@ -56,8 +56,9 @@ use wasm_bindgen::JsCast;
 #[component]
 fn Nav(route: Memo<Route>) -> impl IntoView {
     let items: Vec<(&'static str, Route)> = vec![
+        ("Welcome", Route::Welcome),
         ("Overview", Route::Overview),
-        ("Chat", Route::Chat { target: None, session: None }),
+        ("Chat", Route::Chat { target: None, session: None, present: false }),
         ("Sessions", Route::Sessions),
         ("Memories", Route::Memories { user: None }),
         ("Knowledge", Route::Knowledge { kb: None }),

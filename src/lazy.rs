@@ -30,7 +30,7 @@ pub fn area(route: Route) -> Option<AnyView> {
         let route = route.clone();
         SendWrapper::new(match route {
             Route::List(_) | Route::Detail(..) => Box::pin(catalog_area(route)),
-            Route::Chat { .. } => Box::pin(chat_area(route)),
+            Route::Chat { .. } | Route::Welcome => Box::pin(chat_area(route)),
             Route::Sessions | Route::Session(_) => Box::pin(sessions_area(route)),
             Route::Memories { .. } => Box::pin(memories_area(route)),
             Route::Knowledge { .. } => Box::pin(knowledge_area(route)),
@@ -183,6 +183,7 @@ fn chat_area(route: Route) -> Loaded {
         Route::Chat { target: Some((kind, id)), .. } => {
             view! { <pages::chat::ChatPage kind=kind id=id/> }.into_any()
         }
+        Route::Welcome => view! { <crate::demo::WelcomePage/> }.into_any(),
         _ => view! { <pages::chat::ChatPicker/> }.into_any(),
     })
 }

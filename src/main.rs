@@ -3,6 +3,7 @@
 mod app;
 mod chat;
 mod components;
+mod demo;
 mod lazy;
 mod ops_badge;
 mod pages;

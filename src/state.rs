@@ -234,6 +234,8 @@ mod keys {
 pub struct Catalog {
     pub info: OsInfo,
     pub config: OsConfig,
+    /// `manifest` and `chat.quick_prompts` of the same `/config` (demo mode).
+    pub manifest: agentos_client::Manifest,
     pub agents: Vec<AgentDetail>,
     pub teams: Vec<TeamDetail>,
     pub workflows: Vec<WorkflowDetail>,
@@ -515,11 +517,13 @@ async fn load_catalog(client: &Client) -> Result<Catalog, ApiError> {
         return Err(ApiError::Unauthorized { had_key: false, detail: None });
     }
     let (config, agents, teams, workflows) =
-        futures::join!(client.config(), client.agents(), client.teams(), client.workflows());
+        futures::join!(client.get_json::<agentos_client::ConfigWithManifest>("/config"), client.agents(), client.teams(), client.workflows());
     // A wrong key fails all four the same way; the first one says so.
+    let agentos_client::ConfigWithManifest { config, manifest } = config?;
     Ok(Catalog {
         info,
-        config: config?,
+        config,
+        manifest,
         agents: absent_is_empty(agents)?,
         teams: absent_is_empty(teams)?,
         workflows: absent_is_empty(workflows)?,

@@ -4,7 +4,7 @@
 //! continue the run once decided.
 
 use crate::components::load::{use_action, use_get, UseAction};
-use crate::components::{plural, Badge, Empty, Pager};
+use crate::components::{plural, Badge, Empty, Notice, Pager, Tone};
 use crate::pages::ops::{component_name, components, feature_error};
 use crate::route::{use_route_part, Route};
 use crate::state::use_app;
@@ -177,10 +177,10 @@ fn ApprovalItem(approval: Approval, on_change: Callback<()>) -> impl IntoView {
     let question = a.question();
     let label = format!("{question} · {source}");
     let tone = match a.status.as_str() {
-        "pending" => "warn",
-        "approved" => "ok",
-        "rejected" => "danger",
-        _ => "neutral",
+        "pending" => Tone::Warn,
+        "approved" => Tone::Ok,
+        "rejected" => Tone::Danger,
+        _ => Tone::Neutral,
     };
     let facts: Vec<(&'static str, String)> = [
         Some(("From", source.clone())),
@@ -197,7 +197,7 @@ fn ApprovalItem(approval: Approval, on_change: Callback<()>) -> impl IntoView {
     .collect();
     let session_href = (!a.session_id.is_empty()).then(|| Route::Session(a.session_id.clone()).href());
     let chat_href = component.clone().filter(|_| !a.session_id.is_empty()).map(|(k, id)| {
-        Route::Chat { target: Some((k, id)), session: Some(a.session_id.clone()) }.href()
+        Route::Chat { target: Some((k, id)), session: Some(a.session_id.clone()), present: false }.href()
     });
     let tools = a.tools.clone();
     let args = (!a.tool_args.is_null()).then(|| json_text(&a.tool_args, ARGS_SHOWN_MAX));
@@ -315,7 +315,7 @@ fn ResolveForm(approval: Approval, label: String, on_change: Callback<()>) -> im
                 <span>"Resolved by (optional)"</span>
                 <input type="text" placeholder="your name" bind:value=resolved_by/>
             </label>
-            {move || check.get().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
+            {move || check.get().map(|m| view! { <Notice title=m/> })}
             {action.notice()}
             <div class="actions">
                 <button type="button" class="primary" disabled=move || action.pending() on:click=move |_| decide(true)>"Approve"</button>

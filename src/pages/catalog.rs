@@ -197,6 +197,7 @@ fn agent_detail(a: AgentDetail) -> impl IntoView {
                     <h1>{name}</h1>
                     <span class="mono muted small">{a.id.clone()}</span>
                 </div>
+                {crate::demo::chat_with(ComponentKind::Agent, &a.id, a.display_name())}
             </header>
             {a.description.clone().map(|d| view! { <p class="lead">{d}</p> })}
             {a.role.clone().map(|r| view! { <p class="muted">"Role: " {r}</p> })}
@@ -377,6 +378,7 @@ fn team_detail(t: TeamDetail) -> impl IntoView {
                     <h1>{name}</h1>
                     <span class="mono muted small">{t.id.clone()}</span>
                 </div>
+                {crate::demo::chat_with(ComponentKind::Team, &t.id, t.display_name())}
             </header>
             {t.description.clone().map(|d| view! { <p class="lead">{d}</p> })}
             <div class="detail-grid">
@@ -446,6 +448,7 @@ fn workflow_detail(w: WorkflowDetail) -> impl IntoView {
                     <h1>{name}</h1>
                     <span class="mono muted small">{w.id.clone()}</span>
                 </div>
+                {crate::demo::chat_with(ComponentKind::Workflow, &w.id, w.display_name())}
             </header>
             {w.description.clone().map(|d| view! { <p class="lead">{d}</p> })}
             <section class="card" aria-labelledby="sec-steps">

@@ -93,6 +93,20 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
         chat.send(out.message, out.files, out.extras);
     });
     let on_stop = Callback::new(move |_| chat.stop());
+    // A quick prompt or a suggestion is sent as typed; a draft in the box stays.
+    // The turn's signals belong to this page, not to the button's view (the
+    // introduction goes away as the conversation starts).
+    let page_owner = Owner::current();
+    let on_prompt = Callback::new(move |text: String| {
+        let draft = chat.draft.get_untracked();
+        follow.to_end();
+        let send = move || chat.send(text, Vec::new(), Vec::new());
+        match &page_owner {
+            Some(owner) => owner.with(send),
+            None => send(),
+        }
+        chat.draft.set(draft);
+    });
     let busy = Signal::derive(move || chat.active.get().is_some());
     let placeholder = Signal::derive(move || format!("Message {}…", title.get()));
 
@@ -109,6 +123,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
         })
     };
     let current_href = Route::chat(kind, chat.id.get_value()).href();
+    let bar_id = id.clone();
 
     view! {
         <section class="chat">
@@ -150,8 +165,10 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
                     <button type="button" on:click=move |_| chat.new_chat() disabled=move || chat.turns.with(Vec::is_empty)>
                         "New chat"
                     </button>
+                    <crate::demo::PresenterSwitch/>
                 </div>
             </header>
+            <crate::demo::PresenterBar kind=kind id=bar_id/>
             <p class="small muted session-line">
                 {move || match chat.session_id.get() {
                     Some(s) => {
@@ -169,10 +186,11 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
             })}
             <ol class="transcript" aria-label="Conversation" aria-live="polite" node_ref=transcript>
                 <For each=move || chat.turns.get() key=|t| t.key let:turn>
-                    <TurnView turn=turn chat=chat/>
+                    <TurnView turn=turn chat=chat on_prompt=on_prompt/>
                 </For>
             </ol>
             {move || chat.turns.with(Vec::is_empty).then(|| view! {
+                <crate::demo::ChatIntro kind=kind id=id.clone() on_prompt=on_prompt busy=busy/>
                 <Empty title="No messages yet" detail="Write a message below. Enter sends, Shift+Enter adds a line."/>
             })}
             <div class="chat-foot">
@@ -202,15 +220,20 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
 }
 
 #[component]
-fn TurnView(turn: Turn, chat: Chat) -> impl IntoView {
+fn TurnView(turn: Turn, chat: Chat, on_prompt: Callback<String>) -> impl IntoView {
     let t1 = turn.clone();
     let t2 = turn.clone();
     let t3 = turn.clone();
     let t4 = turn.clone();
+    let (key, run) = (turn.key, turn.run);
     let phase = turn.phase;
     // Only this change re-creates the run card (and an open approval with
     // what was typed in it); other phase changes leave it in place.
     let shows_run = Memo::new(move |_| !matches!(phase.get(), Phase::Failed(_)));
+    // Presenter mode shows a friendly run, unless it waits for a decision.
+    let presented = Memo::new(move |_| {
+        crate::demo::presenting().get() && run.with(|r| r.status != agentos_client::reducer::RunStatus::Paused)
+    });
     view! {
         <li class="turn">
             <div class="bubble user" aria-label="You said">
@@ -234,10 +257,21 @@ fn TurnView(turn: Turn, chat: Chat) -> impl IntoView {
                 _ => ().into_any(),
             }}
             {move || shows_run.get().then(|| {
+                if presented.get() {
+                    return view! { <crate::demo::PresentedRun run=run.into()/> }.into_any();
+                }
                 let t = t2.clone();
                 let on_decide = Callback::new(move |d: Decision| chat.decide(&t, d.approvals, d.answers));
-                view! { <RunCard run=t2.run.into() on_decide=on_decide busy=Signal::derive(move || chat.active.get().is_some())/> }
+                view! { <RunCard run=t2.run.into() on_decide=on_decide busy=Signal::derive(move || chat.active.get().is_some())/> }.into_any()
             })}
+            {move || {
+                // agno's follow-up suggestions, under the latest finished answer.
+                let latest = chat.turns.with(|t| t.last().map(|l| l.key)) == Some(key);
+                let prompts = run.with(|r| if r.status.is_terminal() { r.followups.clone() } else { Vec::new() });
+                (latest && !prompts.is_empty()).then(|| view! {
+                    <crate::demo::Suggestions prompts=prompts on_prompt=on_prompt busy=Signal::derive(move || chat.active.get().is_some())/>
+                })
+            }}
             {move || {
                 let failed_run = phase.get() == Phase::Done && t4.run.with(|r| r.error.is_some());
                 let t = t4.clone();

@@ -3,7 +3,7 @@
 //! run's result; running a new one; rename; delete several at once.
 
 use crate::components::load::{use_action, use_get};
-use crate::components::{plural, Badge, Empty, ErrorNotice, Field, Loading, Pager};
+use crate::components::{plural, Badge, Empty, ErrorNotice, Field, Loading, Notice, Pager};
 use crate::pages::ops::{component_name, components, feature_error};
 use crate::route::{navigate, Route};
 use crate::state::use_app;
@@ -312,7 +312,7 @@ fn RunEval(on_done: Callback<String>) -> impl IntoView {
                         <label><span>"Judge model provider"</span><input type="text" prop:value=mp_v on:input=mp_set/></label>
                     </fieldset>
                 })}
-                {move || check.get().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
+                {move || check.get().map(|m| view! { <Notice title=m/> })}
                 {action.notice()}
                 <button type="submit" class="primary" disabled=move || action.pending()>
                     {move || if action.pending() { "Running the eval…" } else { "Run eval" }}

@@ -4,7 +4,7 @@
 //! and each schedule's run history with links to the resulting sessions.
 
 use crate::components::load::{use_action, use_get};
-use crate::components::{plural, Badge, Empty, ErrorNotice, Field, Loading, Pager};
+use crate::components::{plural, Badge, Empty, ErrorNotice, Field, Loading, Notice, Pager, Tone};
 use crate::pages::ops::{components, feature_error};
 use crate::route::{navigate, Route};
 use agentos_client::approvals::json_text;
@@ -75,7 +75,7 @@ fn ScheduleCard(schedule: Schedule, on_change: Callback<()>) -> impl IntoView {
         <li class="card schedule" aria-label=s.name.clone()>
             <div class="approval-head">
                 <h2><a href=Route::Schedule(s.id.clone()).href()>{s.name.clone()}</a></h2>
-                <Badge text=if s.enabled { "enabled" } else { "disabled" } tone=if s.enabled { "ok" } else { "neutral" }/>
+                <Badge text=if s.enabled { "enabled" } else { "disabled" } tone=if s.enabled { Tone::Ok } else { Tone::Neutral }/>
             </div>
             {s.description.clone().map(|d| view! { <p>{d}</p> })}
             <dl class="fields">
@@ -166,7 +166,7 @@ pub fn SchedulePage(id: String) -> impl IntoView {
                     view! {
                         <div class="page-head">
                             <h1>{s.name.clone()}</h1>
-                            <Badge text=if s.enabled { "enabled" } else { "disabled" } tone=if s.enabled { "ok" } else { "neutral" }/>
+                            <Badge text=if s.enabled { "enabled" } else { "disabled" } tone=if s.enabled { Tone::Ok } else { Tone::Neutral }/>
                             <button type="button" on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
                             {move || if confirm.get() {
                                 let id = id.clone();
@@ -226,7 +226,7 @@ pub fn SchedulePage(id: String) -> impl IntoView {
                                     view! {
                                         <tr>
                                             <td class="small">{r.triggered_at.as_deref().map(human_time).unwrap_or_default()}</td>
-                                            <td><Badge text=r.status.clone() tone=match r.status.as_str() { "success" => "ok", "failed" => "danger", "paused" => "warn", _ => "neutral" }/></td>
+                                            <td><Badge text=r.status.clone() tone=match r.status.as_str() { "success" => Tone::Ok, "failed" => Tone::Danger, "paused" => Tone::Warn, _ => Tone::Neutral }/></td>
                                             <td>{r.attempt.map(|a| a.to_string()).unwrap_or_default()}</td>
                                             <td class="small">{result}</td>
                                             <td>
@@ -334,7 +334,7 @@ fn ScheduleEditor(existing: Option<Schedule>, on_done: Callback<Schedule>, on_ca
                 </label>
                 {text("Timeout (seconds)", |f| f.timeout_seconds.clone(), |f, v| f.timeout_seconds = v, "3600", None)}
                 {text("Retries", |f| f.max_retries.clone(), |f, v| f.max_retries = v, "0", None)}
-                {move || check.get().map(|m| view! { <p class="notice notice-error" role="alert">{m}</p> })}
+                {move || check.get().map(|m| view! { <Notice title=m/> })}
                 {action.notice()}
                 <div class="actions">
                     <button type="submit" class="primary" disabled=move || action.pending()>"Save schedule"</button>

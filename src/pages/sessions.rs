@@ -214,7 +214,7 @@ fn NewSession(on_cancel: Callback<()>) -> impl IntoView {
             if sid.is_empty() {
                 action.set_error(Some(ApiError::Decode { what: "the new session".into(), detail: "it has no session_id".into() }));
             } else {
-                navigate(&Route::Chat { target: Some((kind, id)), session: Some(sid) });
+                navigate(&Route::Chat { target: Some((kind, id)), session: Some(sid), present: false });
             }
         });
     };
@@ -362,7 +362,7 @@ fn session_view(detail: SessionDetail, mut views: Vec<RunView>) -> impl IntoView
     let kind = s.kind;
     let with = s.component_id.as_deref().map(|c| component_name(state, kind, c));
     let continue_href = match (kind, s.component_id.clone()) {
-        (Some(k), Some(c)) => Some(Route::Chat { target: Some((k, c)), session: Some(id.clone()) }.href()),
+        (Some(k), Some(c)) => Some(Route::Chat { target: Some((k, c)), session: Some(id.clone()), present: false }.href()),
         _ => None,
     };
 

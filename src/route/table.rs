@@ -19,14 +19,17 @@ use agentos_client::ComponentKind;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Route {
     Overview,
+    /// `#/welcome`: the home for people who are not developers (src/demo.rs).
+    Welcome,
     Connect,
     /// The agents, teams or workflows.
     List(ComponentKind),
     /// One agent, team or workflow.
     Detail(ComponentKind, String),
     /// The chat: the picker without a target; `session` continues a stored
-    /// session (`#/chat/agents/x?session=abc`).
-    Chat { target: Option<(ComponentKind, String)>, session: Option<String> },
+    /// session (`#/chat/agents/x?session=abc`); `present` opens it in
+    /// presenter mode (`?present`).
+    Chat { target: Option<(ComponentKind, String)>, session: Option<String>, present: bool },
     Sessions,
     Session(String),
     /// `#/memories?user=<id>`: that user's memories.
@@ -57,6 +60,11 @@ impl Query<'_> {
             (k == key && !v.is_empty()).then(|| decode(v))
         })
     }
+
+    /// Whether `key` is there at all (`?present`, `?present=1`).
+    fn has(&self, key: &str) -> bool {
+        self.0.split('&').any(|pair| pair.split('=').next() == Some(key))
+    }
 }
 
 /// `base` with `?k=v&…` for the pairs whose value is set (values encoded).
@@ -75,7 +83,7 @@ fn with_query(base: String, pairs: &[(&str, Option<&str>)]) -> String {
 impl Route {
     /// The chat with one agent, team or workflow (a new session).
     pub fn chat(kind: ComponentKind, id: String) -> Route {
-        Route::Chat { target: Some((kind, id)), session: None }
+        Route::Chat { target: Some((kind, id)), session: None, present: false }
     }
 
     /// The traces of one run.
@@ -96,7 +104,8 @@ impl Route {
         match segs.as_slice() {
             [] => Route::Overview,
             ["connect"] => Route::Connect,
-            ["chat"] => Route::Chat { target: None, session: q.get("session") },
+            ["welcome"] => Route::Welcome,
+            ["chat"] => Route::Chat { target: None, session: q.get("session"), present: q.has("present") },
             ["sessions"] => Route::Sessions,
             ["sessions", id] => Route::Session(id.to_string()),
             ["memories"] => Route::Memories { user: q.get("user") },
@@ -117,7 +126,7 @@ impl Route {
             ["schedules"] => Route::Schedules,
             ["schedules", id] => Route::Schedule(id.to_string()),
             ["chat", k, id] => match kind(k) {
-                Some(k) => Route::Chat { target: Some((k, id.to_string())), session: q.get("session") },
+                Some(k) => Route::Chat { target: Some((k, id.to_string())), session: q.get("session"), present: q.has("present") },
                 None => Route::NotFound(path.to_string()),
             },
             [c] => match kind(c) {
@@ -136,15 +145,21 @@ impl Route {
     pub fn href(&self) -> String {
         let path = match self {
             Route::Overview => "/".into(),
+            Route::Welcome => "/welcome".into(),
             Route::Connect => "/connect".into(),
             Route::List(k) => format!("/{}", k.collection()),
             Route::Detail(k, id) => format!("/{}/{}", k.collection(), encode(id)),
-            Route::Chat { target, session } => {
+            Route::Chat { target, session, present } => {
                 let base = match target {
                     None => "/chat".to_string(),
                     Some((k, id)) => format!("/chat/{}/{}", k.collection(), encode(id)),
                 };
-                with_query(base, &[("session", session.as_deref())])
+                let path = with_query(base, &[("session", session.as_deref())]);
+                match (present, path.contains('?')) {
+                    (false, _) => path,
+                    (true, true) => format!("{path}&present"),
+                    (true, false) => format!("{path}?present"),
+                }
             }
             Route::Sessions => "/sessions".into(),
             Route::Session(id) => format!("/sessions/{}", encode(id)),
@@ -189,6 +204,9 @@ impl Route {
             Route::Metrics { .. } => Route::Metrics { range: None, user: None },
             Route::Traces(_) => Route::Traces(TraceFilter::default()),
             Route::Approvals { .. } => Route::Approvals { run: None },
+            Route::Chat { target, session, .. } => {
+                Route::Chat { target: target.clone(), session: session.clone(), present: false }
+            }
             r => r.clone(),
         }
     }

@@ -3,8 +3,13 @@
 //!
 //! Every frame carries its name twice (the SSE `event:` line and the JSON
 //! `"event"` field) and a flat JSON object. [`parse_event`] turns one frame
-//! into a [`RunEvent`]: a common [`EventHeader`] (ids, names, nesting,
-//! `event_index`) plus a payload per kind. Nothing here is strict: unknown
+//! into a [`RunEvent`]. An event about a run is
+//! `RunEvent::Run { kind, header, body }`: its [`RunKind`], decided here
+//! once from the name (`TeamRunContent` is a team's `RunContent`,
+//! `Workflow*` and `Step*` names are workflow events); the common
+//! [`EventHeader`] (ids, names, nesting, `event_index`); and a [`RunBody`],
+//! what the event says. Control frames (resume, WebSocket) are their own
+//! variants. Nothing here is strict: unknown
 //! fields are ignored, missing ones take defaults, a field of an unexpected
 //! type reads as absent, and an unknown event name becomes
 //! [`RunEvent::Unknown`]. Only a frame whose data is not a JSON object is an
@@ -274,6 +279,8 @@ pub struct RunOutcome {
     pub metrics: Option<Metrics>,
     /// Teams: the members' full run outputs.
     pub member_responses: Vec<Value>,
+    /// Suggested next prompts (agno 3.1.10 sends them in
+    /// `FollowupsCompleted`, not here; a run output carries them).
     pub followups: Vec<Value>,
 }
 
@@ -495,7 +502,10 @@ impl FromJson for ResumeInfo {
     }
 }
 
-/// Which kind of run an event belongs to.
+/// Which kind of run an event belongs to, decided once when the frame is
+/// parsed: `Team*` names are team events, `Workflow*` and `Step*` names
+/// (and the Loop/Parallel/... groups) workflow events, the other run event
+/// names agent events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunKind {
     Agent,
@@ -503,79 +513,79 @@ pub enum RunKind {
     Workflow,
 }
 
-/// One decoded event.
+/// What a run event says, whichever kind of run sent it.
 ///
-/// Agent and team events share payload types: a team member's frames use
-/// the agent names (`RunContent`, ...) with `parent_run_id` set; the team's
-/// own frames use the `Team*` names.
+/// The variants carry agno's agent event names: a team sends the same
+/// events with a `Team` prefix (`TeamRunContent` is `RunContent` with
+/// [`RunKind::Team`]), and a workflow's lifecycle reuses the run bodies
+/// (`WorkflowError` is `RunError` with [`RunKind::Workflow`]). Only what a
+/// workflow says differently has its own body: its completion and its steps.
 #[derive(Debug, Clone, PartialEq)]
-pub enum RunEvent {
-    RunStarted(EventHeader, ModelInfo),
-    RunContent(EventHeader, ContentDelta),
-    RunIntermediateContent(EventHeader, ContentDelta),
-    RunContentCompleted(EventHeader),
-    RunCompleted(EventHeader, RunOutcome),
-    RunError(EventHeader, ErrorInfo),
-    RunCancelled(EventHeader, CancelInfo),
-    RunPaused(EventHeader, PauseInfo),
-    RunContinued(EventHeader),
-    ToolCallStarted(EventHeader, ToolEvent),
-    ToolCallCompleted(EventHeader, ToolEvent),
-    ToolCallError(EventHeader, ToolEvent),
-    ReasoningStarted(EventHeader),
-    ReasoningContentDelta(EventHeader, ReasoningInfo),
-    ReasoningStep(EventHeader, ReasoningInfo),
-    ReasoningCompleted(EventHeader, ReasoningInfo),
-    ModelRequestStarted(EventHeader, ModelInfo),
-    ModelRequestCompleted(EventHeader, ModelInfo),
-    MemoryUpdateStarted(EventHeader),
-    MemoryUpdateCompleted(EventHeader, MemoryInfo),
+pub enum RunBody {
+    /// `RunStarted`, `TeamRunStarted`, `WorkflowStarted` (no model).
+    RunStarted(ModelInfo),
+    RunContent(ContentDelta),
+    RunIntermediateContent(ContentDelta),
+    RunContentCompleted,
+    RunCompleted(RunOutcome),
+    /// Also `WorkflowError`.
+    RunError(ErrorInfo),
+    /// Also `WorkflowCancelled`.
+    RunCancelled(CancelInfo),
+    /// Also `WorkflowPaused`.
+    RunPaused(PauseInfo),
+    RunContinued,
+    ToolCallStarted(ToolEvent),
+    ToolCallCompleted(ToolEvent),
+    ToolCallError(ToolEvent),
+    ReasoningStarted,
+    ReasoningContentDelta(ReasoningInfo),
+    ReasoningStep(ReasoningInfo),
+    ReasoningCompleted(ReasoningInfo),
+    ModelRequestStarted(ModelInfo),
+    ModelRequestCompleted(ModelInfo),
+    MemoryUpdateStarted,
+    MemoryUpdateCompleted(MemoryInfo),
+    /// The model is asked for follow-up suggestions (agno `followups=True`).
+    FollowupsStarted,
+    /// The suggested next prompts, raw (`followups`: a list of strings;
+    /// the reducer keeps a bounded number of them).
+    FollowupsCompleted(Vec<Value>),
+    /// Other known agent, team or workflow events the view does not model
+    /// (hooks, session summary, parser/output model, compression,
+    /// compaction, team tasks, `CustomEvent`, `WorkflowAgent*`, loop
+    /// iterations, ...); the name is in `header.event`.
+    Activity(Value),
 
-    TeamRunStarted(EventHeader, ModelInfo),
-    TeamRunContent(EventHeader, ContentDelta),
-    TeamRunIntermediateContent(EventHeader, ContentDelta),
-    TeamRunContentCompleted(EventHeader),
-    TeamRunCompleted(EventHeader, RunOutcome),
-    TeamRunError(EventHeader, ErrorInfo),
-    TeamRunCancelled(EventHeader, CancelInfo),
-    TeamRunPaused(EventHeader, PauseInfo),
-    TeamRunContinued(EventHeader),
-    TeamToolCallStarted(EventHeader, ToolEvent),
-    TeamToolCallCompleted(EventHeader, ToolEvent),
-    TeamToolCallError(EventHeader, ToolEvent),
-    TeamReasoningStarted(EventHeader),
-    TeamReasoningContentDelta(EventHeader, ReasoningInfo),
-    TeamReasoningStep(EventHeader, ReasoningInfo),
-    TeamReasoningCompleted(EventHeader, ReasoningInfo),
-    TeamModelRequestStarted(EventHeader, ModelInfo),
-    TeamModelRequestCompleted(EventHeader, ModelInfo),
-    TeamMemoryUpdateStarted(EventHeader),
-    TeamMemoryUpdateCompleted(EventHeader, MemoryInfo),
-
-    /// Other known agent/team events the view does not model (hooks,
-    /// session summary, parser/output model, compression, compaction,
-    /// followups, team tasks, `CustomEvent`, `WorkflowAgent*`, ...); the
-    /// name is in `header.event`.
-    Activity(EventHeader, Value),
-
-    WorkflowStarted(EventHeader),
-    WorkflowCompleted(EventHeader, WorkflowOutcome),
-    WorkflowCancelled(EventHeader, CancelInfo),
-    WorkflowError(EventHeader, ErrorInfo),
-    WorkflowPaused(EventHeader, PauseInfo),
-    StepStarted(EventHeader, StepInfo),
-    StepCompleted(EventHeader, StepInfo),
-    StepOutput(EventHeader, StepInfo),
-    StepError(EventHeader, StepInfo),
-    StepPaused(EventHeader, StepInfo),
-    StepContinued(EventHeader, StepInfo),
-    StepProgress(EventHeader, StepInfo),
+    WorkflowCompleted(WorkflowOutcome),
+    StepStarted(StepInfo),
+    StepCompleted(StepInfo),
+    StepOutput(StepInfo),
+    StepError(StepInfo),
+    StepPaused(StepInfo),
+    StepContinued(StepInfo),
+    StepProgress(StepInfo),
     /// `LoopExecutionStarted`, `ParallelExecutionStarted`,
     /// `ConditionExecutionStarted`, `RouterExecutionStarted`,
-    /// `StepsExecutionStarted`; `kind` is `Loop`, `Parallel`, ...
-    StepGroupStarted(EventHeader, StepInfo, String),
+    /// `StepsExecutionStarted`; the string is `Loop`, `Parallel`, ...
+    StepGroupStarted(StepInfo, String),
     /// The matching `...ExecutionCompleted`.
-    StepGroupCompleted(EventHeader, StepInfo, String),
+    StepGroupCompleted(StepInfo, String),
+}
+
+/// One decoded event.
+///
+/// Every event about a run is [`RunEvent::Run`]: its kind, the common
+/// header and what it says. A team member's frames use the agent names
+/// (`RunContent`, ...) with `parent_run_id` set, so they are agent events.
+/// The other variants are control frames of the resume streams and the
+/// workflow WebSocket.
+// Run events are the stream; the small control frames are rare, so boxing
+// the header would cost an allocation per frame for nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunEvent {
+    Run { kind: RunKind, header: EventHeader, body: RunBody },
 
     /// Resume control frames.
     CatchUp(ResumeInfo),
@@ -630,8 +640,6 @@ fn first_text(v: &Value, keys: &[&str]) -> String {
     keys.iter().find_map(|k| v.get(*k).and_then(Value::as_str)).unwrap_or_default().to_string()
 }
 
-const GROUPS: [&str; 5] = ["Loop", "Parallel", "Condition", "Router", "Steps"];
-
 /// Parses one frame. `name` is the SSE `event:` line; without it the JSON
 /// `"event"` field names the event. Malformed data gives an error value,
 /// never a panic.
@@ -654,59 +662,93 @@ pub fn event_from_value(name: Option<&str>, v: Value) -> RunEvent {
         .map(str::to_string)
         .or_else(|| v.get("event").and_then(Value::as_str).map(str::to_string))
         .unwrap_or_default();
-    let h = || -> EventHeader {
-        let mut h: EventHeader = load(&v);
-        h.event = Some(name.clone());
-        h
-    };
-    // Team events are the agent events with a "Team" prefix.
-    let (team, base) = match name.strip_prefix("Team") {
-        Some(rest) if is_run_event(rest) => (true, rest),
-        _ => (false, name.as_str()),
-    };
-    macro_rules! pick {
-        ($agent:ident, $team:ident $(, $p:expr)?) => {
-            if team { RunEvent::$team(h() $(, $p)?) } else { RunEvent::$agent(h() $(, $p)?) }
-        };
+    match run_body(&name, &v) {
+        Some((kind, body)) => {
+            let mut header: EventHeader = load(&v);
+            header.event = Some(name);
+            RunEvent::Run { kind, header, body }
+        }
+        None => control_event(name, v),
     }
-    let model = || ModelInfo::from_json(&v);
+}
+
+/// The kind and body of a run event; `None` for any other name.
+fn run_body(name: &str, v: &Value) -> Option<(RunKind, RunBody)> {
+    // Team events are the agent events with a "Team" prefix.
+    let (kind, base) = match name.strip_prefix("Team") {
+        Some(rest) if is_run_event(rest) => (RunKind::Team, rest),
+        _ if is_run_event(name) => (RunKind::Agent, name),
+        _ => return workflow_body(name, v).map(|b| (RunKind::Workflow, b)),
+    };
+    Some((kind, agent_body(base, v)))
+}
+
+/// The body of an agent event (`base` is an agent event name).
+fn agent_body(base: &str, v: &Value) -> RunBody {
+    use RunBody::*;
     match base {
-        "RunStarted" => pick!(RunStarted, TeamRunStarted, model()),
-        "RunContent" => pick!(RunContent, TeamRunContent, load(&v)),
-        "RunIntermediateContent" => pick!(RunIntermediateContent, TeamRunIntermediateContent, load(&v)),
-        "RunContentCompleted" => pick!(RunContentCompleted, TeamRunContentCompleted),
-        "RunCompleted" => pick!(RunCompleted, TeamRunCompleted, load(&v)),
-        "RunError" => pick!(RunError, TeamRunError, load(&v)),
-        "RunCancelled" => pick!(RunCancelled, TeamRunCancelled, load(&v)),
-        "RunPaused" => pick!(RunPaused, TeamRunPaused, load(&v)),
-        "RunContinued" => pick!(RunContinued, TeamRunContinued),
-        "ToolCallStarted" => pick!(ToolCallStarted, TeamToolCallStarted, load(&v)),
-        "ToolCallCompleted" => pick!(ToolCallCompleted, TeamToolCallCompleted, load(&v)),
-        "ToolCallError" => pick!(ToolCallError, TeamToolCallError, load(&v)),
-        "ReasoningStarted" => pick!(ReasoningStarted, TeamReasoningStarted),
-        "ReasoningContentDelta" => pick!(ReasoningContentDelta, TeamReasoningContentDelta, load(&v)),
-        "ReasoningStep" => pick!(ReasoningStep, TeamReasoningStep, load(&v)),
-        "ReasoningCompleted" => pick!(ReasoningCompleted, TeamReasoningCompleted, load(&v)),
-        "ModelRequestStarted" => pick!(ModelRequestStarted, TeamModelRequestStarted, model()),
-        "ModelRequestCompleted" => pick!(ModelRequestCompleted, TeamModelRequestCompleted, model()),
-        "MemoryUpdateStarted" => pick!(MemoryUpdateStarted, TeamMemoryUpdateStarted),
-        "MemoryUpdateCompleted" => pick!(MemoryUpdateCompleted, TeamMemoryUpdateCompleted, load(&v)),
-        _ if is_run_event(base) => RunEvent::Activity(h(), v.clone()),
-        "WorkflowStarted" => RunEvent::WorkflowStarted(h()),
-        "WorkflowCompleted" => RunEvent::WorkflowCompleted(h(), load(&v)),
-        "WorkflowCancelled" => RunEvent::WorkflowCancelled(h(), load(&v)),
-        "WorkflowError" => RunEvent::WorkflowError(h(), load(&v)),
-        "WorkflowPaused" => RunEvent::WorkflowPaused(h(), load(&v)),
-        "StepStarted" => RunEvent::StepStarted(h(), load(&v)),
-        "StepCompleted" => RunEvent::StepCompleted(h(), load(&v)),
-        "StepOutput" => RunEvent::StepOutput(h(), load(&v)),
-        "StepError" => RunEvent::StepError(h(), load(&v)),
-        "StepPaused" => RunEvent::StepPaused(h(), load(&v)),
-        "StepContinued" => RunEvent::StepContinued(h(), load(&v)),
-        "StepProgress" => RunEvent::StepProgress(h(), load(&v)),
+        "RunStarted" => RunStarted(load(v)),
+        "RunContent" => RunContent(load(v)),
+        "RunIntermediateContent" => RunIntermediateContent(load(v)),
+        "RunContentCompleted" => RunContentCompleted,
+        "RunCompleted" => RunCompleted(load(v)),
+        "RunError" => RunError(load(v)),
+        "RunCancelled" => RunCancelled(load(v)),
+        "RunPaused" => RunPaused(load(v)),
+        "RunContinued" => RunContinued,
+        "ToolCallStarted" => ToolCallStarted(load(v)),
+        "ToolCallCompleted" => ToolCallCompleted(load(v)),
+        "ToolCallError" => ToolCallError(load(v)),
+        "ReasoningStarted" => ReasoningStarted,
+        "ReasoningContentDelta" => ReasoningContentDelta(load(v)),
+        "ReasoningStep" => ReasoningStep(load(v)),
+        "ReasoningCompleted" => ReasoningCompleted(load(v)),
+        "ModelRequestStarted" => ModelRequestStarted(load(v)),
+        "ModelRequestCompleted" => ModelRequestCompleted(load(v)),
+        "MemoryUpdateStarted" => MemoryUpdateStarted,
+        "MemoryUpdateCompleted" => MemoryUpdateCompleted(load(v)),
+        "FollowupsStarted" => FollowupsStarted,
+        "FollowupsCompleted" => FollowupsCompleted(list(v, "followups")),
+        _ => Activity(v.clone()),
+    }
+}
+
+const GROUPS: [&str; 5] = ["Loop", "Parallel", "Condition", "Router", "Steps"];
+
+/// The body of a workflow or step event; `None` for any other name.
+fn workflow_body(name: &str, v: &Value) -> Option<RunBody> {
+    use RunBody::*;
+    Some(match name {
+        // A workflow names no model.
+        "WorkflowStarted" => RunStarted(ModelInfo::default()),
+        "WorkflowCompleted" => WorkflowCompleted(load(v)),
+        "WorkflowCancelled" => RunCancelled(load(v)),
+        "WorkflowError" => RunError(load(v)),
+        "WorkflowPaused" => RunPaused(load(v)),
+        "StepStarted" => StepStarted(load(v)),
+        "StepCompleted" => StepCompleted(load(v)),
+        "StepOutput" => StepOutput(load(v)),
+        "StepError" => StepError(load(v)),
+        "StepPaused" => StepPaused(load(v)),
+        "StepContinued" => StepContinued(load(v)),
+        "StepProgress" => StepProgress(load(v)),
         "WorkflowAgentStarted" | "WorkflowAgentCompleted" | "StepExecutorPaused" | "StepExecutorContinued"
         | "StepOutputReview" | "LoopIterationStarted" | "LoopIterationCompleted" | "ConditionPaused"
-        | "RouterPaused" => RunEvent::Activity(h(), v.clone()),
+        | "RouterPaused" => Activity(v.clone()),
+        _ => {
+            let (group, rest) = GROUPS.iter().find_map(|g| Some((*g, name.strip_prefix(g)?)))?;
+            match rest {
+                "ExecutionStarted" => StepGroupStarted(load(v), group.to_string()),
+                "ExecutionCompleted" => StepGroupCompleted(load(v), group.to_string()),
+                _ => return None,
+            }
+        }
+    })
+}
+
+/// Control frames (resume streams, the WebSocket), and unknown names.
+fn control_event(name: String, v: Value) -> RunEvent {
+    match name.as_str() {
         "catch_up" => RunEvent::CatchUp(load(&v)),
         "subscribed" => RunEvent::Subscribed(load(&v)),
         "replay" => RunEvent::Replay(load(&v)),
@@ -724,21 +766,8 @@ pub fn event_from_value(name: Option<&str>, v: Value) -> RunEvent {
             run_id: v.get("run_id").and_then(Value::as_str).map(str::to_string),
             session_id: v.get("session_id").and_then(Value::as_str).map(str::to_string),
         },
-        _ => {
-            for g in GROUPS {
-                if let Some(rest) = base.strip_prefix(g) {
-                    match rest {
-                        "ExecutionStarted" => return RunEvent::StepGroupStarted(h(), load(&v), g.to_string()),
-                        "ExecutionCompleted" => return RunEvent::StepGroupCompleted(h(), load(&v), g.to_string()),
-                        _ => {}
-                    }
-                }
-            }
-            if base == "WorkflowRunOutput" {
-                return RunEvent::WorkflowRunOutput { step_requirements: list(&v, "step_requirements") };
-            }
-            RunEvent::Unknown { name, raw: v }
-        }
+        "WorkflowRunOutput" => RunEvent::WorkflowRunOutput { step_requirements: list(&v, "step_requirements") },
+        _ => RunEvent::Unknown { name, raw: v },
     }
 }
 
@@ -795,42 +824,17 @@ fn is_run_event(name: &str) -> bool {
 impl RunEvent {
     /// The header of a run event (`None` for control frames and `Unknown`).
     pub fn header(&self) -> Option<&EventHeader> {
-        use RunEvent::*;
-        Some(match self {
-            RunStarted(h, _) | TeamRunStarted(h, _) | ModelRequestStarted(h, _) | TeamModelRequestStarted(h, _)
-            | ModelRequestCompleted(h, _) | TeamModelRequestCompleted(h, _) => h,
-            RunContent(h, _) | TeamRunContent(h, _) | RunIntermediateContent(h, _) | TeamRunIntermediateContent(h, _) => h,
-            RunContentCompleted(h) | TeamRunContentCompleted(h) | RunContinued(h) | TeamRunContinued(h) => h,
-            ReasoningStarted(h) | TeamReasoningStarted(h) | MemoryUpdateStarted(h) | TeamMemoryUpdateStarted(h) => h,
-            WorkflowStarted(h) => h,
-            RunCompleted(h, _) | TeamRunCompleted(h, _) => h,
-            RunError(h, _) | TeamRunError(h, _) | WorkflowError(h, _) => h,
-            RunCancelled(h, _) | TeamRunCancelled(h, _) | WorkflowCancelled(h, _) => h,
-            RunPaused(h, _) | TeamRunPaused(h, _) | WorkflowPaused(h, _) => h,
-            ToolCallStarted(h, _) | TeamToolCallStarted(h, _) | ToolCallCompleted(h, _) | TeamToolCallCompleted(h, _)
-            | ToolCallError(h, _) | TeamToolCallError(h, _) => h,
-            ReasoningContentDelta(h, _) | TeamReasoningContentDelta(h, _) | ReasoningStep(h, _)
-            | TeamReasoningStep(h, _) | ReasoningCompleted(h, _) | TeamReasoningCompleted(h, _) => h,
-            MemoryUpdateCompleted(h, _) | TeamMemoryUpdateCompleted(h, _) => h,
-            Activity(h, _) => h,
-            WorkflowCompleted(h, _) => h,
-            StepStarted(h, _) | StepCompleted(h, _) | StepOutput(h, _) | StepError(h, _) | StepPaused(h, _)
-            | StepContinued(h, _) | StepProgress(h, _) => h,
-            StepGroupStarted(h, _, _) | StepGroupCompleted(h, _, _) => h,
-            CatchUp(_) | Subscribed(_) | Replay(_) | StreamExpired(_) | Connected { .. } | Authenticated { .. }
-            | AuthRequired { .. } | AuthError { .. } | Pong | SocketError { .. } | Queued { .. } | WorkflowRunOutput { .. } | Unknown { .. } => {
-                return None
-            }
-        })
+        match self {
+            RunEvent::Run { header, .. } => Some(header),
+            _ => None,
+        }
     }
 
     /// The event's name as it appeared on the wire.
     pub fn name(&self) -> &str {
         use RunEvent::*;
-        if let Some(h) = self.header() {
-            return h.event.as_deref().unwrap_or("");
-        }
         match self {
+            Run { header, .. } => header.event.as_deref().unwrap_or(""),
             CatchUp(_) => "catch_up",
             Subscribed(_) => "subscribed",
             Replay(_) => "replay",
@@ -844,7 +848,6 @@ impl RunEvent {
             Queued { .. } => "queued",
             WorkflowRunOutput { .. } => "WorkflowRunOutput",
             Unknown { name, .. } => name,
-            _ => "",
         }
     }
 
@@ -853,21 +856,13 @@ impl RunEvent {
         self.header().and_then(|h| h.event_index)
     }
 
-    /// The kind of run this event is about: team names are team events,
-    /// workflow and step names workflow events, other run events agent events.
+    /// The kind of run this event is about (`None` for control frames and
+    /// `Unknown`).
     pub fn run_kind(&self) -> Option<RunKind> {
-        use RunEvent::*;
-        let h = self.header()?;
-        let name = h.event.as_deref().unwrap_or("");
-        Some(match self {
-            WorkflowStarted(_) | WorkflowCompleted(..) | WorkflowCancelled(..) | WorkflowError(..)
-            | WorkflowPaused(..) | StepStarted(..) | StepCompleted(..) | StepOutput(..) | StepError(..)
-            | StepPaused(..) | StepContinued(..) | StepProgress(..) | StepGroupStarted(..)
-            | StepGroupCompleted(..) => RunKind::Workflow,
-            Activity(..) if !is_run_event(name.strip_prefix("Team").unwrap_or(name)) => RunKind::Workflow,
-            _ if name.starts_with("Team") => RunKind::Team,
-            _ => RunKind::Agent,
-        })
+        match self {
+            RunEvent::Run { kind, .. } => Some(*kind),
+            _ => None,
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! A UI-free client for AgentOS, the FastAPI runtime of the `agno` framework.
 //!
 //! - [`config`]: wire types for discovery (`/info`, `/config`, agents, teams, workflows).
+//! - [`manifest`]: what an owner configures for people (`manifest`, quick prompts).
 //! - [`error`]: every failure classified, with a message and a hint for people.
 //! - `web` (wasm32 only): the browser transport over `fetch`.
 //! - At the bottom, used by all: [`json`] (the lenient JSON reader),
@@ -19,6 +20,7 @@ pub mod config;
 pub mod error;
 pub mod evals;
 pub mod knowledge;
+pub mod manifest;
 pub mod markdown;
 pub mod memory;
 pub mod metrics;
@@ -37,4 +39,5 @@ pub mod web;
 pub mod upload;
 
 pub use config::*;
+pub use manifest::{ConfigWithManifest, Manifest, ManifestEntry};
 pub use error::{detail_from_body, normalize_base_url, ApiError};

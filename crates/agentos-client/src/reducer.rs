@@ -22,6 +22,12 @@
 //!   stream numbers its events from 0 again: its `RunContinued` is accepted
 //!   while the run is paused.
 //!
+//! [`RunView::apply`] skips duplicates, applies a control frame to the root,
+//! and hands a run event's body to the run its header names (found, or
+//! created and nested, once); there one small handler per [`RunBody`]
+//! variant changes the view. The event's kind matters only when a run is
+//! created.
+//!
 //! Every step costs O(runs in the tree) to find the target plus O(delta) to
 //! append: no vector is cloned per event.
 //!
@@ -30,13 +36,18 @@
 //! [`MAX_RUNS`] runs per tree, [`MAX_TOOLS`] tool calls per run and
 //! [`MAX_STEPS`] steps per workflow; what goes over is counted in
 //! [`RunView::dropped`], not kept. Unknown event names are counted, and only
-//! the first [`MAX_UNKNOWN_NAMES`] are kept.
+//! the first [`MAX_UNKNOWN_NAMES`] are kept. A run keeps at most
+//! [`MAX_FOLLOWUPS`] follow-up suggestions of [`MAX_FOLLOWUP_CHARS`]
+//! characters.
 //!
 //! [`runs_to_views`] rebuilds the same tree from a stored session's runs
 //! (`GET /sessions/{id}/runs`) in O(n log n): runs indexed by id, each
 //! run placed once (no search through the tree per run).
 
-use crate::events::{content_text, EventHeader, Metrics, RunEvent, RunKind, StepInfo, ToolExecution};
+use crate::events::{
+    content_text, CancelInfo, ContentDelta, ErrorInfo, EventHeader, Metrics, ModelInfo, PauseInfo, ReasoningInfo, RunBody, RunEvent,
+    RunKind, RunOutcome, StepInfo, ToolEvent, ToolExecution, WorkflowOutcome,
+};
 use serde_json::Value;
 // B-trees, not hash maps: serde_json's `Map` already brings B-tree code into
 // the wasm (hash maps measured about 1 KB gzipped more).
@@ -52,6 +63,10 @@ pub const MAX_TOOLS: usize = 512;
 pub const MAX_STEPS: usize = 512;
 /// The most distinct unknown event names kept (all are counted).
 pub const MAX_UNKNOWN_NAMES: usize = 16;
+/// The most follow-up suggestions one run keeps (agno asks for 3 by default).
+pub const MAX_FOLLOWUPS: usize = 10;
+/// The most characters of one follow-up suggestion kept.
+pub const MAX_FOLLOWUP_CHARS: usize = 200;
 
 /// Where a run (or a step) stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -245,7 +260,7 @@ impl StepView {
         if let Some(c) = o.get("content").and_then(content_text) {
             self.output = Some(c);
         }
-        let s = |k: &str| o.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
+        let s = |k: &str| stored_text(o, k);
         if self.step_id.is_none() {
             self.step_id = s("step_id");
         }
@@ -320,6 +335,9 @@ pub struct RunView {
     pub paused_tools: Vec<Value>,
     /// Paused: raw `requirements` (teams) or `step_requirements` (workflows).
     pub paused_requirements: Vec<Value>,
+    /// Suggested next prompts (`FollowupsCompleted`, or a stored run's
+    /// `followups`): non-blank strings, trimmed, at most [`MAX_FOLLOWUPS`]
+    /// of at most [`MAX_FOLLOWUP_CHARS`] characters each.
     pub followups: Vec<String>,
     /// The last `event_index` applied (for `/resume` `last_event_index`).
     pub last_event_index: Option<u64>,
@@ -429,20 +447,35 @@ impl RunView {
 
     /// Applies one event (see the module docs).
     pub fn apply(&mut self, ev: &RunEvent) {
-        if let Some(i) = ev.event_index() {
-            if let Some(last) = self.last_event_index {
-                let restart =
-                    matches!(ev, RunEvent::RunContinued(_) | RunEvent::TeamRunContinued(_)) && self.status == RunStatus::Paused;
-                // `<=` (never `last + 1`): a first index of u64::MAX still
-                // makes its repeat a duplicate.
-                if i <= last && !restart {
-                    self.duplicates = self.duplicates.saturating_add(1);
-                    return;
-                }
-            }
-            self.last_event_index = Some(i);
+        if self.is_duplicate(ev) {
+            self.duplicates = self.duplicates.saturating_add(1);
+            return;
         }
         self.applied = self.applied.saturating_add(1);
+        match ev {
+            RunEvent::Run { kind, header, body } => self.apply_run(*kind, header, body),
+            other => self.apply_control(other),
+        }
+    }
+
+    /// Whether an event was applied already (see the module docs); records
+    /// the `event_index` of one that was not.
+    fn is_duplicate(&mut self, ev: &RunEvent) -> bool {
+        let Some(i) = ev.event_index() else { return false };
+        if let Some(last) = self.last_event_index {
+            let restart = matches!(ev, RunEvent::Run { body: RunBody::RunContinued, .. }) && self.status == RunStatus::Paused;
+            // `<=` (never `last + 1`): a first index of u64::MAX still
+            // makes its repeat a duplicate.
+            if i <= last && !restart {
+                return true;
+            }
+        }
+        self.last_event_index = Some(i);
+        false
+    }
+
+    /// A control frame: notes on the root run, nothing nested.
+    fn apply_control(&mut self, ev: &RunEvent) {
         match ev {
             RunEvent::CatchUp(r) | RunEvent::Subscribed(r) | RunEvent::Replay(r) | RunEvent::StreamExpired(r) => {
                 if self.run_id.is_none() {
@@ -451,12 +484,8 @@ impl RunView {
                 if r.message.is_some() {
                     self.notice = r.message.clone();
                 }
-                return;
             }
-            RunEvent::SocketError { message } => {
-                self.notice = Some(message.clone());
-                return;
-            }
+            RunEvent::SocketError { message } => self.notice = Some(message.clone()),
             RunEvent::Queued { run_id, session_id } => {
                 if self.run_id.is_none() {
                     self.run_id = run_id.clone();
@@ -464,36 +493,37 @@ impl RunView {
                 if self.session_id.is_none() {
                     self.session_id = session_id.clone();
                 }
-                return;
             }
-            RunEvent::WorkflowRunOutput { step_requirements } => {
-                // The full requirements (with the step input) replace the
-                // ones read from `StepPaused`.
-                if self.status == RunStatus::Paused && !step_requirements.is_empty() {
-                    self.paused_requirements.clone_from(step_requirements);
-                }
-                return;
+            // The full requirements (with the step input) replace the ones
+            // read from `StepPaused`.
+            RunEvent::WorkflowRunOutput { step_requirements }
+                if self.status == RunStatus::Paused && !step_requirements.is_empty() =>
+            {
+                self.paused_requirements.clone_from(step_requirements);
             }
             RunEvent::Unknown { name, .. } => {
                 self.unknown_count = self.unknown_count.saturating_add(1);
                 if self.unknown_events.len() < MAX_UNKNOWN_NAMES && !self.unknown_events.contains(name) {
                     self.unknown_events.push(name.chars().take(100).collect());
                 }
-                return;
             }
             _ => {}
         }
-        let (Some(h), Some(kind)) = (ev.header(), ev.run_kind()) else { return };
+    }
+
+    /// A run event: applied to the run it is about (created and nested on
+    /// first sight).
+    fn apply_run(&mut self, kind: RunKind, h: &EventHeader, body: &RunBody) {
         if self.status == RunStatus::Interrupted {
             self.status = RunStatus::Running;
             self.interrupted = None;
         }
         match self.target(h, kind) {
-            Some(t) => t.apply_own(ev, h),
+            Some(t) => t.apply_own(h, body),
             None => self.dropped = self.dropped.saturating_add(1),
         }
         // Completions bring stored member and step runs: keep the bounds.
-        if matches!(ev, RunEvent::RunCompleted(..) | RunEvent::TeamRunCompleted(..) | RunEvent::WorkflowCompleted(..)) {
+        if matches!(body, RunBody::RunCompleted(_) | RunBody::WorkflowCompleted(_)) {
             self.cap_tree();
         }
     }
@@ -647,6 +677,13 @@ impl RunView {
         self.children().for_each(|c| c.collect_ids(ids));
     }
 
+    /// The ids of the runs nested in this one (not its own).
+    fn nested_ids(&self) -> BTreeSet<String> {
+        let mut ids = BTreeSet::new();
+        self.children().for_each(|c| c.collect_ids(&mut ids));
+        ids
+    }
+
     /// Direct nested runs, mutable.
     fn children_mut(&mut self) -> impl Iterator<Item = &mut RunView> {
         self.members.iter_mut().chain(self.steps.iter_mut().flat_map(|s| s.runs.iter_mut()))
@@ -792,268 +829,297 @@ impl RunView {
         Some(view)
     }
 
-    fn apply_own(&mut self, ev: &RunEvent, h: &EventHeader) {
-        use RunEvent::*;
+    /// Applies a run event to this run: one handler per body.
+    fn apply_own(&mut self, h: &EventHeader, body: &RunBody) {
+        use RunBody::*;
         if self.status == RunStatus::Interrupted {
             self.status = RunStatus::Running;
         }
         self.fill(h);
-        match ev {
-            RunStarted(_, m) | TeamRunStarted(_, m) | ModelRequestStarted(_, m) | TeamModelRequestStarted(_, m) => {
-                if m.model.is_some() {
-                    self.model.clone_from(&m.model);
-                    self.model_provider.clone_from(&m.model_provider);
-                }
-            }
-            WorkflowStarted(_) => {}
-            ModelRequestCompleted(_, m) | TeamModelRequestCompleted(_, m) => {
-                if !self.final_metrics && !m.usage.is_empty() {
-                    let metrics = self.metrics.get_or_insert_with(Metrics::default);
-                    metrics.add_tokens(&m.usage);
-                    if metrics.time_to_first_token.is_none() {
-                        metrics.time_to_first_token = m.usage.time_to_first_token;
-                    }
-                }
-            }
-            RunContent(_, c) | TeamRunContent(_, c) => {
-                match &c.content {
-                    Value::String(s) => self.content.push_str(s),
-                    Value::Null => {}
-                    other => {
-                        self.structured = Some(other.clone());
-                        self.content = content_text(other).unwrap_or_default();
-                    }
-                }
-                if !self.saw_reasoning_delta {
-                    if let Some(r) = &c.reasoning_content {
-                        self.reasoning.push_str(r);
-                    }
-                }
-                if !c.references.is_empty() {
-                    self.references = references(&c.references);
-                }
-            }
-            RunIntermediateContent(_, c) | TeamRunIntermediateContent(_, c) => {
+        match body {
+            RunStarted(m) | ModelRequestStarted(m) => self.on_model(m),
+            ModelRequestCompleted(m) => self.on_usage(m),
+            RunContent(c) => self.on_content(c),
+            RunIntermediateContent(c) => {
                 if let Some(s) = content_text(&c.content) {
                     self.intermediate.push_str(&s);
                 }
             }
-            RunContentCompleted(_) | TeamRunContentCompleted(_) => {}
-            RunCompleted(_, o) | TeamRunCompleted(_, o) => {
-                self.settle(RunStatus::Completed);
-                self.set_content(&o.content);
-                if self.reasoning.is_empty() {
-                    if let Some(r) = &o.reasoning_content {
-                        self.reasoning.clone_from(r);
-                    }
-                }
-                if !o.references.is_empty() {
-                    self.references = references(&o.references);
-                }
-                if let Some(m) = &o.metrics {
-                    self.metrics = Some(m.clone());
-                    self.final_metrics = true;
-                }
-                for r in &o.member_responses {
-                    let id = r.get("run_id").and_then(Value::as_str).unwrap_or_default();
-                    if !id.is_empty() && self.find(id).is_none() {
-                        self.members.push(RunView::from_run_json(r));
-                    }
-                }
-                self.followups.extend(o.followups.iter().filter_map(|f| f.as_str().map(str::to_string)));
-                self.paused_tools.clear();
-                self.paused_requirements.clear();
-            }
-            RunError(_, e) | TeamRunError(_, e) | WorkflowError(_, e) => {
-                self.settle(RunStatus::Error);
-                self.error = Some(ErrorView {
-                    message: e.message().unwrap_or("The run failed.").to_string(),
-                    error_type: e.error_type.clone(),
-                });
-                self.close_steps(RunStatus::Error);
-            }
-            RunCancelled(_, c) | TeamRunCancelled(_, c) | WorkflowCancelled(_, c) => {
-                self.settle(RunStatus::Cancelled);
-                // "Run <uuid> was cancelled" says nothing the status does not.
-                self.cancel_reason = c.reason.clone().filter(|r| !is_stock_cancel(r));
-                if self.content.is_empty() && self.kind != Some(RunKind::Workflow) && !is_stock_cancel_value(&c.content) {
-                    self.set_content(&c.content);
-                }
-                self.close_steps(RunStatus::Cancelled);
-            }
-            RunPaused(_, p) | TeamRunPaused(_, p) | WorkflowPaused(_, p) => {
-                self.settle(RunStatus::Paused);
-                self.paused_tools = p.tools.iter().map(|t| t.raw.clone()).collect();
-                let reqs = if p.step_requirements.is_empty() { &p.requirements } else { &p.step_requirements };
-                if !reqs.is_empty() {
-                    self.paused_requirements.clone_from(reqs);
-                }
-                for t in &p.tools {
-                    let decide = t.needs_decision();
-                    if let Some(view) = self.tool(t).filter(|_| decide) {
-                        view.status = ToolStatus::AwaitingDecision;
-                    }
-                }
-                if p.content.is_some() {
-                    self.notice.clone_from(&p.content);
-                }
-            }
-            RunContinued(_) | TeamRunContinued(_) => {
-                self.status = RunStatus::Running;
-                self.paused_tools.clear();
-                self.paused_requirements.clear();
-                self.notice = None;
-            }
-            ToolCallStarted(_, t) | TeamToolCallStarted(_, t) => {
-                if let Some(view) = t.tool.as_ref().and_then(|t| self.tool(t)) {
-                    if view.status == ToolStatus::AwaitingDecision {
-                        view.status = ToolStatus::Running;
-                    }
-                }
-            }
-            ToolCallCompleted(_, t) | TeamToolCallCompleted(_, t) => {
-                if let Some(view) = t.tool.as_ref().and_then(|t| self.tool(t)) {
-                    if view.status != ToolStatus::Failed {
-                        view.status = ToolStatus::Done;
-                    }
-                }
-            }
-            ToolCallError(_, t) | TeamToolCallError(_, t) => {
-                let error = t.error.clone();
-                let view = match &t.tool {
-                    Some(tool) => self.tool(tool),
-                    None => self.tool(&ToolExecution::default()),
-                };
-                let Some(view) = view else { return };
-                view.status = ToolStatus::Failed;
-                if error.is_some() {
-                    view.error = error;
-                } else if view.error.is_none() {
-                    view.error = Some(view.result.clone().unwrap_or_else(|| "The tool call failed.".into()));
-                }
-            }
-            ReasoningStarted(_) | TeamReasoningStarted(_) => self.reasoning_active = true,
-            ReasoningContentDelta(_, r) | TeamReasoningContentDelta(_, r) => {
-                self.saw_reasoning_delta = true;
-                if let Some(d) = &r.reasoning_content {
-                    self.reasoning.push_str(d);
-                }
-            }
-            ReasoningStep(_, r) | TeamReasoningStep(_, r) => {
-                let text = r.reasoning_content.clone().filter(|s| !s.is_empty()).or_else(|| step_text(&r.content));
-                if let Some(t) = text {
-                    self.saw_reasoning_delta = true;
-                    if !self.reasoning.is_empty() && !self.reasoning.ends_with('\n') {
-                        self.reasoning.push('\n');
-                    }
-                    self.reasoning.push_str(&t);
-                }
-            }
-            ReasoningCompleted(_, r) | TeamReasoningCompleted(_, r) => {
-                self.reasoning_active = false;
-                if self.reasoning.is_empty() {
-                    let steps = r.content.get("reasoning_steps").and_then(Value::as_array);
-                    let text: Vec<String> = steps.into_iter().flatten().filter_map(step_text).collect();
-                    self.reasoning = text.join("\n");
-                }
-            }
-            MemoryUpdateStarted(_) | TeamMemoryUpdateStarted(_) => self.memory_updating = true,
-            MemoryUpdateCompleted(_, m) | TeamMemoryUpdateCompleted(_, m) => {
+            RunContentCompleted => {}
+            RunCompleted(o) => self.on_completed(o),
+            RunError(e) => self.on_error(e),
+            RunCancelled(c) => self.on_cancelled(c),
+            RunPaused(p) => self.on_paused(p),
+            RunContinued => self.on_continued(),
+            ToolCallStarted(t) | ToolCallCompleted(t) => self.on_tool(t, matches!(body, ToolCallCompleted(_))),
+            ToolCallError(t) => self.on_tool_error(t),
+            ReasoningStarted => self.reasoning_active = true,
+            ReasoningContentDelta(r) => self.on_reasoning_delta(r),
+            ReasoningStep(r) => self.on_reasoning_step(r),
+            ReasoningCompleted(r) => self.on_reasoning_completed(r),
+            MemoryUpdateStarted => self.memory_updating = true,
+            MemoryUpdateCompleted(m) => {
                 self.memory_updating = false;
                 self.memories_updated = Some(m.memories.len());
                 self.memories_user = memories_user(&m.memories);
             }
-            Activity(h, raw) => {
-                if h.event.as_deref().is_some_and(|n| n.ends_with("FollowupsCompleted")) {
-                    if let Some(f) = raw.get("followups").and_then(Value::as_array) {
-                        self.followups = f.iter().filter_map(|x| x.as_str().map(str::to_string)).collect();
-                    }
-                }
-            }
-            WorkflowCompleted(_, o) => {
-                self.settle(RunStatus::Completed);
-                // A cancelled workflow "completes" with the cancel message as its content.
-                if !is_stock_cancel_value(&o.content) {
-                    self.set_content(&o.content);
-                }
-                if let Some(m) = &o.metrics {
-                    self.metrics = Some(m.clone());
-                    self.final_metrics = true;
-                }
-                for r in &o.step_results {
-                    self.step_result(r);
-                }
-                for r in &o.step_executor_runs {
-                    self.step_run(r);
-                }
-                let s = self.status;
-                self.close_steps(s);
-                self.paused_requirements.clear();
-            }
-            StepStarted(h, s) | StepGroupStarted(h, s, _) => {
-                let group = if let StepGroupStarted(_, _, g) = ev { Some(g.clone()) } else { None };
-                let Some(step) = self.step_at(h, s, true) else { return };
-                step.status = RunStatus::Running;
-                if group.is_some() {
-                    step.group = group;
-                }
-                if step.parent_step_id.is_none() {
-                    step.parent_step_id.clone_from(&h.parent_step_id);
-                }
-            }
-            StepCompleted(h, s) | StepOutput(h, s) | StepGroupCompleted(h, s, _) => {
-                let Some(step) = self.step_at(h, s, true) else { return };
-                if let Some(c) = content_text(&s.content) {
-                    step.output = Some(c);
-                }
-                match s.output() {
-                    Some(o) => step.take_output(o),
-                    None if step.status != RunStatus::Error => step.status = RunStatus::Completed,
-                    None => {}
-                }
-            }
-            StepError(h, s) => {
-                let Some(step) = self.step_at(h, s, true) else { return };
-                step.status = RunStatus::Error;
-                step.error = s.error.clone().or_else(|| content_text(&s.content));
-            }
-            StepPaused(h, s) => {
-                let note = s.confirmation_message.clone().or_else(|| s.user_input_message.clone());
-                let Some(step) = self.step_at(h, s, true) else { return };
-                step.status = RunStatus::Paused;
-                let step_id = step.step_id.clone();
-                let step_name = step.name.clone();
-                // The workflow waits with it: a resumable (background) run's
-                // stream ends here, without `WorkflowPaused`.
-                self.settle(RunStatus::Paused);
-                // A step that waits for confirmation: what `/continue` needs back
-                // (`WorkflowPaused` does not repeat it).
-                if s.requires_confirmation == Some(true) {
-                    let req = serde_json::json!({
-                        "step_id": step_id,
-                        "step_name": step_name,
-                        "step_index": h.step_index,
-                        "requires_confirmation": true,
-                        "confirmation_message": s.confirmation_message,
-                    });
-                    self.paused_requirements.retain(|r| r.get("step_id").and_then(Value::as_str) != step_id.as_deref());
-                    self.paused_requirements.push(req);
-                }
-                if note.is_some() {
-                    self.notice = note;
-                }
-            }
-            StepContinued(h, s) => {
+            // A new answer's suggestions replace the last one's.
+            FollowupsStarted => self.followups.clear(),
+            FollowupsCompleted(f) => self.followups = followups(f),
+            Activity(_) => {}
+            WorkflowCompleted(o) => self.on_workflow_completed(o),
+            StepStarted(s) => self.on_step_started(h, s, None),
+            StepGroupStarted(s, g) => self.on_step_started(h, s, Some(g)),
+            StepCompleted(s) | StepOutput(s) | StepGroupCompleted(s, _) => self.on_step_done(h, s),
+            StepError(s) => self.on_step_error(h, s),
+            StepPaused(s) => self.on_step_paused(h, s),
+            StepContinued(s) => {
                 if let Some(step) = self.step_at(h, s, false) {
                     step.status = RunStatus::Running;
                 }
             }
-            StepProgress(h, s) => {
+            StepProgress(s) => {
                 if let Some(step) = self.step_at(h, s, true) {
                     step.progress = content_text(&s.content);
                 }
             }
-            _ => {}
+        }
+    }
+
+    /// `RunStarted`, `ModelRequestStarted`: the model used.
+    fn on_model(&mut self, m: &ModelInfo) {
+        if m.model.is_some() {
+            self.model.clone_from(&m.model);
+            self.model_provider.clone_from(&m.model_provider);
+        }
+    }
+
+    /// `ModelRequestCompleted`: the request's usage counts until the final
+    /// metrics arrive.
+    fn on_usage(&mut self, m: &ModelInfo) {
+        if !self.final_metrics && !m.usage.is_empty() {
+            let metrics = self.metrics.get_or_insert_with(Metrics::default);
+            metrics.add_tokens(&m.usage);
+            if metrics.time_to_first_token.is_none() {
+                metrics.time_to_first_token = m.usage.time_to_first_token;
+            }
+        }
+    }
+
+    fn on_content(&mut self, c: &ContentDelta) {
+        match &c.content {
+            Value::String(s) => self.content.push_str(s),
+            Value::Null => {}
+            other => {
+                self.structured = Some(other.clone());
+                self.content = content_text(other).unwrap_or_default();
+            }
+        }
+        if !self.saw_reasoning_delta {
+            if let Some(r) = &c.reasoning_content {
+                self.reasoning.push_str(r);
+            }
+        }
+        if !c.references.is_empty() {
+            self.references = references(&c.references);
+        }
+    }
+
+    fn on_completed(&mut self, o: &RunOutcome) {
+        self.settle(RunStatus::Completed);
+        self.set_content(&o.content);
+        if self.reasoning.is_empty() {
+            if let Some(r) = &o.reasoning_content {
+                self.reasoning.clone_from(r);
+            }
+        }
+        if !o.references.is_empty() {
+            self.references = references(&o.references);
+        }
+        self.final_metrics_from(o.metrics.as_ref());
+        self.add_stored_members(&o.member_responses);
+        if !o.followups.is_empty() {
+            self.followups = followups(&o.followups);
+        }
+        self.paused_tools.clear();
+        self.paused_requirements.clear();
+    }
+
+    /// The final metrics of a completed run, when it sent them.
+    fn final_metrics_from(&mut self, m: Option<&Metrics>) {
+        if let Some(m) = m {
+            self.metrics = Some(m.clone());
+            self.final_metrics = true;
+        }
+    }
+
+    fn on_error(&mut self, e: &ErrorInfo) {
+        self.settle(RunStatus::Error);
+        self.error =
+            Some(ErrorView { message: e.message().unwrap_or("The run failed.").to_string(), error_type: e.error_type.clone() });
+        self.close_steps(RunStatus::Error);
+    }
+
+    fn on_cancelled(&mut self, c: &CancelInfo) {
+        self.settle(RunStatus::Cancelled);
+        // "Run <uuid> was cancelled" says nothing the status does not.
+        self.cancel_reason = c.reason.clone().filter(|r| !is_stock_cancel(r));
+        if self.content.is_empty() && self.kind != Some(RunKind::Workflow) && !is_stock_cancel_value(&c.content) {
+            self.set_content(&c.content);
+        }
+        self.close_steps(RunStatus::Cancelled);
+    }
+
+    fn on_paused(&mut self, p: &PauseInfo) {
+        self.settle(RunStatus::Paused);
+        self.paused_tools = p.tools.iter().map(|t| t.raw.clone()).collect();
+        let reqs = if p.step_requirements.is_empty() { &p.requirements } else { &p.step_requirements };
+        if !reqs.is_empty() {
+            self.paused_requirements.clone_from(reqs);
+        }
+        for t in &p.tools {
+            let decide = t.needs_decision();
+            if let Some(view) = self.tool(t).filter(|_| decide) {
+                view.status = ToolStatus::AwaitingDecision;
+            }
+        }
+        if p.content.is_some() {
+            self.notice.clone_from(&p.content);
+        }
+    }
+
+    fn on_continued(&mut self) {
+        self.status = RunStatus::Running;
+        self.paused_tools.clear();
+        self.paused_requirements.clear();
+        self.notice = None;
+    }
+
+    /// `ToolCallStarted` (a decided call runs again) or `ToolCallCompleted`.
+    fn on_tool(&mut self, t: &ToolEvent, completed: bool) {
+        let Some(view) = t.tool.as_ref().and_then(|t| self.tool(t)) else { return };
+        if completed && view.status != ToolStatus::Failed {
+            view.status = ToolStatus::Done;
+        } else if !completed && view.status == ToolStatus::AwaitingDecision {
+            view.status = ToolStatus::Running;
+        }
+    }
+
+    fn on_tool_error(&mut self, t: &ToolEvent) {
+        let error = t.error.clone();
+        let view = match &t.tool {
+            Some(tool) => self.tool(tool),
+            None => self.tool(&ToolExecution::default()),
+        };
+        let Some(view) = view else { return };
+        view.status = ToolStatus::Failed;
+        if error.is_some() {
+            view.error = error;
+        } else if view.error.is_none() {
+            view.error = Some(view.result.clone().unwrap_or_else(|| "The tool call failed.".into()));
+        }
+    }
+
+    fn on_reasoning_delta(&mut self, r: &ReasoningInfo) {
+        self.saw_reasoning_delta = true;
+        if let Some(d) = &r.reasoning_content {
+            self.reasoning.push_str(d);
+        }
+    }
+
+    fn on_reasoning_step(&mut self, r: &ReasoningInfo) {
+        let text = r.reasoning_content.clone().filter(|s| !s.is_empty()).or_else(|| step_text(&r.content));
+        if let Some(t) = text {
+            self.saw_reasoning_delta = true;
+            if !self.reasoning.is_empty() && !self.reasoning.ends_with('\n') {
+                self.reasoning.push('\n');
+            }
+            self.reasoning.push_str(&t);
+        }
+    }
+
+    fn on_reasoning_completed(&mut self, r: &ReasoningInfo) {
+        self.reasoning_active = false;
+        if self.reasoning.is_empty() {
+            let steps = r.content.get("reasoning_steps").and_then(Value::as_array);
+            let text: Vec<String> = steps.into_iter().flatten().filter_map(step_text).collect();
+            self.reasoning = text.join("\n");
+        }
+    }
+
+    fn on_workflow_completed(&mut self, o: &WorkflowOutcome) {
+        self.settle(RunStatus::Completed);
+        // A cancelled workflow "completes" with the cancel message as its content.
+        if !is_stock_cancel_value(&o.content) {
+            self.set_content(&o.content);
+        }
+        self.final_metrics_from(o.metrics.as_ref());
+        for r in &o.step_results {
+            self.step_result(r);
+        }
+        for r in &o.step_executor_runs {
+            self.step_run(r);
+        }
+        let s = self.status;
+        self.close_steps(s);
+        self.paused_requirements.clear();
+    }
+
+    /// `StepStarted`, or a Loop/Parallel/... group starting (`group`).
+    fn on_step_started(&mut self, h: &EventHeader, s: &StepInfo, group: Option<&String>) {
+        let Some(step) = self.step_at(h, s, true) else { return };
+        step.status = RunStatus::Running;
+        if group.is_some() {
+            step.group = group.cloned();
+        }
+        if step.parent_step_id.is_none() {
+            step.parent_step_id.clone_from(&h.parent_step_id);
+        }
+    }
+
+    /// `StepCompleted`, `StepOutput`, a group completed.
+    fn on_step_done(&mut self, h: &EventHeader, s: &StepInfo) {
+        let Some(step) = self.step_at(h, s, true) else { return };
+        if let Some(c) = content_text(&s.content) {
+            step.output = Some(c);
+        }
+        match s.output() {
+            Some(o) => step.take_output(o),
+            None if step.status != RunStatus::Error => step.status = RunStatus::Completed,
+            None => {}
+        }
+    }
+
+    fn on_step_error(&mut self, h: &EventHeader, s: &StepInfo) {
+        let Some(step) = self.step_at(h, s, true) else { return };
+        step.status = RunStatus::Error;
+        step.error = s.error.clone().or_else(|| content_text(&s.content));
+    }
+
+    fn on_step_paused(&mut self, h: &EventHeader, s: &StepInfo) {
+        let note = s.confirmation_message.clone().or_else(|| s.user_input_message.clone());
+        let Some(step) = self.step_at(h, s, true) else { return };
+        step.status = RunStatus::Paused;
+        let step_id = step.step_id.clone();
+        let step_name = step.name.clone();
+        // The workflow waits with it: a resumable (background) run's
+        // stream ends here, without `WorkflowPaused`.
+        self.settle(RunStatus::Paused);
+        // A step that waits for confirmation: what `/continue` needs back
+        // (`WorkflowPaused` does not repeat it).
+        if s.requires_confirmation == Some(true) {
+            let req = serde_json::json!({
+                "step_id": step_id,
+                "step_name": step_name,
+                "step_index": h.step_index,
+                "requires_confirmation": true,
+                "confirmation_message": s.confirmation_message,
+            });
+            self.paused_requirements.retain(|r| r.get("step_id").and_then(Value::as_str) != step_id.as_deref());
+            self.paused_requirements.push(req);
+        }
+        if note.is_some() {
+            self.notice = note;
         }
     }
 
@@ -1158,103 +1224,115 @@ impl RunView {
     /// Builds a view from a stored run (`GET /sessions/{id}/runs` item, a
     /// team's `member_responses` item, a workflow's `step_executor_runs` item).
     pub fn from_run_json(r: &Value) -> RunView {
-        let s = |k: &str| r.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string);
-        let mut v = RunView::new();
-        v.run_id = s("run_id");
-        v.parent_run_id = s("parent_run_id");
-        v.session_id = s("session_id");
-        v.kind = Some(if r.get("workflow_id").is_some() && r.get("agent_id").is_none() && r.get("team_id").is_none() {
-            RunKind::Workflow
-        } else if s("team_id").is_some() {
-            RunKind::Team
-        } else {
-            RunKind::Agent
-        });
-        v.component_id = s("agent_id").or_else(|| s("team_id")).or_else(|| s("workflow_id"));
-        v.name = s("agent_name").or_else(|| s("team_name")).or_else(|| s("workflow_name"));
-        v.model = s("model");
-        v.model_provider = s("model_provider");
-        v.created_at = r.get("created_at").and_then(Value::as_i64);
-        v.input = s("run_input").or_else(|| {
-            r.get("input").and_then(|i| i.get("input_content")).and_then(content_text).filter(|s| !s.is_empty())
-        });
-        v.status = s("status").map(|x| RunStatus::from_wire(&x)).unwrap_or(RunStatus::Completed);
+        let mut v = RunView::stored_header(r);
         let content = r.get("content").cloned().unwrap_or(Value::Null);
         if !content.is_string() && !content.is_null() {
             v.structured = Some(content.clone());
         }
         v.content = content_text(&content).unwrap_or_default();
-        v.reasoning = s("reasoning_content").unwrap_or_default();
-        if let Some(tools) = r.get("tools").and_then(Value::as_array) {
-            for t in tools.iter().filter(|t| t.is_object()) {
-                let t = ToolExecution::from_value(t);
-                let paused = v.status == RunStatus::Paused && t.needs_decision();
-                let done = !t.result.is_null();
-                let Some(view) = v.tool(&t) else { continue };
-                view.status = if paused {
-                    ToolStatus::AwaitingDecision
-                } else if view.status == ToolStatus::Failed {
-                    ToolStatus::Failed
-                } else if done {
-                    ToolStatus::Done
-                } else {
-                    ToolStatus::Running
-                };
-                if paused {
-                    v.paused_tools.push(t.raw.clone());
-                }
-            }
-        }
+        v.reasoning = stored_text(r, "reasoning_content").unwrap_or_default();
+        v.stored_tools(r.get("tools").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default());
         if let Some(req) = r.get("requirements").and_then(Value::as_array) {
             if v.status == RunStatus::Paused {
                 v.paused_requirements.clone_from(req);
             }
         }
         if let Some(m) = r.get("metrics").filter(|m| m.is_object()) {
-            v.metrics = Some(Metrics::from_value(m));
-            v.final_metrics = true;
+            v.final_metrics_from(Some(&Metrics::from_value(m)));
         }
         if let Some(refs) = r.get("references").and_then(Value::as_array) {
             v.references = references(refs);
         }
-        if let Some(events) = r.get("events").and_then(Value::as_array) {
-            for e in events {
-                if e.get("event").and_then(Value::as_str).is_some_and(|n| n.ends_with("MemoryUpdateCompleted")) {
-                    let list = e.get("memories").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-                    v.memories_updated = Some(list.len());
-                    v.memories_user = memories_user(list);
-                }
+        for e in r.get("events").and_then(Value::as_array).into_iter().flatten() {
+            if e.get("event").and_then(Value::as_str).is_some_and(|n| n.ends_with("MemoryUpdateCompleted")) {
+                let list = e.get("memories").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+                v.memories_updated = Some(list.len());
+                v.memories_user = memories_user(list);
             }
         }
         if v.status == RunStatus::Error {
             // A failed run stores its error message as the content.
             let msg = std::mem::take(&mut v.content);
             let message = if msg.is_empty() { "The run failed.".into() } else { msg };
-            v.error = Some(ErrorView { message, error_type: s("error_type") });
+            v.error = Some(ErrorView { message, error_type: stored_text(r, "error_type") });
         }
         if v.status == RunStatus::Cancelled && is_stock_cancel(&v.content) {
             v.content.clear();
         }
-        if let Some(results) = r.get("step_results").and_then(Value::as_array) {
-            for x in results {
-                v.step_result(x);
-            }
-        }
-        if let Some(runs) = r.get("step_executor_runs").and_then(Value::as_array) {
-            for x in runs {
-                v.step_run(x);
-            }
-        }
-        if let Some(members) = r.get("member_responses").and_then(Value::as_array) {
-            for m in members {
-                let id = m.get("run_id").and_then(Value::as_str).unwrap_or_default();
-                if !id.is_empty() && v.find(id).is_none() {
-                    v.members.push(RunView::from_run_json(m));
-                }
-            }
-        }
+        let list = |k: &str| r.get(k).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        list("step_results").iter().for_each(|x| v.step_result(x));
+        list("step_executor_runs").iter().for_each(|x| v.step_run(x));
+        v.add_stored_members(list("member_responses"));
+        v.followups = followups(list("followups"));
         v
     }
+
+    /// A stored run's ids, names, model, input and status.
+    fn stored_header(r: &Value) -> RunView {
+        let s = |k: &str| stored_text(r, k);
+        let kind = if r.get("workflow_id").is_some() && r.get("agent_id").is_none() && r.get("team_id").is_none() {
+            RunKind::Workflow
+        } else if s("team_id").is_some() {
+            RunKind::Team
+        } else {
+            RunKind::Agent
+        };
+        RunView {
+            kind: Some(kind),
+            run_id: s("run_id"),
+            parent_run_id: s("parent_run_id"),
+            session_id: s("session_id"),
+            component_id: s("agent_id").or_else(|| s("team_id")).or_else(|| s("workflow_id")),
+            name: s("agent_name").or_else(|| s("team_name")).or_else(|| s("workflow_name")),
+            model: s("model"),
+            model_provider: s("model_provider"),
+            created_at: r.get("created_at").and_then(Value::as_i64),
+            input: s("run_input").or_else(|| {
+                r.get("input").and_then(|i| i.get("input_content")).and_then(content_text).filter(|s| !s.is_empty())
+            }),
+            status: s("status").map(|x| RunStatus::from_wire(&x)).unwrap_or(RunStatus::Completed),
+            ..RunView::default()
+        }
+    }
+
+    /// A stored run's tool calls; those a paused run waits on are kept to
+    /// send back.
+    fn stored_tools(&mut self, tools: &[Value]) {
+        for t in tools.iter().filter(|t| t.is_object()) {
+            let t = ToolExecution::from_value(t);
+            let paused = self.status == RunStatus::Paused && t.needs_decision();
+            let done = !t.result.is_null();
+            let Some(view) = self.tool(&t) else { continue };
+            view.status = if paused {
+                ToolStatus::AwaitingDecision
+            } else if view.status == ToolStatus::Failed {
+                ToolStatus::Failed
+            } else if done {
+                ToolStatus::Done
+            } else {
+                ToolStatus::Running
+            };
+            if paused {
+                self.paused_tools.push(t.raw.clone());
+            }
+        }
+    }
+
+    /// Stored member runs (a team's `member_responses`), each unless the
+    /// tree holds it already.
+    fn add_stored_members(&mut self, list: &[Value]) {
+        for m in list {
+            let id = m.get("run_id").and_then(Value::as_str).unwrap_or_default();
+            if !id.is_empty() && self.find(id).is_none() {
+                self.members.push(RunView::from_run_json(m));
+            }
+        }
+    }
+}
+
+/// A stored run's (or step output's) text field, when it is a non-empty string.
+fn stored_text(r: &Value, key: &str) -> Option<String> {
+    r.get(key).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string)
 }
 
 /// Flattens agno `MessageReferences` (`[{query, references: [{content,
@@ -1276,6 +1354,17 @@ fn references(list: &[Value]) -> Vec<Reference> {
     out
 }
 
+/// Follow-up suggestions within their bounds: the non-blank strings,
+/// trimmed, the first [`MAX_FOLLOWUPS`], each cut to [`MAX_FOLLOWUP_CHARS`]
+/// characters (at a character boundary).
+fn followups(list: &[Value]) -> Vec<String> {
+    list.iter()
+        .filter_map(|f| f.as_str().map(str::trim).filter(|f| !f.is_empty()))
+        .take(MAX_FOLLOWUPS)
+        .map(|f| f.chars().take(MAX_FOLLOWUP_CHARS).collect())
+        .collect()
+}
+
 /// The text of a reasoning step object (`result`, else `reasoning`).
 fn step_text(v: &Value) -> Option<String> {
     if let Some(s) = v.as_str() {
@@ -1294,7 +1383,37 @@ fn step_text(v: &Value) -> Option<String> {
 pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
     let runs: Vec<&Value> = runs.iter().filter(|r| r.is_object()).collect();
     let mut views: Vec<Option<RunView>> = runs.iter().map(|r| Some(RunView::from_run_json(r))).collect();
-    let n = views.len();
+    let mut parent = parents(&views);
+    let (level, root) = levels(&mut parent);
+    // Where each run goes: its parent, or its root when it would sit deeper
+    // than MAX_DEPTH levels.
+    let home = |i: usize| parent[i].map(|p| if level[i] < MAX_DEPTH { p } else { root[i] });
+    // The ids each view holds already (its stored members and step runs).
+    let mut holds: Vec<BTreeSet<String>> =
+        views.iter().map(|v| v.as_ref().map(RunView::nested_ids).unwrap_or_default()).collect();
+    // Deepest first (so a child is complete when it moves), in list order.
+    let max_level = level.iter().copied().max().unwrap_or(0);
+    let mut by_level: Vec<Vec<usize>> = vec![Vec::new(); max_level + 1];
+    for (i, &l) in level.iter().enumerate() {
+        by_level[l].push(i);
+    }
+    for i in by_level.into_iter().skip(1).rev().flatten() {
+        let Some(p) = home(i).filter(|&p| views[p].is_some()) else { continue };
+        let Some(child) = views[i].take() else { continue };
+        let step_id = runs[i].get("workflow_step_id").and_then(Value::as_str);
+        let held = std::mem::take(&mut holds[i]);
+        if let Some(parent) = views[p].as_mut() {
+            place(parent, &mut holds[p], child, held, step_id);
+        }
+    }
+    let mut out: Vec<RunView> = views.into_iter().flatten().collect();
+    out.iter_mut().for_each(RunView::cap_tree);
+    out
+}
+
+/// Each stored run's parent: the position of the first run with its
+/// `parent_run_id` (not itself).
+fn parents(views: &[Option<RunView>]) -> Vec<Option<usize>> {
     // Run id → its first position.
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for (i, v) in views.iter().enumerate() {
@@ -1302,13 +1421,17 @@ pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
             index.entry(id).or_insert(i);
         }
     }
-    let mut parent: Vec<Option<usize>> = views
+    views
         .iter()
         .enumerate()
         .map(|(i, v)| index.get(v.as_ref()?.parent_run_id.as_deref()?).copied().filter(|&j| j != i))
-        .collect();
-    // Level and root of each run, each computed once; a cycle is cut where
-    // it closes (that run becomes a root).
+        .collect()
+}
+
+/// The level and root of each run, each computed once; a cycle is cut
+/// where it closes (that run's parent is removed: it becomes a root).
+fn levels(parent: &mut [Option<usize>]) -> (Vec<usize>, Vec<usize>) {
+    let n = parent.len();
     let (mut level, mut root) = (vec![0usize; n], (0..n).collect::<Vec<usize>>());
     let mut state = vec![0u8; n]; // 0 new, 1 on the current path, 2 done
     let mut path = Vec::new();
@@ -1334,38 +1457,7 @@ pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
             state[j] = 2;
         }
     }
-    // Where each run goes: its parent, or its root when it would sit deeper
-    // than MAX_DEPTH levels.
-    let home = |i: usize| parent[i].map(|p| if level[i] < MAX_DEPTH { p } else { root[i] });
-    // The ids each view holds already (its stored members and step runs).
-    let mut holds: Vec<BTreeSet<String>> = views
-        .iter()
-        .map(|v| {
-            let mut ids = BTreeSet::new();
-            if let Some(v) = v {
-                v.children().for_each(|c| c.collect_ids(&mut ids));
-            }
-            ids
-        })
-        .collect();
-    // Deepest first (so a child is complete when it moves), in list order.
-    let max_level = level.iter().copied().max().unwrap_or(0);
-    let mut by_level: Vec<Vec<usize>> = vec![Vec::new(); max_level + 1];
-    for i in 0..n {
-        by_level[level[i]].push(i);
-    }
-    for i in by_level.into_iter().skip(1).rev().flatten() {
-        let Some(p) = home(i).filter(|&p| views[p].is_some()) else { continue };
-        let Some(child) = views[i].take() else { continue };
-        let step_id = runs[i].get("workflow_step_id").and_then(Value::as_str);
-        let held = std::mem::take(&mut holds[i]);
-        if let Some(parent) = views[p].as_mut() {
-            place(parent, &mut holds[p], child, held, step_id);
-        }
-    }
-    let mut out: Vec<RunView> = views.into_iter().flatten().collect();
-    out.iter_mut().for_each(RunView::cap_tree);
-    out
+    (level, root)
 }
 
 /// Puts a stored run (holding the ids `held`) under `parent`, whose tree
@@ -1380,11 +1472,7 @@ fn place(parent: &mut RunView, holds: &mut BTreeSet<String>, child: RunView, hel
             work.extend(c.take_children().into_iter().map(|g| (g, None, None)));
             continue;
         }
-        let held = held.unwrap_or_else(|| {
-            let mut ids = BTreeSet::new();
-            c.children().for_each(|g| g.collect_ids(&mut ids));
-            ids
-        });
+        let held = held.unwrap_or_else(|| c.nested_ids());
         holds.extend(held);
         holds.insert(id);
         parent.adopt(c, step.as_deref(), None, &[]);

@@ -4,7 +4,7 @@
 
 mod common;
 
-use agentos_client::events::{parse_event, RunEvent, RunKind};
+use agentos_client::events::{parse_event, RunBody, RunEvent, RunKind};
 use agentos_client::reducer::{RunStatus, RunView};
 use common::*;
 use serde_json::{json, Value};
@@ -100,6 +100,11 @@ const SEQUENCES: &[(&str, &str)] = &[
         "WorkflowStarted StepStarted RunStarted ModelRequestStarted RunContent+ RunCancelled RunCompleted \
          WorkflowCancelled WorkflowCompleted",
     ),
+    (
+        "sse_followups.sse",
+        "RunStarted ModelRequestStarted RunContent+ ModelRequestCompleted FollowupsStarted FollowupsCompleted \
+         RunContentCompleted RunCompleted",
+    ),
     ("sse_markdown.sse", "RunStarted ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted"),
     ("sse_xss.sse", "RunStarted ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted"),
 ];
@@ -134,7 +139,7 @@ fn names_headers_and_kinds_match_the_wire() {
             let (sse_name, v) = frame_json(&f);
             let ev = parse_event(Some(&sse_name), &f.data).unwrap();
             assert_eq!(ev.name(), sse_name, "{name}");
-            assert!(!matches!(ev, RunEvent::Unknown { .. } | RunEvent::Activity(..)), "{name}: {sse_name} not modelled");
+            assert!(!matches!(ev, RunEvent::Unknown { .. } | RunEvent::Run { body: RunBody::Activity(_), .. }), "{name}: {sse_name} not modelled");
             if let RunEvent::WorkflowRunOutput { step_requirements } = &ev {
                 // The run object itself: no `event` field, only the SSE name says what it is.
                 assert_eq!(v["event"], Value::Null, "{name}");
@@ -144,7 +149,7 @@ fn names_headers_and_kinds_match_the_wire() {
             assert_eq!(v["event"].as_str(), Some(sse_name.as_str()), "{name}: JSON event field");
             // Without the SSE name (WebSocket replays), the JSON names it.
             assert_eq!(parse_event(None, &f.data).unwrap(), ev, "{name}: {sse_name} without the event line");
-            assert!(!matches!(ev, RunEvent::Unknown { .. } | RunEvent::Activity(..)), "{name}: {sse_name} not modelled");
+            assert!(!matches!(ev, RunEvent::Unknown { .. } | RunEvent::Run { body: RunBody::Activity(_), .. }), "{name}: {sse_name} not modelled");
             if let Some(h) = ev.header() {
                 assert_eq!(h.run_id.as_deref(), v["run_id"].as_str(), "{name}: run_id");
                 assert_eq!(h.parent_run_id.as_deref(), v["parent_run_id"].as_str(), "{name}: parent_run_id");
@@ -174,7 +179,7 @@ fn payloads_carry_the_wire_values() {
     let tool_done = evs
         .iter()
         .find_map(|e| match e {
-            RunEvent::ToolCallCompleted(_, t) => t.tool.clone(),
+            RunEvent::Run { kind: RunKind::Agent, body: RunBody::ToolCallCompleted(t), .. } => t.tool.clone(),
             _ => None,
         })
         .unwrap();
@@ -186,7 +191,7 @@ fn payloads_carry_the_wire_values() {
     let usage = evs
         .iter()
         .find_map(|e| match e {
-            RunEvent::ModelRequestCompleted(_, m) => Some(m.usage.clone()),
+            RunEvent::Run { kind: RunKind::Agent, body: RunBody::ModelRequestCompleted(m), .. } => Some(m.usage.clone()),
             _ => None,
         })
         .unwrap();
@@ -215,7 +220,7 @@ fn unknown_fields_change_nothing() {
     let raw = raw("sse_agent_tool.sse");
     let mut v = first(&raw, "ToolCallCompleted").clone();
     v["tool"]["future_field"] = json!({"a": 1});
-    let RunEvent::ToolCallCompleted(_, t) = parse_event(Some("ToolCallCompleted"), &v.to_string()).unwrap() else {
+    let RunEvent::Run { kind: RunKind::Agent, body: RunBody::ToolCallCompleted(t), .. } = parse_event(Some("ToolCallCompleted"), &v.to_string()).unwrap() else {
         panic!()
     };
     let t = t.tool.unwrap();
@@ -238,7 +243,7 @@ fn unexpected_types_and_missing_fields_read_as_absent() {
     v["tool"]["tool_call_error"] = json!("maybe");
     v["tool"]["requires_confirmation"] = json!({"odd": true});
     let ev = parse_event(Some("ToolCallCompleted"), &v.to_string()).unwrap();
-    let RunEvent::ToolCallCompleted(h, t) = &ev else { panic!("{ev:?}") };
+    let RunEvent::Run { kind: RunKind::Agent, body: RunBody::ToolCallCompleted(t), header: h } = &ev else { panic!("{ev:?}") };
     assert_eq!(h.created_at, None);
     assert_eq!(h.nested_depth, None);
     assert_eq!(h.event_index, Some(7), "a numeric string still reads");
@@ -256,14 +261,14 @@ fn unexpected_types_and_missing_fields_read_as_absent() {
     done["metrics"] = json!("n/a");
     done["references"] = json!({"not": "a list"});
     done["content_type"] = json!(5);
-    let RunEvent::RunCompleted(_, o) = parse_event(Some("RunCompleted"), &done.to_string()).unwrap() else { panic!() };
+    let RunEvent::Run { kind: RunKind::Agent, body: RunBody::RunCompleted(o), .. } = parse_event(Some("RunCompleted"), &done.to_string()).unwrap() else { panic!() };
     assert_eq!(o.metrics, None);
     assert!(o.references.is_empty());
     assert_eq!(o.content_type.as_deref(), Some("5"));
 
     // Bare minimum frames.
-    assert!(matches!(parse_event(Some("RunContent"), "{}").unwrap(), RunEvent::RunContent(..)));
-    assert!(matches!(parse_event(None, r#"{"event":"TeamRunCompleted"}"#).unwrap(), RunEvent::TeamRunCompleted(..)));
+    assert!(matches!(parse_event(Some("RunContent"), "{}").unwrap(), RunEvent::Run { kind: RunKind::Agent, body: RunBody::RunContent(_), .. }));
+    assert!(matches!(parse_event(None, r#"{"event":"TeamRunCompleted"}"#).unwrap(), RunEvent::Run { kind: RunKind::Team, body: RunBody::RunCompleted(_), .. }));
 }
 
 #[test]
@@ -323,39 +328,39 @@ fn events_not_recorded_map_to_their_variants() {
         v["event"] = json!(name);
         parse_event(Some(name), &v.to_string()).unwrap()
     };
-    assert!(matches!(rename(&step, "StepError"), RunEvent::StepError(..)));
-    assert!(matches!(rename(&step, "StepPaused"), RunEvent::StepPaused(..)));
-    assert!(matches!(rename(&step, "StepProgress"), RunEvent::StepProgress(..)));
-    assert!(matches!(rename(&step, "WorkflowPaused"), RunEvent::WorkflowPaused(..)));
+    assert!(matches!(rename(&step, "StepError"), RunEvent::Run { kind: RunKind::Workflow, body: RunBody::StepError(_), .. }));
+    assert!(matches!(rename(&step, "StepPaused"), RunEvent::Run { kind: RunKind::Workflow, body: RunBody::StepPaused(_), .. }));
+    assert!(matches!(rename(&step, "StepProgress"), RunEvent::Run { kind: RunKind::Workflow, body: RunBody::StepProgress(_), .. }));
+    assert!(matches!(rename(&step, "WorkflowPaused"), RunEvent::Run { kind: RunKind::Workflow, body: RunBody::RunPaused(_), .. }));
     for group in ["Loop", "Parallel", "Condition", "Router", "Steps"] {
         match rename(&step, &format!("{group}ExecutionStarted")) {
-            RunEvent::StepGroupStarted(_, _, g) => assert_eq!(g, group),
+            RunEvent::Run { kind: RunKind::Workflow, body: RunBody::StepGroupStarted(_, g), .. } => assert_eq!(g, group),
             other => panic!("{other:?}"),
         }
-        assert!(matches!(rename(&step, &format!("{group}ExecutionCompleted")), RunEvent::StepGroupCompleted(..)));
+        assert!(matches!(rename(&step, &format!("{group}ExecutionCompleted")), RunEvent::Run { kind: RunKind::Workflow, body: RunBody::StepGroupCompleted(..), .. }));
     }
-    assert!(matches!(rename(&step, "LoopIterationStarted"), RunEvent::Activity(..)));
+    assert!(matches!(rename(&step, "LoopIterationStarted"), RunEvent::Run { kind: RunKind::Workflow, body: RunBody::Activity(_), .. }));
     let mut err = first(&wf, "WorkflowStarted").clone();
     err["error"] = json!("it broke");
     match rename(&err, "WorkflowError") {
-        RunEvent::WorkflowError(_, e) => assert_eq!(e.message(), Some("it broke")),
+        RunEvent::Run { kind: RunKind::Workflow, body: RunBody::RunError(e), .. } => assert_eq!(e.message(), Some("it broke")),
         other => panic!("{other:?}"),
     }
     let team = raw("sse_team.sse");
     let t = first(&team, "TeamRunContent").clone();
-    assert!(matches!(rename(&t, "TeamReasoningStep"), RunEvent::TeamReasoningStep(..)));
-    assert!(matches!(rename(&t, "TeamRunPaused"), RunEvent::TeamRunPaused(..)));
-    assert!(matches!(rename(&t, "TeamMemoryUpdateCompleted"), RunEvent::TeamMemoryUpdateCompleted(..)));
-    assert!(matches!(rename(&t, "TeamRunIntermediateContent"), RunEvent::TeamRunIntermediateContent(..)));
+    assert!(matches!(rename(&t, "TeamReasoningStep"), RunEvent::Run { kind: RunKind::Team, body: RunBody::ReasoningStep(_), .. }));
+    assert!(matches!(rename(&t, "TeamRunPaused"), RunEvent::Run { kind: RunKind::Team, body: RunBody::RunPaused(_), .. }));
+    assert!(matches!(rename(&t, "TeamMemoryUpdateCompleted"), RunEvent::Run { kind: RunKind::Team, body: RunBody::MemoryUpdateCompleted(_), .. }));
+    assert!(matches!(rename(&t, "TeamRunIntermediateContent"), RunEvent::Run { kind: RunKind::Team, body: RunBody::RunIntermediateContent(_), .. }));
     match rename(&t, "TeamSessionSummaryCompleted") {
-        ev @ RunEvent::Activity(..) => assert_eq!(ev.run_kind(), Some(RunKind::Team)),
+        ev @ RunEvent::Run { body: RunBody::Activity(_), .. } => assert_eq!(ev.run_kind(), Some(RunKind::Team)),
         other => panic!("{other:?}"),
     }
     let a = raw("sse_agent_tool.sse");
     let tool = first(&a, "ToolCallCompleted").clone();
-    assert!(matches!(rename(&tool, "ToolCallError"), RunEvent::ToolCallError(..)));
-    assert!(matches!(rename(&tool, "CustomEvent"), RunEvent::Activity(..)));
-    assert!(matches!(rename(&tool, "PreHookStarted"), RunEvent::Activity(..)));
+    assert!(matches!(rename(&tool, "ToolCallError"), RunEvent::Run { kind: RunKind::Agent, body: RunBody::ToolCallError(_), .. }));
+    assert!(matches!(rename(&tool, "CustomEvent"), RunEvent::Run { kind: RunKind::Agent, body: RunBody::Activity(_), .. }));
+    assert!(matches!(rename(&tool, "PreHookStarted"), RunEvent::Run { kind: RunKind::Agent, body: RunBody::Activity(_), .. }));
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 mod markdown_ref;
 
-use agentos_client::events::{parse_event, RunEvent};
+use agentos_client::events::{parse_event, RunBody, RunEvent};
 use agentos_client::markdown::{parse, plain_text, render_text, Align, Element, Kind, Node};
 use agentos_client::sse::decode_all;
 
@@ -16,7 +16,7 @@ fn final_content(fixture: &str) -> String {
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut content = None;
     for frame in decode_all(&bytes).0 {
-        if let Ok(RunEvent::RunCompleted(_, out)) = parse_event(frame.event.as_deref(), &frame.data) {
+        if let Ok(RunEvent::Run { body: RunBody::RunCompleted(out), .. }) = parse_event(frame.event.as_deref(), &frame.data) {
             content = out.content.as_str().map(str::to_string);
         }
     }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use agentos_client::events::{parse_event, RunEvent, RunKind};
+use agentos_client::events::{parse_event, RunBody, RunEvent, RunKind};
 use agentos_client::reducer::{RunStatus, RunView, ToolStatus};
 use agentos_client::runs::{answer_tools, confirm_requirements, confirm_steps, confirm_tools};
 use common::*;
@@ -305,7 +305,7 @@ fn continue_after_pause_completes_the_same_run() {
     let mut saw_running = false;
     for ev in events("sse_continue.sse") {
         v.apply(&ev);
-        if matches!(ev, RunEvent::RunContinued(_)) {
+        if matches!(ev, RunEvent::Run { body: RunBody::RunContinued, .. }) {
             assert_eq!(v.status, RunStatus::Running);
             assert!(v.paused_tools.is_empty());
             saw_running = true;
@@ -772,4 +772,64 @@ fn thousands_of_deltas() {
         v.apply(&parse_event(Some("RunContent"), &d.to_string()).unwrap());
     }
     assert_eq!(v.content, expected);
+}
+
+/// A recorded run with follow-ups (agno `followups=True`): the suggestions of
+/// `FollowupsCompleted` stay on the run's view, within their bounds, for a
+/// team too, and a stored run keeps them.
+#[test]
+fn followups_are_kept_within_bounds() {
+    use agentos_client::reducer::{MAX_FOLLOWUPS, MAX_FOLLOWUP_CHARS};
+    let raw = raw("sse_followups.sse");
+    let done = first(&raw, "FollowupsCompleted");
+    let wire: Vec<String> = done["followups"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string()).collect();
+    assert!(!wire.is_empty());
+    let v = view("sse_followups.sse");
+    assert_eq!(v.followups, wire);
+    assert_eq!(v.status, RunStatus::Completed);
+    assert_eq!(v.content, first(&raw, "RunCompleted")["content"].as_str().unwrap());
+    assert!(v.unknown_events.is_empty());
+
+    // The same frames as a team's: the team's view keeps them.
+    let team: Vec<RunEvent> = raw
+        .iter()
+        .map(|(n, d)| {
+            let mut d = d.clone();
+            d["event"] = json!(format!("Team{n}"));
+            parse_event(Some(&format!("Team{n}")), &d.to_string()).unwrap()
+        })
+        .collect();
+    let t = view_of(&team);
+    assert_eq!(t.kind, Some(RunKind::Team));
+    assert_eq!(t.followups, wire);
+
+    // Hostile: many, long, blank and non-string suggestions.
+    let mut odd = done.clone();
+    let long = "é".repeat(10_000);
+    let mut list = vec![json!("  "), json!(42), json!(null), json!({"a": 1}), json!(format!("  {long}  "))];
+    list.extend((0..50).map(|i| json!(format!("next {i}"))));
+    odd["followups"] = Value::Array(list);
+    let mut h = view_of(&events("sse_followups.sse")[..2]);
+    h.apply(&parse_event(Some("FollowupsCompleted"), &odd.to_string()).unwrap());
+    assert_eq!(h.followups.len(), MAX_FOLLOWUPS);
+    assert_eq!(h.followups[0], "é".repeat(MAX_FOLLOWUP_CHARS), "trimmed, cut at a character boundary");
+    assert_eq!(h.followups[1], "next 0");
+    assert!(h.followups.iter().all(|f| !f.trim().is_empty() && f.chars().count() <= MAX_FOLLOWUP_CHARS));
+
+    // A new answer's FollowupsStarted drops the last suggestions; a
+    // FollowupsCompleted without a list leaves none.
+    h.apply(&parse_event(Some("FollowupsStarted"), &first(&raw, "FollowupsStarted").to_string()).unwrap());
+    assert!(h.followups.is_empty());
+    h.apply(&parse_event(Some("FollowupsCompleted"), &done.to_string()).unwrap());
+    assert_eq!(h.followups, wire);
+    let mut none = done.clone();
+    none["followups"] = Value::Null;
+    h.apply(&parse_event(Some("FollowupsCompleted"), &none.to_string()).unwrap());
+    assert!(h.followups.is_empty());
+
+    // A stored run (`GET /sessions/{id}/runs`) carries `followups` too.
+    let mut stored = first(&raw, "RunCompleted").clone();
+    stored["status"] = json!("COMPLETED");
+    stored["followups"] = done["followups"].clone();
+    assert_eq!(RunView::from_run_json(&stored).followups, wire);
 }

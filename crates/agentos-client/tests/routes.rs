@@ -76,10 +76,12 @@ fn route() -> impl Strategy<Value = Route> {
     prop_oneof![
         Just(Route::Overview),
         Just(Route::Connect),
+        Just(Route::Welcome),
         Just(Route::Sessions),
         kind().prop_map(Route::List),
         (kind(), id()).prop_map(|(k, id)| Route::Detail(k, id)),
-        (prop::option::of((kind(), id())), value()).prop_map(|(target, session)| Route::Chat { target, session }),
+        (prop::option::of((kind(), id())), value(), any::<bool>())
+            .prop_map(|(target, session, present)| Route::Chat { target, session, present }),
         id().prop_map(Route::Session),
         value().prop_map(|user| Route::Memories { user }),
         value().prop_map(|kb| Route::Knowledge { kb }),
@@ -122,8 +124,17 @@ fn known_links() {
     assert_eq!(agent("x").href(), "#/chat/agents/x");
     assert_eq!(
         Route::parse("#/chat/agents/x?session=s%201"),
-        Route::Chat { target: Some((ComponentKind::Agent, "x".into())), session: Some("s 1".into()) }
+        Route::Chat { target: Some((ComponentKind::Agent, "x".into())), session: Some("s 1".into()), present: false }
     );
+    assert_eq!(
+        Route::parse("#/chat/agents/x?present"),
+        Route::Chat { target: Some((ComponentKind::Agent, "x".into())), session: None, present: true }
+    );
+    assert_eq!(
+        Route::Chat { target: Some((ComponentKind::Agent, "x".into())), session: Some("s".into()), present: true }.href(),
+        "#/chat/agents/x?session=s&present"
+    );
+    assert_eq!(Route::parse("#/welcome"), Route::Welcome);
     assert_eq!(Route::Memories { user: Some("a&b".into()) }.href(), "#/memories?user=a%26b");
     assert_eq!(Route::parse("#/memories?user="), Route::Memories { user: None });
     assert_eq!(Route::run_traces("r1").href(), "#/traces?run_id=r1");

@@ -4,7 +4,7 @@
 
 mod common;
 
-use agentos_client::events::RunEvent;
+use agentos_client::events::{RunBody, RunEvent};
 use agentos_client::reducer::{RunStatus, RunView};
 use agentos_client::ws::{decode_ws_frames, decode_ws_text, ClientAction};
 use common::*;
@@ -108,7 +108,7 @@ fn the_three_server_formats() {
     let sse_text = lines.iter().find(|l| !l.send && l.text.starts_with("event: RunContent")).unwrap();
     let data = sse_text.text.lines().find_map(|l| l.strip_prefix("data: ")).unwrap();
     let from_sse = decode_ws_text(&sse_text.text).unwrap();
-    assert!(matches!(from_sse, RunEvent::RunContent(..)));
+    assert!(matches!(from_sse, RunEvent::Run { body: RunBody::RunContent(_), .. }));
     // The same event as plain JSON (as replayed after a reconnect).
     assert_eq!(decode_ws_text(data).unwrap(), from_sse);
     // Tolerated variations: no blank line at the end, CRLF, leading space.

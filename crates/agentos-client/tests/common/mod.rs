@@ -2,7 +2,7 @@
 //! a tiny deterministic PRNG, and expectations read from the raw JSON.
 #![allow(dead_code)]
 
-use agentos_client::events::{parse_event, RunEvent};
+use agentos_client::events::{parse_event, RunEvent, RunKind};
 use agentos_client::reducer::RunView;
 use agentos_client::sse::{decode_all, SseFrame};
 use serde_json::Value;
@@ -85,10 +85,22 @@ pub fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or_else(|| panic!("no string {key} in {v}"))
 }
 
-/// The variant's name, from its Debug form (`RunContent(EventHeader {..`).
+/// The event's decoded name: a control frame's variant (`CatchUp`), or a
+/// run event's body with its kind (`RunContent`; `TeamRunContent` for a
+/// team; `WorkflowError` for a workflow's `RunError`), from the Debug forms.
 pub fn variant(ev: &RunEvent) -> String {
-    let d = format!("{ev:?}");
-    d.split(|c: char| c == '(' || c == ' ' || c == '{').next().unwrap_or_default().to_string()
+    let head = |d: String| d.split(['(', ' ', '{']).next().unwrap_or_default().to_string();
+    match ev {
+        RunEvent::Run { kind, body, .. } => {
+            let b = head(format!("{body:?}"));
+            match kind {
+                RunKind::Agent => b,
+                RunKind::Team => format!("Team{b}"),
+                RunKind::Workflow => b.replacen("Run", "Workflow", 1),
+            }
+        }
+        other => head(format!("{other:?}")),
+    }
 }
 
 /// Consecutive repeats collapsed: `A A B A` gives `A+ B A` when compared
