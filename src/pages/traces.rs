@@ -13,7 +13,7 @@ use agentos_client::traces::{
     flatten, parse_traces, percent,
     trace_path, FlatSpan, TraceDetail, TraceFilter, TraceSummary,
 };
-use agentos_client::{ApiError, ComponentKind};
+use agentos_client::{ApiError, ComponentKind, FromJson};
 use leptos::prelude::*;
 use serde_json::Value;
 use std::sync::Arc;
