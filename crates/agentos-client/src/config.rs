@@ -135,7 +135,7 @@ wire! {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct OsConfig {
         pub os_id: Option<String> = text("os_id"),
-        pub name: Option<String> = text("name"),
+        pub name: Option<String> = text("name") optional,
         pub description: Option<String> = text("description"),
         pub available_models: Vec<ModelRef> = objs("available_models"),
         pub os_database: Option<String> = text("os_database"),
@@ -222,7 +222,7 @@ wire! {
         pub parameters: Value = any("parameters"),
         pub requires_confirmation: Option<bool> = flag("requires_confirmation"),
         pub external_execution: Option<bool> = flag("external_execution"),
-        pub requires_user_input: Option<bool> = flag("requires_user_input"),
+        pub requires_user_input: Option<bool> = flag("requires_user_input") optional,
     }
 }
 
@@ -304,7 +304,7 @@ wire! {
     pub struct SessionsSection {
         pub session_table: Option<String> = text("session_table"),
         pub add_history_to_context: Option<bool> = flag("add_history_to_context"),
-        pub num_history_runs: Option<u32> = count("num_history_runs"),
+        pub num_history_runs: Option<u32> = count("num_history_runs") optional,
     }
 }
 
@@ -320,7 +320,7 @@ wire! {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct MemorySection {
         pub update_memory_on_run: Option<bool> = flag("update_memory_on_run"),
-        pub enable_agentic_memory: Option<bool> = flag("enable_agentic_memory"),
+        pub enable_agentic_memory: Option<bool> = flag("enable_agentic_memory") optional,
         pub memory_table: Option<String> = text("memory_table"),
         pub model: Option<ModelInfo> = obj("model"),
     }
@@ -331,8 +331,8 @@ wire! {
     pub struct ReasoningSection {
         pub reasoning: Option<bool> = flag("reasoning"),
         pub reasoning_model: Option<ModelInfo> = obj("reasoning_model"),
-        pub reasoning_min_steps: Option<u32> = count("reasoning_min_steps"),
-        pub reasoning_max_steps: Option<u32> = count("reasoning_max_steps"),
+        pub reasoning_min_steps: Option<u32> = count("reasoning_min_steps") optional,
+        pub reasoning_max_steps: Option<u32> = count("reasoning_max_steps") optional,
     }
 }
 
@@ -342,8 +342,8 @@ wire! {
         pub description: Option<String> = text("description"),
         /// A string or a list of strings.
         pub instructions: Option<Value> = raw("instructions"),
-        pub expected_output: Option<String> = text("expected_output"),
-        pub system_message: Option<String> = text("system_message"),
+        pub expected_output: Option<String> = text("expected_output") optional,
+        pub system_message: Option<String> = text("system_message") optional,
     }
 }
 
@@ -383,8 +383,8 @@ wire! {
         pub is_factory: Option<bool> = flag("is_factory"),
         pub is_component: Option<bool> = flag("is_component"),
         /// Present when a team member is itself a team.
-        pub members: Option<Vec<AgentDetail>> = opt_objs("members"),
-        pub mode: Option<String> = text("mode"),
+        pub members: Option<Vec<AgentDetail>> = opt_objs("members") optional,
+        pub mode: Option<String> = text("mode") optional,
     }
 }
 
@@ -409,8 +409,8 @@ wire! {
         pub model: Option<ModelInfo> = obj("model"),
         pub tools: Option<ToolsSection> = obj("tools"),
         pub sessions: Option<SessionsSection> = obj("sessions"),
-        pub knowledge: Option<KnowledgeSection> = obj("knowledge"),
-        pub memory: Option<MemorySection> = obj("memory"),
+        pub knowledge: Option<KnowledgeSection> = obj("knowledge") optional,
+        pub memory: Option<MemorySection> = obj("memory") optional,
         pub reasoning: Option<ReasoningSection> = obj("reasoning"),
         pub system_message: Option<SystemMessageSection> = obj("system_message"),
         /// Members are full agent (or team) responses.
@@ -437,8 +437,8 @@ wire! {
         pub kind: Option<String> = text("type"),
         pub description: Option<String> = text("description"),
         pub agent: Option<AgentDetail> = obj("agent"),
-        pub team: Option<TeamDetail> = obj("team"),
-        pub steps: Vec<WorkflowStep> = objs("steps"),
+        pub team: Option<TeamDetail> = obj("team") optional,
+        pub steps: Vec<WorkflowStep> = objs("steps") optional,
     }
 }
 
@@ -466,7 +466,7 @@ wire! {
         pub steps: Vec<WorkflowStep> = objs("steps"),
         pub workflow_agent: Option<bool> = flag("workflow_agent"),
         pub is_factory: Option<bool> = flag("is_factory"),
-        pub input_schema: Option<Value> = raw("input_schema"),
+        pub input_schema: Option<Value> = raw("input_schema") optional,
     }
 }
 

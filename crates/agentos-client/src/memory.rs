@@ -44,14 +44,14 @@ wire! {
     /// One memory (`UserMemorySchema`).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct Memory {
-        pub memory_id: String = first_text("memory_id", "id") required,
+        pub memory_id: String = first_text("memory_id", "id") required optional,
         pub memory: String = verbatim("memory"),
         pub topics: Vec<String> = topics("topics"),
         pub agent_id: Option<String> = text("agent_id"),
         pub team_id: Option<String> = text("team_id"),
         pub user_id: Option<String> = text("user_id"),
         /// Normalized (see [`crate::time::timestamp`]).
-        pub updated_at: Option<String> = time_of("updated_at", "created_at"),
+        pub updated_at: Option<String> = time_of("updated_at", "created_at") optional,
     }
 }
 

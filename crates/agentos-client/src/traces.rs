@@ -46,7 +46,7 @@ wire! {
     /// One row of `GET /traces` (and the summary part of a trace detail).
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct TraceSummary {
-        pub trace_id: String = first_text("trace_id", "id") required,
+        pub trace_id: String = first_text("trace_id", "id") required optional,
         pub name: String = named("name"),
         pub status: String = string("status"),
         /// As sent ("13.01s").
@@ -179,7 +179,7 @@ wire! {
     pub struct TraceDetail {
         /// The summary's fields (see [`TraceSummary`]).
         pub summary: TraceSummary = whole(),
-        pub tree: Vec<Span> = first_list("tree", "spans"),
+        pub tree: Vec<Span> = first_list("tree", "spans") optional,
     }
 }
 

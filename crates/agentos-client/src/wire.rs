@@ -28,7 +28,8 @@
 //!   type's own sample has it.
 //! - `required` after a field: its reader returns `Option<T>`; a row without
 //!   it is dropped from lists ([`FromJson::from_json_row`], used by [`Page`]);
-//!   read alone, the field takes its default.
+//!   read alone, the field takes its default. Both marks may be given
+//!   (`required optional`); any other word is a compile error.
 //!
 //! `tests/wire_keys.rs` checks every declared key against the bodies recorded
 //! from a real AgentOS (`tests/fixtures/`): a missing or mistyped key fails
@@ -61,7 +62,7 @@ macro_rules! wire {
         $vis:vis struct $name:ident {
             $(
                 $(#[$fmeta:meta])*
-                $fvis:vis $field:ident : $ty:ty = $reader:ident ( $($key:literal),* ) $($mark:ident)?
+                $fvis:vis $field:ident : $ty:ty = $reader:ident ( $($key:literal),* ) $($mark:ident)*
             ),* $(,)?
         }
     ) => {
@@ -87,7 +88,7 @@ macro_rules! wire {
                 #[allow(unused_mut)]
                 let mut complete = true;
                 let row = $name {
-                    $( $field: $crate::wire::wire!(@read complete, v, $reader($($key),*) $($mark)?), )*
+                    $( $field: $crate::wire::wire!(@read complete, v, $reader($($key),*) $($mark)*), )*
                 };
                 (row, complete)
             }
@@ -98,22 +99,26 @@ macro_rules! wire {
                 $( $crate::wire::WireField {
                     field: stringify!($field),
                     keys: &[$($key),*],
-                    optional: $crate::wire::wire!(@optional $($mark)?),
+                    optional: $crate::wire::wire!(@optional $($mark)*),
                 }, )*
             ];
         }
     };
 
-    (@read $complete:ident, $v:ident, $reader:ident($($key:literal),*) required) => {{
+    (@read $complete:ident, $v:ident, $reader:ident($($key:literal),*) required $($mark:ident)*) => {{
         let x = $reader($v $(, $key)*);
         $complete &= x.is_some();
         x.unwrap_or_default()
     }};
-    (@read $complete:ident, $v:ident, $reader:ident($($key:literal),*) $($mark:ident)?) => {
+    (@read $complete:ident, $v:ident, $reader:ident($($key:literal),*) optional $($mark:ident)*) => {
+        $crate::wire::wire!(@read $complete, $v, $reader($($key),*) $($mark)*)
+    };
+    (@read $complete:ident, $v:ident, $reader:ident($($key:literal),*)) => {
         $reader($v $(, $key)*)
     };
-    (@optional optional) => { true };
-    (@optional $($mark:ident)?) => { false };
+    (@optional optional $($mark:ident)*) => { true };
+    (@optional required $($mark:ident)*) => { $crate::wire::wire!(@optional $($mark)*) };
+    (@optional) => { false };
 }
 pub(crate) use wire;
 
