@@ -169,3 +169,45 @@ impl<T: FromJson> Wire for Page<T> {
         WireField { field: "meta", keys: &["meta"], optional: false },
     ];
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::{text, verbatim};
+    use serde_json::json;
+
+    wire! {
+        /// A test row.
+        #[derive(Debug, Default, PartialEq)]
+        struct Row {
+            id: String = text("id") required,
+            note: String = verbatim("n.note") optional,
+        }
+    }
+
+    #[test]
+    fn one_field_list_gives_struct_reader_and_keys() {
+        assert_eq!(Row::from_json(&json!({"id": 7, "n": {"note": " x "}})), Row { id: "7".into(), note: " x ".into() });
+        assert_eq!(Row::from_json(&json!("not an object")), Row::default());
+        assert_eq!(Row::from_json_row(&json!({"note": "no id"})), None);
+        assert_eq!(
+            Row::FIELDS,
+            &[
+                WireField { field: "id", keys: &["id"], optional: false },
+                WireField { field: "note", keys: &["n.note"], optional: true },
+            ]
+        );
+    }
+
+    #[test]
+    fn page_reads_the_envelope() {
+        let p = Page::<Row>::from_json(&json!({
+            "data": [{"id": "a"}, {"x": 1}, "junk", {"id": "b"}],
+            "meta": {"page": 0, "limit": "20", "total_pages": 3, "total_count": 41}
+        }));
+        assert_eq!(p.items.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(p.meta, PageMeta { page: 1, limit: 20, total_pages: 3, total_count: 41 });
+        let empty = Page::<Row>::from_json(&json!({"data": {}, "meta": []}));
+        assert_eq!(empty, Page { items: vec![], meta: PageMeta { page: 1, ..Default::default() } });
+    }
+}
