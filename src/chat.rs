@@ -146,7 +146,7 @@ impl Chat {
             // would not find the session.
             let detail = agentos_client::sessions::session_path(&session_id, Some(this.kind));
             if let Ok(d) = client.get_json::<serde_json::Value>(&detail).await {
-                let owner = agentos_client::sessions::SessionDetail::from_json(&d).summary.user_id;
+                let owner = <agentos_client::sessions::SessionDetail as agentos_client::FromJson>::from_json(&d).summary.user_id;
                 if let Some(u) = owner.filter(|u| this.alive() && *u != this.user_id.get_untracked()) {
                     this.user_id.set(u);
                 }

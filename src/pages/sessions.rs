@@ -11,7 +11,7 @@ use agentos_client::sessions::{
     create_request, delete_many_body, parse_sessions, rename_request, session_path, session_runs_path, PageMeta,
     SessionDetail, SessionQuery, SessionSummary, SortBy,
 };
-use agentos_client::{ApiError, ComponentKind};
+use agentos_client::{ApiError, ComponentKind, FromJson};
 use gloo_net::http::Method;
 use leptos::prelude::*;
 

@@ -12,7 +12,7 @@ use agentos_client::traces::{
     flatten, parse_traces, percent,
     trace_path, FlatSpan, PageMeta, TraceDetail, TraceFilter, TraceSummary,
 };
-use agentos_client::{ApiError, ComponentKind};
+use agentos_client::{ApiError, ComponentKind, FromJson};
 use leptos::prelude::*;
 use std::sync::Arc;
 

@@ -220,7 +220,7 @@ pub fn parse_approvals(v: &Value) -> (Vec<Approval>, PageMeta) {
         .and_then(Value::as_array)
         .map(|a| a.iter().map(Approval::from_json).filter(|r| !r.id.is_empty()).collect())
         .unwrap_or_default();
-    (rows, PageMeta::from_json(v))
+    (rows, PageMeta::from_json(v.get("meta").unwrap_or(&Value::Null)))
 }
 
 /// `GET /approvals/count`: `{count}` (absent when the body has none).

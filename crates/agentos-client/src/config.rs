@@ -7,37 +7,44 @@
 //! or a list) stay as [`serde_json::Value`]. A newer AgentOS that adds fields
 //! must never break discovery.
 //!
-//! The types implement [`Deserialize`] (so `serde_json::from_str::<AgentDetail>`
-//! works) by parsing a [`serde_json::Value`] and reading the fields with the
-//! small lenient readers at the end of this file ([`FromJson`]), not with
+//! Each type is declared once with [`wire!`](crate::wire): its fields, the
+//! wire key each reads and the lenient reader of [`crate::json`] that reads
+//! it ([`FromJson`]). The types also implement [`Deserialize`] (so
+//! `serde_json::from_str::<AgentDetail>` works) by parsing a
+//! [`serde_json::Value`] and reading it with [`FromJson`], not with
 //! `#[derive(Deserialize)]`: same tolerance, a fraction of the wasm code size.
 //! Only a body that is not a JSON object is an error.
 
-use crate::json::{as_u64, flag, text, FromJson};
+use crate::json::{any, count, flag, list, obj, objs, opt_objs, raw, string, strings, text, FromJson};
+use crate::wire::wire;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-/// `GET /health`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Health {
-    pub status: String,
-    pub instantiated_at: Option<String>,
+wire! {
+    /// `GET /health`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Health {
+        pub status: String = string("status"),
+        pub instantiated_at: Option<String> = text("instantiated_at"),
+    }
 }
 
-/// `GET /info`: open even when a security key is set.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct OsInfo {
-    pub os_id: Option<String>,
-    pub name: Option<String>,
-    pub os_version: Option<String>,
-    pub agno_version: Option<String>,
-    pub agent_count: Option<u32>,
-    pub team_count: Option<u32>,
-    pub workflow_count: Option<u32>,
-    /// `"none"` or `"security_key"` (others may appear: kept as text).
-    pub auth_mode: Option<String>,
-    pub user_isolation: Option<bool>,
-    pub mcp: Option<Value>,
+wire! {
+    /// `GET /info`: open even when a security key is set.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct OsInfo {
+        pub os_id: Option<String> = text("os_id"),
+        pub name: Option<String> = text("name"),
+        pub os_version: Option<String> = text("os_version"),
+        pub agno_version: Option<String> = text("agno_version"),
+        pub agent_count: Option<u32> = count("agent_count"),
+        pub team_count: Option<u32> = count("team_count"),
+        pub workflow_count: Option<u32> = count("workflow_count"),
+        /// `"none"` or `"security_key"` (others may appear: kept as text).
+        pub auth_mode: Option<String> = text("auth_mode"),
+        pub user_isolation: Option<bool> = flag("user_isolation"),
+        pub mcp: Option<Value> = raw("mcp"),
+    }
 }
 
 impl OsInfo {
@@ -55,80 +62,96 @@ impl OsInfo {
     }
 }
 
-/// `{id, provider}` in `/config`'s `available_models` and component summaries.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ModelRef {
-    pub id: Option<String>,
-    pub provider: Option<String>,
+wire! {
+    /// `{id, provider}` in `/config`'s `available_models` and component summaries.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct ModelRef {
+        pub id: Option<String> = text("id"),
+        pub provider: Option<String> = text("provider"),
+    }
 }
 
-/// A database entry under a domain of `/config` (session, memory, ...).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct DomainDb {
-    pub db_id: String,
-    pub domain_config: Option<DomainDisplay>,
-    pub tables: Vec<String>,
+wire! {
+    /// A database entry under a domain of `/config` (session, memory, ...).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct DomainDb {
+        pub db_id: String = string("db_id"),
+        pub domain_config: Option<DomainDisplay> = obj("domain_config"),
+        pub tables: Vec<String> = strings("tables"),
+    }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct DomainDisplay {
-    pub display_name: Option<String>,
+wire! {
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct DomainDisplay {
+        pub display_name: Option<String> = text("display_name"),
+    }
 }
 
-/// One domain of `/config` (`session`, `metrics`, `memory`, ...).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Domain {
-    pub dbs: Vec<DomainDb>,
+wire! {
+    /// One domain of `/config` (`session`, `metrics`, `memory`, ...).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Domain {
+        pub dbs: Vec<DomainDb> = objs("dbs"),
+    }
 }
 
-/// A knowledge base as listed in `/config` → `knowledge.knowledge_instances`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct KnowledgeInstance {
-    pub id: String,
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub db_id: Option<String>,
-    pub table: Option<String>,
+wire! {
+    /// A knowledge base as listed in `/config` → `knowledge.knowledge_instances`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct KnowledgeInstance {
+        pub id: String = string("id"),
+        pub name: Option<String> = text("name"),
+        pub description: Option<String> = text("description"),
+        pub db_id: Option<String> = text("db_id"),
+        pub table: Option<String> = text("table"),
+    }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct KnowledgeDomain {
-    pub dbs: Vec<DomainDb>,
-    pub knowledge_instances: Vec<KnowledgeInstance>,
+wire! {
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct KnowledgeDomain {
+        pub dbs: Vec<DomainDb> = objs("dbs"),
+        pub knowledge_instances: Vec<KnowledgeInstance> = objs("knowledge_instances"),
+    }
 }
 
-/// The summary of an agent, team or workflow inside `/config`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ComponentSummary {
-    pub id: String,
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub db_id: Option<String>,
-    pub model: Option<ModelRef>,
-    /// Teams only: `coordinate`, `route`, `collaborate`, ...
-    pub mode: Option<String>,
+wire! {
+    /// The summary of an agent, team or workflow inside `/config`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct ComponentSummary {
+        pub id: String = string("id"),
+        pub name: Option<String> = text("name"),
+        pub description: Option<String> = text("description"),
+        pub db_id: Option<String> = text("db_id"),
+        pub model: Option<ModelRef> = obj("model"),
+        /// Teams only: `coordinate`, `route`, `collaborate`, ...
+        pub mode: Option<String> = text("mode"),
+    }
 }
 
-/// `GET /config`: everything the UI needs to bootstrap.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct OsConfig {
-    pub os_id: Option<String>,
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub available_models: Vec<ModelRef>,
-    pub os_database: Option<String>,
-    pub databases: Vec<String>,
-    pub session: Option<Domain>,
-    pub metrics: Option<Domain>,
-    pub memory: Option<Domain>,
-    pub knowledge: Option<KnowledgeDomain>,
-    pub evals: Option<Domain>,
-    pub traces: Option<Domain>,
-    pub agents: Vec<ComponentSummary>,
-    pub teams: Vec<ComponentSummary>,
-    pub workflows: Vec<ComponentSummary>,
-    /// Interfaces (Slack, WhatsApp, AG-UI, ...): shapes vary, kept raw.
-    pub interfaces: Vec<Value>,
+wire! {
+    /// `GET /config`: everything the UI needs to bootstrap.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct OsConfig {
+        pub os_id: Option<String> = text("os_id"),
+        pub name: Option<String> = text("name") optional,
+        pub description: Option<String> = text("description"),
+        pub available_models: Vec<ModelRef> = objs("available_models"),
+        pub os_database: Option<String> = text("os_database"),
+        pub databases: Vec<String> = strings("databases"),
+        pub session: Option<Domain> = obj("session"),
+        pub metrics: Option<Domain> = obj("metrics"),
+        pub memory: Option<Domain> = obj("memory"),
+        pub knowledge: Option<KnowledgeDomain> = obj("knowledge"),
+        pub evals: Option<Domain> = obj("evals"),
+        pub traces: Option<Domain> = obj("traces"),
+        pub agents: Vec<ComponentSummary> = objs("agents"),
+        pub teams: Vec<ComponentSummary> = objs("teams"),
+        pub workflows: Vec<ComponentSummary> = objs("workflows"),
+        /// Interfaces (Slack, WhatsApp, AG-UI, ...): shapes vary, kept raw.
+        pub interfaces: Vec<Value> = list("interfaces"),
+    }
 }
 
 impl OsConfig {
@@ -164,12 +187,14 @@ impl OsConfig {
     }
 }
 
-/// `{name, model, provider}` as in the component detail responses.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ModelInfo {
-    pub name: Option<String>,
-    pub model: Option<String>,
-    pub provider: Option<String>,
+wire! {
+    /// `{name, model, provider}` as in the component detail responses.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct ModelInfo {
+        pub name: Option<String> = text("name"),
+        pub model: Option<String> = text("model"),
+        pub provider: Option<String> = text("provider"),
+    }
 }
 
 impl ModelInfo {
@@ -187,16 +212,18 @@ impl ModelInfo {
     }
 }
 
-/// One tool a component can call.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ToolInfo {
-    pub name: String,
-    pub description: Option<String>,
-    /// JSON schema of the parameters (empty for some toolkits).
-    pub parameters: Value,
-    pub requires_confirmation: Option<bool>,
-    pub external_execution: Option<bool>,
-    pub requires_user_input: Option<bool>,
+wire! {
+    /// One tool a component can call.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct ToolInfo {
+        pub name: String = string("name"),
+        pub description: Option<String> = text("description"),
+        /// JSON schema of the parameters (empty for some toolkits).
+        pub parameters: Value = any("parameters"),
+        pub requires_confirmation: Option<bool> = flag("requires_confirmation"),
+        pub external_execution: Option<bool> = flag("external_execution"),
+        pub requires_user_input: Option<bool> = flag("requires_user_input") optional,
+    }
 }
 
 /// One parameter of a tool, flattened from its JSON schema for display.
@@ -265,47 +292,59 @@ fn schema_type(schema: &Value) -> String {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ToolsSection {
-    pub tools: Vec<ToolInfo>,
+wire! {
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct ToolsSection {
+        pub tools: Vec<ToolInfo> = objs("tools"),
+    }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SessionsSection {
-    pub session_table: Option<String>,
-    pub add_history_to_context: Option<bool>,
-    pub num_history_runs: Option<u32>,
+wire! {
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct SessionsSection {
+        pub session_table: Option<String> = text("session_table"),
+        pub add_history_to_context: Option<bool> = flag("add_history_to_context"),
+        pub num_history_runs: Option<u32> = count("num_history_runs") optional,
+    }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct KnowledgeSection {
-    pub db_id: Option<String>,
-    pub knowledge_table: Option<String>,
+wire! {
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct KnowledgeSection {
+        pub db_id: Option<String> = text("db_id"),
+        pub knowledge_table: Option<String> = text("knowledge_table"),
+    }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct MemorySection {
-    pub update_memory_on_run: Option<bool>,
-    pub enable_agentic_memory: Option<bool>,
-    pub memory_table: Option<String>,
-    pub model: Option<ModelInfo>,
+wire! {
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct MemorySection {
+        pub update_memory_on_run: Option<bool> = flag("update_memory_on_run"),
+        pub enable_agentic_memory: Option<bool> = flag("enable_agentic_memory") optional,
+        pub memory_table: Option<String> = text("memory_table"),
+        pub model: Option<ModelInfo> = obj("model"),
+    }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReasoningSection {
-    pub reasoning: Option<bool>,
-    pub reasoning_model: Option<ModelInfo>,
-    pub reasoning_min_steps: Option<u32>,
-    pub reasoning_max_steps: Option<u32>,
+wire! {
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct ReasoningSection {
+        pub reasoning: Option<bool> = flag("reasoning"),
+        pub reasoning_model: Option<ModelInfo> = obj("reasoning_model"),
+        pub reasoning_min_steps: Option<u32> = count("reasoning_min_steps") optional,
+        pub reasoning_max_steps: Option<u32> = count("reasoning_max_steps") optional,
+    }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SystemMessageSection {
-    pub description: Option<String>,
-    /// A string or a list of strings.
-    pub instructions: Option<Value>,
-    pub expected_output: Option<String>,
-    pub system_message: Option<String>,
+wire! {
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct SystemMessageSection {
+        pub description: Option<String> = text("description"),
+        /// A string or a list of strings.
+        pub instructions: Option<Value> = raw("instructions"),
+        pub expected_output: Option<String> = text("expected_output") optional,
+        pub system_message: Option<String> = text("system_message") optional,
+    }
 }
 
 impl SystemMessageSection {
@@ -325,26 +364,28 @@ impl SystemMessageSection {
     }
 }
 
-/// `GET /agents` item and `GET /agents/{id}`; also team members.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AgentDetail {
-    pub id: String,
-    pub name: Option<String>,
-    pub db_id: Option<String>,
-    pub description: Option<String>,
-    pub role: Option<String>,
-    pub model: Option<ModelInfo>,
-    pub tools: Option<ToolsSection>,
-    pub sessions: Option<SessionsSection>,
-    pub knowledge: Option<KnowledgeSection>,
-    pub memory: Option<MemorySection>,
-    pub reasoning: Option<ReasoningSection>,
-    pub system_message: Option<SystemMessageSection>,
-    pub is_factory: Option<bool>,
-    pub is_component: Option<bool>,
-    /// Present when a team member is itself a team.
-    pub members: Option<Vec<AgentDetail>>,
-    pub mode: Option<String>,
+wire! {
+    /// `GET /agents` item and `GET /agents/{id}`; also team members.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct AgentDetail {
+        pub id: String = string("id"),
+        pub name: Option<String> = text("name"),
+        pub db_id: Option<String> = text("db_id"),
+        pub description: Option<String> = text("description"),
+        pub role: Option<String> = text("role"),
+        pub model: Option<ModelInfo> = obj("model"),
+        pub tools: Option<ToolsSection> = obj("tools"),
+        pub sessions: Option<SessionsSection> = obj("sessions"),
+        pub knowledge: Option<KnowledgeSection> = obj("knowledge"),
+        pub memory: Option<MemorySection> = obj("memory"),
+        pub reasoning: Option<ReasoningSection> = obj("reasoning"),
+        pub system_message: Option<SystemMessageSection> = obj("system_message"),
+        pub is_factory: Option<bool> = flag("is_factory"),
+        pub is_component: Option<bool> = flag("is_component"),
+        /// Present when a team member is itself a team.
+        pub members: Option<Vec<AgentDetail>> = opt_objs("members") optional,
+        pub mode: Option<String> = text("mode") optional,
+    }
 }
 
 impl AgentDetail {
@@ -356,24 +397,26 @@ impl AgentDetail {
     }
 }
 
-/// `GET /teams` item and `GET /teams/{id}`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TeamDetail {
-    pub id: String,
-    pub name: Option<String>,
-    pub db_id: Option<String>,
-    pub description: Option<String>,
-    pub mode: Option<String>,
-    pub model: Option<ModelInfo>,
-    pub tools: Option<ToolsSection>,
-    pub sessions: Option<SessionsSection>,
-    pub knowledge: Option<KnowledgeSection>,
-    pub memory: Option<MemorySection>,
-    pub reasoning: Option<ReasoningSection>,
-    pub system_message: Option<SystemMessageSection>,
-    /// Members are full agent (or team) responses.
-    pub members: Vec<AgentDetail>,
-    pub is_factory: Option<bool>,
+wire! {
+    /// `GET /teams` item and `GET /teams/{id}`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct TeamDetail {
+        pub id: String = string("id"),
+        pub name: Option<String> = text("name"),
+        pub db_id: Option<String> = text("db_id"),
+        pub description: Option<String> = text("description"),
+        pub mode: Option<String> = text("mode"),
+        pub model: Option<ModelInfo> = obj("model"),
+        pub tools: Option<ToolsSection> = obj("tools"),
+        pub sessions: Option<SessionsSection> = obj("sessions"),
+        pub knowledge: Option<KnowledgeSection> = obj("knowledge") optional,
+        pub memory: Option<MemorySection> = obj("memory") optional,
+        pub reasoning: Option<ReasoningSection> = obj("reasoning"),
+        pub system_message: Option<SystemMessageSection> = obj("system_message"),
+        /// Members are full agent (or team) responses.
+        pub members: Vec<AgentDetail> = objs("members"),
+        pub is_factory: Option<bool> = flag("is_factory"),
+    }
 }
 
 impl TeamDetail {
@@ -385,16 +428,18 @@ impl TeamDetail {
     }
 }
 
-/// One step of a workflow. Steps may nest (parallel, loop, condition, ...).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct WorkflowStep {
-    pub name: Option<String>,
-    /// The step's `type` field.
-    pub kind: Option<String>,
-    pub description: Option<String>,
-    pub agent: Option<AgentDetail>,
-    pub team: Option<TeamDetail>,
-    pub steps: Vec<WorkflowStep>,
+wire! {
+    /// One step of a workflow. Steps may nest (parallel, loop, condition, ...).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct WorkflowStep {
+        pub name: Option<String> = text("name"),
+        /// The step's `type` field.
+        pub kind: Option<String> = text("type"),
+        pub description: Option<String> = text("description"),
+        pub agent: Option<AgentDetail> = obj("agent"),
+        pub team: Option<TeamDetail> = obj("team") optional,
+        pub steps: Vec<WorkflowStep> = objs("steps") optional,
+    }
 }
 
 impl WorkflowStep {
@@ -410,17 +455,19 @@ impl WorkflowStep {
     }
 }
 
-/// `GET /workflows` item and `GET /workflows/{id}`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct WorkflowDetail {
-    pub id: String,
-    pub name: Option<String>,
-    pub db_id: Option<String>,
-    pub description: Option<String>,
-    pub steps: Vec<WorkflowStep>,
-    pub workflow_agent: Option<bool>,
-    pub is_factory: Option<bool>,
-    pub input_schema: Option<Value>,
+wire! {
+    /// `GET /workflows` item and `GET /workflows/{id}`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct WorkflowDetail {
+        pub id: String = string("id"),
+        pub name: Option<String> = text("name"),
+        pub db_id: Option<String> = text("db_id"),
+        pub description: Option<String> = text("description"),
+        pub steps: Vec<WorkflowStep> = objs("steps"),
+        pub workflow_agent: Option<bool> = flag("workflow_agent"),
+        pub is_factory: Option<bool> = flag("is_factory"),
+        pub input_schema: Option<Value> = raw("input_schema") optional,
+    }
 }
 
 impl WorkflowDetail {
@@ -505,46 +552,6 @@ impl<'de> Deserialize<'de> for ComponentKind {
 }
 
 // ---------------------------------------------------------------------------
-// Lenient readers (built on `crate::json`): a missing field or one of an
-// unexpected type reads as absent / empty / default; unknown fields are ignored.
-
-fn string(v: &Value, key: &str) -> String {
-    text(v, key).unwrap_or_default()
-}
-
-fn count(v: &Value, key: &str) -> Option<u32> {
-    v.get(key).and_then(as_u64).and_then(|n| u32::try_from(n).ok())
-}
-
-/// Any JSON field except `null`, as it is.
-fn raw(v: &Value, key: &str) -> Option<Value> {
-    v.get(key).filter(|x| !x.is_null()).cloned()
-}
-
-fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
-}
-
-/// A list of strings (other items are skipped).
-fn strings(v: &Value, key: &str) -> Vec<String> {
-    array(v, key).iter().filter_map(Value::as_str).map(str::to_string).collect()
-}
-
-/// A nested object.
-fn obj<T: FromJson>(v: &Value, key: &str) -> Option<T> {
-    v.get(key).filter(|x| x.is_object()).map(T::from_json)
-}
-
-/// A list of objects (other items are skipped); `None` when not a list.
-fn opt_objs<T: FromJson>(v: &Value, key: &str) -> Option<Vec<T>> {
-    let items = v.get(key)?.as_array()?;
-    Some(items.iter().filter(|x| x.is_object()).map(T::from_json).collect())
-}
-
-fn objs<T: FromJson>(v: &Value, key: &str) -> Vec<T> {
-    opt_objs(v, key).unwrap_or_default()
-}
-
 /// `Deserialize` through a `Value` and the type's [`FromJson`] reader; only a
 /// body that is not a JSON object is an error.
 macro_rules! deserialize_via_json {
@@ -567,254 +574,3 @@ deserialize_via_json!(
     MemorySection, ReasoningSection, SystemMessageSection, AgentDetail, TeamDetail, WorkflowStep,
     WorkflowDetail,
 );
-
-impl FromJson for Health {
-    fn from_json(v: &Value) -> Self {
-        Health { status: string(v, "status"), instantiated_at: text(v, "instantiated_at") }
-    }
-}
-
-impl FromJson for OsInfo {
-    fn from_json(v: &Value) -> Self {
-        OsInfo {
-            os_id: text(v, "os_id"),
-            name: text(v, "name"),
-            os_version: text(v, "os_version"),
-            agno_version: text(v, "agno_version"),
-            agent_count: count(v, "agent_count"),
-            team_count: count(v, "team_count"),
-            workflow_count: count(v, "workflow_count"),
-            auth_mode: text(v, "auth_mode"),
-            user_isolation: flag(v, "user_isolation"),
-            mcp: raw(v, "mcp"),
-        }
-    }
-}
-
-impl FromJson for ModelRef {
-    fn from_json(v: &Value) -> Self {
-        ModelRef { id: text(v, "id"), provider: text(v, "provider") }
-    }
-}
-
-impl FromJson for DomainDb {
-    fn from_json(v: &Value) -> Self {
-        DomainDb {
-            db_id: string(v, "db_id"),
-            domain_config: obj(v, "domain_config"),
-            tables: strings(v, "tables"),
-        }
-    }
-}
-
-impl FromJson for DomainDisplay {
-    fn from_json(v: &Value) -> Self {
-        DomainDisplay { display_name: text(v, "display_name") }
-    }
-}
-
-impl FromJson for Domain {
-    fn from_json(v: &Value) -> Self {
-        Domain { dbs: objs(v, "dbs") }
-    }
-}
-
-impl FromJson for KnowledgeInstance {
-    fn from_json(v: &Value) -> Self {
-        KnowledgeInstance {
-            id: string(v, "id"),
-            name: text(v, "name"),
-            description: text(v, "description"),
-            db_id: text(v, "db_id"),
-            table: text(v, "table"),
-        }
-    }
-}
-
-impl FromJson for KnowledgeDomain {
-    fn from_json(v: &Value) -> Self {
-        KnowledgeDomain { dbs: objs(v, "dbs"), knowledge_instances: objs(v, "knowledge_instances") }
-    }
-}
-
-impl FromJson for ComponentSummary {
-    fn from_json(v: &Value) -> Self {
-        ComponentSummary {
-            id: string(v, "id"),
-            name: text(v, "name"),
-            description: text(v, "description"),
-            db_id: text(v, "db_id"),
-            model: obj(v, "model"),
-            mode: text(v, "mode"),
-        }
-    }
-}
-
-impl FromJson for OsConfig {
-    fn from_json(v: &Value) -> Self {
-        OsConfig {
-            os_id: text(v, "os_id"),
-            name: text(v, "name"),
-            description: text(v, "description"),
-            available_models: objs(v, "available_models"),
-            os_database: text(v, "os_database"),
-            databases: strings(v, "databases"),
-            session: obj(v, "session"),
-            metrics: obj(v, "metrics"),
-            memory: obj(v, "memory"),
-            knowledge: obj(v, "knowledge"),
-            evals: obj(v, "evals"),
-            traces: obj(v, "traces"),
-            agents: objs(v, "agents"),
-            teams: objs(v, "teams"),
-            workflows: objs(v, "workflows"),
-            interfaces: array(v, "interfaces").to_vec(),
-        }
-    }
-}
-
-impl FromJson for ModelInfo {
-    fn from_json(v: &Value) -> Self {
-        ModelInfo { name: text(v, "name"), model: text(v, "model"), provider: text(v, "provider") }
-    }
-}
-
-impl FromJson for ToolInfo {
-    fn from_json(v: &Value) -> Self {
-        ToolInfo {
-            name: string(v, "name"),
-            description: text(v, "description"),
-            parameters: v.get("parameters").cloned().unwrap_or(Value::Null),
-            requires_confirmation: flag(v, "requires_confirmation"),
-            external_execution: flag(v, "external_execution"),
-            requires_user_input: flag(v, "requires_user_input"),
-        }
-    }
-}
-
-impl FromJson for ToolsSection {
-    fn from_json(v: &Value) -> Self {
-        ToolsSection { tools: objs(v, "tools") }
-    }
-}
-
-impl FromJson for SessionsSection {
-    fn from_json(v: &Value) -> Self {
-        SessionsSection {
-            session_table: text(v, "session_table"),
-            add_history_to_context: flag(v, "add_history_to_context"),
-            num_history_runs: count(v, "num_history_runs"),
-        }
-    }
-}
-
-impl FromJson for KnowledgeSection {
-    fn from_json(v: &Value) -> Self {
-        KnowledgeSection { db_id: text(v, "db_id"), knowledge_table: text(v, "knowledge_table") }
-    }
-}
-
-impl FromJson for MemorySection {
-    fn from_json(v: &Value) -> Self {
-        MemorySection {
-            update_memory_on_run: flag(v, "update_memory_on_run"),
-            enable_agentic_memory: flag(v, "enable_agentic_memory"),
-            memory_table: text(v, "memory_table"),
-            model: obj(v, "model"),
-        }
-    }
-}
-
-impl FromJson for ReasoningSection {
-    fn from_json(v: &Value) -> Self {
-        ReasoningSection {
-            reasoning: flag(v, "reasoning"),
-            reasoning_model: obj(v, "reasoning_model"),
-            reasoning_min_steps: count(v, "reasoning_min_steps"),
-            reasoning_max_steps: count(v, "reasoning_max_steps"),
-        }
-    }
-}
-
-impl FromJson for SystemMessageSection {
-    fn from_json(v: &Value) -> Self {
-        SystemMessageSection {
-            description: text(v, "description"),
-            instructions: raw(v, "instructions"),
-            expected_output: text(v, "expected_output"),
-            system_message: text(v, "system_message"),
-        }
-    }
-}
-
-impl FromJson for AgentDetail {
-    fn from_json(v: &Value) -> Self {
-        AgentDetail {
-            id: string(v, "id"),
-            name: text(v, "name"),
-            db_id: text(v, "db_id"),
-            description: text(v, "description"),
-            role: text(v, "role"),
-            model: obj(v, "model"),
-            tools: obj(v, "tools"),
-            sessions: obj(v, "sessions"),
-            knowledge: obj(v, "knowledge"),
-            memory: obj(v, "memory"),
-            reasoning: obj(v, "reasoning"),
-            system_message: obj(v, "system_message"),
-            is_factory: flag(v, "is_factory"),
-            is_component: flag(v, "is_component"),
-            members: opt_objs(v, "members"),
-            mode: text(v, "mode"),
-        }
-    }
-}
-
-impl FromJson for TeamDetail {
-    fn from_json(v: &Value) -> Self {
-        TeamDetail {
-            id: string(v, "id"),
-            name: text(v, "name"),
-            db_id: text(v, "db_id"),
-            description: text(v, "description"),
-            mode: text(v, "mode"),
-            model: obj(v, "model"),
-            tools: obj(v, "tools"),
-            sessions: obj(v, "sessions"),
-            knowledge: obj(v, "knowledge"),
-            memory: obj(v, "memory"),
-            reasoning: obj(v, "reasoning"),
-            system_message: obj(v, "system_message"),
-            members: objs(v, "members"),
-            is_factory: flag(v, "is_factory"),
-        }
-    }
-}
-
-impl FromJson for WorkflowStep {
-    fn from_json(v: &Value) -> Self {
-        WorkflowStep {
-            name: text(v, "name"),
-            kind: text(v, "type"),
-            description: text(v, "description"),
-            agent: obj(v, "agent"),
-            team: obj(v, "team"),
-            steps: objs(v, "steps"),
-        }
-    }
-}
-
-impl FromJson for WorkflowDetail {
-    fn from_json(v: &Value) -> Self {
-        WorkflowDetail {
-            id: string(v, "id"),
-            name: text(v, "name"),
-            db_id: text(v, "db_id"),
-            description: text(v, "description"),
-            steps: objs(v, "steps"),
-            workflow_agent: flag(v, "workflow_agent"),
-            is_factory: flag(v, "is_factory"),
-            input_schema: raw(v, "input_schema"),
-        }
-    }
-}

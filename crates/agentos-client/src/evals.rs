@@ -244,7 +244,7 @@ pub fn parse_eval_runs(v: &Value) -> (Vec<EvalRun>, PageMeta) {
         .and_then(Value::as_array)
         .map(|a| a.iter().map(EvalRun::from_json).filter(|r| !r.id.is_empty()).collect())
         .unwrap_or_default();
-    (rows, PageMeta::from_json(v))
+    (rows, PageMeta::from_json(v.get("meta").unwrap_or(&Value::Null)))
 }
 
 /// The filters and page of the eval list (empty = no filter).

@@ -8,14 +8,17 @@
 //! in the query string, or in the JSON body for search. The bases themselves
 //! are listed in `/config` (see [`crate::config::KnowledgeInstance`]).
 //!
-//! Read leniently from `serde_json::Value` (no serde derive: smaller wasm):
+//! Declared with [`wire!`](crate::wire) and read leniently from
+//! `serde_json::Value` (no serde derive: smaller wasm):
 //! unknown fields are ignored, missing or mistyped ones read as absent.
 
 use crate::config::KnowledgeInstance;
-use crate::json::{number, text};
+use crate::json::{as_f64, get, number, str_items, string, strings, text, verbatim};
+pub use crate::json::FromJson;
 use crate::path::encode as encode_segment;
-pub use crate::sessions::PageMeta;
-use crate::time::timestamp;
+use crate::time::timestamp_at;
+use crate::wire::wire;
+pub use crate::wire::{Page, PageMeta};
 use serde_json::{json, Map, Value};
 
 /// Which knowledge base a request is for.
@@ -133,24 +136,26 @@ impl Phase {
     }
 }
 
-/// One content entry of a knowledge base.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Content {
-    pub id: String,
-    pub name: Option<String>,
-    pub description: Option<String>,
-    /// `type`: a MIME type, `Text`, `manual`, `url`, … as sent.
-    pub kind: Option<String>,
-    /// Bytes (sent as a string such as `"265"`, or a number).
-    pub size: Option<u64>,
-    pub linked_to: Option<String>,
-    /// Metadata as `(key, text)`, without agno's internal `_agno` entry.
-    pub metadata: Vec<(String, String)>,
-    pub status: Option<String>,
-    pub status_message: Option<String>,
-    /// Normalized (see [`crate::time::timestamp`]).
-    pub created_at: Option<String>,
-    pub updated_at: Option<String>,
+wire! {
+    /// One content entry of a knowledge base.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Content {
+        pub id: String = text("id") required,
+        pub name: Option<String> = text("name"),
+        pub description: Option<String> = text("description"),
+        /// `type`: a MIME type, `Text`, `manual`, `url`, … as sent.
+        pub kind: Option<String> = text("type"),
+        /// Bytes (sent as a string such as `"265"`, or a number).
+        pub size: Option<u64> = number("size"),
+        pub linked_to: Option<String> = text("linked_to"),
+        /// Metadata as `(key, text)`, without agno's internal `_agno` entry.
+        pub metadata: Vec<(String, String)> = metadata_pairs("metadata"),
+        pub status: Option<String> = text("status"),
+        pub status_message: Option<String> = text("status_message"),
+        /// Normalized (see [`crate::time::timestamp`]).
+        pub created_at: Option<String> = timestamp_at("created_at"),
+        pub updated_at: Option<String> = timestamp_at("updated_at"),
+    }
 }
 
 /// A JSON value as short text: strings as they are, the rest as JSON.
@@ -161,33 +166,19 @@ fn value_text(v: &Value) -> String {
     }
 }
 
-impl Content {
-    pub fn from_json(v: &Value) -> Content {
-        let metadata = v
-            .get("metadata")
-            .and_then(Value::as_object)
-            .map(|m| {
-                m.iter()
-                    .filter(|(k, v)| k.as_str() != "_agno" && !v.is_null())
-                    .map(|(k, v)| (k.clone(), value_text(v)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Content {
-            id: text(v, "id").unwrap_or_default(),
-            name: text(v, "name"),
-            description: text(v, "description"),
-            kind: text(v, "type"),
-            size: number(v, "size"),
-            linked_to: text(v, "linked_to"),
-            metadata,
-            status: text(v, "status"),
-            status_message: text(v, "status_message"),
-            created_at: v.get("created_at").and_then(timestamp),
-            updated_at: v.get("updated_at").and_then(timestamp),
-        }
-    }
+fn metadata_pairs(v: &Value, key: &str) -> Vec<(String, String)> {
+    v.get(key)
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter(|(k, v)| k.as_str() != "_agno" && !v.is_null())
+                .map(|(k, v)| (k.clone(), value_text(v)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
+impl Content {
     /// The name, else the id.
     pub fn display_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)
@@ -201,12 +192,7 @@ impl Content {
 
 /// A page of `GET /knowledge/content` (rows without an id are dropped).
 pub fn parse_content_list(v: &Value) -> (Vec<Content>, PageMeta) {
-    let rows = v
-        .get("data")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().map(Content::from_json).filter(|c| !c.id.is_empty()).collect())
-        .unwrap_or_default();
-    (rows, PageMeta::from_json(v))
+    Page::from_json(v).into_parts()
 }
 
 /// `GET /knowledge/content/{id}/status` (also the 202 of an add):
@@ -216,110 +202,126 @@ pub fn parse_status(v: &Value) -> (Option<String>, Phase, Option<String>) {
     (text(v, "id"), phase, text(v, "status_message"))
 }
 
-/// A reader from `/knowledge/config` → `readers`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Reader {
-    pub id: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub chunkers: Vec<String>,
-    /// File extensions such as `.txt`.
-    pub content_types: Vec<String>,
+wire! {
+    /// A reader from `/knowledge/config` → `readers` (an id or name it lacks
+    /// comes from its key in the map).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Reader {
+        pub id: String = string("id"),
+        pub name: String = string("name"),
+        pub description: Option<String> = text("description"),
+        pub chunkers: Vec<String> = strings("chunkers"),
+        /// File extensions such as `.txt`.
+        pub content_types: Vec<String> = strings("content_types"),
+    }
 }
 
-/// A chunker from `/knowledge/config` → `chunkers`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Chunker {
-    pub key: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub chunk_size: Option<u64>,
-    pub chunk_overlap: Option<u64>,
+wire! {
+    /// A chunker from `/knowledge/config` → `chunkers` (a key or name it
+    /// lacks comes from its key in the map).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Chunker {
+        pub key: String = string("key"),
+        pub name: String = string("name"),
+        pub description: Option<String> = text("description"),
+        pub chunk_size: Option<u64> = number("metadata.chunk_size"),
+        pub chunk_overlap: Option<u64> = number("metadata.chunk_overlap") optional,
+    }
 }
 
-/// A vector database of the base and the search types it offers.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct VectorDb {
-    pub id: String,
-    pub name: String,
-    pub search_types: Vec<String>,
+wire! {
+    /// A vector database of the base and the search types it offers.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct VectorDb {
+        pub id: String = string("id"),
+        pub name: String = string("name"),
+        pub search_types: Vec<String> = strings("search_types"),
+    }
 }
 
-/// `GET /knowledge/config`, read leniently.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct KnowledgeConfig {
-    pub readers: Vec<Reader>,
-    /// Extension → reader ids.
-    pub readers_for_type: Vec<(String, Vec<String>)>,
-    pub chunkers: Vec<Chunker>,
-    /// Metadata keys that search can filter on (agno's internal `_agno` left out).
-    pub filters: Vec<String>,
-    pub vector_dbs: Vec<VectorDb>,
+wire! {
+    /// `GET /knowledge/config`, read leniently.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct KnowledgeConfig {
+        pub readers: Vec<Reader> = keyed("readers"),
+        /// Extension → reader ids.
+        pub readers_for_type: Vec<(String, Vec<String>)> = string_lists("readersForType"),
+        pub chunkers: Vec<Chunker> = keyed("chunkers"),
+        /// Metadata keys that search can filter on (agno's internal `_agno` left out).
+        pub filters: Vec<String> = filter_keys("filters"),
+        pub vector_dbs: Vec<VectorDb> = keyed("vector_dbs"),
+    }
 }
 
-fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).filter(|s| !s.is_empty()).map(String::from).collect())
-        .unwrap_or_default()
+/// An entry of an object map (or a list) that may lack its own id: it takes
+/// the key it is listed under; entries still without an id are dropped.
+trait Keyed: FromJson {
+    fn fill(&mut self, key: String) -> bool;
 }
 
-/// The entries of an object map, or of a list, each with its key.
-fn entries(v: Option<&Value>) -> Vec<(String, &Value)> {
-    match v {
+impl Keyed for Reader {
+    fn fill(&mut self, key: String) -> bool {
+        fill_id(&mut self.id, &mut self.name, key)
+    }
+}
+
+impl Keyed for Chunker {
+    fn fill(&mut self, key: String) -> bool {
+        fill_id(&mut self.key, &mut self.name, key)
+    }
+}
+
+impl Keyed for VectorDb {
+    /// Vector databases are kept as sent, with or without an id.
+    fn fill(&mut self, _: String) -> bool {
+        true
+    }
+}
+
+/// The id from the map key when missing, the name from the id; whether there is an id.
+fn fill_id(id: &mut String, name: &mut String, key: String) -> bool {
+    if id.is_empty() {
+        *id = key;
+    }
+    if name.is_empty() {
+        name.clone_from(id);
+    }
+    !id.is_empty()
+}
+
+/// The entries of an object map, or of a list (with an empty key).
+fn keyed<T: Keyed>(v: &Value, key: &str) -> Vec<T> {
+    let entries: Vec<(String, &Value)> = match v.get(key) {
         Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), v)).collect(),
         Some(Value::Array(a)) => a.iter().map(|v| (String::new(), v)).collect(),
         _ => Vec::new(),
-    }
+    };
+    entries
+        .into_iter()
+        .filter_map(|(k, e)| {
+            let mut item = T::from_json(e);
+            item.fill(k).then_some(item)
+        })
+        .collect()
+}
+
+/// An object map of string lists, in order.
+fn string_lists(v: &Value, key: &str) -> Vec<(String, Vec<String>)> {
+    v.get(key)
+        .and_then(Value::as_object)
+        .map(|m| m.iter().map(|(k, ids)| (k.clone(), str_items(ids))).collect())
+        .unwrap_or_default()
+}
+
+/// The filter keys, sorted, once each, without agno's `_agno`.
+fn filter_keys(v: &Value, key: &str) -> Vec<String> {
+    let mut filters: Vec<String> = strings(v, key).into_iter().filter(|f| f != "_agno").collect();
+    filters.sort();
+    filters.dedup();
+    filters
 }
 
 impl KnowledgeConfig {
-    pub fn from_json(v: &Value) -> KnowledgeConfig {
-        let readers = entries(v.get("readers"))
-            .into_iter()
-            .filter_map(|(k, r)| {
-                let id = text(r, "id").unwrap_or(k);
-                (!id.is_empty()).then(|| Reader {
-                    name: text(r, "name").unwrap_or_else(|| id.clone()),
-                    description: text(r, "description"),
-                    chunkers: strings(r.get("chunkers")),
-                    content_types: strings(r.get("content_types")),
-                    id,
-                })
-            })
-            .collect();
-        let chunkers = entries(v.get("chunkers"))
-            .into_iter()
-            .filter_map(|(k, c)| {
-                let key = text(c, "key").unwrap_or(k);
-                let meta = c.get("metadata").unwrap_or(&Value::Null);
-                (!key.is_empty()).then(|| Chunker {
-                    name: text(c, "name").unwrap_or_else(|| key.clone()),
-                    description: text(c, "description"),
-                    chunk_size: number(meta, "chunk_size"),
-                    chunk_overlap: number(meta, "chunk_overlap"),
-                    key,
-                })
-            })
-            .collect();
-        let readers_for_type = v
-            .get("readersForType")
-            .and_then(Value::as_object)
-            .map(|m| m.iter().map(|(k, ids)| (k.clone(), strings(Some(ids)))).collect())
-            .unwrap_or_default();
-        let vector_dbs = entries(v.get("vector_dbs"))
-            .into_iter()
-            .map(|(_, d)| VectorDb {
-                id: text(d, "id").unwrap_or_default(),
-                name: text(d, "name").unwrap_or_default(),
-                search_types: strings(d.get("search_types")),
-            })
-            .collect();
-        let mut filters: Vec<String> = strings(v.get("filters")).into_iter().filter(|f| f != "_agno").collect();
-        filters.sort();
-        filters.dedup();
-        KnowledgeConfig { readers, readers_for_type, chunkers, filters, vector_dbs }
-    }
-
     pub fn reader(&self, id: &str) -> Option<&Reader> {
         self.readers.iter().find(|r| r.id == id)
     }
@@ -529,45 +531,29 @@ pub fn search_body(t: &Target, f: &SearchForm) -> Result<Value, String> {
     Ok(b)
 }
 
-/// One search result (a chunk of a content).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SearchHit {
-    pub content: String,
-    pub name: Option<String>,
-    pub content_id: Option<String>,
-    /// `meta_data.source`.
-    pub source: Option<String>,
-    /// `meta_data.chunk`.
-    pub chunk: Option<u64>,
-    /// `reranking_score`, else a numeric `meta_data.score`.
-    pub score: Option<f64>,
+wire! {
+    /// One search result (a chunk of a content).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct SearchHit {
+        pub content: String = verbatim("content"),
+        pub name: Option<String> = text("name"),
+        pub content_id: Option<String> = text("content_id"),
+        /// `meta_data.source`.
+        pub source: Option<String> = text("meta_data.source"),
+        /// `meta_data.chunk`.
+        pub chunk: Option<u64> = number("meta_data.chunk"),
+        /// `reranking_score`, else a numeric `meta_data.score`.
+        pub score: Option<f64> = score("reranking_score", "meta_data.score") optional,
+    }
 }
 
-impl SearchHit {
-    pub fn from_json(v: &Value) -> SearchHit {
-        let meta = v.get("meta_data").filter(|m| m.is_object()).unwrap_or(&Value::Null);
-        SearchHit {
-            content: v.get("content").and_then(Value::as_str).unwrap_or_default().to_string(),
-            name: text(v, "name"),
-            content_id: text(v, "content_id"),
-            source: text(meta, "source"),
-            chunk: number(meta, "chunk"),
-            score: v
-                .get("reranking_score")
-                .and_then(Value::as_f64)
-                .or_else(|| meta.get("score").and_then(Value::as_f64)),
-        }
-    }
+fn score(v: &Value, key: &str, fallback: &str) -> Option<f64> {
+    get(v, key).and_then(as_f64).or_else(|| get(v, fallback).and_then(as_f64))
 }
 
 /// A page of `POST /knowledge/search`.
 pub fn parse_search(v: &Value) -> (Vec<SearchHit>, PageMeta) {
-    let rows = v
-        .get("data")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().map(SearchHit::from_json).collect())
-        .unwrap_or_default();
-    (rows, PageMeta::from_json(v))
+    Page::from_json(v).into_parts()
 }
 
 /// A score with three decimals ("0.873"), without float formatting.

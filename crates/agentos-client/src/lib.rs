@@ -4,14 +4,19 @@
 //! - [`manifest`]: what an owner configures for people (`manifest`, quick prompts).
 //! - [`error`]: every failure classified, with a message and a hint for people.
 //! - `web` (wasm32 only): the browser transport over `fetch`.
-//! - At the bottom, used by all: [`json`] (the lenient JSON reader),
-//!   [`time`] (calendar, timestamps, durations, sizes), [`path`] (the URL
-//!   encoder, which refuses `.` and `..` as path segments).
+//! - At the bottom, used by all: [`json`] (the lenient JSON reader and the
+//!   [`FromJson`](json::FromJson) trait every wire type implements),
+//!   [`wire`] (`wire!`, which declares a wire type once: struct, reader and
+//!   the wire keys it reads; and [`Page`](wire::Page), the paginated
+//!   `{data, meta}` envelope), [`time`] (calendar, timestamps, durations,
+//!   sizes), [`path`] (the URL encoder, which refuses `.` and `..` as path
+//!   segments).
 //!
 //! Everything except `web` is plain Rust, tested natively on streams and
 //! bodies recorded from a real AgentOS (`tests/fixtures/`).
 
 pub mod json;
+pub mod wire;
 pub mod path;
 pub mod time;
 
@@ -41,3 +46,4 @@ pub mod upload;
 pub use config::*;
 pub use manifest::{ConfigWithManifest, Manifest, ManifestEntry};
 pub use error::{detail_from_body, normalize_base_url, ApiError};
+pub use json::FromJson;

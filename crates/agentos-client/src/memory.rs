@@ -1,20 +1,22 @@
 //! User memories: `GET /memories` (paginated `{data, meta}`), create, edit,
 //! delete, `GET /memory_topics` and `GET /user_memory_stats`.
 //!
-//! Read leniently from `serde_json::Value` (no serde derive: smaller wasm):
+//! Declared with [`wire!`](crate::wire) and read leniently from
+//! `serde_json::Value` (no serde derive: smaller wasm):
 //! unknown fields are ignored, missing or mistyped ones read as absent.
 //! Timestamps may be ISO strings (with or without `Z`, with fractions or an
 //! offset) or epoch seconds/milliseconds; all are normalized to
 //! `YYYY-MM-DDTHH:MM:SSZ` by [`crate::time::timestamp`].
 
-use crate::json::{number, text};
+use crate::json::{first_text, number_or_zero, text, verbatim, FromJson};
 use crate::path::encode as encode_segment;
-pub use crate::sessions::PageMeta;
-use crate::time::timestamp;
+use crate::time::timestamp_at;
+use crate::wire::wire;
+pub use crate::wire::{Page, PageMeta};
 use serde_json::{json, Value};
 
 /// A list of strings: an array (non-strings skipped) or one comma-separated string.
-fn strings(v: Option<&Value>) -> Vec<String> {
+fn topic_list(v: Option<&Value>) -> Vec<String> {
     match v {
         Some(Value::Array(a)) => a
             .iter()
@@ -38,35 +40,31 @@ pub fn split_topics(input: &str) -> Vec<String> {
     out
 }
 
-/// One memory (`UserMemorySchema`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Memory {
-    pub memory_id: String,
-    pub memory: String,
-    pub topics: Vec<String>,
-    pub agent_id: Option<String>,
-    pub team_id: Option<String>,
-    pub user_id: Option<String>,
-    /// Normalized (see [`crate::time::timestamp`]).
-    pub updated_at: Option<String>,
+wire! {
+    /// One memory (`UserMemorySchema`).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Memory {
+        pub memory_id: String = first_text("memory_id", "id") required optional,
+        pub memory: String = verbatim("memory"),
+        pub topics: Vec<String> = topics("topics"),
+        pub agent_id: Option<String> = text("agent_id"),
+        pub team_id: Option<String> = text("team_id"),
+        pub user_id: Option<String> = text("user_id"),
+        /// Normalized (see [`crate::time::timestamp`]).
+        pub updated_at: Option<String> = time_of("updated_at", "created_at") optional,
+    }
+}
+
+fn topics(v: &Value, key: &str) -> Vec<String> {
+    topic_list(v.get(key))
+}
+
+/// `updated_at`, else `created_at`.
+fn time_of(v: &Value, key: &str, fallback: &str) -> Option<String> {
+    timestamp_at(v, key).or_else(|| timestamp_at(v, fallback))
 }
 
 impl Memory {
-    pub fn from_json(v: &Value) -> Memory {
-        Memory {
-            memory_id: text(v, "memory_id").or_else(|| text(v, "id")).unwrap_or_default(),
-            memory: v.get("memory").and_then(Value::as_str).unwrap_or_default().to_string(),
-            topics: strings(v.get("topics")),
-            agent_id: text(v, "agent_id"),
-            team_id: text(v, "team_id"),
-            user_id: text(v, "user_id"),
-            updated_at: v
-                .get("updated_at")
-                .and_then(timestamp)
-                .or_else(|| v.get("created_at").and_then(timestamp)),
-        }
-    }
-
     /// The first words of the memory (for accessible names), at most `max` chars.
     pub fn excerpt(&self, max: usize) -> String {
         excerpt(&self.memory, max)
@@ -116,51 +114,34 @@ pub fn unique_labels(items: &[Memory], max: usize) -> Vec<String> {
 
 /// A page of `GET /memories` (rows without an id are dropped).
 pub fn parse_memories(v: &Value) -> (Vec<Memory>, PageMeta) {
-    let rows = v
-        .get("data")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().map(Memory::from_json).filter(|m| !m.memory_id.is_empty()).collect())
-        .unwrap_or_default();
-    (rows, PageMeta::from_json(v))
+    Page::from_json(v).into_parts()
 }
 
 /// `GET /memory_topics`: a list of strings (also accepted inside `{data}`).
 pub fn parse_topics(v: &Value) -> Vec<String> {
     let mut t = match v {
-        Value::Array(_) => strings(Some(v)),
-        _ => strings(v.get("data")),
+        Value::Array(_) => topic_list(Some(v)),
+        _ => topic_list(v.get("data")),
     };
     t.sort();
     t.dedup();
     t
 }
 
-/// One row of `GET /user_memory_stats`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct UserStats {
-    pub user_id: String,
-    pub total_memories: u64,
-    /// Normalized (see [`crate::time::timestamp`]).
-    pub last_updated: Option<String>,
+wire! {
+    /// One row of `GET /user_memory_stats`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct UserStats {
+        pub user_id: String = text("user_id") required,
+        pub total_memories: u64 = number_or_zero("total_memories"),
+        /// Normalized (see [`crate::time::timestamp`]).
+        pub last_updated: Option<String> = timestamp_at("last_memory_updated_at"),
+    }
 }
 
 /// A page of `GET /user_memory_stats` (rows without a user id are dropped).
 pub fn parse_user_stats(v: &Value) -> (Vec<UserStats>, PageMeta) {
-    let rows = v
-        .get("data")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|r| UserStats {
-                    user_id: text(r, "user_id").unwrap_or_default(),
-                    total_memories: number(r, "total_memories").unwrap_or(0),
-                    last_updated: r.get("last_memory_updated_at").and_then(timestamp),
-                })
-                .filter(|s| !s.user_id.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
-    (rows, PageMeta::from_json(v))
+    Page::from_json(v).into_parts()
 }
 
 /// The filters and page of the memory list.

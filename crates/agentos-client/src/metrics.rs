@@ -5,78 +5,68 @@
 //! without activity out: [`fill_range`] turns the rows into one entry per day
 //! of the chosen range, zeros where nothing happened.
 //!
-//! Read leniently from JSON (no serde derive: smaller wasm). Dates are kept as
+//! Declared with [`wire!`](crate::wire) and read leniently from JSON (no
+//! serde derive: smaller wasm). Dates are kept as
 //! day numbers (days since 1970-01-01, UTC) so all the range arithmetic is
 //! integer math.
 
-use crate::json::{number, text};
+use crate::json::{number, number_or_zero, string, text, FromJson};
+use crate::wire::wire;
 use crate::path::encode as encode_segment;
 use crate::time::{day_string, parse_day};
 use serde_json::Value;
 
-/// Model usage on one day (or summed over a range).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ModelUsage {
-    pub model_id: String,
-    pub provider: String,
-    pub count: u64,
+wire! {
+    /// Model usage on one day (or summed over a range).
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct ModelUsage {
+        pub model_id: String = model_id("model_id"),
+        pub provider: String = string("model_provider"),
+        pub count: u64 = number_or_zero("count"),
+    }
 }
 
-/// One day of metrics (all counts zero on a day without activity).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DayMetrics {
-    /// Days since 1970-01-01 (UTC).
-    pub day: i64,
-    pub agent_runs: u64,
-    pub agent_sessions: u64,
-    pub team_runs: u64,
-    pub team_sessions: u64,
-    pub workflow_runs: u64,
-    pub workflow_sessions: u64,
-    pub users: u64,
-    pub input_tokens: u64,
-    pub output_tokens: u64,
-    pub total_tokens: u64,
-    pub models: Vec<ModelUsage>,
+fn model_id(v: &Value, key: &str) -> String {
+    text(v, key).unwrap_or_else(|| "unknown".into())
+}
+
+wire! {
+    /// One day of metrics (all counts zero on a day without activity); a row
+    /// of `GET /metrics` without a readable `date` is dropped.
+    #[derive(Debug, Clone, Default, PartialEq, Eq)]
+    pub struct DayMetrics {
+        /// Days since 1970-01-01 (UTC).
+        pub day: i64 = day_of("date") required,
+        pub agent_runs: u64 = number_or_zero("agent_runs_count"),
+        pub agent_sessions: u64 = number_or_zero("agent_sessions_count"),
+        pub team_runs: u64 = number_or_zero("team_runs_count"),
+        pub team_sessions: u64 = number_or_zero("team_sessions_count"),
+        pub workflow_runs: u64 = number_or_zero("workflow_runs_count"),
+        pub workflow_sessions: u64 = number_or_zero("workflow_sessions_count"),
+        pub users: u64 = number_or_zero("users_count"),
+        pub input_tokens: u64 = number_or_zero("token_metrics.input_tokens"),
+        pub output_tokens: u64 = number_or_zero("token_metrics.output_tokens"),
+        /// As sent, else input plus output.
+        pub total_tokens: u64 =
+            total_tokens("token_metrics.total_tokens", "token_metrics.input_tokens", "token_metrics.output_tokens"),
+        pub models: Vec<ModelUsage> = list_of("model_metrics"),
+    }
+}
+
+fn day_of(v: &Value, key: &str) -> Option<i64> {
+    text(v, key).and_then(|d| parse_day(&d))
+}
+
+fn total_tokens(v: &Value, key: &str, input: &str, output: &str) -> u64 {
+    number(v, key).unwrap_or_else(|| number_or_zero(v, input).saturating_add(number_or_zero(v, output)))
+}
+
+/// Every item of a list read as `T` (a stray non-object reads as an unknown model).
+fn list_of<T: FromJson>(v: &Value, key: &str) -> Vec<T> {
+    v.get(key).and_then(Value::as_array).map(|a| a.iter().map(T::from_json).collect()).unwrap_or_default()
 }
 
 impl DayMetrics {
-    /// A row of `GET /metrics`; `None` without a readable `date`.
-    pub fn from_json(v: &Value) -> Option<DayMetrics> {
-        let day = text(v, "date").and_then(|d| parse_day(&d))?;
-        let n = |k: &str| number(v, k).unwrap_or(0);
-        let tokens = v.get("token_metrics").unwrap_or(&Value::Null);
-        let t = |k: &str| number(tokens, k).unwrap_or(0);
-        let (input, output) = (t("input_tokens"), t("output_tokens"));
-        let models = v
-            .get("model_metrics")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .map(|m| ModelUsage {
-                        model_id: text(m, "model_id").unwrap_or_else(|| "unknown".into()),
-                        provider: text(m, "model_provider").unwrap_or_default(),
-                        count: number(m, "count").unwrap_or(0),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Some(DayMetrics {
-            day,
-            agent_runs: n("agent_runs_count"),
-            agent_sessions: n("agent_sessions_count"),
-            team_runs: n("team_runs_count"),
-            team_sessions: n("team_sessions_count"),
-            workflow_runs: n("workflow_runs_count"),
-            workflow_sessions: n("workflow_sessions_count"),
-            users: n("users_count"),
-            input_tokens: input,
-            output_tokens: output,
-            total_tokens: number(tokens, "total_tokens").unwrap_or(input.saturating_add(output)),
-            models,
-        })
-    }
-
     pub fn runs(&self) -> u64 {
         self.agent_runs.saturating_add(self.team_runs).saturating_add(self.workflow_runs)
     }
@@ -113,7 +103,7 @@ pub fn parse_metrics(v: &Value) -> (Vec<DayMetrics>, Option<String>) {
         Value::Array(a) => Some(a),
         _ => v.get("metrics").and_then(Value::as_array),
     };
-    let rows = list.map(|a| a.iter().filter_map(DayMetrics::from_json).collect()).unwrap_or_default();
+    let rows = list.map(|a| a.iter().filter_map(DayMetrics::from_json_row).collect()).unwrap_or_default();
     let updated = v.get("updated_at").and_then(crate::time::timestamp);
     (rows, updated)
 }

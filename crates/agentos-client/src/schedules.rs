@@ -122,7 +122,7 @@ pub fn parse_schedules(v: &Value) -> (Vec<Schedule>, PageMeta) {
         .and_then(Value::as_array)
         .map(|a| a.iter().map(Schedule::from_json).filter(|s| !s.id.is_empty()).collect())
         .unwrap_or_default();
-    (rows, PageMeta::from_json(v))
+    (rows, PageMeta::from_json(v.get("meta").unwrap_or(&Value::Null)))
 }
 
 /// A page of `GET /schedules/{id}/runs`.
@@ -132,7 +132,7 @@ pub fn parse_runs(v: &Value) -> (Vec<ScheduleRun>, PageMeta) {
         .and_then(Value::as_array)
         .map(|a| a.iter().map(ScheduleRun::from_json).filter(|r| !r.id.is_empty()).collect())
         .unwrap_or_default();
-    (rows, PageMeta::from_json(v))
+    (rows, PageMeta::from_json(v.get("meta").unwrap_or(&Value::Null)))
 }
 
 /// `/schedules?limit=&page=` (all, or only enabled / disabled ones).

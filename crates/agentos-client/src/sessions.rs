@@ -1,73 +1,55 @@
-//! Session history: `GET /sessions` (paginated `{data, meta}`), one session,
-//! rename and delete. Read leniently from JSON (no serde derive: smaller wasm),
-//! so unknown fields are ignored and missing ones read as absent.
+//! Session history: `GET /sessions` (paginated `{data, meta}`: a
+//! [`Page`]`<`[`SessionSummary`]`>`), one session, rename and delete.
+//! Declared with [`wire!`](crate::wire) and read leniently from JSON (no serde
+//! derive: smaller wasm), so unknown fields are ignored and missing ones read
+//! as absent.
 
 use crate::config::ComponentKind;
-use crate::json::{number, text};
+use crate::json::{any, number, text, FromJson};
+use crate::wire::wire;
+pub use crate::wire::{Page, PageMeta};
 use crate::path::encode as encode_segment;
 use serde_json::{json, Value};
 
-/// The `meta` of a paginated list.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct PageMeta {
-    pub page: u64,
-    pub limit: u64,
-    pub total_pages: u64,
-    pub total_count: u64,
-}
-
-impl PageMeta {
-    pub fn from_json(v: &Value) -> PageMeta {
-        let m = v.get("meta").unwrap_or(&Value::Null);
-        PageMeta {
-            page: number(m, "page").unwrap_or(1).max(1),
-            limit: number(m, "limit").unwrap_or(0),
-            total_pages: number(m, "total_pages").unwrap_or(0),
-            total_count: number(m, "total_count").unwrap_or(0),
-        }
+wire! {
+    /// One row of `GET /sessions`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct SessionSummary {
+        pub session_id: String = text("session_id") required,
+        pub name: Option<String> = text("session_name"),
+        pub kind: Option<ComponentKind> = kind_of("session_type"),
+        /// The agent, team or workflow the session belongs to.
+        pub component_id: Option<String> = component_of("session_type", "agent_id", "team_id", "workflow_id"),
+        pub user_id: Option<String> = text("user_id"),
+        /// ISO timestamps as sent.
+        pub created_at: Option<String> = text("created_at"),
+        pub updated_at: Option<String> = text("updated_at"),
+        pub total_tokens: Option<u64> = total_tokens("total_tokens", "metrics.total_tokens"),
     }
 }
 
-/// One row of `GET /sessions`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SessionSummary {
-    pub session_id: String,
-    pub name: Option<String>,
-    pub kind: Option<ComponentKind>,
-    /// The agent, team or workflow the session belongs to.
-    pub component_id: Option<String>,
-    pub user_id: Option<String>,
-    /// ISO timestamps as sent.
-    pub created_at: Option<String>,
-    pub updated_at: Option<String>,
-    pub total_tokens: Option<u64>,
+/// `session_type` as a kind.
+fn kind_of(v: &Value, key: &str) -> Option<ComponentKind> {
+    text(v, key).and_then(|t| ComponentKind::from_collection(&t))
+}
+
+/// The id of the session's own kind, else the first id there is.
+fn component_of(v: &Value, kind: &str, agent: &str, team: &str, workflow: &str) -> Option<String> {
+    match kind_of(v, kind) {
+        Some(ComponentKind::Team) => text(v, team),
+        Some(ComponentKind::Workflow) => text(v, workflow),
+        _ => text(v, agent),
+    }
+    .or_else(|| text(v, agent))
+    .or_else(|| text(v, team))
+    .or_else(|| text(v, workflow))
+}
+
+fn total_tokens(v: &Value, key: &str, in_metrics: &str) -> Option<u64> {
+    number(v, key).or_else(|| number(v, in_metrics))
 }
 
 impl SessionSummary {
-    pub fn from_json(v: &Value) -> SessionSummary {
-        let kind = text(v, "session_type").and_then(|t| ComponentKind::from_collection(&t));
-        let component_id = match kind {
-            Some(ComponentKind::Team) => text(v, "team_id"),
-            Some(ComponentKind::Workflow) => text(v, "workflow_id"),
-            _ => text(v, "agent_id"),
-        }
-        .or_else(|| text(v, "agent_id"))
-        .or_else(|| text(v, "team_id"))
-        .or_else(|| text(v, "workflow_id"));
-        let total_tokens = number(v, "total_tokens")
-            .or_else(|| v.get("metrics").and_then(|m| number(m, "total_tokens")));
-        SessionSummary {
-            session_id: text(v, "session_id").unwrap_or_default(),
-            name: text(v, "session_name"),
-            kind,
-            component_id,
-            user_id: text(v, "user_id"),
-            created_at: text(v, "created_at"),
-            updated_at: text(v, "updated_at"),
-            total_tokens,
-        }
-    }
-
     /// The name people see: the session name (AgentOS defaults it to the
     /// first message), else the id.
     pub fn display_name(&self) -> &str {
@@ -75,14 +57,9 @@ impl SessionSummary {
     }
 }
 
-/// A page of `GET /sessions`.
+/// A page of `GET /sessions` (`Page::<SessionSummary>::from_json(v)`, in parts).
 pub fn parse_sessions(v: &Value) -> (Vec<SessionSummary>, PageMeta) {
-    let rows = v
-        .get("data")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().map(SessionSummary::from_json).filter(|s| !s.session_id.is_empty()).collect())
-        .unwrap_or_default();
-    (rows, PageMeta::from_json(v))
+    Page::from_json(v).into_parts()
 }
 
 /// What to sort sessions by.
@@ -191,30 +168,27 @@ pub fn delete_many_body(sessions: &[(String, Option<ComponentKind>)]) -> Value {
     json!({ "session_ids": ids, "session_types": types })
 }
 
-/// One session in detail (`GET /sessions/{id}`), the parts the dashboard shows.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SessionDetail {
-    pub summary: SessionSummary,
-    pub session_state: Value,
+wire! {
+    /// One session in detail (`GET /sessions/{id}`), the parts the dashboard shows.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct SessionDetail {
+        /// The summary's fields (see [`SessionSummary`]); detail bodies carry
+        /// no `session_type`, so the kind comes from the id field they carry.
+        pub summary: SessionSummary = detail_summary("team_id", "workflow_id", "agent_id"),
+        pub session_state: Value = any("session_state"),
+    }
 }
 
-impl SessionDetail {
-    pub fn from_json(v: &Value) -> SessionDetail {
-        let mut summary = SessionSummary::from_json(v);
-        if summary.kind.is_none() {
-            // Detail bodies name their kind through the id field they carry.
-            summary.kind = if v.get("team_id").is_some_and(|x| !x.is_null()) {
-                Some(ComponentKind::Team)
-            } else if v.get("workflow_id").is_some_and(|x| !x.is_null()) {
-                Some(ComponentKind::Workflow)
-            } else if v.get("agent_id").is_some_and(|x| !x.is_null()) {
-                Some(ComponentKind::Agent)
-            } else {
-                None
-            };
-        }
-        SessionDetail { summary, session_state: v.get("session_state").cloned().unwrap_or(Value::Null) }
+fn detail_summary(v: &Value, team: &str, workflow: &str, agent: &str) -> SessionSummary {
+    let mut summary = SessionSummary::from_json(v);
+    if summary.kind.is_none() {
+        let has = |key: &str| v.get(key).is_some_and(|x| !x.is_null());
+        summary.kind = [(team, ComponentKind::Team), (workflow, ComponentKind::Workflow), (agent, ComponentKind::Agent)]
+            .into_iter()
+            .find(|(key, _)| has(key))
+            .map(|(_, kind)| kind);
     }
+    summary
 }
 
 #[cfg(test)]

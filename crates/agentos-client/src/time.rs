@@ -134,6 +134,12 @@ fn zone_text(z: &str) -> &str {
     }
 }
 
+/// A field as a normalized timestamp ([`timestamp`]); a dotted key reads
+/// into nested objects ([`crate::json::get`]).
+pub fn timestamp_at(v: &Value, key: &str) -> Option<String> {
+    crate::json::get(v, key).and_then(timestamp)
+}
+
 /// A timestamp as sent (ISO string or epoch number) → `YYYY-MM-DDTHH:MM:SSZ`.
 /// Epoch values above 10¹¹ are taken as milliseconds. A string that is not
 /// recognizable is kept as it is; offsets other than UTC are kept too.

@@ -5,12 +5,14 @@
 //! times as ISO strings with microseconds; both are read here with integer
 //! math into microseconds ([`crate::time`]), so the waterfall can place
 //! spans exactly.
-//! Read leniently from JSON (no serde derive: smaller wasm).
+//! Declared with [`wire!`](crate::wire) and read leniently from JSON (no
+//! serde derive: smaller wasm).
 
 use crate::config::ComponentKind;
-use crate::json::{number, text};
+use crate::json::{first_text, number_or_zero, string, text, FromJson};
 use crate::path::encode as encode_segment;
-pub use crate::sessions::PageMeta;
+use crate::wire::wire;
+pub use crate::wire::{Page, PageMeta};
 use crate::time::{format_duration, parse_duration_us, parse_time_us};
 use serde_json::Value;
 
@@ -40,56 +42,50 @@ pub fn is_error_status(status: &str) -> bool {
     s == "error" || s == "failed" || s == "failure"
 }
 
-/// One row of `GET /traces` (and the summary part of a trace detail).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TraceSummary {
-    pub trace_id: String,
-    pub name: String,
-    pub status: String,
-    /// As sent ("13.01s").
-    pub duration_text: String,
-    pub duration_us: Option<u64>,
-    pub start_time: Option<String>,
-    pub end_time: Option<String>,
-    pub total_spans: u64,
-    pub error_count: u64,
-    pub input: Option<String>,
-    pub output: Option<String>,
-    pub run_id: Option<String>,
-    pub session_id: Option<String>,
-    pub user_id: Option<String>,
-    /// The agent, team or workflow the trace is about, when sent.
-    pub component: Option<(ComponentKind, String)>,
-    pub created_at: Option<String>,
+wire! {
+    /// One row of `GET /traces` (and the summary part of a trace detail).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct TraceSummary {
+        pub trace_id: String = first_text("trace_id", "id") required optional,
+        pub name: String = named("name"),
+        pub status: String = string("status"),
+        /// As sent ("13.01s").
+        pub duration_text: String = string("duration"),
+        pub duration_us: Option<u64> = duration_us("duration"),
+        pub start_time: Option<String> = text("start_time"),
+        pub end_time: Option<String> = text("end_time"),
+        pub total_spans: u64 = number_or_zero("total_spans"),
+        pub error_count: u64 = number_or_zero("error_count"),
+        pub input: Option<String> = shown("input"),
+        pub output: Option<String> = shown("output") optional,
+        pub run_id: Option<String> = text("run_id"),
+        pub session_id: Option<String> = text("session_id"),
+        pub user_id: Option<String> = text("user_id"),
+        /// The agent, team or workflow the trace is about, when sent.
+        pub component: Option<(ComponentKind, String)> = component_of("agent_id", "team_id", "workflow_id"),
+        pub created_at: Option<String> = text("created_at"),
+    }
+}
+
+fn named(v: &Value, key: &str) -> String {
+    text(v, key).unwrap_or_else(|| "(unnamed)".into())
+}
+
+fn duration_us(v: &Value, key: &str) -> Option<u64> {
+    parse_duration_us(&string(v, key))
+}
+
+fn shown(v: &Value, key: &str) -> Option<String> {
+    display_value(v.get(key))
+}
+
+fn component_of(v: &Value, agent: &str, team: &str, workflow: &str) -> Option<(ComponentKind, String)> {
+    [(agent, ComponentKind::Agent), (team, ComponentKind::Team), (workflow, ComponentKind::Workflow)]
+        .into_iter()
+        .find_map(|(key, kind)| text(v, key).map(|id| (kind, id)))
 }
 
 impl TraceSummary {
-    pub fn from_json(v: &Value) -> TraceSummary {
-        let duration_text = text(v, "duration").unwrap_or_default();
-        let component = text(v, "agent_id")
-            .map(|id| (ComponentKind::Agent, id))
-            .or_else(|| text(v, "team_id").map(|id| (ComponentKind::Team, id)))
-            .or_else(|| text(v, "workflow_id").map(|id| (ComponentKind::Workflow, id)));
-        TraceSummary {
-            trace_id: text(v, "trace_id").or_else(|| text(v, "id")).unwrap_or_default(),
-            name: text(v, "name").unwrap_or_else(|| "(unnamed)".into()),
-            status: text(v, "status").unwrap_or_default(),
-            duration_us: parse_duration_us(&duration_text),
-            duration_text,
-            start_time: text(v, "start_time"),
-            end_time: text(v, "end_time"),
-            total_spans: number(v, "total_spans").unwrap_or(0),
-            error_count: number(v, "error_count").unwrap_or(0),
-            input: display_value(v.get("input")),
-            output: display_value(v.get("output")),
-            run_id: text(v, "run_id"),
-            session_id: text(v, "session_id"),
-            user_id: text(v, "user_id"),
-            component,
-            created_at: text(v, "created_at"),
-        }
-    }
-
     pub fn is_error(&self) -> bool {
         is_error_status(&self.status) || self.error_count > 0
     }
@@ -102,59 +98,56 @@ impl TraceSummary {
 
 /// A page of `GET /traces` (rows without an id are dropped).
 pub fn parse_traces(v: &Value) -> (Vec<TraceSummary>, PageMeta) {
-    let rows = v
-        .get("data")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().map(TraceSummary::from_json).filter(|t| !t.trace_id.is_empty()).collect())
-        .unwrap_or_default();
-    (rows, PageMeta::from_json(v))
+    Page::from_json(v).into_parts()
 }
 
-/// One span of a trace tree.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Span {
-    pub id: String,
-    pub name: String,
-    /// "AGENT", "TEAM", "WORKFLOW", "LLM", "TOOL", "UNKNOWN"… (upper case).
-    pub kind: String,
-    pub status: String,
-    pub duration_us: Option<u64>,
-    pub duration_text: String,
-    pub start_us: Option<i64>,
-    pub end_us: Option<i64>,
-    pub start_time: Option<String>,
-    pub input: Option<String>,
-    pub output: Option<String>,
-    pub metadata: Option<String>,
-    pub children: Vec<Span>,
+wire! {
+    /// One span of a trace tree.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Span {
+        pub id: String = first_text_or_empty("id", "span_id") optional,
+        pub name: String = span_name("name"),
+        /// "AGENT", "TEAM", "WORKFLOW", "LLM", "TOOL", "UNKNOWN"… (upper case).
+        pub kind: String = span_kind("type", "span_kind") optional,
+        pub status: String = string("status"),
+        pub duration_us: Option<u64> = duration_us("duration"),
+        pub duration_text: String = string("duration"),
+        pub start_us: Option<i64> = time_us("start_time"),
+        pub end_us: Option<i64> = time_us("end_time"),
+        pub start_time: Option<String> = text("start_time"),
+        pub input: Option<String> = shown("input") optional,
+        pub output: Option<String> = shown("output") optional,
+        pub metadata: Option<String> = shown("metadata"),
+        pub children: Vec<Span> = first_list("spans", "children") optional,
+    }
+}
+
+fn first_text_or_empty(v: &Value, key: &str, fallback: &str) -> String {
+    first_text(v, key, fallback).unwrap_or_default()
+}
+
+fn span_name(v: &Value, key: &str) -> String {
+    text(v, key).unwrap_or_else(|| "(unnamed span)".into())
+}
+
+fn span_kind(v: &Value, key: &str, fallback: &str) -> String {
+    first_text(v, key, fallback).unwrap_or_else(|| "UNKNOWN".into()).to_ascii_uppercase()
+}
+
+fn time_us(v: &Value, key: &str) -> Option<i64> {
+    text(v, key).as_deref().and_then(parse_time_us)
+}
+
+/// The first of two keys that holds a list, each item read as `T`.
+fn first_list<T: FromJson>(v: &Value, key: &str, fallback: &str) -> Vec<T> {
+    [key, fallback]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(Value::as_array))
+        .map(|a| a.iter().map(T::from_json).collect())
+        .unwrap_or_default()
 }
 
 impl Span {
-    pub fn from_json(v: &Value) -> Span {
-        let duration_text = text(v, "duration").unwrap_or_default();
-        let start_time = text(v, "start_time");
-        let children = ["spans", "children"]
-            .iter()
-            .find_map(|k| v.get(*k).and_then(Value::as_array))
-            .map(|a| a.iter().map(Span::from_json).collect())
-            .unwrap_or_default();
-        Span {
-            id: text(v, "id").or_else(|| text(v, "span_id")).unwrap_or_default(),
-            name: text(v, "name").unwrap_or_else(|| "(unnamed span)".into()),
-            kind: text(v, "type").or_else(|| text(v, "span_kind")).unwrap_or_else(|| "UNKNOWN".into()).to_ascii_uppercase(),
-            status: text(v, "status").unwrap_or_default(),
-            duration_us: parse_duration_us(&duration_text),
-            duration_text,
-            start_us: start_time.as_deref().and_then(parse_time_us),
-            end_us: text(v, "end_time").as_deref().and_then(parse_time_us),
-            start_time,
-            input: display_value(v.get("input")),
-            output: display_value(v.get("output")),
-            metadata: display_value(v.get("metadata")),
-            children,
-        }
-    }
-
     pub fn is_error(&self) -> bool {
         is_error_status(&self.status)
     }
@@ -180,22 +173,18 @@ impl Span {
     }
 }
 
-/// One trace in detail.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TraceDetail {
-    pub summary: TraceSummary,
-    pub tree: Vec<Span>,
+wire! {
+    /// One trace in detail.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct TraceDetail {
+        /// The summary's fields (see [`TraceSummary`]).
+        pub summary: TraceSummary = whole(),
+        pub tree: Vec<Span> = first_list("tree", "spans") optional,
+    }
 }
 
-impl TraceDetail {
-    pub fn from_json(v: &Value) -> TraceDetail {
-        let tree = ["tree", "spans"]
-            .iter()
-            .find_map(|k| v.get(*k).and_then(Value::as_array))
-            .map(|a| a.iter().map(Span::from_json).collect())
-            .unwrap_or_default();
-        TraceDetail { summary: TraceSummary::from_json(v), tree }
-    }
+fn whole<T: FromJson>(v: &Value) -> T {
+    T::from_json(v)
 }
 
 /// A span placed in the waterfall.

@@ -5,7 +5,7 @@
 //! release mode). Input sizes are bounded so the normal run stays fast.
 
 use agentos_client::events::{event_from_value, parse_event, RunEvent};
-use agentos_client::json;
+use agentos_client::json::{self, FromJson};
 use agentos_client::path;
 use agentos_client::reducer::{runs_to_views, RunView, MAX_DEPTH, MAX_RUNS, MAX_STEPS, MAX_TOOLS};
 use agentos_client::sse::{decode_all, SseDecoder, SseFrame};

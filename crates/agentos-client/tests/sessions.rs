@@ -2,6 +2,7 @@
 //! what the session pages show.
 
 use agentos_client::sessions::{create_request, parse_sessions, SessionDetail};
+use agentos_client::json::FromJson;
 use agentos_client::ComponentKind;
 use serde_json::Value;
 

@@ -3,6 +3,7 @@
 
 use agentos_client::traces::*;
 use agentos_client::time::*;
+use agentos_client::json::FromJson;
 use agentos_client::ComponentKind;
 use serde_json::{json, Value};
 
