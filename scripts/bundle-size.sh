@@ -14,7 +14,7 @@
 # (precompressed) send. scripts/route-bytes.js does the counting.
 #
 # Budgets (brotli): the overview and the connection form 172,000 B (issue 11's target); every
-# other route ROUTE_BUDGET_BR, default 355,000 B (chat measured 343,170 B, +3%), a regression gate above the 250,000 B target
+# other route ROUTE_BUDGET_BR, default 380,000 B (chat measured 367,460 B with demo mode, +3%), a regression gate above the 250,000 B target
 # that chat and sessions still miss (their shared chunk holds the Markdown renderer, the run
 # view and the reducer). History of the single bundle before splitting (gzip -6, all files):
 # the foundation 213 KB; with chat, sessions and memories 367 KB; with knowledge, metrics and

@@ -10,7 +10,7 @@
 // precompressed .br holds). Issue 11's targets: the overview ≤ 172 KB brotli, every other
 // route ≤ 250 KB (1 KB = 1,000 bytes); a route over its target is marked. With --gate it
 // fails when the overview is over its target, or another route over ROUTE_BUDGET_BR
-// (default 355,000: a regression gate, 3% over the 343,170 B chat measured after the Trust
+// (default 380,000: a regression gate, 3% over the 367,460 B chat measured with demo mode, after the Trust
 // work merged; chat and sessions are over their 250,000 B target).
 'use strict';
 const fs = require('node:fs');
@@ -88,7 +88,7 @@ const routes = [
   ['#/traces…', 'traces'],
 ];
 const target = (area) => (area === null ? 172_000 : 250_000);
-const gateBytes = (area) => (area === null ? 172_000 : Number(process.env.ROUTE_BUDGET_BR || 355_000));
+const gateBytes = (area) => (area === null ? 172_000 : Number(process.env.ROUTE_BUDGET_BR || 380_000));
 let failed = false;
 console.log(`${'route (first load)'.padEnd(50)} ${'files'.padStart(5)} ${'raw B'.padStart(9)} ${'gzip B'.padStart(8)} ${'brotli B'.padStart(9)}`);
 for (const [name, area] of routes) {
