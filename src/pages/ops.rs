@@ -38,10 +38,7 @@ pub fn components() -> Vec<Entry> {
     use_app().catalog.with_untracked(|c| c.as_ref().map(|c| c.entries()).unwrap_or_default())
 }
 
-/// The display name of a component, else its id.
+/// The display name of a component, else its id (the catalog's one lookup).
 pub fn component_name(kind: agentos_client::ComponentKind, id: &str) -> String {
-    use_app()
-        .catalog
-        .with_untracked(|c| c.as_ref().and_then(|c| c.name_of(kind, id)))
-        .unwrap_or_else(|| id.to_string())
+    use_app().component_name(kind, id)
 }
