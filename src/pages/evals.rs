@@ -169,10 +169,7 @@ fn Filters(filter: RwSignal<EvalFilter>) -> impl IntoView {
                     });
                 }>
                     <option value="">"Any component"</option>
-                    {components().into_iter().filter(|e| e.kind != ComponentKind::Workflow).map(|e| {
-                        let value = format!("{}:{}", e.kind.as_str(), e.id);
-                        view! { <option value=value>{format!("{} ({})", e.name, e.kind.as_str())}</option> }
-                    }).collect_view()}
+                    {agent_and_team_options()}
                 </select>
             </label>
             <label>
@@ -270,10 +267,7 @@ fn RunEval(on_done: Callback<String>) -> impl IntoView {
                     <span>"Agent or team"</span>
                     <select on:change=move |ev| pick_component(event_target_value(&ev))>
                         <option value="">"Choose…"</option>
-                        {components().into_iter().filter(|e| e.kind != ComponentKind::Workflow).map(|e| {
-                            let value = format!("{}:{}", e.kind.as_str(), e.id);
-                            view! { <option value=value>{format!("{} ({})", e.name, e.kind.as_str())}</option> }
-                        }).collect_view()}
+                        {agent_and_team_options()}
                     </select>
                 </label>
                 <label><span>"Name (optional)"</span><input type="text" prop:value=name_v on:input=name_set/></label>
@@ -458,4 +452,17 @@ fn eval_view(e: EvalRun, reload: Callback<()>) -> impl IntoView {
 fn tool_field(label: &'static str, names: &[String]) -> impl IntoView {
     let value = if names.is_empty() { "none".to_string() } else { names.join(", ") };
     view! { <Field label=label value=value/> }
+}
+
+/// One `<option>` per agent and team (evals do not take workflows), valued
+/// `kind:id`: the filter and the run form pick from the same list.
+fn agent_and_team_options() -> impl IntoView {
+    components()
+        .into_iter()
+        .filter(|e| e.kind != ComponentKind::Workflow)
+        .map(|e| {
+            let value = format!("{}:{}", e.kind.as_str(), e.id);
+            view! { <option value=value>{format!("{} ({})", e.name, e.kind.as_str())}</option> }
+        })
+        .collect_view()
 }
