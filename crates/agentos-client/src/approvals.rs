@@ -3,15 +3,16 @@
 //! count (`GET /approvals/count`), one record, and resolving it
 //! (`POST /approvals/{id}/resolve`).
 //!
-//! Read leniently from `serde_json::Value` with [`FromJson`]: unknown fields
+//! Declared with [`wire!`](crate::wire) and read leniently: unknown fields
 //! are ignored, missing or mistyped ones read as absent. Epoch-second
 //! timestamps are normalized to `YYYY-MM-DDTHH:MM:SSZ`.
 
 use crate::config::ComponentKind;
-use crate::json::{flag, list, number, text, FromJson};
+use crate::json::{first_text, is_true, list, number, object, or_unknown, rows, string, strings, text, FromJson};
 use crate::path::encode as encode_segment;
-pub use crate::sessions::PageMeta;
-use crate::time::timestamp;
+use crate::time::timestamp_at;
+use crate::wire::wire;
+pub use crate::wire::{Page, PageMeta};
 use serde_json::{json, Map, Value};
 
 /// The statuses `GET /approvals?status=` accepts (agno 3.1.10).
@@ -24,127 +25,78 @@ pub const PAUSE_TYPES: [&str; 3] = ["confirmation", "user_input", "external_exec
 /// How much of a tool's arguments is shown (characters).
 pub const ARGS_SHOWN_MAX: usize = 4_000;
 
-/// One field a paused tool asks the person for (`user_input_schema`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct InputField {
-    pub name: String,
-    pub field_type: Option<String>,
-    pub description: Option<String>,
-    /// Already filled in by the model (`None`: the person must answer).
-    pub value: Option<String>,
-}
-
-impl FromJson for InputField {
-    fn from_json(v: &Value) -> Self {
-        InputField {
-            name: text(v, "name").unwrap_or_default(),
-            field_type: text(v, "field_type"),
-            description: text(v, "description"),
-            value: text(v, "value"),
-        }
+wire! {
+    /// One field a paused tool asks the person for (`user_input_schema`).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct InputField {
+        pub name: String = text("name") required,
+        pub field_type: Option<String> = text("field_type"),
+        pub description: Option<String> = text("description"),
+        /// Already filled in by the model (`None`: the person must answer).
+        pub value: Option<String> = text("value"),
     }
 }
 
-/// One tool call of the pause (a requirement's `tool_execution`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AskedTool {
-    pub tool_name: String,
-    pub tool_args: Value,
-    pub requires_confirmation: bool,
-    pub requires_user_input: bool,
-    pub external_execution: bool,
-    pub user_input: Vec<InputField>,
-}
-
-impl FromJson for AskedTool {
-    fn from_json(v: &Value) -> Self {
-        let te = v.get("tool_execution").unwrap_or(v);
-        AskedTool {
-            tool_name: text(te, "tool_name").unwrap_or_default(),
-            tool_args: te.get("tool_args").filter(|a| a.is_object()).cloned().unwrap_or(Value::Null),
-            requires_confirmation: flag(te, "requires_confirmation").unwrap_or(false),
-            requires_user_input: flag(te, "requires_user_input").unwrap_or(false),
-            external_execution: flag(te, "external_execution_required").unwrap_or(false),
-            user_input: list(te, "user_input_schema")
-                .iter()
-                .map(InputField::from_json)
-                .filter(|f| !f.name.is_empty())
-                .collect(),
-        }
+wire! {
+    /// One tool call of the pause (a requirement's `tool_execution`).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct AskedTool {
+        pub tool_name: String = text("tool_name") required,
+        /// The arguments (an object, else `Null`).
+        pub tool_args: Value = object("tool_args"),
+        pub requires_confirmation: bool = is_true("requires_confirmation"),
+        pub requires_user_input: bool = is_true("requires_user_input"),
+        pub external_execution: bool = is_true("external_execution_required"),
+        pub user_input: Vec<InputField> = rows("user_input_schema") optional,
     }
 }
 
-/// One approval record (`ApprovalResponse`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Approval {
-    pub id: String,
-    pub run_id: String,
-    pub session_id: String,
-    /// `pending`, `approved`, `rejected`, `expired`, `cancelled` (as sent).
-    pub status: String,
-    /// `agent`, `team` or `workflow`.
-    pub source_type: Option<String>,
-    pub approval_type: Option<String>,
-    pub pause_type: Option<String>,
-    pub tool_name: Option<String>,
-    /// The first tool's arguments (an object, else `Null`).
-    pub tool_args: Value,
-    pub agent_id: Option<String>,
-    pub team_id: Option<String>,
-    pub workflow_id: Option<String>,
-    pub user_id: Option<String>,
-    pub schedule_id: Option<String>,
-    pub schedule_run_id: Option<String>,
-    /// The component's name, as the server stored it.
-    pub source_name: Option<String>,
-    /// Every tool call of this pause.
-    pub tools: Vec<AskedTool>,
-    /// `context.tool_names`.
-    pub tool_names: Vec<String>,
-    pub resolution_data: Value,
-    pub resolved_by: Option<String>,
-    /// Normalized (see [`crate::time::timestamp`]).
-    pub resolved_at: Option<String>,
-    pub created_at: Option<String>,
-    pub expires_at: Option<String>,
-    /// The run's status now (`PAUSED`, `COMPLETED`, …), as sent.
-    pub run_status: Option<String>,
+wire! {
+    /// One approval record (`ApprovalResponse`).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Approval {
+        pub id: String = text("id") required,
+        pub run_id: String = string("run_id"),
+        pub session_id: String = string("session_id"),
+        /// `pending`, `approved`, `rejected`, `expired`, `cancelled` (as sent).
+        pub status: String = or_unknown("status"),
+        /// `agent`, `team` or `workflow`.
+        pub source_type: Option<String> = text("source_type"),
+        pub approval_type: Option<String> = text("approval_type"),
+        pub pause_type: Option<String> = text("pause_type"),
+        pub tool_name: Option<String> = text("tool_name"),
+        /// The first tool's arguments (an object, else `Null`).
+        pub tool_args: Value = object("tool_args"),
+        pub agent_id: Option<String> = text("agent_id"),
+        pub team_id: Option<String> = text("team_id"),
+        pub workflow_id: Option<String> = text("workflow_id"),
+        pub user_id: Option<String> = text("user_id"),
+        pub schedule_id: Option<String> = text("schedule_id"),
+        pub schedule_run_id: Option<String> = text("schedule_run_id"),
+        /// The component's name, as the server stored it.
+        pub source_name: Option<String> = first_text("source_name", "context.source_name") optional,
+        /// Every tool call of this pause.
+        pub tools: Vec<AskedTool> = requirements("requirements"),
+        /// `context.tool_names`.
+        pub tool_names: Vec<String> = strings("context.tool_names"),
+        pub resolution_data: Value = object("resolution_data"),
+        pub resolved_by: Option<String> = text("resolved_by"),
+        /// Normalized (see [`crate::time::timestamp`]).
+        pub resolved_at: Option<String> = timestamp_at("resolved_at"),
+        pub created_at: Option<String> = timestamp_at("created_at"),
+        pub expires_at: Option<String> = timestamp_at("expires_at"),
+        /// The run's status now (`PAUSED`, `COMPLETED`, …), as sent.
+        pub run_status: Option<String> = text("run_status") optional,
+    }
 }
 
-impl FromJson for Approval {
-    fn from_json(v: &Value) -> Self {
-        let context = v.get("context").unwrap_or(&Value::Null);
-        Approval {
-            id: text(v, "id").unwrap_or_default(),
-            run_id: text(v, "run_id").unwrap_or_default(),
-            session_id: text(v, "session_id").unwrap_or_default(),
-            status: text(v, "status").unwrap_or_else(|| "unknown".into()),
-            source_type: text(v, "source_type"),
-            approval_type: text(v, "approval_type"),
-            pause_type: text(v, "pause_type"),
-            tool_name: text(v, "tool_name"),
-            tool_args: v.get("tool_args").filter(|a| a.is_object()).cloned().unwrap_or(Value::Null),
-            agent_id: text(v, "agent_id"),
-            team_id: text(v, "team_id"),
-            workflow_id: text(v, "workflow_id"),
-            user_id: text(v, "user_id"),
-            schedule_id: text(v, "schedule_id"),
-            schedule_run_id: text(v, "schedule_run_id"),
-            source_name: text(v, "source_name").or_else(|| text(context, "source_name")),
-            tools: list(v, "requirements")
-                .iter()
-                .map(AskedTool::from_json)
-                .filter(|t| !t.tool_name.is_empty())
-                .collect(),
-            tool_names: list(context, "tool_names").iter().filter_map(|t| t.as_str().map(str::to_string)).collect(),
-            resolution_data: v.get("resolution_data").filter(|d| d.is_object()).cloned().unwrap_or(Value::Null),
-            resolved_by: text(v, "resolved_by"),
-            resolved_at: v.get("resolved_at").and_then(timestamp),
-            created_at: v.get("created_at").and_then(timestamp),
-            expires_at: v.get("expires_at").and_then(timestamp),
-            run_status: text(v, "run_status"),
-        }
-    }
+/// The tool calls of `requirements` (each its `tool_execution`, or the item
+/// itself); calls without a tool name are dropped.
+fn requirements(v: &Value, key: &str) -> Vec<AskedTool> {
+    list(v, key)
+        .iter()
+        .filter_map(|r| AskedTool::from_json_row(r.get("tool_execution").unwrap_or(r)))
+        .collect()
 }
 
 impl Approval {
@@ -202,25 +154,11 @@ impl Approval {
     }
 }
 
-/// JSON as readable text, at most `max` characters (cut at a char boundary, with "…").
-pub fn json_text(v: &Value, max: usize) -> String {
-    let s = serde_json::to_string_pretty(v).unwrap_or_default();
-    if s.chars().count() <= max {
-        return s;
-    }
-    let mut out: String = s.chars().take(max).collect();
-    out.push('…');
-    out
-}
+pub use crate::text::json_text;
 
 /// A page of `GET /approvals` (rows without an id are dropped).
 pub fn parse_approvals(v: &Value) -> (Vec<Approval>, PageMeta) {
-    let rows = v
-        .get("data")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().map(Approval::from_json).filter(|r| !r.id.is_empty()).collect())
-        .unwrap_or_default();
-    (rows, PageMeta::from_json(v.get("meta").unwrap_or(&Value::Null)))
+    Page::from_json(v).into_parts()
 }
 
 /// `GET /approvals/count`: `{count}` (absent when the body has none).

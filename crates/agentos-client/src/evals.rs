@@ -5,14 +5,15 @@
 //! agno stores `eval_data` in another shape than `POST` answers with (a
 //! performance run: `{result: {...}, runs: [{runtime, memory}]}` stored,
 //! flat `run_times`/`memory_usages` answered); both read the same here.
-//! Read leniently with [`FromJson`]: unknown fields are ignored, missing or
-//! mistyped ones read as absent.
+//! Declared with [`wire!`](crate::wire) and read leniently: unknown fields
+//! are ignored, missing or mistyped ones read as absent.
 
 use crate::config::ComponentKind;
-use crate::json::{as_f64, flag, list, text, FromJson};
+use crate::json::{as_f64, flag, get, list, object, string, strings, text, FromJson};
 use crate::path::encode as encode_segment;
-pub use crate::sessions::PageMeta;
-use crate::time::timestamp;
+use crate::time::timestamp_at;
+use crate::wire::wire;
+pub use crate::wire::{Page, PageMeta};
 use serde_json::{json, Value};
 
 /// The eval types `POST /eval-runs` runs (agno 3.1.10), with what people read.
@@ -28,161 +29,132 @@ pub fn type_label(t: &str) -> String {
     EVAL_TYPES.iter().find(|(w, _)| *w == t).map(|(_, l)| l.to_string()).unwrap_or_else(|| t.to_string())
 }
 
-fn f64_of(v: &Value, key: &str) -> Option<f64> {
-    v.get(key).and_then(as_f64).filter(|f| f.is_finite())
-}
-
-fn strings(v: &Value, key: &str) -> Vec<String> {
-    list(v, key).iter().filter_map(|x| x.as_str().map(str::to_string)).collect()
-}
-
-/// One case of an accuracy or agent-as-judge eval.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct EvalCase {
-    pub input: Option<String>,
-    pub output: Option<String>,
-    pub expected_output: Option<String>,
-    pub criteria: Option<String>,
-    pub score: Option<f64>,
-    pub passed: Option<bool>,
-    pub reason: Option<String>,
-}
-
-impl FromJson for EvalCase {
-    fn from_json(v: &Value) -> Self {
-        EvalCase {
-            input: text(v, "input"),
-            output: text(v, "output"),
-            expected_output: text(v, "expected_output"),
-            criteria: text(v, "criteria"),
-            score: f64_of(v, "score"),
-            passed: flag(v, "passed"),
-            reason: text(v, "reason"),
-        }
+wire! {
+    /// One case of an accuracy or agent-as-judge eval.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct EvalCase {
+        pub input: Option<String> = text("input"),
+        pub output: Option<String> = text("output"),
+        pub expected_output: Option<String> = text("expected_output"),
+        pub criteria: Option<String> = text("criteria"),
+        pub score: Option<f64> = real("score"),
+        pub passed: Option<bool> = flag("passed"),
+        pub reason: Option<String> = text("reason"),
     }
 }
 
-/// The tool calls of a reliability eval: expected and made.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ToolCalls {
-    /// `eval_input.expected_tool_calls` (stored runs only).
-    pub expected: Vec<String>,
-    pub passed: Vec<String>,
-    pub failed: Vec<String>,
-    pub missing: Vec<String>,
-    pub additional: Vec<String>,
+wire! {
+    /// The tool calls of a reliability eval: expected and made (read from
+    /// the whole eval run).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct ToolCalls {
+        /// `eval_input.expected_tool_calls` (stored runs only).
+        pub expected: Vec<String> = strings("eval_input.expected_tool_calls"),
+        pub passed: Vec<String> = strings("eval_data.passed_tool_calls"),
+        pub failed: Vec<String> = strings("eval_data.failed_tool_calls"),
+        pub missing: Vec<String> = strings("eval_data.missing_tool_calls"),
+        pub additional: Vec<String> = strings("eval_data.additional_tool_calls"),
+    }
 }
 
-/// Timings of a performance eval (seconds; memory in MiB as agno measures it).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Performance {
-    pub avg_run_time: Option<f64>,
-    pub min_run_time: Option<f64>,
-    pub max_run_time: Option<f64>,
-    pub p95_run_time: Option<f64>,
-    pub avg_memory: Option<f64>,
-    /// Each measured run: (seconds, memory).
-    pub runs: Vec<(f64, Option<f64>)>,
+wire! {
+    /// Timings of a performance eval's `eval_data` (seconds; memory in MiB
+    /// as agno measures it). Stored as `{result: {...}, runs: [...]}`,
+    /// answered flat (`run_times`, `memory_usages`): both read the same.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Performance {
+        pub avg_run_time: Option<f64> = real_in("result.avg_run_time", "avg_run_time"),
+        pub min_run_time: Option<f64> = real_in("result.min_run_time", "min_run_time"),
+        pub max_run_time: Option<f64> = real_in("result.max_run_time", "max_run_time"),
+        pub p95_run_time: Option<f64> = real_in("result.p95_run_time", "p95_run_time"),
+        pub avg_memory: Option<f64> = real_in("result.avg_memory_usage", "avg_memory_usage"),
+        /// Each measured run: (seconds, memory).
+        pub runs: Vec<(f64, Option<f64>)> = timings("runs", "run_times", "memory_usages"),
+    }
 }
 
 /// The runs a performance result lists, capped (a hostile server's list
 /// cannot make the page draw a million rows).
 pub const RUNS_SHOWN_MAX: usize = 200;
 
-impl FromJson for Performance {
-    fn from_json(data: &Value) -> Self {
-        let r = data.get("result").filter(|r| r.is_object()).unwrap_or(data);
-        let mut runs: Vec<(f64, Option<f64>)> = list(data, "runs")
-            .iter()
-            .take(RUNS_SHOWN_MAX)
-            .filter_map(|x| f64_of(x, "runtime").map(|t| (t, f64_of(x, "memory"))))
-            .collect();
-        if runs.is_empty() {
-            let memory = list(data, "memory_usages");
-            runs = list(data, "run_times")
-                .iter()
-                .take(RUNS_SHOWN_MAX)
-                .enumerate()
-                .filter_map(|(i, t)| as_f64(t).filter(|t| t.is_finite()).map(|t| (t, memory.get(i).and_then(as_f64))))
-                .collect();
-        }
-        Performance {
-            avg_run_time: f64_of(r, "avg_run_time"),
-            min_run_time: f64_of(r, "min_run_time"),
-            max_run_time: f64_of(r, "max_run_time"),
-            p95_run_time: f64_of(r, "p95_run_time"),
-            avg_memory: f64_of(r, "avg_memory_usage"),
-            runs,
-        }
-    }
+/// A finite float field.
+fn real(v: &Value, key: &str) -> Option<f64> {
+    get(v, key).and_then(as_f64).filter(|f| f.is_finite())
 }
 
-/// One eval run (`EvalSchema`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct EvalRun {
-    pub id: String,
-    pub name: Option<String>,
-    pub eval_type: String,
-    pub agent_id: Option<String>,
-    pub team_id: Option<String>,
-    pub workflow_id: Option<String>,
-    pub model_id: Option<String>,
-    pub model_provider: Option<String>,
-    pub component_name: Option<String>,
-    /// Normalized (see [`crate::time::timestamp`]).
-    pub created_at: Option<String>,
-    /// Average score (accuracy, numeric judge), 1–10.
-    pub avg_score: Option<f64>,
-    pub min_score: Option<f64>,
-    pub max_score: Option<f64>,
-    /// Agent-as-judge: share of passed cases, 0–100.
-    pub pass_rate: Option<f64>,
-    /// Reliability: `PASSED` or `FAILED`.
-    pub status: Option<String>,
-    pub cases: Vec<EvalCase>,
-    pub tool_calls: ToolCalls,
-    pub performance: Option<Performance>,
-    /// What the eval was run with (`eval_input`, stored runs only).
-    pub input: Value,
+/// [`real`] at `key`, else at `flat`.
+fn real_in(v: &Value, key: &str, flat: &str) -> Option<f64> {
+    real(v, key).or_else(|| real(v, flat))
+}
+
+/// `runs: [{runtime, memory}]` (stored), else `run_times` with
+/// `memory_usages` (answered), capped at [`RUNS_SHOWN_MAX`].
+fn timings(v: &Value, runs: &str, times: &str, memory: &str) -> Vec<(f64, Option<f64>)> {
+    let stored: Vec<(f64, Option<f64>)> = list(v, runs)
+        .iter()
+        .take(RUNS_SHOWN_MAX)
+        .filter_map(|x| real(x, "runtime").map(|t| (t, real(x, "memory"))))
+        .collect();
+    if !stored.is_empty() {
+        return stored;
+    }
+    let memory = list(v, memory);
+    list(v, times)
+        .iter()
+        .take(RUNS_SHOWN_MAX)
+        .enumerate()
+        .filter_map(|(i, t)| as_f64(t).filter(|t| t.is_finite()).map(|t| (t, memory.get(i).and_then(as_f64))))
+        .collect()
+}
+
+wire! {
+    /// One eval run (`EvalSchema`).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct EvalRun {
+        pub id: String = text("id") required,
+        pub name: Option<String> = text("name"),
+        pub eval_type: String = string("eval_type"),
+        pub agent_id: Option<String> = text("agent_id"),
+        pub team_id: Option<String> = text("team_id"),
+        pub workflow_id: Option<String> = text("workflow_id"),
+        pub model_id: Option<String> = text("model_id"),
+        pub model_provider: Option<String> = text("model_provider"),
+        pub component_name: Option<String> = text("evaluated_component_name"),
+        /// Normalized (see [`crate::time::timestamp`]).
+        pub created_at: Option<String> = timestamp_at("created_at"),
+        /// Average score (accuracy, numeric judge), 1–10.
+        pub avg_score: Option<f64> = real("eval_data.avg_score"),
+        pub min_score: Option<f64> = real("eval_data.min_score"),
+        pub max_score: Option<f64> = real("eval_data.max_score"),
+        /// Agent-as-judge: share of passed cases, 0–100.
+        pub pass_rate: Option<f64> = real("eval_data.pass_rate"),
+        /// Reliability: `PASSED` or `FAILED`.
+        pub status: Option<String> = text("eval_data.eval_status"),
+        pub cases: Vec<EvalCase> = cases("eval_data.results"),
+        pub tool_calls: ToolCalls = from_whole(),
+        /// Performance evals only.
+        pub performance: Option<Performance> = performance("eval_type", "eval_data"),
+        /// What the eval was run with (`eval_input`, stored runs only).
+        pub input: Value = object("eval_input"),
+    }
 }
 
 /// At most this many cases are read from one result.
 pub const CASES_SHOWN_MAX: usize = 200;
 
-impl FromJson for EvalRun {
-    fn from_json(v: &Value) -> Self {
-        let data = v.get("eval_data").filter(|d| d.is_object()).unwrap_or(&Value::Null);
-        let input = v.get("eval_input").filter(|d| d.is_object()).cloned().unwrap_or(Value::Null);
-        let eval_type = text(v, "eval_type").unwrap_or_default();
-        let performance = (eval_type == "performance").then(|| Performance::from_json(data));
-        EvalRun {
-            id: text(v, "id").unwrap_or_default(),
-            name: text(v, "name"),
-            agent_id: text(v, "agent_id"),
-            team_id: text(v, "team_id"),
-            workflow_id: text(v, "workflow_id"),
-            model_id: text(v, "model_id"),
-            model_provider: text(v, "model_provider"),
-            component_name: text(v, "evaluated_component_name"),
-            created_at: v.get("created_at").and_then(timestamp),
-            avg_score: f64_of(data, "avg_score"),
-            min_score: f64_of(data, "min_score"),
-            max_score: f64_of(data, "max_score"),
-            pass_rate: f64_of(data, "pass_rate"),
-            status: text(data, "eval_status"),
-            cases: list(data, "results").iter().take(CASES_SHOWN_MAX).map(EvalCase::from_json).collect(),
-            tool_calls: ToolCalls {
-                expected: strings(&input, "expected_tool_calls"),
-                passed: strings(data, "passed_tool_calls"),
-                failed: strings(data, "failed_tool_calls"),
-                missing: strings(data, "missing_tool_calls"),
-                additional: strings(data, "additional_tool_calls"),
-            },
-            performance,
-            input,
-            eval_type,
-        }
-    }
+/// The cases of a result, capped at [`CASES_SHOWN_MAX`].
+fn cases(v: &Value, key: &str) -> Vec<EvalCase> {
+    list(v, key).iter().take(CASES_SHOWN_MAX).map(EvalCase::from_json).collect()
+}
+
+/// The whole value read as another type.
+fn from_whole<T: FromJson>(v: &Value) -> T {
+    T::from_json(v)
+}
+
+/// The timings in `data` when the eval type is `performance`.
+fn performance(v: &Value, eval_type: &str, data: &str) -> Option<Performance> {
+    (text(v, eval_type).as_deref() == Some("performance")).then(|| Performance::from_json(&object(v, data)))
 }
 
 impl EvalRun {
@@ -239,12 +211,7 @@ pub fn seconds(x: f64) -> String {
 
 /// A page of `GET /eval-runs` (rows without an id are dropped).
 pub fn parse_eval_runs(v: &Value) -> (Vec<EvalRun>, PageMeta) {
-    let rows = v
-        .get("data")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().map(EvalRun::from_json).filter(|r| !r.id.is_empty()).collect())
-        .unwrap_or_default();
-    (rows, PageMeta::from_json(v.get("meta").unwrap_or(&Value::Null)))
+    Page::from_json(v).into_parts()
 }
 
 /// The filters and page of the eval list (empty = no filter).

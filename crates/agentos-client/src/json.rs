@@ -15,8 +15,9 @@
 //! - [`flag`]: a boolean, or the strings "true"/"false";
 //! - [`list`], [`strings`], [`any`], [`raw`]: an array (else empty), its
 //!   strings, the value as it is (`Null` when missing), the value unless null;
-//! - [`obj`], [`objs`], [`opt_objs`]: nested objects read with their own
-//!   [`FromJson`].
+//! - [`obj`], [`objs`], [`opt_objs`], [`rows`]: nested objects read with their
+//!   own [`FromJson`] ([`rows`] drops incomplete ones); [`object`]: a JSON
+//!   object as it is.
 //!
 //! A key may be a dotted path into nested objects (`"metrics.total_tokens"`,
 //! see [`get`]).
@@ -66,6 +67,11 @@ pub fn verbatim(v: &Value, key: &str) -> String {
     get(v, key).and_then(Value::as_str).unwrap_or_default().to_string()
 }
 
+/// [`text`], or "unknown" (a status or a model id people read).
+pub fn or_unknown(v: &Value, key: &str) -> String {
+    text(v, key).unwrap_or_else(|| "unknown".into())
+}
+
 /// A field as a count (see [`as_u64`]).
 pub fn number(v: &Value, key: &str) -> Option<u64> {
     get(v, key).and_then(as_u64)
@@ -98,6 +104,11 @@ pub fn flag(v: &Value, key: &str) -> Option<bool> {
     }
 }
 
+/// [`flag`], false unless sent as true.
+pub fn is_true(v: &Value, key: &str) -> bool {
+    flag(v, key).unwrap_or(false)
+}
+
 /// A list field (anything else reads as empty).
 pub fn list(v: &Value, key: &str) -> Vec<Value> {
     get(v, key).and_then(Value::as_array).cloned().unwrap_or_default()
@@ -123,6 +134,21 @@ pub fn any(v: &Value, key: &str) -> Value {
 /// Any JSON field except `null`, as it is.
 pub fn raw(v: &Value, key: &str) -> Option<Value> {
     get(v, key).filter(|x| !x.is_null()).cloned()
+}
+
+/// A JSON object field as it is; anything else (or missing) is `Null`.
+pub fn object(v: &Value, key: &str) -> Value {
+    get(v, key).filter(|x| x.is_object()).cloned().unwrap_or(Value::Null)
+}
+
+/// A list of objects read as rows: items that are not objects, and rows
+/// missing a field their type cannot do without ([`FromJson::from_json_row`]),
+/// are dropped, as [`crate::wire::Page`] drops them.
+pub fn rows<T: FromJson>(v: &Value, key: &str) -> Vec<T> {
+    get(v, key)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter(|x| x.is_object()).filter_map(T::from_json_row).collect())
+        .unwrap_or_default()
 }
 
 /// A nested object, read with its own [`FromJson`].

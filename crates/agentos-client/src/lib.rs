@@ -10,7 +10,7 @@
 //!   the wire keys it reads; and [`Page`](wire::Page), the paginated
 //!   `{data, meta}` envelope), [`time`] (calendar, timestamps, durations,
 //!   sizes), [`path`] (the URL encoder, which refuses `.` and `..` as path
-//!   segments).
+//!   segments), [`text`] (cutting text at character boundaries).
 //!
 //! Everything except `web` is plain Rust, tested natively on streams and
 //! bodies recorded from a real AgentOS (`tests/fixtures/`).
@@ -18,6 +18,7 @@
 pub mod json;
 pub mod wire;
 pub mod path;
+pub mod text;
 pub mod time;
 
 pub mod approvals;

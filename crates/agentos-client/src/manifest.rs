@@ -13,7 +13,9 @@
 //! non-strings and blanks are skipped, and nothing here can panic.
 
 use crate::config::OsConfig;
-use crate::json::FromJson;
+use crate::json::{get, FromJson};
+use crate::text::clip;
+use crate::wire::wire;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -31,19 +33,24 @@ pub const MAX_LABEL_CHARS: usize = 40;
 /// A longer description is cut at a character boundary and ends with "…".
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
 
-/// One component's entry of `manifest`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ManifestEntry {
-    pub description: Option<String>,
-    pub labels: Vec<String>,
-    pub quick_prompts: Vec<String>,
+wire! {
+    /// One component's entry of `manifest`.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct ManifestEntry {
+        pub description: Option<String> = description("description"),
+        pub labels: Vec<String> = labels("labels"),
+        pub quick_prompts: Vec<String> = prompts("quick_prompts"),
+    }
 }
 
-/// `manifest` and `chat.quick_prompts` of `/config`, by component id.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Manifest {
-    entries: Vec<(String, ManifestEntry)>,
-    chat_prompts: Vec<(String, Vec<String>)>,
+wire! {
+    /// `manifest` and `chat.quick_prompts` of `/config`, by component id
+    /// (read from the whole `/config` body).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Manifest {
+        entries: Vec<(String, ManifestEntry)> = entries("manifest"),
+        chat_prompts: Vec<(String, Vec<String>)> = chat_prompts("chat.quick_prompts"),
+    }
 }
 
 impl Manifest {
@@ -84,25 +91,23 @@ impl Manifest {
     }
 }
 
-impl FromJson for Manifest {
-    /// Reads the whole `/config` body.
-    fn from_json(v: &Value) -> Self {
-        let entries = by_id(v.get("manifest"), |e| {
-            e.is_object().then(|| ManifestEntry {
-                description: e
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .and_then(|d| clip(d.trim(), MAX_DESCRIPTION_CHARS)),
-                labels: strings(e.get("labels"), MAX_LABELS, |l| clip(l.trim(), MAX_LABEL_CHARS)),
-                quick_prompts: prompts(e.get("quick_prompts")),
-            })
-        });
-        let chat_prompts = by_id(v.get("chat").and_then(|c| c.get("quick_prompts")), |p| {
-            let p = prompts(Some(p));
-            (!p.is_empty()).then_some(p)
-        });
-        Manifest { entries, chat_prompts }
-    }
+fn description(v: &Value, key: &str) -> Option<String> {
+    get(v, key).and_then(Value::as_str).and_then(|d| clip(d, MAX_DESCRIPTION_CHARS))
+}
+
+fn labels(v: &Value, key: &str) -> Vec<String> {
+    strings(get(v, key), MAX_LABELS, |l| clip(l, MAX_LABEL_CHARS))
+}
+
+fn entries(v: &Value, key: &str) -> Vec<(String, ManifestEntry)> {
+    by_id(get(v, key), |e| e.is_object().then(|| ManifestEntry::from_json(e)))
+}
+
+fn chat_prompts(v: &Value, key: &str) -> Vec<(String, Vec<String>)> {
+    by_id(get(v, key), |p| {
+        let p = strings(Some(p), MAX_PROMPTS, keep_prompt);
+        (!p.is_empty()).then_some(p)
+    })
 }
 
 /// `{id: value}` read with `read`, the first [`MAX_COMPONENTS`] ids that are
@@ -119,8 +124,8 @@ fn by_id<T>(v: Option<&Value>, read: impl Fn(&Value) -> Option<T>) -> Vec<(Strin
 }
 
 /// Quick prompts: strings that are not blank and not too long, each once.
-fn prompts(v: Option<&Value>) -> Vec<String> {
-    strings(v, MAX_PROMPTS, keep_prompt)
+fn prompts(v: &Value, key: &str) -> Vec<String> {
+    strings(get(v, key), MAX_PROMPTS, keep_prompt)
 }
 
 fn keep_prompt(p: &str) -> Option<String> {
@@ -159,25 +164,6 @@ fn bounded<'a>(items: impl Iterator<Item = &'a str>, max: usize, keep: impl Fn(&
         }
     }
     out
-}
-
-/// `s` if not blank, cut to `max` characters (at a character boundary,
-/// ending with "…") when longer.
-fn clip(s: &str, max: usize) -> Option<String> {
-    if s.is_empty() {
-        return None;
-    }
-    match s.char_indices().nth(max) {
-        None => Some(s.to_string()),
-        Some((end, _)) => {
-            let head = s.get(..end).unwrap_or_default();
-            let head = match head.char_indices().last() {
-                Some((last, _)) => head.get(..last).unwrap_or_default(),
-                None => head,
-            };
-            Some(format!("{}…", head.trim_end()))
-        }
-    }
 }
 
 /// The `/config` body read once into both [`OsConfig`] and [`Manifest`].

@@ -10,7 +10,7 @@
 //! day numbers (days since 1970-01-01, UTC) so all the range arithmetic is
 //! integer math.
 
-use crate::json::{number, number_or_zero, string, text, FromJson};
+use crate::json::{number, number_or_zero, or_unknown, string, text, FromJson};
 use crate::wire::wire;
 use crate::path::encode as encode_segment;
 use crate::time::{day_string, parse_day};
@@ -20,15 +20,12 @@ wire! {
     /// Model usage on one day (or summed over a range).
     #[derive(Debug, Clone, Default, PartialEq, Eq)]
     pub struct ModelUsage {
-        pub model_id: String = model_id("model_id"),
+        pub model_id: String = or_unknown("model_id"),
         pub provider: String = string("model_provider"),
         pub count: u64 = number_or_zero("count"),
     }
 }
 
-fn model_id(v: &Value, key: &str) -> String {
-    text(v, key).unwrap_or_else(|| "unknown".into())
-}
 
 wire! {
     /// One day of metrics (all counts zero on a day without activity); a row

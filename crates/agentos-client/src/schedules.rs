@@ -3,60 +3,50 @@
 //! (`GET /schedules/{id}/runs`). Also the cron check and its plain-language
 //! preview, so a bad expression is caught before it is sent.
 //!
-//! Read leniently with [`FromJson`]: unknown fields are ignored, missing or
-//! mistyped ones read as absent. Epoch seconds are normalized to ISO.
+//! Declared with [`wire!`](crate::wire) and read leniently: unknown fields
+//! are ignored, missing or mistyped ones read as absent. Epoch seconds are normalized to ISO.
 
-use crate::json::{flag, list, number, text, FromJson};
+use crate::json::{is_true, list, number, object, or_unknown, string, text, FromJson};
 use crate::path::encode as encode_segment;
-pub use crate::sessions::PageMeta;
-use crate::time::timestamp;
+use crate::time::timestamp_at;
+use crate::wire::wire;
+pub use crate::wire::{Page, PageMeta};
 use serde_json::{json, Map, Value};
 
-/// One schedule (`ScheduleResponse`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Schedule {
-    pub id: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub method: String,
-    pub endpoint: String,
-    /// The JSON object sent (`Null` without one).
-    pub payload: Value,
-    /// `None`: on demand (runs only when triggered).
-    pub cron_expr: Option<String>,
-    pub timezone: String,
-    pub timeout_seconds: Option<u64>,
-    pub max_retries: Option<u64>,
-    pub retry_delay_seconds: Option<u64>,
-    pub enabled: bool,
-    /// Normalized (see [`crate::time::timestamp`]).
-    pub next_run_at: Option<String>,
-    pub disabled_reason: Option<String>,
-    pub user_id: Option<String>,
-    pub created_at: Option<String>,
+wire! {
+    /// One schedule (`ScheduleResponse`).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Schedule {
+        pub id: String = text("id") required,
+        pub name: String = string("name"),
+        pub description: Option<String> = text("description"),
+        pub method: String = method("method"),
+        pub endpoint: String = string("endpoint"),
+        /// The JSON object sent (`Null` without one).
+        pub payload: Value = object("payload"),
+        /// `None`: on demand (runs only when triggered).
+        pub cron_expr: Option<String> = text("cron_expr"),
+        pub timezone: String = timezone("timezone"),
+        pub timeout_seconds: Option<u64> = number("timeout_seconds"),
+        pub max_retries: Option<u64> = number("max_retries"),
+        pub retry_delay_seconds: Option<u64> = number("retry_delay_seconds"),
+        pub enabled: bool = is_true("enabled"),
+        /// Normalized (see [`crate::time::timestamp`]).
+        pub next_run_at: Option<String> = timestamp_at("next_run_at"),
+        pub disabled_reason: Option<String> = text("disabled_reason") optional,
+        pub user_id: Option<String> = text("user_id"),
+        pub created_at: Option<String> = timestamp_at("created_at"),
+    }
 }
 
-impl FromJson for Schedule {
-    fn from_json(v: &Value) -> Self {
-        Schedule {
-            id: text(v, "id").unwrap_or_default(),
-            name: text(v, "name").unwrap_or_default(),
-            description: text(v, "description"),
-            method: text(v, "method").unwrap_or_else(|| "POST".into()),
-            endpoint: text(v, "endpoint").unwrap_or_default(),
-            payload: v.get("payload").filter(|p| p.is_object()).cloned().unwrap_or(Value::Null),
-            cron_expr: text(v, "cron_expr"),
-            timezone: text(v, "timezone").unwrap_or_else(|| "UTC".into()),
-            timeout_seconds: number(v, "timeout_seconds"),
-            max_retries: number(v, "max_retries"),
-            retry_delay_seconds: number(v, "retry_delay_seconds"),
-            enabled: flag(v, "enabled").unwrap_or(false),
-            next_run_at: v.get("next_run_at").and_then(timestamp),
-            disabled_reason: text(v, "disabled_reason"),
-            user_id: text(v, "user_id"),
-            created_at: v.get("created_at").and_then(timestamp),
-        }
-    }
+/// The HTTP method, POST when absent.
+fn method(v: &Value, key: &str) -> String {
+    text(v, key).unwrap_or_else(|| "POST".into())
+}
+
+/// The timezone, UTC when absent.
+fn timezone(v: &Value, key: &str) -> String {
+    text(v, key).unwrap_or_else(|| "UTC".into())
 }
 
 impl Schedule {
@@ -72,67 +62,41 @@ impl Schedule {
     }
 }
 
-/// One run of a schedule (`ScheduleRunResponse`).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ScheduleRun {
-    pub id: String,
-    pub schedule_id: String,
-    pub attempt: Option<u64>,
-    /// `running`, `success`, `paused`, `failed`, … as sent.
-    pub status: String,
-    pub status_code: Option<u64>,
-    pub run_id: Option<String>,
-    pub session_id: Option<String>,
-    pub error: Option<String>,
-    pub triggered_at: Option<String>,
-    pub completed_at: Option<String>,
-    /// The run's answer (`output.content`), when it has one.
-    pub output: Option<String>,
-    /// Tools the paused run waits for.
-    pub waiting_for: Vec<String>,
+wire! {
+    /// One run of a schedule (`ScheduleRunResponse`).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct ScheduleRun {
+        pub id: String = text("id") required,
+        pub schedule_id: String = string("schedule_id"),
+        pub attempt: Option<u64> = number("attempt"),
+        /// `running`, `success`, `paused`, `failed`, … as sent.
+        pub status: String = or_unknown("status"),
+        pub status_code: Option<u64> = number("status_code"),
+        pub run_id: Option<String> = text("run_id"),
+        pub session_id: Option<String> = text("session_id"),
+        pub error: Option<String> = text("error"),
+        pub triggered_at: Option<String> = timestamp_at("triggered_at"),
+        pub completed_at: Option<String> = timestamp_at("completed_at"),
+        /// The run's answer (`output.content`), when it has one.
+        pub output: Option<String> = text("output.content") optional,
+        /// Tools the paused run waits for.
+        pub waiting_for: Vec<String> = waiting_for("requirements") optional,
+    }
 }
 
-impl FromJson for ScheduleRun {
-    fn from_json(v: &Value) -> Self {
-        let output = v.get("output").unwrap_or(&Value::Null);
-        ScheduleRun {
-            id: text(v, "id").unwrap_or_default(),
-            schedule_id: text(v, "schedule_id").unwrap_or_default(),
-            attempt: number(v, "attempt"),
-            status: text(v, "status").unwrap_or_else(|| "unknown".into()),
-            status_code: number(v, "status_code"),
-            run_id: text(v, "run_id"),
-            session_id: text(v, "session_id"),
-            error: text(v, "error"),
-            triggered_at: v.get("triggered_at").and_then(timestamp),
-            completed_at: v.get("completed_at").and_then(timestamp),
-            output: text(output, "content"),
-            waiting_for: list(v, "requirements")
-                .iter()
-                .filter_map(|r| r.get("tool_execution").and_then(|t| text(t, "tool_name")))
-                .collect(),
-        }
-    }
+/// The tool names of a paused run's `requirements`.
+fn waiting_for(v: &Value, key: &str) -> Vec<String> {
+    list(v, key).iter().filter_map(|r| r.get("tool_execution").and_then(|t| text(t, "tool_name"))).collect()
 }
 
 /// A page of `GET /schedules` (rows without an id are dropped).
 pub fn parse_schedules(v: &Value) -> (Vec<Schedule>, PageMeta) {
-    let rows = v
-        .get("data")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().map(Schedule::from_json).filter(|s| !s.id.is_empty()).collect())
-        .unwrap_or_default();
-    (rows, PageMeta::from_json(v.get("meta").unwrap_or(&Value::Null)))
+    Page::from_json(v).into_parts()
 }
 
-/// A page of `GET /schedules/{id}/runs`.
+/// A page of `GET /schedules/{id}/runs` (rows without an id are dropped).
 pub fn parse_runs(v: &Value) -> (Vec<ScheduleRun>, PageMeta) {
-    let rows = v
-        .get("data")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().map(ScheduleRun::from_json).filter(|r| !r.id.is_empty()).collect())
-        .unwrap_or_default();
-    (rows, PageMeta::from_json(v.get("meta").unwrap_or(&Value::Null)))
+    Page::from_json(v).into_parts()
 }
 
 /// `/schedules?limit=&page=` (all, or only enabled / disabled ones).

@@ -15,7 +15,11 @@
 //! `text("sesion_name")` in sessions.rs) and run `cargo test -p agentos-client
 //! --test wire_keys`.
 
+use agentos_client::approvals::{Approval, AskedTool};
 use agentos_client::config::*;
+use agentos_client::manifest::{Manifest, ManifestEntry};
+use agentos_client::schedules::{Schedule, ScheduleRun};
+use agentos_client::evals::{EvalCase, EvalRun, Performance, ToolCalls};
 use agentos_client::knowledge::{Chunker, Content, KnowledgeConfig, Reader, SearchHit, VectorDb};
 use agentos_client::memory::{Memory, UserStats};
 use agentos_client::metrics::{DayMetrics, ModelUsage};
@@ -155,6 +159,13 @@ fn case<T: Wire>(samples: &[(&str, &str)]) -> Case {
 
 const AGENTS: [&str; 3] = ["agent_assistant-agent.json", "agent_calculator-agent.json", "agent_librarian-agent.json"];
 const WORKFLOWS: [&str; 2] = ["workflow_two-step-workflow.json", "workflow_approval-workflow.json"];
+const EVALS: [&str; 5] = [
+    "eval_accuracy.json",
+    "eval_agent_as_judge.json",
+    "eval_performance.json",
+    "eval_reliability.json",
+    "eval_team_reliability.json",
+];
 const PAGES: [&str; 6] =
     ["sessions.json", "memories.json", "user_memory_stats.json", "knowledge_content.json", "knowledge_search.json", "traces.json"];
 
@@ -206,6 +217,16 @@ fn cases() -> Vec<Case> {
         case::<TraceSummary>(&[("traces.json", "data.*"), ("trace_detail.json", "")]),
         case::<TraceDetail>(&[("trace_detail.json", "")]),
         case::<Span>(&spans),
+        case::<Approval>(&[("approvals.json", "data.*"), ("approval.json", ""), ("approval_resolve.json", "")]),
+        case::<EvalRun>(&[each(&EVALS, ""), each(&["eval_runs.json"], "data.*")].concat()),
+        case::<EvalCase>(&[each(&EVALS, "eval_data.results.*"), each(&["eval_runs.json"], "data.*.eval_data.results.*")].concat()),
+        case::<ToolCalls>(&[each(&EVALS, ""), each(&["eval_runs.json"], "data.*")].concat()),
+        case::<Performance>(&[("eval_performance.json", "eval_data"), ("eval_runs.json", "data.*.eval_data")]),
+        case::<Schedule>(&[("schedules.json", "data.*"), ("schedule.json", ""), ("schedule_disable.json", "")]),
+        case::<ScheduleRun>(&[("schedule_runs.json", "data.*"), ("schedule_trigger.json", "")]),
+        case::<Manifest>(&[("config.json", "")]),
+        case::<ManifestEntry>(&[("config.json", "manifest.*")]),
+        case::<AskedTool>(&[("approvals.json", "data.*.requirements.*.tool_execution")]),
     ]
 }
 
