@@ -192,6 +192,32 @@ pub fn Badge(
     view! { <span class=tone.class()>{text}</span> }
 }
 
+/// A page's heading row: its `<h1>`, optionally a button that opens and
+/// closes the page's form (`aria-expanded`), and "Refresh".
+#[component]
+pub fn PageHead(
+    /// The page's title.
+    title: &'static str,
+    /// The label of the button that opens and closes a form, with whether
+    /// it is open; no button without it.
+    #[prop(optional)]
+    toggle: Option<(&'static str, RwSignal<bool>)>,
+    /// Reloads what the page shows.
+    on_refresh: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <div class="page-head">
+            <h1>{title}</h1>
+            {toggle.map(|(label, open)| view! {
+                <button type="button" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+                    {label}
+                </button>
+            })}
+            <button type="button" on:click=move |_| on_refresh.run(())>"Refresh"</button>
+        </div>
+    }
+}
+
 /// First/previous/next/last page buttons around "Page X of Y · <count>" (`nav` "Pages").
 #[component]
 pub fn Pager(

@@ -4,7 +4,7 @@
 //! continue the run once decided.
 
 use crate::components::load::{use_action, use_get, UseAction};
-use crate::components::{plural, Badge, Empty, Notice, Pager, Tone};
+use crate::components::{plural, Badge, Empty, Notice, PageHead, Pager, Tone};
 use crate::pages::ops::{component_name, components, feature_error};
 use crate::route::{use_route_part, Route};
 use crate::state::use_app;
@@ -47,10 +47,7 @@ pub fn ApprovalsPage() -> impl IntoView {
 
     view! {
         <section class="approvals">
-            <div class="page-head">
-                <h1>"Approvals"</h1>
-                <button type="button" on:click=move |_| reload()>"Refresh"</button>
-            </div>
+            <PageHead title="Approvals" on_refresh=Callback::new(move |()| reload())/>
             <p class="muted">
                 "Runs paused on a tool that needs an operator's approval, from any user or schedule. "
                 "Approve or reject them here; the run goes on when it is continued."

@@ -187,19 +187,26 @@ pub fn AgentPage(id: String) -> impl IntoView {
     detail_view(ComponentKind::Agent, id, AgentDetail::from_json, agent_detail)
 }
 
+/// A component page's head: its kind, name and id, "Chat with …", and its
+/// description.
+fn detail_head(kind: ComponentKind, id: &str, name: &str, description: Option<String>) -> impl IntoView {
+    view! {
+        <header class="page-head">
+            <div>
+                <p class="eyebrow">{kind.label()}</p>
+                <h1>{name.to_string()}</h1>
+                <span class="mono muted small">{id.to_string()}</span>
+            </div>
+            {crate::demo::chat_with(kind, id, name)}
+        </header>
+        {description.map(|d| view! { <p class="lead">{d}</p> })}
+    }
+}
+
 fn agent_detail(a: AgentDetail) -> impl IntoView {
-    let name = a.display_name().to_string();
     view! {
         <article class="detail">
-            <header class="page-head">
-                <div>
-                    <p class="eyebrow">"Agent"</p>
-                    <h1>{name}</h1>
-                    <span class="mono muted small">{a.id.clone()}</span>
-                </div>
-                {crate::demo::chat_with(ComponentKind::Agent, &a.id, a.display_name())}
-            </header>
-            {a.description.clone().map(|d| view! { <p class="lead">{d}</p> })}
+            {detail_head(ComponentKind::Agent, &a.id, a.display_name(), a.description.clone())}
             {a.role.clone().map(|r| view! { <p class="muted">"Role: " {r}</p> })}
             <div class="detail-grid">
                 {model_section(a.model.clone(), a.db_id.clone(), a.sessions.as_ref().and_then(|s| s.add_history_to_context))}
@@ -368,19 +375,10 @@ pub fn TeamPage(id: String) -> impl IntoView {
 }
 
 fn team_detail(t: TeamDetail) -> impl IntoView {
-    let name = t.display_name().to_string();
     let members = t.members.clone();
     view! {
         <article class="detail">
-            <header class="page-head">
-                <div>
-                    <p class="eyebrow">"Team"</p>
-                    <h1>{name}</h1>
-                    <span class="mono muted small">{t.id.clone()}</span>
-                </div>
-                {crate::demo::chat_with(ComponentKind::Team, &t.id, t.display_name())}
-            </header>
-            {t.description.clone().map(|d| view! { <p class="lead">{d}</p> })}
+            {detail_head(ComponentKind::Team, &t.id, t.display_name(), t.description.clone())}
             <div class="detail-grid">
                 <section class="card" aria-labelledby="sec-mode">
                     <h2 id="sec-mode">"Mode"</h2>
@@ -438,19 +436,10 @@ pub fn WorkflowPage(id: String) -> impl IntoView {
 }
 
 fn workflow_detail(w: WorkflowDetail) -> impl IntoView {
-    let name = w.display_name().to_string();
     let steps = w.steps.clone();
     view! {
         <article class="detail">
-            <header class="page-head">
-                <div>
-                    <p class="eyebrow">"Workflow"</p>
-                    <h1>{name}</h1>
-                    <span class="mono muted small">{w.id.clone()}</span>
-                </div>
-                {crate::demo::chat_with(ComponentKind::Workflow, &w.id, w.display_name())}
-            </header>
-            {w.description.clone().map(|d| view! { <p class="lead">{d}</p> })}
+            {detail_head(ComponentKind::Workflow, &w.id, w.display_name(), w.description.clone())}
             <section class="card" aria-labelledby="sec-steps">
                 <h2 id="sec-steps">"Steps" " " <span class="count">{steps.len()}</span></h2>
                 {if steps.is_empty() {

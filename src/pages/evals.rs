@@ -3,7 +3,7 @@
 //! run's result; running a new one; rename; delete several at once.
 
 use crate::components::load::{use_action, use_get};
-use crate::components::{plural, Badge, Empty, ErrorNotice, Field, Loading, Notice, Pager};
+use crate::components::{plural, Badge, Empty, ErrorNotice, Field, Loading, Notice, PageHead, Pager};
 use crate::pages::ops::{component_name, components, feature_error};
 use crate::route::{navigate, Route};
 use crate::state::use_app;
@@ -42,13 +42,7 @@ pub fn EvalsPage() -> impl IntoView {
 
     view! {
         <section class="evals">
-            <div class="page-head">
-                <h1>"Evals"</h1>
-                <button type="button" aria-expanded=move || running.get().to_string() on:click=move |_| running.update(|r| *r = !*r)>
-                    "Run an eval"
-                </button>
-                <button type="button" on:click=move |_| list.reload()>"Refresh"</button>
-            </div>
+            <PageHead title="Evals" toggle=("Run an eval", running) on_refresh=Callback::new(move |()| list.reload())/>
             {move || running.get().then(|| view! { <RunEval on_done=Callback::new(move |id: String| {
                 running.set(false);
                 list.reload();

@@ -4,7 +4,7 @@
 //! and each schedule's run history with links to the resulting sessions.
 
 use crate::components::load::{use_action, use_get};
-use crate::components::{plural, Badge, Empty, ErrorNotice, Field, Loading, Notice, Pager, Tone};
+use crate::components::{plural, Badge, Empty, ErrorNotice, Field, Loading, Notice, PageHead, Pager, Tone};
 use crate::pages::ops::{components, feature_error};
 use crate::route::{navigate, Route};
 use agentos_client::approvals::json_text;
@@ -33,13 +33,7 @@ pub fn SchedulesPage() -> impl IntoView {
     let adding = RwSignal::new(false);
     view! {
         <section class="schedules">
-            <div class="page-head">
-                <h1>"Schedules"</h1>
-                <button type="button" aria-expanded=move || adding.get().to_string() on:click=move |_| adding.update(|a| *a = !*a)>
-                    "New schedule"
-                </button>
-                <button type="button" on:click=move |_| list.reload()>"Refresh"</button>
-            </div>
+            <PageHead title="Schedules" toggle=("New schedule", adding) on_refresh=Callback::new(move |()| list.reload())/>
             {move || adding.get().then(|| view! {
                 <ScheduleEditor existing=None on_done=Callback::new(move |s: Schedule| {
                     adding.set(false);
