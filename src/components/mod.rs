@@ -192,6 +192,39 @@ pub fn Badge(
     view! { <span class=tone.class()>{text}</span> }
 }
 
+/// A destructive button that asks once more: "Delete" shows "Confirm
+/// delete" and "Cancel"; only the second click calls `on_confirm`.
+#[component]
+pub fn ConfirmDelete(
+    /// The first button's label.
+    #[prop(default = "Delete")]
+    label: &'static str,
+    /// The confirming button's label.
+    #[prop(into, default = "Confirm delete".into())]
+    confirm_label: String,
+    /// Runs on the confirming click.
+    on_confirm: Callback<()>,
+    /// Disables the confirming button (while a delete is in flight).
+    #[prop(into, optional)]
+    busy: Signal<bool>,
+) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    move || {
+        if asking.get() {
+            let confirm_label = confirm_label.clone();
+            view! {
+                <button type="button" class="danger" disabled=move || busy.get() on:click=move |_| on_confirm.run(())>
+                    {confirm_label}
+                </button>
+                <button type="button" on:click=move |_| asking.set(false)>"Cancel"</button>
+            }
+            .into_any()
+        } else {
+            view! { <button type="button" class="danger" on:click=move |_| asking.set(true)>{label}</button> }.into_any()
+        }
+    }
+}
+
 /// A page's heading row: its `<h1>`, optionally a button that opens and
 /// closes the page's form (`aria-expanded`), and "Refresh".
 #[component]

@@ -3,7 +3,7 @@
 //! run's result; running a new one; rename; delete several at once.
 
 use crate::components::load::{use_action, use_get};
-use crate::components::{plural, Badge, Empty, ErrorNotice, Field, Loading, Notice, PageHead, Pager};
+use crate::components::{plural, Badge, Empty, ErrorNotice, Field, Loading, Notice, PageHead, Pager, ConfirmDelete};
 use crate::pages::ops::{component_name, components, feature_error};
 use crate::route::{navigate, Route};
 use crate::state::use_app;
@@ -25,10 +25,8 @@ pub fn EvalsPage() -> impl IntoView {
     let filter = RwSignal::new(EvalFilter::default());
     let list = use_get(move || Some(filter.with(eval_runs_path)), parse_eval_runs);
     let selected = RwSignal::new(Vec::<String>::new());
-    let confirm = RwSignal::new(false);
     let delete = use_action().then(move || {
         selected.set(Vec::new());
-        confirm.set(false);
         list.reload();
     });
     let delete_selected = move || {
@@ -55,16 +53,12 @@ pub fn EvalsPage() -> impl IntoView {
                 (n > 0).then(|| view! {
                     <div class="bulk-actions" role="group" aria-label="Selected evals">
                         <span>{plural(n as u64, "eval selected", "evals selected")}</span>
-                        {move || if confirm.get() {
-                            view! {
-                                <button type="button" class="danger" disabled=move || delete.pending() on:click=move |_| delete_selected()>
-                                    {format!("Confirm delete of {}", plural(n as u64, "eval", "evals"))}
-                                </button>
-                                <button type="button" on:click=move |_| confirm.set(false)>"Cancel"</button>
-                            }.into_any()
-                        } else {
-                            view! { <button type="button" class="danger" on:click=move |_| confirm.set(true)>"Delete selected"</button> }.into_any()
-                        }}
+                        <ConfirmDelete
+                            label="Delete selected"
+                            confirm_label=format!("Confirm delete of {}", plural(n as u64, "eval", "evals"))
+                            busy=Signal::derive(move || delete.pending())
+                            on_confirm=Callback::new(move |()| delete_selected())
+                        />
                     </div>
                 })
             }}
@@ -329,7 +323,6 @@ pub fn EvalPage(id: String) -> impl IntoView {
 
 fn eval_view(e: EvalRun, reload: Callback<()>) -> impl IntoView {
     let editing = RwSignal::new(false);
-    let confirm = RwSignal::new(false);
     let draft = RwSignal::new(e.name.clone().unwrap_or_default());
     let rename = use_action().then(move || {
         editing.set(false);
@@ -365,17 +358,9 @@ fn eval_view(e: EvalRun, reload: Callback<()>) -> impl IntoView {
         <div class="page-head">
             <h1>{e.display_name()}</h1>
             <button type="button" on:click=move |_| editing.set(true)>"Rename"</button>
-            {move || if confirm.get() {
-                let id = id2.clone();
-                view! {
-                    <button type="button" class="danger" on:click=move |_| {
-                        delete.send(Method::DELETE, "/eval-runs".into(), Some(delete_body(&[id.clone()])), || navigate(&Route::Evals));
-                    }>"Confirm delete"</button>
-                    <button type="button" on:click=move |_| confirm.set(false)>"Cancel"</button>
-                }.into_any()
-            } else {
-                view! { <button type="button" class="danger" on:click=move |_| confirm.set(true)>"Delete"</button> }.into_any()
-            }}
+            <ConfirmDelete on_confirm=Callback::new(move |()| {
+                delete.send(Method::DELETE, "/eval-runs".into(), Some(delete_body(&[id2.clone()])), || navigate(&Route::Evals));
+            })/>
         </div>
         {move || editing.get().then(|| view! {
             <form class="inline-form" aria-label="Rename eval" on:submit=save.clone()>

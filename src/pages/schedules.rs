@@ -4,7 +4,7 @@
 //! and each schedule's run history with links to the resulting sessions.
 
 use crate::components::load::{use_action, use_get};
-use crate::components::{plural, Badge, Empty, ErrorNotice, Field, Loading, Notice, PageHead, Pager, Tone};
+use crate::components::{plural, Badge, Empty, ErrorNotice, Field, Loading, Notice, PageHead, Pager, Tone, ConfirmDelete};
 use crate::pages::ops::{components, feature_error};
 use crate::route::{navigate, Route};
 use agentos_client::approvals::json_text;
@@ -142,7 +142,6 @@ pub fn SchedulePage(id: String) -> impl IntoView {
     let page = RwSignal::new(1u64);
     let runs = use_get(move || Some(runs_path(&rid, page.get(), 20)), parse_runs);
     let editing = RwSignal::new(false);
-    let confirm = RwSignal::new(false);
     let delete = use_action();
     let reload = move || {
         one.reload();
@@ -162,17 +161,9 @@ pub fn SchedulePage(id: String) -> impl IntoView {
                             <h1>{s.name.clone()}</h1>
                             <Badge text=if s.enabled { "enabled" } else { "disabled" } tone=if s.enabled { Tone::Ok } else { Tone::Neutral }/>
                             <button type="button" on:click=move |_| editing.update(|e| *e = !*e)>"Edit"</button>
-                            {move || if confirm.get() {
-                                let id = id.clone();
-                                view! {
-                                    <button type="button" class="danger" on:click=move |_| {
-                                        delete.send(Method::DELETE, schedule_path(&id), None, || navigate(&Route::Schedules));
-                                    }>"Confirm delete"</button>
-                                    <button type="button" on:click=move |_| confirm.set(false)>"Cancel"</button>
-                                }.into_any()
-                            } else {
-                                view! { <button type="button" class="danger" on:click=move |_| confirm.set(true)>"Delete"</button> }.into_any()
-                            }}
+                            <ConfirmDelete on_confirm=Callback::new(move |()| {
+                                delete.send(Method::DELETE, schedule_path(&id), None, || navigate(&Route::Schedules));
+                            })/>
                         </div>
                         {delete.notice()}
                         {s.description.clone().map(|d| view! { <p>{d}</p> })}
