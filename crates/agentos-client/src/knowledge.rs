@@ -13,7 +13,7 @@
 //! unknown fields are ignored, missing or mistyped ones read as absent.
 
 use crate::config::KnowledgeInstance;
-use crate::json::{as_f64, get, number, objs, str_items, string, strings, text, verbatim};
+use crate::json::{as_f64, get, number, str_items, string, strings, text, verbatim};
 pub use crate::json::FromJson;
 use crate::path::encode as encode_segment;
 use crate::time::timestamp_at;
@@ -260,8 +260,16 @@ wire! {
         pub vector_dbs: Vec<VectorDb> = keyed("vector_dbs"),
         /// The remote sources content can be taken from (S3, GCS, SharePoint,
         /// GitHub, …); `null` when the base configures none.
-        pub remote_sources: Vec<RemoteSource> = objs("remote_content_sources") optional,
+        pub remote_sources: Vec<RemoteSource> = sources("remote_content_sources") optional,
     }
+}
+
+/// The remote sources that have an id (at most 64).
+fn sources(v: &Value, key: &str) -> Vec<RemoteSource> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(RemoteSource::from_json_row).take(64).collect())
+        .unwrap_or_default()
 }
 
 wire! {
