@@ -607,10 +607,11 @@ fn Optimize(filter: RwSignal<MemoryFilter>, on_applied: Callback<()>) -> impl In
             {move || preview.get().map(|(u, o)| view! {
                 <div class="optimize-preview" role="region" aria-label="Optimization preview">
                     <p>
-                        {format!("Before: {} ({} tokens). After: {} ({} tokens), {} tokens saved ({:.0}%).",
+                        {format!("Before: {} ({} tokens). After: {} ({} tokens), {} tokens saved ({}%).",
                             plural(o.memories_before, "memory", "memories"), o.tokens_before,
                             plural(o.memories_after, "memory", "memories"), o.tokens_after,
-                            o.tokens_saved, o.reduction_percentage)}
+                            // Whole percent without float formatting (smaller wasm).
+                            o.tokens_saved, (o.reduction_percentage.clamp(0.0, 100.0) + 0.5) as u64)}
                     </p>
                     <ul class="cards" aria-label="Memories after optimization">
                         {o.memories.iter().map(|m| view! {

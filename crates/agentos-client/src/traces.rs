@@ -549,11 +549,9 @@ pub fn search_body(schema: &FilterSchema, conditions: &[Condition], logical: &st
         }
         let one = |s: &str| -> Result<Value, SearchError> {
             if field.kind == "number" {
-                let x: f64 = s.parse().map_err(|_| SearchError::NotNumber(n))?;
-                if !x.is_finite() {
-                    return Err(SearchError::NotNumber(n));
-                }
-                Ok(serde_json::json!(x))
+                // serde_json's own number reader (already in the bundle; finite only).
+                let x: serde_json::Number = serde_json::from_str(s).map_err(|_| SearchError::NotNumber(n))?;
+                Ok(Value::Number(x))
             } else {
                 Ok(Value::String(s.to_string()))
             }

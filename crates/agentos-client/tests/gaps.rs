@@ -114,7 +114,7 @@ fn a_search_body_is_what_the_recorder_sent_and_its_answer_reads_as_traces() {
     ], "OR", 1, 20).unwrap();
     assert_eq!(typed["filter"]["op"], "OR");
     assert_eq!(typed["filter"]["conditions"][0], json!({"op": "IN", "key": "status", "values": ["OK", "ERROR"]}));
-    assert_eq!(typed["filter"]["conditions"][1]["value"], json!(250.0));
+    assert_eq!(typed["filter"]["conditions"][1]["value"], json!(250));
 }
 
 #[test]
