@@ -515,6 +515,30 @@ class Plan:
         self.delay = delay
 
 
+# The system prompt of agno's memory SummarizeStrategy (agno/memory/strategies/summarize.py).
+OPTIMIZE_PROMPT = "You are a memory compression assistant."
+
+
+def optimize_summary(facts: List[str]) -> str:
+    """Every word of the memories once, in order, without filler words, and never longer
+    than the memories together count: agno 3.1.10 answers 500 when the summary has more tokens than
+    the memories it replaces (its response schema wants tokens_saved >= 0)."""
+    seen, words = set(), []
+    for word in " ".join(facts).split():
+        key = word.lower().strip(".,;:!?")
+        if key and key not in seen and key not in {"the", "a", "an", "user", "said", "i", "and"}:
+            seen.add(key)
+            words.append(word.strip(".,;:!?"))
+    # agno counts ~4 characters a token per memory: this many characters never count more.
+    limit = max(max((len(f) for f in facts), default=0), sum(len(f) for f in facts) - 4 * len(facts))
+    out = ""
+    for word in words:
+        if len(out) + len(word) + 1 > limit:
+            break
+        out = f"{out} {word}" if out else word
+    return out or (facts[0] if facts else "")
+
+
 def decide(body: Dict[str, Any]) -> Plan:
     messages: List[Dict[str, Any]] = body.get("messages") or []
     model = str(body.get("model", ""))
@@ -527,6 +551,11 @@ def decide(body: Dict[str, Any]) -> Plan:
     #    asks for suggestions and the answer is the JSON of agno's `Followups` model.
     if FOLLOWUPS_PROMPT in system_text(messages):
         return Plan("followups", [json.dumps({"suggestions": FOLLOWUP_SUGGESTIONS})])
+    # 0. agno's memory optimizer (POST /optimize-memories, SummarizeStrategy): one summary
+    #    of the "Memory N: …" lines it sends, in their order.
+    if OPTIMIZE_PROMPT in system_text(messages):
+        facts = [f.strip() for f in re.findall(r"^Memory \d+: (.*)$", user, flags=re.MULTILINE)]
+        return Plan("optimize", [optimize_summary(facts)])
     # 0. Structured output (agno's evaluators ask for a JSON schema): a verdict.
     structured = structured_answer(body, messages, user)
     if structured is not None:

@@ -713,6 +713,71 @@ def record_ops(r: Recorder) -> None:
 
 
 # --------------------------------------------------------------------------------------
+# The smaller gaps: memory filters, bulk delete and optimize; trace search; knowledge
+# refresh, metadata, delete-all (--only gaps records just these)
+# --------------------------------------------------------------------------------------
+
+GAPS_USER = "fixture-gaps-user"
+
+
+def record_gaps(r: Recorder) -> None:
+    # A chat run remembers something with the librarian's agent_id (memories made through
+    # POST /memories carry none), and leaves a trace to search for.
+    run = r.client.post(f"/agents/{KNOWLEDGE_AGENT}/runs",
+                        data={"message": "I like green tea", "stream": "false", "user_id": GAPS_USER,
+                              "session_id": "fx-gaps"}).json()
+    for text in ("The user likes green tea", "The user lives in Oslo", "The user has a cat"):
+        r.client.post("/memories", json={"memory": text, "user_id": GAPS_USER, "topics": ["gaps"]})
+    r.json("memories_agent.json", "GET", "/memories", params={"user_id": GAPS_USER, "agent_id": KNOWLEDGE_AGENT},
+           note="the agent filter: only the memory the librarian's run made")
+    r.json("memories_optimize_preview.json", "POST", "/optimize-memories",
+           json={"user_id": GAPS_USER, "apply": False}, note="a preview: nothing saved")
+    r.json("memories_optimize_apply.json", "POST", "/optimize-memories",
+           json={"user_id": GAPS_USER, "apply": True}, note="the memories replaced by one summary")
+    r.json("error_404_optimize.json", "POST", "/optimize-memories", expect=404,
+           json={"user_id": "fixture-nobody", "apply": False})
+    r.json("error_400_optimize_model.json", "POST", "/optimize-memories", expect=400,
+           json={"user_id": GAPS_USER, "model": "gpt-4o", "apply": False}, note="no provider: prefix")
+    ids = [m["memory_id"] for m in r.client.get("/memories", params={"user_id": GAPS_USER}).json()["data"]]
+    deleted = r.client.request("DELETE", "/memories", json={"memory_ids": ids, "user_id": GAPS_USER})
+    r.write("memories_delete_many.body", deleted.content, "DELETE /memories json {memory_ids, user_id}",
+            deleted.status_code, "204, no body")
+    r.json("error_422_delete_many.json", "DELETE", "/memories", expect=422, json={"user_id": GAPS_USER},
+           note="memory_ids missing")
+
+    r.json("traces_filter_schema.json", "GET", "/traces/filter-schema")
+    flt = {"op": "AND", "conditions": [{"op": "EQ", "key": "status", "value": "OK"},
+                                       {"op": "CONTAINS", "key": "user_id", "value": "gaps"}]}
+    for _ in range(40):
+        found = r.client.post("/traces/search", json={"filter": flt, "limit": 5}).json()
+        if found.get("data"):
+            break
+        time.sleep(0.25)
+    r.json("traces_search.json", "POST", "/traces/search", json={"filter": flt, "group_by": "run", "limit": 5},
+           note=f"the librarian run {run.get('run_id')}: TraceDetail with its span tree")
+    r.json("traces_search_sessions.json", "POST", "/traces/search",
+           json={"filter": {"op": "STARTSWITH", "key": "session_id", "value": "fx-gaps"}, "group_by": "session"})
+    r.json("error_400_traces_search.json", "POST", "/traces/search", expect=400,
+           json={"filter": {"op": "LIKE", "key": "name", "value": "x"}}, note="unknown operator")
+
+    seeded = r.client.get("/knowledge/content").json()["data"][0]
+    shown = "/knowledge/content/{content_id}"
+    r.json("knowledge_patch_metadata.json", "PATCH", f"/knowledge/content/{seeded['id']}", shown_path=shown,
+           data={"metadata": json.dumps({"team": "docs", "reviewed": True})},
+           note="agno merges the keys sent into the stored metadata")
+    r.json("error_400_knowledge_metadata.json", "PATCH", f"/knowledge/content/{seeded['id']}", expect=400,
+           shown_path=shown, data={"metadata": "not json"})
+    r.json("error_400_knowledge_refresh.json", "POST", f"/knowledge/content/{seeded['id']}/refresh", expect=400,
+           shown_path=f"{shown}/refresh", note="text content has no source URL")
+    r.json("error_404_knowledge_refresh.json", "POST", "/knowledge/content/no-such-content/refresh", expect=404,
+           shown_path=f"{shown}/refresh")
+    r.json("error_400_remote_content.json", "POST", "/knowledge/remote-content", expect=400,
+           data={"config_id": "no-such-source", "path": "docs/"}, note="the demo configures no remote source")
+    r.json("knowledge_delete_all.json", "DELETE", "/knowledge/content", note="every content of the knowledge base")
+    r.json("knowledge_content_empty.json", "GET", "/knowledge/content")
+
+
+# --------------------------------------------------------------------------------------
 # Running
 # --------------------------------------------------------------------------------------
 
@@ -798,8 +863,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port for the own demo server ({DEFAULT_PORT})")
     parser.add_argument("--llm-port", type=int, default=DEFAULT_LLM_PORT,
                         help=f"port for its fake LLM ({DEFAULT_LLM_PORT})")
-    parser.add_argument("--only", choices=["ops"],
-                        help="record only these areas (ops: schedules, approvals, evals); other fixtures stay")
+    parser.add_argument("--only", choices=["ops", "gaps"],
+                        help="record only these areas (ops: schedules, approvals, evals; gaps: memory optimize and "
+                             "bulk delete, trace search, knowledge refresh/metadata/delete-all); other fixtures stay")
     args = parser.parse_args()
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -821,12 +887,12 @@ def main() -> None:
     ok = False
     try:
         info = recorder.anonymous.get("/info").json()
-        if args.only == "ops":
+        if args.only in ("ops", "gaps"):
             # Keep the other fixtures and their manifest entries.
             manifest_path = args.out / "manifest.json"
             if manifest_path.exists():
                 recorder.manifest.update(json.loads(manifest_path.read_text()))
-            record_ops(recorder)
+            (record_ops if args.only == "ops" else record_gaps)(recorder)
         else:
             record_catalog(recorder)
             record_errors(recorder)
@@ -834,6 +900,7 @@ def main() -> None:
             record_websockets(recorder)
             record_state(recorder)
             record_ops(recorder)
+            record_gaps(recorder)
         manifest = json.dumps(recorder.manifest, indent=2, ensure_ascii=False) + "\n"
         (args.out / "manifest.json").write_text(manifest)
         write_readme(recorder, info, command)

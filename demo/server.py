@@ -253,6 +253,12 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         embedder = OpenAIEmbedder(id=REAL_EMBEDDING_MODEL)
     else:
         model_id, reasoning_id = FAKE_CHAT_MODEL, FAKE_REASONING_MODEL
+        # Models agno builds itself (from a "provider:model_id" string, or its defaults: the
+        # memory optimizer's gpt-4o behind POST /optimize-memories) read OpenAI's endpoint and
+        # key from the environment: point them at the stand-in too.
+        os.environ["OPENAI_BASE_URL"] = f"http://{HOST}:{llm_port}/v1"
+        os.environ.setdefault("OPENAI_API_KEY", "fake")
+        os.environ["DEMO_FAKE_LLM"] = "1"
         embedder = OpenAIEmbedder(
             id=FAKE_EMBEDDING_MODEL,
             dimensions=FAKE_EMBEDDING_DIMENSIONS,

@@ -119,6 +119,9 @@ fn KnowledgeBase(kb: KnowledgeInstance) -> impl IntoView {
         .join(" · ");
     let t_list = target.clone();
     let t_add = target.clone();
+    let t_remote = target.clone();
+    let t_wipe = target.clone();
+    let wipe_title = title.clone();
     view! {
         <div class="kb">
             <div class="kb-head">
@@ -144,7 +147,9 @@ fn KnowledgeBase(kb: KnowledgeInstance) -> impl IntoView {
             </section>
 
             <AddContent target=t_add cfg=cfg list=contents/>
+            {move || (!cfg.with(|c| c.remote_sources.is_empty())).then(|| view! { <RemoteContent target=t_remote.clone() cfg=cfg list=contents/> })}
             <Search target=target cfg=cfg/>
+            <DeleteAll target=t_wipe title=wipe_title list=contents/>
         </div>
     }
 }
@@ -175,7 +180,7 @@ fn content_list(
     let items = Items { mode: RwSignal::new(Mode::Idle), list, action };
     view! {
         <ul class="kb-list" aria-label="Content">
-            {rows.into_iter().map(|c| (content_path(&target, &c.id), c)).map(|(path, c)| content_item(c, path, items)).collect_view()}
+            {rows.into_iter().map(|c| ((content_path(&target, &c.id), refresh_path(&target, &c.id)), c)).map(|(paths, c)| content_item(c, paths, items)).collect_view()}
         </ul>
         <Pager meta=meta count=plural(meta.total_count, "item", "items") on_page=Callback::new(set_page)/>
     }
@@ -200,8 +205,8 @@ impl Items {
     }
 }
 
-/// One content item; `path` is its `/knowledge/content/{id}`.
-fn content_item(c: Content, path: String, items: Items) -> impl IntoView {
+/// One content item; `paths` are its `/knowledge/content/{id}` and `…/refresh`.
+fn content_item(c: Content, (path, refresh_path): (String, String), items: Items) -> impl IntoView {
     let Items { mode, action, .. } = items;
     let name = c.display_name().to_string();
     let id = c.id.clone();
@@ -221,6 +226,10 @@ fn content_item(c: Content, path: String, items: Items) -> impl IntoView {
         let path = path.clone();
         move || action.send(Method::DELETE, path.clone(), None, move || items.settle())
     };
+    // Process it again (the server re-reads its source).
+    let refresh = {
+        move || action.send(Method::POST, refresh_path.clone(), None, move || items.settle())
+    };
     let editing = {
         let id = id.clone();
         move || mode.with(|m| *m == Mode::Edit(id.clone()))
@@ -238,6 +247,7 @@ fn content_item(c: Content, path: String, items: Items) -> impl IntoView {
             } else {
                 let c = &c2;
                 let delete = delete.clone();
+                let refresh = refresh.clone();
                 let confirming = confirming.clone();
                 let (e, d) = (c.id.clone(), c.id.clone());
                 let label = n2.clone();
@@ -268,9 +278,12 @@ fn content_item(c: Content, path: String, items: Items) -> impl IntoView {
                             }.into_any()
                         } else {
                             let (e, d) = (e.clone(), d.clone());
+                            let refresh = refresh.clone();
                             view! {
                                 <button type="button" aria-label=format!("Edit content: {label}")
                                     on:click=move |_| mode.set(Mode::Edit(e.clone()))>"Edit"</button>
+                                <button type="button" aria-label=format!("Re-process content: {label}") disabled=move || action.pending()
+                                    on:click=move |_| refresh()>"Re-process"</button>
                                 <button type="button" class="danger" aria-label=format!("Delete content: {label}")
                                     on:click=move |_| mode.set(Mode::Confirm(d.clone()))>"Delete"</button>
                             }.into_any()
@@ -339,11 +352,19 @@ fn edit_form(c: Content, path: String, items: Items) -> impl IntoView {
     let Items { mode, action, .. } = items;
     let name = RwSignal::new(c.name.clone().unwrap_or_default());
     let description = RwSignal::new(c.description.clone().unwrap_or_default());
+    let shown = serde_json::Value::Object(c.metadata_json.clone());
+    let metadata = RwSignal::new(if c.metadata_json.is_empty() { String::new() } else { serde_json::to_string_pretty(&shown).unwrap_or_default() });
     let problem = RwSignal::new(None::<String>);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let fields = match edit_fields(&name.get_untracked(), &description.get_untracked()) {
             Ok(f) => f,
+            Err(e) => return problem.set(Some(e)),
+        };
+        // The metadata is checked as a JSON object before anything is sent.
+        let fields = match metadata_field(&metadata.get_untracked()) {
+            Ok(Some(m)) => fields.into_iter().chain([("metadata", m)]).collect(),
+            Ok(None) => fields,
             Err(e) => return problem.set(Some(e)),
         };
         problem.set(None);
@@ -359,6 +380,8 @@ fn edit_form(c: Content, path: String, items: Items) -> impl IntoView {
         <form class="kb-form" aria-label=format!("Edit content: {label}") on:submit=save>
             {text_input("Name", "text", name, fixed(""))}
             {text_input("Description", "text", description, fixed("optional"))}
+            {text_area("Metadata (JSON object)", "4", metadata, "{\"team\": \"docs\"}")}
+            <p class="muted small">"Keys given are added or changed; AgentOS keeps keys that are left out."</p>
             {problem_view(problem)}
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || action.pending()>"Save"</button>
@@ -745,5 +768,121 @@ fn hit_view(h: SearchHit) -> impl IntoView {
             </p>
             <p class="prewrap">{h.content}</p>
         </li>
+    }
+}
+
+/// "Delete all content": wipes the base (`DELETE /knowledge/content`), only
+/// once its name is typed exactly.
+#[component]
+fn DeleteAll(target: Target, title: String, list: List) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let typed = RwSignal::new(String::new());
+    let done = RwSignal::new(None::<String>);
+    let action = use_action();
+    let matches = {
+        let title = title.clone();
+        move || typed.with(|t| t.trim() == title.trim())
+    };
+    let wipe = {
+        let path = delete_all_path(&target);
+        let title = title.clone();
+        let matches = matches.clone();
+        move || {
+            if !matches() {
+                return;
+            }
+            let title = title.clone();
+            action.send(Method::DELETE, path.clone(), None, move || {
+                open.set(false);
+                typed.set(String::new());
+                done.set(Some(format!("Every content of “{title}” was deleted.")));
+                list.reload();
+            });
+        }
+    };
+    let prompt = format!("Type “{title}” to confirm");
+    view! {
+        <section class="card danger-zone" aria-labelledby="kb-wipe">
+            <h3 id="kb-wipe">"Delete all content"</h3>
+            <div role="status" aria-live="polite" class="small">{move || done.get()}</div>
+            {move || if open.get() {
+                let (wipe, matches, prompt) = (wipe.clone(), matches.clone(), prompt.clone());
+                view! {
+                    <p>"Every content of this knowledge base and its search index entries are deleted. This cannot be undone."</p>
+                    <label>
+                        <span>{prompt}</span>
+                        <input type="text" autocomplete="off" bind:value=typed/>
+                    </label>
+                    {action.notice()}
+                    <div class="actions">
+                        <button type="button" class="danger" disabled=move || action.pending() || !matches() on:click=move |_| wipe()>
+                            "Delete all content now"
+                        </button>
+                        <button type="button" on:click=move |_| { open.set(false); typed.set(String::new()); }>"Cancel"</button>
+                    </div>
+                }.into_any()
+            } else {
+                view! {
+                    <button type="button" class="danger" on:click=move |_| { done.set(None); open.set(true); }>"Delete all content…"</button>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// "Add from a remote source": a file or folder of a source the base
+/// configures (`remote_content_sources` of `/knowledge/config`), sent as
+/// `POST /knowledge/remote-content` and followed like any added content.
+#[component]
+fn RemoteContent(target: Target, cfg: Memo<KnowledgeConfig>, list: List) -> impl IntoView {
+    let source = RwSignal::new(String::new());
+    let path = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let status = RwSignal::new(String::new());
+    let action = use_action();
+    let sources = Signal::derive(move || {
+        cfg.with(|c| c.remote_sources.iter().map(|s| (s.id.clone(), if s.kind.is_empty() { s.name.clone() } else { format!("{} ({})", s.name, s.kind) })).collect::<Vec<_>>())
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let fields = match remote_fields(&source.get_untracked(), &path.get_untracked(), &name.get_untracked(), "") {
+            Ok(f) => f,
+            Err(e) => return problem.set(Some(e)),
+        };
+        problem.set(None);
+        let shown = path.get_untracked().trim().to_string();
+        let post = remote_path(&target);
+        let t = target.clone();
+        status.set(format!("Adding “{shown}”…"));
+        action.run(
+            move |client| async move { send_form(&client, "POST", &post, &fields, None).await.map(|st| (client, st)) },
+            move |(client, (id, phase, message))| {
+                path.set(String::new());
+                name.set(String::new());
+                list.reload();
+                match id {
+                    Some(id) if !phase.is_final() => {
+                        status.set(format!("“{shown}” was added and is being processed…"));
+                        spawn_local(follow(client, status_path(&t, &id), shown, status, list));
+                    }
+                    _ => status.set(final_text(&shown, phase, message)),
+                }
+            },
+        );
+    };
+    view! {
+        <section class="card" aria-labelledby="kb-remote">
+            <h3 id="kb-remote">"Add from a remote source"</h3>
+            <form class="kb-form" aria-label="Add from a remote source" on:submit=submit>
+                {select_input("Source", source, "Choose…", sources)}
+                {text_input("Path in the source", "text", path, fixed("a file or folder, e.g. docs/"))}
+                {text_input("Name", "text", name, fixed("optional"))}
+                {problem_view(problem)}
+                {action.notice()}
+                <button type="submit" class="primary" disabled=move || action.pending()>"Add from source"</button>
+            </form>
+            <div role="status" aria-live="polite" class="small">{move || status.get()}</div>
+        </section>
     }
 }

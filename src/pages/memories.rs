@@ -6,10 +6,11 @@ use crate::components::{plural, Badge, Empty, Pager};
 use crate::route::{use_route_part, Route};
 use crate::state::use_app;
 use agentos_client::memory::{
-    memories_path, memory_body, memory_path, parse_memories, parse_topics,
-    parse_user_stats, topics_path, unique_labels, user_stats_path, Memory, MemoryFilter, PageMeta,
-    UserStats,
+    delete_many_body, memories_path, memory_body, memory_path, optimize_body, parse_memories, parse_topics,
+    parse_user_stats, topics_path, unique_labels, user_stats_path, Memory, MemoryFilter, Optimized, PageMeta,
+    UserStats, OPTIMIZE_PATH,
 };
+use agentos_client::{ComponentKind, FromJson};
 use agentos_client::time::human_time;
 use gloo_net::http::Method;
 use leptos::prelude::*;
@@ -37,6 +38,15 @@ pub fn MemoriesPage() -> impl IntoView {
     let search_input = RwSignal::new(String::new());
     let search_tick = RwSignal::new(0u32);
     let mode = RwSignal::new(Mode::Idle);
+    // The memories ticked for "Delete selected" (ids), and whether it asks to confirm.
+    let selected = RwSignal::new(Vec::<String>::new());
+    let confirm_bulk = RwSignal::new(false);
+    // Another list (filter or page) starts with nothing selected.
+    Effect::new(move |_| {
+        filter.track();
+        selected.set(Vec::new());
+        confirm_bulk.set(false);
+    });
 
     // The user of the filter, also when it comes from a changed `?user=`.
     Effect::new(move |_| {
@@ -94,6 +104,53 @@ pub fn MemoriesPage() -> impl IntoView {
         mode.set(Mode::Idle);
         reload();
     });
+    // One `DELETE /memories` for every ticked memory (with the filter's user).
+    let delete_selected = move || {
+        let ids = selected.get_untracked();
+        if ids.is_empty() {
+            return;
+        }
+        let user = filter.with_untracked(|f| f.user_id.clone());
+        changes.send(Method::DELETE, "/memories".into(), Some(delete_many_body(&ids, Some(&user))), move || {
+            selected.set(Vec::new());
+            confirm_bulk.set(false);
+        });
+    };
+    let component_filter = move |kind: ComponentKind, label: &'static str, any: &'static str| {
+        let get = move |f: &MemoryFilter| if kind == ComponentKind::Team { f.team_id.clone() } else { f.agent_id.clone() };
+        view! {
+            <label>
+                <span>{label}</span>
+                <select
+                    prop:value=move || filter.with(get)
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        filter.update(|f| {
+                            if kind == ComponentKind::Team { f.team_id = v } else { f.agent_id = v }
+                            f.page = 1;
+                        });
+                    }
+                >
+                    <option value="" selected=move || filter.with(|f| get(f).is_empty())>{any}</option>
+                    {move || {
+                        let mut list: Vec<(String, String)> = use_app().catalog.with(|c| {
+                            c.as_ref()
+                                .map(|c| c.entries().into_iter().filter(|e| e.kind == kind).map(|e| (e.id, e.name)).collect())
+                                .unwrap_or_default()
+                        });
+                        let current = filter.with_untracked(get);
+                        if !current.is_empty() && !list.iter().any(|(id, _)| *id == current) {
+                            list.push((current.clone(), current));
+                        }
+                        list.into_iter().map(|(id, name)| {
+                            let sel = { let id = id.clone(); move || filter.with(|f| get(f) == id) };
+                            view! { <option value=id selected=sel>{name}</option> }
+                        }).collect_view()
+                    }}
+                </select>
+            </label>
+        }
+    };
 
     view! {
         <section class="memories">
@@ -160,14 +217,39 @@ pub fn MemoriesPage() -> impl IntoView {
                         on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" { apply_search() }
                     />
                 </label>
+                {component_filter(ComponentKind::Agent, "Agent", "Any agent")}
+                {component_filter(ComponentKind::Team, "Team", "Any team")}
             </div>
 
             {changes.notice()}
+            {move || {
+                let n = selected.with(Vec::len);
+                (n > 0).then(|| view! {
+                    <div class="bulk" role="group" aria-label="Selected memories">
+                        <span>{format!("{} selected", n)}</span>
+                        {move || if confirm_bulk.get() {
+                            view! {
+                                <span class="small">{format!("Delete {}?", plural(n as u64, "memory", "memories"))}</span>
+                                <button type="button" class="danger" disabled=move || changes.pending() on:click=move |_| delete_selected()>
+                                    "Confirm delete"
+                                </button>
+                                <button type="button" on:click=move |_| confirm_bulk.set(false)>"Cancel"</button>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <button type="button" class="danger" on:click=move |_| confirm_bulk.set(true)>"Delete selected"</button>
+                            }.into_any()
+                        }}
+                    </div>
+                })
+            }}
 
             {memories.show("Loading memories…", move |(rows, meta)| {
                 let filtered = filter.with_untracked(MemoryFilter::is_filtered);
-                memory_list(rows.clone(), *meta, filtered, mode, set_page, changes)
+                memory_list(rows.clone(), *meta, filtered, mode, selected, set_page, changes)
             })}
+
+            <Optimize filter=filter on_applied=Callback::new(move |()| reload())/>
 
             <AddMemory filter=filter changes=changes/>
         </section>
@@ -232,6 +314,7 @@ fn memory_list(
     meta: PageMeta,
     filtered: bool,
     mode: RwSignal<Mode>,
+    selected: RwSignal<Vec<String>>,
     set_page: impl Fn(u64) + Copy + Send + Sync + 'static,
     changes: UseAction,
 ) -> impl IntoView {
@@ -251,7 +334,7 @@ fn memory_list(
     let labels = unique_labels(&rows, 48);
     view! {
         <ul class="cards memory-list" aria-label="Memories">
-            {rows.into_iter().zip(labels).map(|(m, label)| memory_item(m, label, mode, changes)).collect_view()}
+            {rows.into_iter().zip(labels).map(|(m, label)| memory_item(m, label, mode, selected, changes)).collect_view()}
         </ul>
         <Pager meta=meta count=plural(meta.total_count, "memory", "memories") on_page=Callback::new(set_page)/>
     }
@@ -262,9 +345,26 @@ fn memory_item(
     m: Memory,
     label: String,
     mode: RwSignal<Mode>,
+    selected: RwSignal<Vec<String>>,
     changes: UseAction,
 ) -> impl IntoView {
     let id = m.memory_id.clone();
+    let checked = {
+        let id = id.clone();
+        move || selected.with(|s| s.contains(&id))
+    };
+    let toggle = {
+        let id = id.clone();
+        move |ev: leptos::ev::Event| {
+            let on = event_target_checked(&ev);
+            selected.update(|s| {
+                s.retain(|x| *x != id);
+                if on {
+                    s.push(id.clone());
+                }
+            });
+        }
+    };
     let editing = {
         let id = id.clone();
         move || mode.with(|md| *md == Mode::Edit(id.clone()))
@@ -292,6 +392,9 @@ fn memory_item(
     let label2 = label.clone();
     view! {
         <li class="card memory" aria-label=label.clone()>
+            <label class="select small">
+                <input type="checkbox" aria-label=format!("Select memory: {label}") prop:checked=checked on:change=toggle/>
+            </label>
             {move || if editing() {
                 edit_form(m2.clone(), label2.clone(), mode, changes).into_any()
             } else {
@@ -440,6 +543,96 @@ fn AddMemory(
                     {move || if changes.pending() { "Adding…" } else { "Add memory" }}
                 </button>
             </form>
+        </section>
+    }
+}
+
+/// "Optimize memories": one user's memories summarized by the server
+/// (`POST /optimize-memories`): a preview first (`apply=false`, nothing
+/// saved), then Apply (which summarizes again and replaces them).
+#[component]
+fn Optimize(filter: RwSignal<MemoryFilter>, on_applied: Callback<()>) -> impl IntoView {
+    let model = RwSignal::new(String::new());
+    let preview = RwSignal::new(None::<(String, Optimized)>);
+    let applied = RwSignal::new(None::<String>);
+    let action = use_action();
+    let user = move || filter.with(|f| f.user_id.trim().to_string());
+    // Another user: the preview was not theirs.
+    Effect::new(move |_| {
+        user();
+        preview.set(None);
+    });
+    let run = move |apply: bool| {
+        let u = user();
+        if u.is_empty() {
+            return;
+        }
+        applied.set(None);
+        let body = optimize_body(&u, &model.get_untracked(), apply);
+        action.send_read(Method::POST, OPTIMIZE_PATH.into(), Some(body), Optimized::from_json, move |o: Optimized| {
+            if apply {
+                applied.set(Some(format!(
+                    "Optimized: {} became {}.",
+                    plural(o.memories_before, "memory", "memories"),
+                    plural(o.memories_after, "memory", "memories")
+                )));
+                preview.set(None);
+                on_applied.run(());
+            } else {
+                preview.set(Some((u, o)));
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="mem-optimize">
+            <h2 id="mem-optimize">"Optimize memories"</h2>
+            {move || if user().is_empty() {
+                view! { <p class="muted small">"Choose a user to summarize their memories into fewer."</p> }.into_any()
+            } else {
+                view! {
+                    <p class="muted small">{move || format!("Summarizes every memory of {} into one, with the model below (the server's default when empty). Preview shows the result without saving it.", user())}</p>
+                    <div class="filters">
+                        <label>
+                            <span>"Model (provider:model_id)"</span>
+                            <input type="text" placeholder="server default, e.g. openai:gpt-4o-mini" bind:value=model/>
+                        </label>
+                        <button type="button" disabled=move || action.pending() on:click=move |_| run(false)>
+                            {move || if action.pending() { "Working…" } else { "Preview optimization" }}
+                        </button>
+                    </div>
+                }.into_any()
+            }}
+            {action.notice()}
+            <div role="status" aria-live="polite" class="small">{move || applied.get()}</div>
+            {move || preview.get().map(|(u, o)| view! {
+                <div class="optimize-preview" role="region" aria-label="Optimization preview">
+                    <p>
+                        {format!("Before: {} ({} tokens). After: {} ({} tokens), {} tokens saved ({}%).",
+                            plural(o.memories_before, "memory", "memories"), o.tokens_before,
+                            plural(o.memories_after, "memory", "memories"), o.tokens_after,
+                            // Whole percent without float formatting (smaller wasm).
+                            o.tokens_saved, (o.reduction_percentage.clamp(0.0, 100.0) + 0.5) as u64)}
+                    </p>
+                    <ul class="cards" aria-label="Memories after optimization">
+                        {o.memories.iter().map(|m| view! {
+                            <li class="card memory">
+                                <p class="memory-text">{m.memory.clone()}</p>
+                                {(!m.topics.is_empty()).then(|| view! {
+                                    <div class="badges" aria-label="Topics">
+                                        {m.topics.iter().map(|t| view! { <Badge text=t.clone()/> }).collect_view()}
+                                    </div>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    <div class="actions">
+                        <button type="button" class="danger" disabled=move || action.pending() on:click=move |_| run(true)>
+                            {format!("Apply: replace the memories of {u}")}
+                        </button>
+                        <button type="button" on:click=move |_| preview.set(None)>"Discard preview"</button>
+                    </div>
+                </div>
+            })}
         </section>
     }
 }

@@ -92,6 +92,10 @@ pub fn MetricsPage() -> impl IntoView {
             })}
 
             {range_picker(range, set_range)}
+            {user_filter(Signal::derive(move || shown.with(|s| s.1.clone())), move |u: String| {
+                let user = (!u.is_empty()).then_some(u);
+                replace(Route::Metrics { range: Some(range.get_untracked()), user });
+            })}
             {data.show("Loading metrics…", move |(rows, updated)| {
                 let (from, to) = range.get_untracked().days(today());
                 let days = fill_range(&rows, from, to);
@@ -155,6 +159,36 @@ fn describe(e: &ApiError) -> String {
     match e.hint() {
         Some(h) => format!("{} {h}", e.title()),
         None => e.title(),
+    }
+}
+
+/// The user filter: the figures of one user (`user_id`), applied on Enter
+/// or when the field is left; empty is every user.
+fn user_filter(user: Signal<String>, set: impl Fn(String) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let input = RwSignal::new(user.get_untracked());
+    Effect::new(move |_| input.set(user.get()));
+    let apply = move || {
+        let u = input.get_untracked().trim().to_string();
+        if u != user.get_untracked() {
+            set(u);
+        }
+    };
+    view! {
+        <div class="filters" role="search" aria-label="Filter metrics">
+            <label>
+                <span>"User id"</span>
+                <input
+                    type="text"
+                    placeholder="every user"
+                    bind:value=input
+                    on:change=move |_| apply()
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" { apply() }
+                />
+            </label>
+            {move || (!user.with(String::is_empty)).then(|| view! {
+                <button type="button" on:click=move |_| set(String::new())>"Every user"</button>
+            })}
+        </div>
     }
 }
 

@@ -3,15 +3,17 @@
 //! and metadata.
 
 use crate::components::{Badge, Empty, Field, Notice, Pager, Tone};
-use crate::components::load::{not_loaded, use_get};
+use crate::components::load::{not_loaded, use_action, use_get};
 use crate::route::{navigate, replace, use_route_part, Route};
 use crate::state::{labelled, use_app, AppState};
 use agentos_client::memory::excerpt;
 use agentos_client::time::{format_duration, human_time, input_to_iso, iso_to_input, parse_time_us};
 use agentos_client::traces::{
-    flatten, parse_traces, percent,
-    trace_path, FlatSpan, PageMeta, TraceDetail, TraceFilter, TraceSummary,
+    flatten, parse_filter_schema, parse_traces, percent, search_body,
+    trace_path, Condition, FilterSchema, FlatSpan, PageMeta, TraceDetail, TraceFilter, TraceSummary,
+    FILTER_SCHEMA_PATH, SEARCH_PATH,
 };
+use gloo_net::http::Method;
 use agentos_client::{ApiError, ComponentKind, FromJson};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -61,6 +63,8 @@ pub fn TracesPage() -> impl IntoView {
     }));
 
     let res = use_get(move || Some(filter.with(TraceFilter::path)), parse_traces);
+    // While a search's results are shown, the filtered list is not.
+    let searching = RwSignal::new(false);
 
     let text_filter = move |key: &'static str, label: &'static str| {
         view! {
@@ -153,7 +157,8 @@ pub fn TracesPage() -> impl IntoView {
                     on:click=move |_| navigate(&Route::Traces(TraceFilter::default()))
                 >"Clear filters"</button>
             </div>
-            {res.show("Loading traces…", move |(rows, meta)| trace_list(state, rows.clone(), *meta, filter))}
+            <Search searching=searching/>
+            {move || (!searching.get()).then(|| res.show("Loading traces…", move |(rows, meta)| trace_list(state, rows.clone(), *meta, filter)))}
         </section>
     }
 }
@@ -364,5 +369,182 @@ fn span_detail(f: &FlatSpan) -> impl IntoView {
             {empty.then(|| view! { <p class="muted">"This span recorded no input, output or metadata."</p> })}
             {text_blocks(vec![("Input", sp.input), ("Output", sp.output), ("Metadata", sp.metadata)])}
         </section>
+    }
+}
+
+/// "Search traces": conditions built from the server's filter schema
+/// (`GET /traces/filter-schema`: each field's operators, an enum's values),
+/// combined with AND or OR and sent as `POST /traces/search`; the results
+/// show in the trace table. A server without the schema route shows nothing.
+#[component]
+fn Search(searching: RwSignal<bool>) -> impl IntoView {
+    let state = use_app();
+    let schema = use_get(|| Some(FILTER_SCHEMA_PATH.to_string()), parse_filter_schema);
+    let conditions = RwSignal::new(vec![Condition::default()]);
+    let logical = RwSignal::new("AND".to_string());
+    let results = RwSignal::new(None::<(Vec<TraceSummary>, PageMeta)>);
+    let check = RwSignal::new(None::<String>);
+    let action = use_action();
+    let run = move |page: u64| {
+        let Some(sc) = schema.ok() else { return };
+        match search_body(&sc, &conditions.get_untracked(), &logical.get_untracked(), page, 20) {
+            Err(e) => check.set(Some(e.to_string())),
+            Ok(body) => {
+                check.set(None);
+                action.send_read(Method::POST, SEARCH_PATH.into(), Some(body), parse_traces, move |r| {
+                    results.set(Some(r));
+                    searching.set(true);
+                });
+            }
+        }
+    };
+    let clear = move || {
+        results.set(None);
+        searching.set(false);
+        check.set(None);
+        conditions.set(vec![Condition::default()]);
+    };
+    view! {
+        {move || match schema.with(|s| s.as_ref().map(|r| r.as_ref().map(|s| s.clone()).map_err(|e| e.clone()))) {
+            None => ().into_any(),
+            Some(Err(agentos_client::ApiError::NotFound { .. })) => ().into_any(),
+            Some(Err(e)) => not_loaded(Some(&e), ""),
+            Some(Ok(sc)) if sc.fields.is_empty() => ().into_any(),
+            Some(Ok(sc)) => {
+                let sc = std::sync::Arc::new(sc);
+                view! {
+                    <details class="card trace-search" open=move || searching.get()>
+                        <summary>"Search traces"</summary>
+                        <form aria-label="Search traces" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); run(1); }>
+                            {(sc.logical.len() > 1).then(|| {
+                                let opts = sc.logical.clone();
+                                view! {
+                                    <label>
+                                        <span>"Match"</span>
+                                        <select on:change=move |ev| logical.set(event_target_value(&ev))>
+                                            {opts.into_iter().map(|o| {
+                                                let label = if o == "OR" { "any condition" } else { "all conditions" };
+                                                let sel = { let o = o.clone(); move || logical.with(|l| *l == o) };
+                                                view! { <option value=o selected=sel>{label}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                    </label>
+                                }
+                            })}
+                            {
+                                let sc = sc.clone();
+                                // Rebuilt when a condition is added or removed, not on typing.
+                                let count = Memo::new(move |_| conditions.with(Vec::len));
+                                move || {
+                                    let n = count.get();
+                                    (0..n).map(|i| condition_row(sc.clone(), conditions, i)).collect_view()
+                                }
+                            }
+                            <div class="actions">
+                                <button type="button" on:click=move |_| conditions.update(|c| if c.len() < 16 { c.push(Condition::default()) })>"Add condition"</button>
+                                <button type="submit" class="primary" disabled=move || action.pending()>"Search"</button>
+                                <button type="button" disabled=move || !searching.get() on:click=move |_| clear()>"Clear search"</button>
+                            </div>
+                        </form>
+                        {move || check.get().map(|c| view! { <Notice title="The search cannot be sent." hint=c/> })}
+                        {action.notice()}
+                    </details>
+                }.into_any()
+            }
+        }}
+        {move || results.get().map(|(rows, meta)| view! {
+            <section aria-label="Search results">
+                <h2>"Search results"</h2>
+                {if rows.is_empty() {
+                    view! { <Empty title="No traces match the search" detail="Change the conditions, or Clear search to see the list."/> }.into_any()
+                } else {
+                    let count = format!("{} {}", meta.total_count, if meta.total_count == 1 { "trace" } else { "traces" });
+                    view! {
+                        {trace_table(state, rows)}
+                        <Pager meta=meta count=count on_page=Callback::new(move |p: u64| run(p.max(1)))/>
+                    }.into_any()
+                }}
+            </section>
+        })}
+    }
+}
+
+/// One condition: field, operator, value (an enum's values as a select, a
+/// time as a date-time input, `IN` as comma-separated values), and Remove.
+fn condition_row(sc: std::sync::Arc<FilterSchema>, conditions: RwSignal<Vec<Condition>>, i: usize) -> impl IntoView {
+    let n = i + 1;
+    let current = move || conditions.with(|c| c.get(i).cloned().unwrap_or_default());
+    let set = move |change: &dyn Fn(&mut Condition)| conditions.update(|c| if let Some(x) = c.get_mut(i) { change(x) });
+    // The value's input depends on the field and operator only (not on what
+    // is typed, so typing keeps the focus).
+    let shape = Memo::new(move |_| conditions.with(|c| c.get(i).map(|x| (x.key.clone(), x.op.clone())).unwrap_or_default()));
+    let field = {
+        let sc = sc.clone();
+        move || { let k = shape.get().0; sc.fields.iter().find(|f| f.key == k).cloned() }
+    };
+    let keys: Vec<(String, String)> = sc.fields.iter().map(|f| (f.key.clone(), if f.label.is_empty() { f.key.clone() } else { f.label.clone() })).collect();
+    let value_input = {
+        let sc = sc.clone();
+        move || {
+            let (key, op) = shape.get();
+            let f = sc.fields.iter().find(|f| f.key == key).cloned();
+            let label = format!("Value of condition {n}");
+            match f {
+                Some(f) if f.kind == "enum" && !f.values.is_empty() && op != "IN" => view! {
+                    <select aria-label=label on:change=move |ev| { let v = event_target_value(&ev); set(&|c| c.value = v.clone()) }>
+                        <option value="">"Choose…"</option>
+                        {f.values.into_iter().map(|v| { let sel = { let v = v.clone(); move || current().value == v }; view! { <option value=v.clone() selected=sel>{v.clone()}</option> } }).collect_view()}
+                    </select>
+                }.into_any(),
+                Some(f) if f.kind == "datetime" => view! {
+                    <input type="datetime-local" aria-label=label prop:value=move || iso_to_input(&current().value)
+                        on:change=move |ev| { let v = input_to_iso(&event_target_value(&ev)); set(&|c| c.value = v.clone()) }/>
+                }.into_any(),
+                f => {
+                    let kind = if f.as_ref().is_some_and(|f| f.kind == "number") && op != "IN" { "number" } else { "text" };
+                    let placeholder = if op == "IN" { "comma-separated values" } else { "value" };
+                    view! {
+                        <input type=kind aria-label=label placeholder=placeholder prop:value=move || current().value
+                            on:input=move |ev| { let v = event_target_value(&ev); set(&|c| c.value = v.clone()) }/>
+                    }.into_any()
+                }
+            }
+        }
+    };
+    view! {
+        <div class="filters" role="group" aria-label=format!("Condition {n}")>
+            <select aria-label=format!("Field of condition {n}") on:change=move |ev| {
+                let k = event_target_value(&ev);
+                let first_op = sc.fields.iter().find(|f| f.key == k).and_then(|f| f.operators.first().cloned()).unwrap_or_default();
+                set(&|c| { c.key = k.clone(); c.op = first_op.clone(); c.value.clear(); });
+            }>
+                <option value="">"Field…"</option>
+                {keys.into_iter().map(|(k, l)| { let sel = { let k = k.clone(); move || current().key == k }; view! { <option value=k selected=sel>{l}</option> } }).collect_view()}
+            </select>
+            <select aria-label=format!("Operator of condition {n}") on:change=move |ev| { let v = event_target_value(&ev); set(&|c| c.op = v.clone()) }>
+                {move || field().map(|f| f.operators).unwrap_or_default().into_iter().map(|o| {
+                    let sel = { let o = o.clone(); move || current().op == o };
+                    view! { <option value=o.clone() selected=sel>{operator_label(&o)}</option> }
+                }).collect_view()}
+            </select>
+            {value_input}
+            <button type="button" aria-label=format!("Remove condition {n}") on:click=move |_| conditions.update(|c| { if i < c.len() { c.remove(i); } if c.is_empty() { c.push(Condition::default()); } })>"Remove"</button>
+        </div>
+    }
+}
+
+/// An operator in words (the server's name when it is not a known one).
+fn operator_label(op: &str) -> String {
+    match op {
+        "EQ" => "is".into(),
+        "NEQ" => "is not".into(),
+        "CONTAINS" => "contains".into(),
+        "STARTSWITH" => "starts with".into(),
+        "IN" => "is one of".into(),
+        "GT" => "greater than / after".into(),
+        "GTE" => "at least / from".into(),
+        "LT" => "less than / before".into(),
+        "LTE" => "at most / until".into(),
+        o => o.to_string(),
     }
 }

@@ -150,6 +150,8 @@ wire! {
         pub linked_to: Option<String> = text("linked_to"),
         /// Metadata as `(key, text)`, without agno's internal `_agno` entry.
         pub metadata: Vec<(String, String)> = metadata_pairs("metadata"),
+        /// The same metadata as a JSON object (for the editor), without `_agno`.
+        pub metadata_json: Map<String, Value> = metadata_object("metadata"),
         pub status: Option<String> = text("status"),
         pub status_message: Option<String> = text("status_message"),
         /// Normalized (see [`crate::time::timestamp`]).
@@ -164,6 +166,12 @@ fn value_text(v: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+fn metadata_object(v: &Value, key: &str) -> Map<String, Value> {
+    let mut m = v.get(key).and_then(Value::as_object).cloned().unwrap_or_default();
+    m.remove("_agno");
+    m
 }
 
 fn metadata_pairs(v: &Value, key: &str) -> Vec<(String, String)> {
@@ -250,6 +258,28 @@ wire! {
         /// Metadata keys that search can filter on (agno's internal `_agno` left out).
         pub filters: Vec<String> = filter_keys("filters"),
         pub vector_dbs: Vec<VectorDb> = keyed("vector_dbs"),
+        /// The remote sources content can be taken from (S3, GCS, SharePoint,
+        /// GitHub, …); `null` when the base configures none.
+        pub remote_sources: Vec<RemoteSource> = sources("remote_content_sources") optional,
+    }
+}
+
+/// The remote sources that have an id (at most 64).
+fn sources(v: &Value, key: &str) -> Vec<RemoteSource> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(RemoteSource::from_json_row).take(64).collect())
+        .unwrap_or_default()
+}
+
+wire! {
+    /// A remote content source of a base (`RemoteContentSourceSchema`).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct RemoteSource {
+        pub id: String = text("id") required,
+        pub name: String = string("name"),
+        /// `s3`, `gcs`, `sharepoint`, `github`, … as sent.
+        pub kind: String = string("type"),
     }
 }
 
@@ -575,4 +605,58 @@ pub fn poll_delay_ms(attempt: u32) -> Option<u32> {
         n if n < 63 => Some(3_000),
         _ => None,
     }
+}
+
+/// `DELETE /knowledge/content` for a base: every content of it.
+pub fn delete_all_path(t: &Target) -> String {
+    t.on("/knowledge/content")
+}
+
+/// `POST /knowledge/content/{id}/refresh` for a base: process it again.
+pub fn refresh_path(t: &Target, id: &str) -> String {
+    t.on(&format!("/knowledge/content/{}/refresh", encode_segment(id)))
+}
+
+/// `POST /knowledge/remote-content` (a form) for a base.
+pub fn remote_path(t: &Target) -> String {
+    t.on("/knowledge/remote-content")
+}
+
+/// At most this many bytes of metadata JSON are sent.
+pub const MAX_METADATA_BYTES: usize = 64 * 1024;
+
+/// The `metadata` form field from what was typed: a JSON object, checked
+/// before anything is sent (an empty box sends nothing). AgentOS 3.1.10
+/// answers 500 to a JSON array and merges the keys into the stored ones.
+pub fn metadata_field(input: &str) -> Result<Option<String>, String> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(None);
+    }
+    if input.len() > MAX_METADATA_BYTES {
+        return Err(format!("Metadata is at most {} KB.", MAX_METADATA_BYTES / 1024));
+    }
+    match serde_json::from_str::<Value>(input) {
+        Ok(Value::Object(m)) => Ok(Some(Value::Object(m).to_string())),
+        Ok(_) => Err("Metadata must be a JSON object, e.g. {\"team\": \"docs\"}.".into()),
+        Err(e) => Err(format!("Metadata is not valid JSON: {e}.")),
+    }
+}
+
+/// The form fields of `POST /knowledge/remote-content`: the source and the
+/// path in it (both required), a name and description when given.
+pub fn remote_fields(source_id: &str, path: &str, name: &str, description: &str) -> Result<Vec<(&'static str, String)>, String> {
+    if source_id.trim().is_empty() {
+        return Err("Choose a source.".into());
+    }
+    if path.trim().is_empty() {
+        return Err("Enter the path of a file or folder in the source.".into());
+    }
+    let mut out = vec![("config_id", source_id.trim().to_string()), ("path", path.trim().to_string())];
+    for (k, v) in [("name", name), ("description", description)] {
+        if !v.trim().is_empty() {
+            out.push((k, v.trim().to_string()));
+        }
+    }
+    Ok(out)
 }

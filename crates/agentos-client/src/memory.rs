@@ -251,3 +251,46 @@ pub fn delete_many_body(memory_ids: &[String], user_id: Option<&str>) -> Value {
     }
     b
 }
+
+/// The body of `POST /optimize-memories`: one user's memories summarized by
+/// `model` (`provider:model_id`; the server's default when empty), saved only
+/// with `apply` (a preview otherwise).
+pub fn optimize_body(user_id: &str, model: &str, apply: bool) -> Value {
+    let mut b = json!({ "user_id": user_id.trim(), "apply": apply });
+    if !model.trim().is_empty() {
+        b["model"] = json!(model.trim());
+    }
+    b
+}
+
+/// A number that may be a float (`reduction_percentage`); absent or
+/// mistyped reads as 0, never NaN or infinite.
+fn float(v: &Value, key: &str) -> f64 {
+    v.get(key).and_then(Value::as_f64).filter(|f| f.is_finite()).unwrap_or(0.0)
+}
+
+/// The memories of an optimization (rows without an id dropped).
+fn memory_rows(v: &Value, key: &str) -> Vec<Memory> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Memory::from_json_row).collect())
+        .unwrap_or_default()
+}
+
+wire! {
+    /// The answer of `POST /optimize-memories` (`OptimizeMemoriesResponse`):
+    /// the memories after (a preview when not applied) and the counts.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Optimized {
+        pub memories: Vec<Memory> = memory_rows("memories"),
+        pub memories_before: u64 = number_or_zero("memories_before"),
+        pub memories_after: u64 = number_or_zero("memories_after"),
+        pub tokens_before: u64 = number_or_zero("tokens_before"),
+        pub tokens_after: u64 = number_or_zero("tokens_after"),
+        pub tokens_saved: u64 = number_or_zero("tokens_saved"),
+        pub reduction_percentage: f64 = float("reduction_percentage"),
+    }
+}
+
+/// `POST /optimize-memories`.
+pub const OPTIMIZE_PATH: &str = "/optimize-memories";

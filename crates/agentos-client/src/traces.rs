@@ -431,3 +431,154 @@ pub fn trace_path(trace_id: &str, run_id: Option<&str>) -> String {
     }
     p
 }
+
+// ---- Search with the server's filter schema (`GET /traces/filter-schema`,
+// `POST /traces/search`) ----
+
+/// `GET /traces/filter-schema`.
+pub const FILTER_SCHEMA_PATH: &str = "/traces/filter-schema";
+/// `POST /traces/search`.
+pub const SEARCH_PATH: &str = "/traces/search";
+/// At most this many fields, operators per field, values per field and
+/// conditions are kept from the schema or sent (a hostile schema stays small).
+pub const MAX_SCHEMA_ITEMS: usize = 64;
+
+fn capped_strings(v: &Value, key: &str) -> Vec<String> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).take(MAX_SCHEMA_ITEMS).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+wire! {
+    /// One filterable field of the trace search (`FilterSchemaResponse.fields`).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct FilterField {
+        pub key: String = text("key") required,
+        pub label: String = string("label"),
+        /// `string`, `enum`, `number`, `datetime` (others are read as text).
+        pub kind: String = string("type"),
+        pub operators: Vec<String> = capped_strings("operators"),
+        /// The choices of an `enum` field.
+        pub values: Vec<String> = capped_strings("values"),
+    }
+}
+
+/// The trace search's filter schema.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FilterSchema {
+    pub fields: Vec<FilterField>,
+    /// How conditions combine (`AND`, `OR`); `AND` when the server names none.
+    pub logical: Vec<String>,
+}
+
+/// Reads `GET /traces/filter-schema` (fields without a key or an operator are
+/// dropped; at most [`MAX_SCHEMA_ITEMS`] of each list).
+pub fn parse_filter_schema(v: &Value) -> FilterSchema {
+    let fields = v
+        .get("fields")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(FilterField::from_json_row)
+                .filter(|f| !f.operators.is_empty())
+                .take(MAX_SCHEMA_ITEMS)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut logical: Vec<String> = capped_strings(v, "logical_operators")
+        .into_iter()
+        .filter(|o| o == "AND" || o == "OR")
+        .collect();
+    if logical.is_empty() {
+        logical.push("AND".into());
+    }
+    FilterSchema { fields, logical }
+}
+
+/// One condition of a trace search as typed: a field, an operator and the
+/// value (for `IN`, comma-separated values).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Condition {
+    pub key: String,
+    pub op: String,
+    pub value: String,
+}
+
+/// Why a search cannot be sent as typed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SearchError {
+    /// Condition `n` (from 1) names no field or operator of the schema.
+    Unknown(usize),
+    /// Condition `n` has no value.
+    Empty(usize),
+    /// Condition `n` of a number field is not a number.
+    NotNumber(usize),
+    /// More than [`MAX_SCHEMA_ITEMS`] conditions.
+    TooMany,
+}
+
+impl std::fmt::Display for SearchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SearchError::Unknown(n) => write!(f, "Condition {n}: choose a field and an operator the server offers."),
+            SearchError::Empty(n) => write!(f, "Condition {n}: enter a value."),
+            SearchError::NotNumber(n) => write!(f, "Condition {n}: enter a number."),
+            SearchError::TooMany => write!(f, "At most {MAX_SCHEMA_ITEMS} conditions."),
+        }
+    }
+}
+
+/// The body of `POST /traces/search` for these conditions, combined with
+/// `logical` (`AND`/`OR`; one condition is sent alone, none as no filter),
+/// checked against the schema first.
+pub fn search_body(schema: &FilterSchema, conditions: &[Condition], logical: &str, page: u64, limit: u64) -> Result<Value, SearchError> {
+    if conditions.len() > MAX_SCHEMA_ITEMS {
+        return Err(SearchError::TooMany);
+    }
+    let mut parts = Vec::with_capacity(conditions.len());
+    for (i, c) in conditions.iter().enumerate() {
+        let n = i + 1;
+        let field = schema.fields.iter().find(|f| f.key == c.key).ok_or(SearchError::Unknown(n))?;
+        if !field.operators.iter().any(|o| *o == c.op) {
+            return Err(SearchError::Unknown(n));
+        }
+        let raw = c.value.trim();
+        if raw.is_empty() {
+            return Err(SearchError::Empty(n));
+        }
+        let one = |s: &str| -> Result<Value, SearchError> {
+            if field.kind == "number" {
+                // serde_json's own number reader (already in the bundle; finite only).
+                let x: serde_json::Number = serde_json::from_str(s).map_err(|_| SearchError::NotNumber(n))?;
+                Ok(Value::Number(x))
+            } else {
+                Ok(Value::String(s.to_string()))
+            }
+        };
+        let part = if c.op == "IN" {
+            let values = raw
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .take(MAX_SCHEMA_ITEMS)
+                .map(one)
+                .collect::<Result<Vec<_>, _>>()?;
+            if values.is_empty() {
+                return Err(SearchError::Empty(n));
+            }
+            serde_json::json!({ "op": "IN", "key": field.key, "values": values })
+        } else {
+            serde_json::json!({ "op": c.op, "key": field.key, "value": one(raw)? })
+        };
+        parts.push(part);
+    }
+    let logical = if logical == "OR" { "OR" } else { "AND" };
+    let mut body = serde_json::json!({ "group_by": "run", "page": page.max(1), "limit": limit.clamp(1, 100) });
+    match parts.len() {
+        0 => {}
+        1 => body["filter"] = parts.pop().unwrap_or_default(),
+        _ => body["filter"] = serde_json::json!({ "op": logical, "conditions": parts }),
+    }
+    Ok(body)
+}

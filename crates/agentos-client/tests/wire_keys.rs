@@ -21,10 +21,10 @@ use agentos_client::manifest::{Manifest, ManifestEntry};
 use agentos_client::schedules::{Schedule, ScheduleRun};
 use agentos_client::evals::{EvalCase, EvalRun, Performance, ToolCalls};
 use agentos_client::knowledge::{Chunker, Content, KnowledgeConfig, Reader, SearchHit, VectorDb};
-use agentos_client::memory::{Memory, UserStats};
+use agentos_client::memory::{Memory, Optimized, UserStats};
 use agentos_client::metrics::{DayMetrics, ModelUsage};
 use agentos_client::sessions::{Page, PageMeta, SessionDetail, SessionSummary};
-use agentos_client::traces::{Span, TraceDetail, TraceSummary};
+use agentos_client::traces::{FilterField, Span, TraceDetail, TraceSummary};
 use agentos_client::wire::{Wire, WireField};
 use serde_json::Value;
 use std::path::Path;
@@ -206,6 +206,8 @@ fn cases() -> Vec<Case> {
         case::<SessionDetail>(&[("session_agent.json", ""), ("session_team.json", ""), ("session_workflow.json", "")]),
         case::<Memory>(&[("memories.json", "data.*")]),
         case::<UserStats>(&[("user_memory_stats.json", "data.*")]),
+        case::<Optimized>(&[("memories_optimize_preview.json", ""), ("memories_optimize_apply.json", "")]),
+        case::<FilterField>(&[("traces_filter_schema.json", "fields.*")]),
         case::<Content>(&[("knowledge_content.json", "data.*")]),
         case::<KnowledgeConfig>(&[("knowledge_config.json", "")]),
         case::<Reader>(&[("knowledge_config.json", "readers.*")]),
