@@ -192,6 +192,31 @@ pub fn Badge(
     view! { <span class=tone.class()>{text}</span> }
 }
 
+/// A "User id" text field that applies on Enter or when it is left (not on
+/// every keystroke, so typing sends no request).
+#[component]
+pub fn UserIdField(
+    /// The text being typed.
+    value: RwSignal<String>,
+    /// Shown when empty, e.g. "every user".
+    placeholder: &'static str,
+    /// Applies the typed id.
+    on_apply: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <label>
+            <span>"User id"</span>
+            <input
+                type="text"
+                placeholder=placeholder
+                bind:value=value
+                on:change=move |_| on_apply.run(())
+                on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" { on_apply.run(()) }
+            />
+        </label>
+    }
+}
+
 /// A destructive button that asks once more: "Delete" shows "Confirm
 /// delete" and "Cancel"; only the second click calls `on_confirm`.
 #[component]

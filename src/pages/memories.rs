@@ -2,7 +2,7 @@
 //! topic and text; add, edit and delete memories.
 
 use crate::components::load::{use_action, use_get, UseAction, UseGet};
-use crate::components::{plural, Badge, Empty, Pager};
+use crate::components::{plural, Badge, Empty, PageHead, Pager, UserIdField};
 use crate::route::{use_route_part, Route};
 use crate::state::use_app;
 use agentos_client::memory::{
@@ -154,24 +154,12 @@ pub fn MemoriesPage() -> impl IntoView {
 
     view! {
         <section class="memories">
-            <div class="page-head">
-                <h1>"Memories"</h1>
-                <button type="button" on:click=move |_| reload()>"Refresh"</button>
-            </div>
+            <PageHead title="Memories" on_refresh=Callback::new(move |()| reload())/>
 
             <UsersOverview stats=stats filter=filter set_user=set_user/>
 
             <div class="filters" role="search" aria-label="Filter memories">
-                <label>
-                    <span>"User id"</span>
-                    <input
-                        type="text"
-                        placeholder="any user"
-                        bind:value=user_input
-                        on:change=move |_| apply_user()
-                        on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" { apply_user() }
-                    />
-                </label>
+                <UserIdField value=user_input placeholder="any user" on_apply=Callback::new(move |()| apply_user())/>
                 <label>
                     <span>"Topic"</span>
                     <select

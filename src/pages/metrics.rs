@@ -4,7 +4,7 @@
 
 use crate::components::dom::{self, mount};
 use crate::components::load::{self, use_action, use_get};
-use crate::components::{Empty, Notice};
+use crate::components::{Empty, Notice, UserIdField};
 use crate::route::{replace, use_route_part, Route};
 use agentos_client::metrics::{
     compact, fill_range, metrics_path, model_totals, nice_max, parse_metrics, parse_refresh_status, tick_indices, DateRange, DayMetrics,
@@ -175,16 +175,7 @@ fn user_filter(user: Signal<String>, set: impl Fn(String) + Copy + Send + Sync +
     };
     view! {
         <div class="filters" role="search" aria-label="Filter metrics">
-            <label>
-                <span>"User id"</span>
-                <input
-                    type="text"
-                    placeholder="every user"
-                    bind:value=input
-                    on:change=move |_| apply()
-                    on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" { apply() }
-                />
-            </label>
+            <UserIdField value=input placeholder="every user" on_apply=Callback::new(move |()| apply())/>
             {move || (!user.with(String::is_empty)).then(|| view! {
                 <button type="button" on:click=move |_| set(String::new())>"Every user"</button>
             })}
