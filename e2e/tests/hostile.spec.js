@@ -23,11 +23,11 @@ const RENDER_LIMIT_MS = 10_000;
 /** No main-thread task may be longer than this: the page always answers within it. */
 const RESPONSIVE_LIMIT_MS = 2_000;
 /**
- * The same for reading back a stored "big" run (session history, traces). agno stores and
- * returns a 3 MB answer several times over (a workflow's run repeats its step's output in its
- * step results, its member run and its own content: tens of MB of JSON), and the dashboard
- * parses one answer in one task: about 2 s on 2 cores, measured 2,182 ms once. A known limit
- * (the closing note of this change), still bounded here so a regression shows.
+ * The trace test reads its longest task after selecting spans with text locators in between.
+ * Those locators run in the page's main thread and take seconds over a 3 MB answer (see
+ * longestTaskOnceShown), so for "big" that reading includes them and gets a wider bound. The
+ * dashboard's own work is measured by the live and session-history tests: at most 473 ms for
+ * "big" on 2 cores (five runs, with longestTaskOnceShown).
  */
 const READ_BACK_LIMIT_MS = (c) => (c === 'big' ? 5_000 : RESPONSIVE_LIMIT_MS);
 /** Upper bound for the server itself (agno streaming a 3 MB answer through a team). */
@@ -98,6 +98,26 @@ async function longestTask(page, { reset = false } = {}) {
     if (r) window.__hostileLongestTask = 0;
     return worst;
   }, reset);
+}
+
+/**
+ * Waits until the page's text contains every one of `texts`, then returns the longest
+ * main-thread task so far. The wait is a plain `textContent` check in the page, on purpose:
+ * Playwright's text locators run in the page's own main thread and normalize the text of
+ * every element and of each of its ancestors, which takes seconds over a 3 MB answer. Read
+ * after them, the Long Tasks API measured the probe (2.6 s once in CI), not the dashboard. So
+ * this reading comes first, and the locator assertions by role and name follow it.
+ */
+async function longestTaskOnceShown(page, texts, timeout = RENDER_LIMIT_MS) {
+  await page.waitForFunction(
+    (all) => {
+      const text = document.body.textContent || '';
+      return all.every((t) => text.includes(t));
+    },
+    texts,
+    { timeout, polling: 250 },
+  );
+  return longestTask(page);
 }
 
 /**
@@ -217,10 +237,11 @@ for (const live of LIVE) {
           // A page that does not read its stream holds the server back: the stream never ends.
           throw new Error(`the run's stream did not finish within ${SERVER_LIMIT_MS / 1000} s: ${e.message}`);
         });
+        const longest = await longestTaskOnceShown(page, [endOf(c), 'Completed']);
         const answer = answerFrom(page, nameOf(component));
         await expect(live.where(answer).getByText(endOf(c)).first(), 'the whole answer is on screen').toBeVisible({ timeout: RENDER_LIMIT_MS });
         await expect(badge(answer, 'Completed')).toBeVisible({ timeout: RENDER_LIMIT_MS });
-        expect(await longestTask(page), 'the longest main-thread task while the answer streamed (ms)').toBeLessThan(RESPONSIVE_LIMIT_MS);
+        expect(longest, 'the longest main-thread task while the answer streamed and rendered (ms)').toBeLessThan(RESPONSIVE_LIMIT_MS);
         await expectUnharmed(page, g);
       });
     });
@@ -307,9 +328,10 @@ for (const kind of ['agent', 'workflow']) {
       const g = await guard(page);
       await explained(g, async () => {
         await page.goto(`/#/sessions/${encodeURIComponent(session)}`);
+        const longest = await longestTaskOnceShown(page, [endOf(c)]);
         const answer = answerFrom(page, nameOf(component));
         await expect(answer.getByText(endOf(c)).first(), 'the stored answer is on screen').toBeVisible({ timeout: RENDER_LIMIT_MS });
-        expect(await longestTask(page), 'the longest main-thread task (ms)').toBeLessThan(READ_BACK_LIMIT_MS(c));
+        expect(longest, 'the longest main-thread task while the history loaded and rendered (ms)').toBeLessThan(RESPONSIVE_LIMIT_MS);
         await expectUnharmed(page, g);
       });
     });
