@@ -61,7 +61,9 @@ pub fn SessionDetails(
     let action = use_action();
 
     let start_edit = move |_| {
-        let text = current.with_untracked(|d| d.as_ref().map(|d| editable(&d.session_state))).unwrap_or_default();
+        let text = current
+            .with_untracked(|d| d.as_ref().map(|d| editable(&d.session_state)))
+            .unwrap_or_default();
         draft.set(text);
         refused.set(None);
         action.set_error(None);
@@ -69,19 +71,32 @@ pub fn SessionDetails(
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(d) = current.get_untracked() else { return };
+        let Some(d) = current.get_untracked() else {
+            return;
+        };
         let s = &d.summary;
-        match state_update_request(&s.session_id, s.kind, s.user_id.as_deref(), &draft.get_untracked()) {
+        match state_update_request(
+            &s.session_id,
+            s.kind,
+            s.user_id.as_deref(),
+            &draft.get_untracked(),
+        ) {
             Err(why) => {
                 action.set_error(None);
                 refused.set(Some(why));
             }
             Ok((path, body)) => {
                 refused.set(None);
-                action.send_read(Method::PATCH, path, Some(body), SessionDetail::from_json, move |saved| {
-                    current.set(Some(saved));
-                    editing.set(false);
-                });
+                action.send_read(
+                    Method::PATCH,
+                    path,
+                    Some(body),
+                    SessionDetail::from_json,
+                    move |saved| {
+                        current.set(Some(saved));
+                        editing.set(false);
+                    },
+                );
             }
         }
     };
@@ -89,11 +104,19 @@ pub fn SessionDetails(
     // The panel is built once per session shown (so it stays open or closed
     // as the person left it); its parts follow each newer answer.
     let has = Memo::new(move |_| current.with(Option::is_some));
-    let part = move |f: fn(&SessionDetail) -> Option<String>| move || current.with(|d| d.as_ref().and_then(f));
+    let part = move |f: fn(&SessionDetail) -> Option<String>| {
+        move || current.with(|d| d.as_ref().and_then(f))
+    };
     let state = part(|d| shown(&d.session_state));
     let metadata = part(|d| shown(&d.metadata));
     let summary = part(|d| d.summary_text.clone());
-    let topics = move || current.with(|d| d.as_ref().map(|d| d.summary_topics.clone()).unwrap_or_default());
+    let topics = move || {
+        current.with(|d| {
+            d.as_ref()
+                .map(|d| d.summary_topics.clone())
+                .unwrap_or_default()
+        })
+    };
 
     move || {
         has.get().then(|| {

@@ -2,13 +2,13 @@
 
 use crate::chat::{Chat, Phase, Turn};
 use crate::components::composer::{Composer, Outgoing};
-use crate::components::load::{not_loaded, use_get};
+use crate::components::load::{not_loaded, use_get, UseGet};
 use crate::components::run_view::{Decision, RunCard};
 use crate::components::session_details::SessionDetails;
 use crate::components::{Badge, Empty, ErrorNotice, Notice};
 use crate::route::{navigate, Route};
 use crate::state::use_app;
-use agentos_client::sessions::{parse_sessions, session_path, SessionDetail, SessionQuery};
+use agentos_client::sessions::{parse_sessions, session_path, PageMeta, SessionDetail, SessionQuery, SessionSummary};
 use agentos_client::time::human_time;
 use agentos_client::{ComponentKind, FromJson};
 use leptos::prelude::*;
@@ -65,6 +65,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
         Route::Chat { session, .. } => session.clone(),
         _ => None,
     });
+    let from_address = session.clone();
     if let Some(session) = session {
         chat.load_history(session);
     }
@@ -133,23 +134,39 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
     let bar_id = id.clone();
     let side_id = id.clone();
 
-    // The session's state, metadata and summary, read again when a turn
-    // ends (a tool may have changed the state).
-    let details = use_get(move || chat.session_id.get().map(|s| session_path(&s, Some(kind))), SessionDetail::from_json);
+    // The earlier chats (the side list): this component's sessions of the
+    // chat's user, the first `limit`.
+    let limit = RwSignal::new(EARLIER_PAGE);
+    let list_id = id.clone();
+    let list = use_get(
+        move || Some(SessionQuery::earlier_chats(kind, &list_id, &chat.user_id.get(), limit.get()).path()),
+        parse_sessions,
+    );
+    // The session's state, metadata and summary, once the server has the
+    // session (opened from the address, or listed as stored: a session a run
+    // is starting is not stored before the run is) and no run is changing it.
+    let stored = Memo::new(move |_| {
+        let sid = chat.session_id.get()?;
+        let known = from_address.as_deref() == Some(sid.as_str())
+            || list.with(|r| matches!(r, Some(Ok((rows, _))) if rows.iter().any(|s| s.session_id == sid)));
+        (known && chat.active.with(Option::is_none)).then_some(sid)
+    });
+    let details = use_get(move || stored.get().map(|s| session_path(&s, Some(kind))), SessionDetail::from_json);
     let shown_details = Signal::derive(move || {
         let sid = chat.session_id.get()?;
         details.ok().filter(|d| d.summary.session_id == sid)
     });
-    // A turn ended: its session may be new, its state changed. Read again
-    // then, and once more a moment later (the server may store the run just
-    // after its last event reached the page).
-    let turn_ended = RwSignal::new(0u32);
+    // A turn ended: its session may be new, its state changed. Read both
+    // again then, and once more a moment later (the server may store the run
+    // just after its last event reached the page).
     Effect::new(move |was: Option<bool>| {
         let running = chat.active.with(Option::is_some);
         if was == Some(true) && !running {
             let again = move || {
-                details.reload();
-                turn_ended.try_update(|n| *n = n.wrapping_add(1));
+                list.reload();
+                if stored.try_with_untracked(Option::is_some).unwrap_or(false) {
+                    details.reload();
+                }
             };
             again();
             set_timeout(again, std::time::Duration::from_millis(1_500));
@@ -160,7 +177,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
 
     view! {
         <div class="chat-layout">
-        {move || (!presenting.get()).then(|| view! { <EarlierChats chat=chat kind=kind id=side_id.clone() turn_ended=turn_ended/> })}
+        {move || (!presenting.get()).then(|| view! { <EarlierChats chat=chat kind=kind id=side_id.clone() list=list limit=limit/> })}
         <section class="chat">
             <header class="chat-head">
                 <div>
@@ -259,21 +276,14 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
 /// when a turn ends, so a new session appears. On narrow screens the list
 /// folds behind a button.
 #[component]
-fn EarlierChats(chat: Chat, kind: ComponentKind, id: String, turn_ended: RwSignal<u32>) -> impl IntoView {
-    let limit = RwSignal::new(EARLIER_PAGE);
+fn EarlierChats(
+    chat: Chat,
+    kind: ComponentKind,
+    id: String,
+    list: UseGet<(Vec<SessionSummary>, PageMeta)>,
+    limit: RwSignal<u64>,
+) -> impl IntoView {
     let open = RwSignal::new(false);
-    let list_id = id.clone();
-    let list = use_get(
-        move || Some(SessionQuery::earlier_chats(kind, &list_id, &chat.user_id.get(), limit.get()).path()),
-        parse_sessions,
-    );
-    // The query is the same after a turn: ask again all the same.
-    Effect::new(move |first: Option<()>| {
-        turn_ended.track();
-        if first.is_some() {
-            list.reload();
-        }
-    });
     let new_chat = {
         let id = id.clone();
         move |_| {
