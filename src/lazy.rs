@@ -138,6 +138,7 @@ fn start_prefetch() {
             // so the page the person opens next is never starved of bandwidth.
             let _ = preload_catalog().await;
             let _ = preload_chat().await;
+            let _ = preload_chatside().await;
             let _ = preload_sessions().await;
             let _ = preload_traces().await;
             let _ = preload_memories().await;
@@ -175,6 +176,40 @@ fn catalog_area(route: Route) -> Loaded {
         Route::List(kind) => view! { <pages::catalog::ListPage kind=kind/> }.into_any(),
         _ => ().into_any(),
     })
+}
+
+/// The chat's side column (earlier chats, session details): a chunk of its
+/// own, fetched once the chat page is on screen, so the chat's first load
+/// does not wait for it. Nothing shows while it loads; a failed fetch says
+/// so, with Retry.
+pub fn chat_side(side: pages::chat::Side) -> AnyView {
+    let attempt = RwSignal::new(0u32);
+    let side = StoredValue::new(side);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                attempt.track();
+                let fut = SendWrapper::new(Box::pin(chatside_area(side.get_value())) as Boxed);
+                Suspend::new(async move {
+                    match fut.await {
+                        Ok(view) => view,
+                        Err(_) => view! {
+                            <Notice title="The earlier chats could not be loaded." hint="Their code did not arrive from the server that hosts the dashboard.">
+                                <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>"Retry"</button>
+                            </Notice>
+                        }
+                        .into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[wasm_split(chatside, wasm_split_path = ::leptos::wasm_split, preload(preload_chatside), fallible)]
+fn chatside_area(side: pages::chat::Side) -> Loaded {
+    Ok(pages::chat::chat_side(side))
 }
 
 #[wasm_split(chat, wasm_split_path = ::leptos::wasm_split, preload(preload_chat), fallible)]

@@ -134,50 +134,11 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
     let bar_id = id.clone();
     let side_id = id.clone();
 
-    // The earlier chats (the side list): this component's sessions of the
-    // chat's user, the first `limit`.
-    let limit = RwSignal::new(EARLIER_PAGE);
-    let list_id = id.clone();
-    let list = use_get(
-        move || Some(SessionQuery::earlier_chats(kind, &list_id, &chat.user_id.get(), limit.get()).path()),
-        parse_sessions,
-    );
-    // The session's state, metadata and summary, once the server has the
-    // session (opened from the address, or listed as stored: a session a run
-    // is starting is not stored before the run is) and no run is changing it.
-    let stored = Memo::new(move |_| {
-        let sid = chat.session_id.get()?;
-        let known = from_address.as_deref() == Some(sid.as_str())
-            || list.with(|r| matches!(r, Some(Ok((rows, _))) if rows.iter().any(|s| s.session_id == sid)));
-        (known && chat.active.with(Option::is_none)).then_some(sid)
-    });
-    let details = use_get(move || stored.get().map(|s| session_path(&s, Some(kind))), SessionDetail::from_json);
-    let shown_details = Signal::derive(move || {
-        let sid = chat.session_id.get()?;
-        details.ok().filter(|d| d.summary.session_id == sid)
-    });
-    // A turn ended: its session may be new, its state changed. Read both
-    // again then, and once more a moment later (the server may store the run
-    // just after its last event reached the page).
-    Effect::new(move |was: Option<bool>| {
-        let running = chat.active.with(Option::is_some);
-        if was == Some(true) && !running {
-            let again = move || {
-                list.reload();
-                if stored.try_with_untracked(Option::is_some).unwrap_or(false) {
-                    details.reload();
-                }
-            };
-            again();
-            set_timeout(again, std::time::Duration::from_millis(1_500));
-        }
-        running
-    });
     let presenting = RwSignal::from(crate::demo::presenting()).read_only();
 
     view! {
         <div class="chat-layout">
-        {move || (!presenting.get()).then(|| view! { <EarlierChats chat=chat kind=kind id=side_id.clone() list=list limit=limit/> })}
+        {move || (!presenting.get()).then(|| crate::lazy::chat_side(Side { chat, kind, id: side_id.clone(), from_address: from_address.clone() }))}
         <section class="chat">
             <header class="chat-head">
                 <div>
@@ -227,7 +188,6 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
                     None => view! { "New session: it starts with your first message." }.into_any(),
                 }}
             </p>
-            {move || (!presenting.get()).then(|| view! { <SessionDetails detail=shown_details/> })}
             {move || chat.history_error.get().map(|e| view! { <ErrorNotice error=e/> })}
             {move || (!known()).then(|| view! {
                 <ErrorNotice error=agentos_client::ApiError::NotFound {
@@ -270,6 +230,68 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
     }
 }
 
+/// What the chat's side column needs (passed to its lazily loaded chunk).
+#[derive(Clone)]
+pub struct Side {
+    pub chat: Chat,
+    pub kind: ComponentKind,
+    pub id: String,
+    /// The session the address named (known to be stored).
+    pub from_address: Option<String>,
+}
+
+/// The chat's side column, its own chunk (`crate::lazy::chat_side`, loaded
+/// once the chat has shown): the earlier chats and the session's details.
+pub fn chat_side(side: Side) -> AnyView {
+    let Side { chat, kind, id, from_address } = side;
+    // The earlier chats (the side list): this component's sessions of the
+    // chat's user, the first `limit`.
+    let limit = RwSignal::new(EARLIER_PAGE);
+    let list_id = id.clone();
+    let list = use_get(
+        move || Some(SessionQuery::earlier_chats(kind, &list_id, &chat.user_id.get(), limit.get()).path()),
+        parse_sessions,
+    );
+    // The session's state, metadata and summary, once the server has the
+    // session (opened from the address, or listed as stored: a session a run
+    // is starting is not stored before the run is) and no run is changing it.
+    let stored = Memo::new(move |_| {
+        let sid = chat.session_id.get()?;
+        let known = from_address.as_deref() == Some(sid.as_str())
+            || list.with(|r| matches!(r, Some(Ok((rows, _))) if rows.iter().any(|s| s.session_id == sid)));
+        (known && chat.active.with(Option::is_none)).then_some(sid)
+    });
+    let details = use_get(move || stored.get().map(|s| session_path(&s, Some(kind))), SessionDetail::from_json);
+    let shown_details = Signal::derive(move || {
+        let sid = chat.session_id.get()?;
+        details.ok().filter(|d| d.summary.session_id == sid)
+    });
+    // A turn ended: its session may be new, its state changed. Read both
+    // again then, and once more a moment later (the server may store the run
+    // just after its last event reached the page).
+    Effect::new(move |was: Option<bool>| {
+        let running = chat.active.with(Option::is_some);
+        if was == Some(true) && !running {
+            let again = move || {
+                list.reload();
+                if stored.try_with_untracked(Option::is_some).unwrap_or(false) {
+                    details.reload();
+                }
+            };
+            again();
+            set_timeout(again, std::time::Duration::from_millis(1_500));
+        }
+        running
+    });
+    view! {
+        <div class="chat-side">
+            <EarlierChats chat=chat kind=kind id=id list=list limit=limit/>
+            <SessionDetails detail=shown_details/>
+        </div>
+    }
+    .into_any()
+}
+
 /// The side list: this component's earlier sessions for the chat's user
 /// (any user while none is set), the most recently updated first, each
 /// opening in this chat; the current one marked; "New chat". Read again
@@ -298,7 +320,7 @@ fn EarlierChats(
         }
     };
     view! {
-        <nav class="chat-side" aria-label="Earlier chats">
+        <nav class="chat-side-nav" aria-label="Earlier chats">
             <div class="chat-side-bar">
                 <button type="button" class="primary" on:click=new_chat>"New chat"</button>
                 <button
