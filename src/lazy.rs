@@ -31,7 +31,7 @@ pub fn area(route: Route) -> Option<AnyView> {
         SendWrapper::new(match route {
             Route::List(_) | Route::Detail(..) => Box::pin(catalog_area(route)),
             Route::Chat { .. } | Route::Welcome => Box::pin(chat_area(route)),
-            Route::Sessions | Route::Session(_) => Box::pin(sessions_area(route)),
+            Route::Sessions | Route::Session(_) => Box::pin(sessions_area(SessionsPart::Page(route))),
             Route::Memories { .. } => Box::pin(memories_area(route)),
             Route::Knowledge { .. } => Box::pin(knowledge_area(route)),
             Route::Metrics { .. } => Box::pin(metrics_area(route)),
@@ -138,7 +138,6 @@ fn start_prefetch() {
             // so the page the person opens next is never starved of bandwidth.
             let _ = preload_catalog().await;
             let _ = preload_chat().await;
-            let _ = preload_chatside().await;
             let _ = preload_sessions().await;
             let _ = preload_traces().await;
             let _ = preload_memories().await;
@@ -178,10 +177,18 @@ fn catalog_area(route: Route) -> Loaded {
     })
 }
 
-/// The chat's side column (earlier chats, session details): a chunk of its
-/// own, fetched once the chat page is on screen, so the chat's first load
-/// does not wait for it. Nothing shows while it loads; a failed fetch says
-/// so, with Retry.
+/// What the sessions area renders: a sessions page, or the chat's side
+/// column (earlier chats, session details), which is session code.
+pub enum SessionsPart {
+    Page(Route),
+    ChatSide(pages::chat::Side),
+}
+
+/// The chat's side column (earlier chats, session details), loaded with the
+/// sessions area's code once the chat page is on screen, so the chat's first
+/// load does not carry it (a chunk of its own was measured: it split the
+/// code the chat shares with it into more, worse-compressing files). Nothing
+/// shows while it loads; a failed fetch says so, with Retry.
 pub fn chat_side(side: pages::chat::Side) -> AnyView {
     let attempt = RwSignal::new(0u32);
     let side = StoredValue::new(side);
@@ -189,7 +196,7 @@ pub fn chat_side(side: pages::chat::Side) -> AnyView {
         <Suspense fallback=|| ()>
             {move || {
                 attempt.track();
-                let fut = SendWrapper::new(Box::pin(chatside_area(side.get_value())) as Boxed);
+                let fut = SendWrapper::new(Box::pin(sessions_area(SessionsPart::ChatSide(side.get_value()))) as Boxed);
                 Suspend::new(async move {
                     match fut.await {
                         Ok(view) => view,
@@ -207,11 +214,6 @@ pub fn chat_side(side: pages::chat::Side) -> AnyView {
     .into_any()
 }
 
-#[wasm_split(chatside, wasm_split_path = ::leptos::wasm_split, preload(preload_chatside), fallible)]
-fn chatside_area(side: pages::chat::Side) -> Loaded {
-    Ok(pages::chat::chat_side(side))
-}
-
 #[wasm_split(chat, wasm_split_path = ::leptos::wasm_split, preload(preload_chat), fallible)]
 fn chat_area(route: Route) -> Loaded {
     Ok(match route {
@@ -224,10 +226,11 @@ fn chat_area(route: Route) -> Loaded {
 }
 
 #[wasm_split(sessions, wasm_split_path = ::leptos::wasm_split, preload(preload_sessions), fallible)]
-fn sessions_area(route: Route) -> Loaded {
-    Ok(match route {
-        Route::Session(id) => view! { <pages::sessions::SessionPage id=id/> }.into_any(),
-        _ => view! { <pages::sessions::SessionsPage/> }.into_any(),
+fn sessions_area(part: SessionsPart) -> Loaded {
+    Ok(match part {
+        SessionsPart::ChatSide(side) => pages::chat::chat_side(side),
+        SessionsPart::Page(Route::Session(id)) => view! { <pages::sessions::SessionPage id=id/> }.into_any(),
+        SessionsPart::Page(_) => view! { <pages::sessions::SessionsPage/> }.into_any(),
     })
 }
 
