@@ -128,6 +128,9 @@ test('"More" shows older chats, and a finished turn adds its new session at the 
   await expect(links).toHaveCount(12);
   await expect(links.first()).toContainText(message);
   await expect(links.first()).toHaveAttribute('aria-current', 'page');
+  // The new session's details, once the server has it.
+  await details(page).click();
+  await expect(page.getByRole('region', { name: 'Summary' })).toContainText('No summary');
   const listed = await api(`/sessions?type=agent&component_id=${encodeURIComponent(plain.id)}&user_id=${user}&limit=1`);
   expect(listed.data[0].session_name).toBe(message);
   expect(errors).toEqual([]);
