@@ -604,6 +604,36 @@ def record_state(r: Recorder) -> None:
 
 
 # --------------------------------------------------------------------------------------
+# Session state, metadata and summary (--only sessions records just these)
+# --------------------------------------------------------------------------------------
+
+
+def record_session_state(r: Recorder) -> None:
+    """A session whose state a run set (the run form's session_state), then PATCHed:
+    state, metadata and a summary (agno accepts one in PATCH; the fake LLM writes none)."""
+    session = "fx-session-state"
+    r.json("session_state_run.json", "POST", f"/agents/{PLAIN_AGENT}/runs",
+           data={"message": "Remember my cart", "stream": "false", "session_id": session, "user_id": USER,
+                 "session_state": json.dumps({"cart": ["milk", "tea"], "step": 1})},
+           note="a run that sets the session's state through the form")
+    r.json("session_state_detail.json", "GET", f"/sessions/{session}", params={"type": "agent"},
+           note="session_state as the run left it")
+    r.json("session_state_patch.json", "PATCH", f"/sessions/{session}", params={"type": "agent", "user_id": USER},
+           json={"session_state": {"cart": ["milk"], "step": 2, "note": "<b>not html</b>"},
+                 "metadata": {"source": "fixtures", "pinned": True},
+                 "summary": {"summary": "The user keeps a shopping cart.", "topics": ["shopping", "cart"]}},
+           note="state, metadata and summary replaced; the answer is the session as stored")
+    r.json("error_422_session_state.json", "PATCH", f"/sessions/{session}", expect=422,
+           params={"type": "agent", "user_id": USER}, json={"session_state": ["not", "an", "object"]},
+           note="session_state must be an object")
+    r.json("error_404_session_patch.json", "PATCH", "/sessions/no-such-session", expect=404,
+           params={"type": "agent"}, json={"session_state": {}})
+    r.json("error_404_session_patch_other_user.json", "PATCH", f"/sessions/{session}", expect=404,
+           params={"type": "agent", "user_id": "someone-else"}, json={"session_state": {}},
+           note="another user's session is not found")
+
+
+# --------------------------------------------------------------------------------------
 # Operator areas: schedules, approvals, evals (--only ops records just these)
 # --------------------------------------------------------------------------------------
 
@@ -863,9 +893,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port for the own demo server ({DEFAULT_PORT})")
     parser.add_argument("--llm-port", type=int, default=DEFAULT_LLM_PORT,
                         help=f"port for its fake LLM ({DEFAULT_LLM_PORT})")
-    parser.add_argument("--only", choices=["ops", "gaps"],
+    parser.add_argument("--only", choices=["ops", "gaps", "sessions"],
                         help="record only these areas (ops: schedules, approvals, evals; gaps: memory optimize and "
-                             "bulk delete, trace search, knowledge refresh/metadata/delete-all); other fixtures stay")
+                             "bulk delete, trace search, knowledge refresh/metadata/delete-all; sessions: session "
+                             "state, metadata and summary); other fixtures stay")
     args = parser.parse_args()
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -887,18 +918,19 @@ def main() -> None:
     ok = False
     try:
         info = recorder.anonymous.get("/info").json()
-        if args.only in ("ops", "gaps"):
+        if args.only:
             # Keep the other fixtures and their manifest entries.
             manifest_path = args.out / "manifest.json"
             if manifest_path.exists():
                 recorder.manifest.update(json.loads(manifest_path.read_text()))
-            (record_ops if args.only == "ops" else record_gaps)(recorder)
+            {"ops": record_ops, "gaps": record_gaps, "sessions": record_session_state}[args.only](recorder)
         else:
             record_catalog(recorder)
             record_errors(recorder)
             record_runs(recorder)
             record_websockets(recorder)
             record_state(recorder)
+            record_session_state(recorder)
             record_ops(recorder)
             record_gaps(recorder)
         manifest = json.dumps(recorder.manifest, indent=2, ensure_ascii=False) + "\n"

@@ -31,7 +31,7 @@ pub fn area(route: Route) -> Option<AnyView> {
         SendWrapper::new(match route {
             Route::List(_) | Route::Detail(..) => Box::pin(catalog_area(route)),
             Route::Chat { .. } | Route::Welcome => Box::pin(chat_area(route)),
-            Route::Sessions | Route::Session(_) => Box::pin(sessions_area(route)),
+            Route::Sessions | Route::Session(_) => Box::pin(sessions_area(SessionsPart::Page(route))),
             Route::Memories { .. } => Box::pin(memories_area(route)),
             Route::Knowledge { .. } => Box::pin(knowledge_area(route)),
             Route::Metrics { .. } => Box::pin(metrics_area(route)),
@@ -177,6 +177,43 @@ fn catalog_area(route: Route) -> Loaded {
     })
 }
 
+/// What the sessions area renders: a sessions page, or the chat's side
+/// column (earlier chats, session details), which is session code.
+pub enum SessionsPart {
+    Page(Route),
+    ChatSide(pages::chat::Side),
+}
+
+/// The chat's side column (earlier chats, session details), loaded with the
+/// sessions area's code once the chat page is on screen, so the chat's first
+/// load does not carry it (a chunk of its own was measured: it split the
+/// code the chat shares with it into more, worse-compressing files). Nothing
+/// shows while it loads; a failed fetch says so, with Retry.
+pub fn chat_side(side: pages::chat::Side) -> AnyView {
+    let attempt = RwSignal::new(0u32);
+    let side = StoredValue::new(side);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                attempt.track();
+                let fut = SendWrapper::new(Box::pin(sessions_area(SessionsPart::ChatSide(side.get_value()))) as Boxed);
+                Suspend::new(async move {
+                    match fut.await {
+                        Ok(view) => view,
+                        Err(_) => view! {
+                            <Notice title="The earlier chats could not be loaded." hint="Their code did not arrive from the server that hosts the dashboard.">
+                                <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>"Retry"</button>
+                            </Notice>
+                        }
+                        .into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+    .into_any()
+}
+
 #[wasm_split(chat, wasm_split_path = ::leptos::wasm_split, preload(preload_chat), fallible)]
 fn chat_area(route: Route) -> Loaded {
     Ok(match route {
@@ -189,10 +226,11 @@ fn chat_area(route: Route) -> Loaded {
 }
 
 #[wasm_split(sessions, wasm_split_path = ::leptos::wasm_split, preload(preload_sessions), fallible)]
-fn sessions_area(route: Route) -> Loaded {
-    Ok(match route {
-        Route::Session(id) => view! { <pages::sessions::SessionPage id=id/> }.into_any(),
-        _ => view! { <pages::sessions::SessionsPage/> }.into_any(),
+fn sessions_area(part: SessionsPart) -> Loaded {
+    Ok(match part {
+        SessionsPart::ChatSide(side) => pages::chat::chat_side(side),
+        SessionsPart::Page(Route::Session(id)) => view! { <pages::sessions::SessionPage id=id/> }.into_any(),
+        SessionsPart::Page(_) => view! { <pages::sessions::SessionsPage/> }.into_any(),
     })
 }
 

@@ -7,6 +7,7 @@ pub mod dom;
 pub mod load;
 pub mod markdown;
 pub mod run_view;
+pub mod session_details;
 
 use crate::state::{use_app, ConnStatus, Health};
 use agentos_client::ApiError;

@@ -2,12 +2,19 @@
 
 use crate::chat::{Chat, Phase, Turn};
 use crate::components::composer::{Composer, Outgoing};
+use crate::components::load::{not_loaded, use_get, UseGet};
 use crate::components::run_view::{Decision, RunCard};
+use crate::components::session_details::SessionDetails;
 use crate::components::{Badge, Empty, ErrorNotice, Notice};
 use crate::route::{navigate, Route};
 use crate::state::use_app;
-use agentos_client::ComponentKind;
+use agentos_client::sessions::{parse_sessions, session_path, PageMeta, SessionDetail, SessionQuery, SessionSummary};
+use agentos_client::time::human_time;
+use agentos_client::{ComponentKind, FromJson};
 use leptos::prelude::*;
+
+/// Earlier chats shown at first, and how many more each "More" adds.
+const EARLIER_PAGE: u64 = 10;
 
 /// `#/chat`: choose what to talk to.
 #[component]
@@ -58,6 +65,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
         Route::Chat { session, .. } => session.clone(),
         _ => None,
     });
+    let from_address = session.clone();
     if let Some(session) = session {
         chat.load_history(session);
     }
@@ -124,8 +132,13 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
     };
     let current_href = Route::chat(kind, chat.id.get_value()).href();
     let bar_id = id.clone();
+    let side_id = id.clone();
+
+    let presenting = RwSignal::from(crate::demo::presenting()).read_only();
 
     view! {
+        <div class="chat-layout">
+        {move || (!presenting.get()).then(|| crate::lazy::chat_side(Side { chat, kind, id: side_id.clone(), from_address: from_address.clone() }))}
         <section class="chat">
             <header class="chat-head">
                 <div>
@@ -162,9 +175,6 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
                             " Use WebSocket"
                         </label>
                     })}
-                    <button type="button" on:click=move |_| chat.new_chat() disabled=move || chat.turns.with(Vec::is_empty)>
-                        "New chat"
-                    </button>
                     <crate::demo::PresenterSwitch/>
                 </div>
             </header>
@@ -216,6 +226,150 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
                 />
             </div>
         </section>
+        </div>
+    }
+}
+
+/// What the chat's side column needs (passed to its lazily loaded chunk).
+#[derive(Clone)]
+pub struct Side {
+    pub chat: Chat,
+    pub kind: ComponentKind,
+    pub id: String,
+    /// The session the address named (known to be stored).
+    pub from_address: Option<String>,
+}
+
+/// The chat's side column, its own chunk (`crate::lazy::chat_side`, loaded
+/// once the chat has shown): the earlier chats and the session's details.
+pub fn chat_side(side: Side) -> AnyView {
+    let Side { chat, kind, id, from_address } = side;
+    // The earlier chats (the side list): this component's sessions of the
+    // chat's user, the first `limit`.
+    let limit = RwSignal::new(EARLIER_PAGE);
+    let list_id = id.clone();
+    let list = use_get(
+        move || Some(SessionQuery::earlier_chats(kind, &list_id, &chat.user_id.get(), limit.get()).path()),
+        parse_sessions,
+    );
+    // The session's state, metadata and summary, once the server has the
+    // session (opened from the address, or listed as stored: a session a run
+    // is starting is not stored before the run is) and no run is changing it.
+    let stored = Memo::new(move |_| {
+        let sid = chat.session_id.get()?;
+        let known = from_address.as_deref() == Some(sid.as_str())
+            || list.with(|r| matches!(r, Some(Ok((rows, _))) if rows.iter().any(|s| s.session_id == sid)));
+        (known && chat.active.with(Option::is_none)).then_some(sid)
+    });
+    let details = use_get(move || stored.get().map(|s| session_path(&s, Some(kind))), SessionDetail::from_json);
+    let shown_details = Signal::derive(move || {
+        let sid = chat.session_id.get()?;
+        details.ok().filter(|d| d.summary.session_id == sid)
+    });
+    // A turn ended: its session may be new, its state changed. Read both
+    // again then, and once more a moment later (the server may store the run
+    // just after its last event reached the page).
+    Effect::new(move |was: Option<bool>| {
+        let running = chat.active.with(Option::is_some);
+        if was == Some(true) && !running {
+            let again = move || {
+                list.reload();
+                if stored.try_with_untracked(Option::is_some).unwrap_or(false) {
+                    details.reload();
+                }
+            };
+            again();
+            set_timeout(again, std::time::Duration::from_millis(1_500));
+        }
+        running
+    });
+    view! {
+        <div class="chat-side">
+            <EarlierChats chat=chat kind=kind id=id list=list limit=limit/>
+            <SessionDetails detail=shown_details/>
+        </div>
+    }
+    .into_any()
+}
+
+/// The side list: this component's earlier sessions for the chat's user
+/// (any user while none is set), the most recently updated first, each
+/// opening in this chat; the current one marked; "New chat". Read again
+/// when a turn ends, so a new session appears. On narrow screens the list
+/// folds behind a button.
+#[component]
+fn EarlierChats(
+    chat: Chat,
+    kind: ComponentKind,
+    id: String,
+    list: UseGet<(Vec<SessionSummary>, PageMeta)>,
+    limit: RwSignal<u64>,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let new_chat = {
+        let id = id.clone();
+        move |_| {
+            let continuing = crate::route::use_route().with_untracked(|r| matches!(r, Route::Chat { session: Some(_), .. }));
+            if continuing {
+                // The address names the session: a new chat is the chat without it.
+                navigate(&Route::chat(kind, id.clone()));
+            } else {
+                chat.new_chat();
+            }
+            open.set(false);
+        }
+    };
+    view! {
+        <nav class="chat-side-nav" aria-label="Earlier chats">
+            <div class="chat-side-bar">
+                <button type="button" class="primary" on:click=new_chat>"New chat"</button>
+                <button
+                    type="button"
+                    class="side-toggle"
+                    aria-controls="earlier-chats-list"
+                    aria-expanded=move || open.get().to_string()
+                    on:click=move |_| open.update(|o| *o = !*o)
+                >
+                    "Earlier chats"
+                </button>
+            </div>
+            <div id="earlier-chats-list" class="chat-side-list" class:open=move || open.get()>
+                <h2 class="chat-side-title">"Earlier chats"</h2>
+                {move || list.with(|r| match r {
+                    Some(Ok((rows, meta))) => {
+                        if rows.is_empty() {
+                            return view! { <p class="muted small">"No earlier chats yet."</p> }.into_any();
+                        }
+                        let more = meta.total_count > rows.len() as u64;
+                        let rows = rows.clone();
+                        view! {
+                            <ul class="earlier-list">
+                                {rows.into_iter().map(|s| {
+                                    let sid = s.session_id.clone();
+                                    let href = Route::Chat { target: Some((kind, id.clone())), session: Some(sid.clone()), present: false }.href();
+                                    let current = move || (chat.session_id.get().as_deref() == Some(sid.as_str())).then_some("page");
+                                    let when = s.updated_at.as_deref().or(s.created_at.as_deref()).map(human_time).unwrap_or_default();
+                                    view! {
+                                        <li>
+                                            <a href=href aria-current=current>
+                                                <span class="earlier-name">{s.display_name().to_string()}</span>
+                                                <span class="earlier-when small muted">{when}</span>
+                                            </a>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                            {more.then(|| view! {
+                                <button type="button" class="earlier-more" on:click=move |_| limit.update(|l| *l += EARLIER_PAGE)>
+                                    "More"
+                                </button>
+                            })}
+                        }.into_any()
+                    }
+                    r => not_loaded(r.as_ref().and_then(|r| r.as_ref().err()), "Loading earlier chats…"),
+                })}
+            </div>
+        </nav>
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::components::load::{items, not_loaded, use_action, use_get};
 use crate::components::run_view::RunCard;
+use crate::components::session_details::SessionDetails;
 use crate::components::{Badge, Empty, ErrorNotice, Field, Pager};
 use crate::route::{navigate, Route};
 use crate::state::{labelled, use_app, AppState};
@@ -350,6 +351,7 @@ pub fn SessionPage(id: String) -> impl IntoView {
 
 fn session_view(detail: SessionDetail, mut views: Vec<RunView>) -> impl IntoView {
     let state = use_app();
+    let details = Signal::stored(Some(detail.clone()));
     let s = detail.summary.clone();
     views.iter_mut().for_each(|v| state.name_runs(v));
     let run_count = views.len();
@@ -432,6 +434,7 @@ fn session_view(detail: SessionDetail, mut views: Vec<RunView>) -> impl IntoView
                 <Field label="Created" value=s.created_at.as_deref().map(human_time).unwrap_or_default()/>
                 <Field label="Updated" value=s.updated_at.as_deref().map(human_time).unwrap_or_default()/>
             </dl>
+            <SessionDetails detail=details open=true/>
             {if views.is_empty() {
                 view! { <Empty title="No runs in this session yet"/> }.into_any()
             } else {

@@ -5,7 +5,8 @@
 //! as absent.
 
 use crate::config::ComponentKind;
-use crate::json::{any, number, text, FromJson};
+use crate::approvals::{parse_data, DataError};
+use crate::json::{any, number, strings, text, FromJson};
 use crate::wire::wire;
 pub use crate::wire::{Page, PageMeta};
 use crate::path::encode as encode_segment;
@@ -62,6 +63,9 @@ pub fn parse_sessions(v: &Value) -> (Vec<SessionSummary>, PageMeta) {
     Page::from_json(v).into_parts()
 }
 
+/// The most rows one list request asks for.
+pub const MAX_LIST_LIMIT: u64 = 500;
+
 /// What to sort sessions by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortBy {
@@ -99,6 +103,20 @@ impl Default for SessionQuery {
 }
 
 impl SessionQuery {
+    /// One component's sessions of one user (any user when blank), the
+    /// most recently updated first: the chat's list of earlier chats. Its
+    /// first `limit` rows ("More" asks for a larger first page, so a refresh
+    /// keeps every row shown).
+    pub fn earlier_chats(kind: ComponentKind, component_id: &str, user_id: &str, limit: u64) -> Self {
+        SessionQuery {
+            kind: Some(kind),
+            component_id: Some(component_id.to_string()),
+            user_id: user_id.trim().to_string(),
+            limit: limit.clamp(1, MAX_LIST_LIMIT),
+            ..Default::default()
+        }
+    }
+
     /// `/sessions?...` for this query.
     pub fn path(&self) -> String {
         let mut q = vec![
@@ -175,8 +193,43 @@ wire! {
         /// The summary's fields (see [`SessionSummary`]); detail bodies carry
         /// no `session_type`, so the kind comes from the id field they carry.
         pub summary: SessionSummary = detail_summary("team_id", "workflow_id", "agent_id"),
+        /// The session's state (`session_state`, a JSON object or null).
         pub session_state: Value = any("session_state"),
+        /// Metadata stored with the session (null when none).
+        pub metadata: Value = any("metadata") optional,
+        /// agno's summary of the session (`session_summary`, agent and
+        /// team sessions only, when summaries are on or one was stored).
+        pub summary_text: Option<String> = text("session_summary.summary") optional,
+        pub summary_topics: Vec<String> = strings("session_summary.topics") optional,
     }
+}
+
+/// `PATCH /sessions/{id}?type=…&user_id=…` and its body, setting the
+/// session's state to `typed` (JSON text; blank is `{}`). The user is the
+/// session's own (AgentOS finds a session only under its owner, or with no
+/// user given). Refused, with a message for the person, when the text is
+/// not a JSON object: nothing is to be sent then.
+pub fn state_update_request(
+    id: &str,
+    kind: Option<ComponentKind>,
+    owner: Option<&str>,
+    typed: &str,
+) -> Result<(String, Value), String> {
+    let state = match parse_data(typed) {
+        Ok(m) => Value::Object(m.unwrap_or_default()),
+        Err(DataError::NotJson(e)) => return Err(format!("Session state is not valid JSON: {e}")),
+        Err(_) => return Err("Session state must be a JSON object, like {\"key\": \"value\"}".into()),
+    };
+    let mut q = Vec::new();
+    if let Some(k) = kind {
+        q.push(format!("type={}", k.as_str()));
+    }
+    if let Some(u) = owner.map(str::trim).filter(|u| !u.is_empty()) {
+        q.push(format!("user_id={}", encode_segment(u)));
+    }
+    let base = format!("/sessions/{}", encode_segment(id));
+    let path = if q.is_empty() { base } else { format!("{base}?{}", q.join("&")) };
+    Ok((path, json!({ "session_state": state })))
 }
 
 fn detail_summary(v: &Value, team: &str, workflow: &str, agent: &str) -> SessionSummary {
@@ -220,5 +273,54 @@ mod tests {
         let b = delete_many_body(&[("x".into(), Some(ComponentKind::Workflow)), ("y".into(), None)]);
         assert_eq!(b["session_ids"], json!(["x", "y"]));
         assert_eq!(b["session_types"], json!(["workflow", "agent"]));
+    }
+
+    #[test]
+    fn earlier_chats_query() {
+        let q = SessionQuery::earlier_chats(ComponentKind::Agent, "a/b", " u 1 ", 10);
+        assert_eq!(
+            q.path(),
+            "/sessions?limit=10&page=1&sort_by=updated_at&sort_order=desc&type=agent&component_id=a%2Fb&user_id=u%201"
+        );
+        // Any user when blank; the limit stays within bounds.
+        let q = SessionQuery::earlier_chats(ComponentKind::Team, "t", "  ", u64::MAX);
+        assert_eq!(q.path(), "/sessions?limit=500&page=1&sort_by=updated_at&sort_order=desc&type=team&component_id=t");
+        assert_eq!(SessionQuery::earlier_chats(ComponentKind::Team, "t", "", 0).limit, 1);
+    }
+
+    #[test]
+    fn state_update_requests() {
+        let (path, body) = state_update_request("s/1", Some(ComponentKind::Agent), Some(" u 1 "), r#" {"cart": ["milk"]} "#).unwrap();
+        assert_eq!(path, "/sessions/s%2F1?type=agent&user_id=u%201");
+        assert_eq!(body, json!({"session_state": {"cart": ["milk"]}}));
+        // Blank text clears the state; no kind or owner, no query.
+        let (path, body) = state_update_request("s", None, Some(" "), "  ").unwrap();
+        assert_eq!(path, "/sessions/s");
+        assert_eq!(body, json!({"session_state": {}}));
+        // Refused, with why: not JSON, or not an object.
+        let e = state_update_request("s", None, None, "{cart: 1}").unwrap_err();
+        assert!(e.starts_with("Session state is not valid JSON"), "{e}");
+        for typed in ["[1, 2]", "\"text\"", "3", "null"] {
+            let e = state_update_request("s", None, None, typed).unwrap_err();
+            assert!(e.contains("must be a JSON object"), "{typed}: {e}");
+        }
+    }
+
+    #[test]
+    fn detail_state_metadata_and_summary() {
+        let d = SessionDetail::from_json(&json!({
+            "session_id": "s", "agent_id": "a", "session_state": {"k": 1}, "metadata": {"pinned": true},
+            "session_summary": {"summary": "They said hello.", "topics": ["greeting", 3]}
+        }));
+        assert_eq!(d.session_state, json!({"k": 1}));
+        assert_eq!(d.metadata, json!({"pinned": true}));
+        assert_eq!(d.summary_text.as_deref(), Some("They said hello."));
+        assert_eq!(d.summary_topics, vec!["greeting".to_string()]);
+        // A workflow session has no summary; null or odd values read as absent.
+        let d = SessionDetail::from_json(&json!({"session_id": "s", "session_summary": null, "metadata": null}));
+        assert!(d.metadata.is_null() && d.summary_text.is_none() && d.summary_topics.is_empty());
+        let d = SessionDetail::from_json(&json!({"session_id": "s", "session_summary": "text", "session_state": [1]}));
+        assert!(d.summary_text.is_none());
+        assert_eq!(d.session_state, json!([1]));
     }
 }

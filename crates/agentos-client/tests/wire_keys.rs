@@ -203,7 +203,12 @@ fn cases() -> Vec<Case> {
         case::<Page<SessionSummary>>(&each(&PAGES, "")),
         case::<PageMeta>(&each(&PAGES, "meta")),
         case::<SessionSummary>(&[("sessions.json", "data.*")]),
-        case::<SessionDetail>(&[("session_agent.json", ""), ("session_team.json", ""), ("session_workflow.json", "")]),
+        case::<SessionDetail>(&[
+            ("session_agent.json", ""),
+            ("session_team.json", ""),
+            ("session_workflow.json", ""),
+            ("session_state_patch.json", ""),
+        ]),
         case::<Memory>(&[("memories.json", "data.*")]),
         case::<UserStats>(&[("user_memory_stats.json", "data.*")]),
         case::<Optimized>(&[("memories_optimize_preview.json", ""), ("memories_optimize_apply.json", "")]),
