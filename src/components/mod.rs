@@ -3,6 +3,7 @@
 //! declared; a closed set of choices is an enum ([`Tone`]), not a string.
 
 pub mod composer;
+pub mod db_picker;
 pub mod dom;
 pub mod load;
 pub mod markdown;
