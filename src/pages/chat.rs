@@ -172,7 +172,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
             <p class="small muted session-line">
                 {move || match chat.session_id.get() {
                     Some(s) => {
-                        let href = Route::session(s.clone()).href();
+                        let href = Route::Session(s.clone(), chat.db().db_id).href();
                         view! { "Session " <a class="mono" href=href>{s}</a> }.into_any()
                     }
                     None => view! { "New session: it starts with your first message." }.into_any(),

@@ -11,6 +11,7 @@
 //! the domain's first.
 
 use crate::config::{DomainDb, OsConfig};
+use crate::ComponentKind;
 use crate::path::encode;
 
 /// A domain of `/config` that lists databases.
@@ -112,5 +113,24 @@ impl OsConfig {
         }
         let own = self.os_database.as_deref().filter(|o| listed(o));
         DbScope { db_id: own.map(str::to_string).or_else(|| dbs.first().map(|o| o.id.clone())) }
+    }
+
+    /// The database an agent, team or workflow keeps its sessions in (its
+    /// `db_id` in `/config`), for requests about its sessions (a chat's
+    /// history), when the server has several databases; else none.
+    pub fn component_db(&self, kind: ComponentKind, id: &str) -> DbScope {
+        if self.databases.len() < 2 {
+            return DbScope::default();
+        }
+        let list = match kind {
+            ComponentKind::Agent => &self.agents,
+            ComponentKind::Team => &self.teams,
+            ComponentKind::Workflow => &self.workflows,
+        };
+        let own = list.iter().find(|c| c.id == id).and_then(|c| c.db_id.clone()).filter(|d| !d.is_empty());
+        match own {
+            Some(db) => DbScope { db_id: Some(db) },
+            None => self.db_scope(crate::db::DbDomain::Session, None),
+        }
     }
 }

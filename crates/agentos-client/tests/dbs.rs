@@ -112,3 +112,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_components_sessions_are_read_from_its_own_database() {
+    use agentos_client::ComponentKind;
+    let c = OsConfig::from_json(&json("config_two_dbs.json"));
+    let raw = json("config_two_dbs.json");
+    for a in raw["agents"].as_array().unwrap() {
+        let id = a["id"].as_str().unwrap();
+        assert_eq!(c.component_db(ComponentKind::Agent, id).db_id.as_deref(), a["db_id"].as_str(), "{id}");
+    }
+    assert_eq!(c.component_db(ComponentKind::Agent, "archive-agent").on("/sessions/s/runs"), "/sessions/s/runs?db_id=archive-db");
+    // An unknown component: the default database.
+    assert_eq!(c.component_db(ComponentKind::Team, "nope").db_id, c.os_database);
+    // One database: nothing added.
+    let one = OsConfig::from_json(&json("config.json"));
+    assert_eq!(one.component_db(ComponentKind::Agent, "archive-agent"), DbScope::default());
+}
