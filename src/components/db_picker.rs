@@ -13,25 +13,27 @@
 //! [`OsConfig::db_scope`]: agentos_client::OsConfig::db_scope
 
 use crate::route::{navigate, use_route};
-use crate::state::use_app;
-use agentos_client::db::{DbDomain, DbScope};
+use crate::state::{use_app, AppState};
+use agentos_client::db::{DbDomain, DbOption, DbScope};
 use leptos::prelude::*;
 
-/// The `db_id` of a page's requests, read by `load.rs`.
+/// The domain of a page's requests, read by `load.rs` ([`page_scope`]).
 #[derive(Clone, Copy)]
-pub struct PageDb(pub Memo<DbScope>);
+pub struct PageDb(pub DbDomain);
 
-/// The database the route names for `domain` (else the default), for
-/// every request of this page and its children.
-pub fn provide_db(domain: DbDomain) -> Memo<DbScope> {
-    let state = use_app();
-    // The page is made anew when the database changes: read once.
+/// Every request of this page and its children names the database of
+/// `domain` that the route names (else the default): see [`page_scope`].
+pub fn provide_db(domain: DbDomain) -> PageDb {
+    provide_context(PageDb(domain));
+    PageDb(domain)
+}
+
+/// The `db_id` a request of the page sends now: the route's database (the
+/// page is made anew when it changes, so it is read untracked), checked
+/// against `/config` (tracked: a reconnect reloads).
+pub fn page_scope(state: AppState, db: PageDb) -> DbScope {
     let chosen = route_db();
-    let scope = Memo::new(move |_| {
-        state.catalog.with(|c| c.as_ref().map(|c| c.config.db_scope(domain, chosen.as_deref())).unwrap_or_default())
-    });
-    provide_context(PageDb(scope));
-    scope
+    state.catalog.with(|c| c.as_ref().map(|c| c.config.db_scope(db.0, chosen.as_deref())).unwrap_or_default())
 }
 
 /// The database the current route names (`?db=`), if any: what a link
@@ -46,40 +48,41 @@ pub fn route_db() -> Option<String> {
 #[component]
 pub fn DbPicker(domain: DbDomain, #[prop(optional)] all: bool) -> impl IntoView {
     let state = use_app();
-    let route = use_route();
-    let options = Memo::new(move |_| {
-        state.catalog.with(|c| c.as_ref().map(|c| c.config.domain_dbs(domain)).unwrap_or_default())
-    });
-    let current = Memo::new(move |_| {
-        let chosen = route.with(|r| r.db().map(str::to_string));
-        if all {
-            return chosen.filter(|d| options.with(|o| o.iter().any(|o| &o.id == d))).unwrap_or_default();
-        }
-        state
-            .catalog
-            .with(|c| c.as_ref().and_then(|c| c.config.db_scope(domain, chosen.as_deref()).db_id))
-            .unwrap_or_default()
-    });
-    let choose = move |id: String| navigate(&route.get_untracked().with_db(Some(id)));
     move || {
-        let list = options.get();
-        (list.len() >= 2).then(|| {
-            view! {
-                <label class="db-picker">
-                    <span>"Database"</span>
-                    <select on:change=move |ev| choose(event_target_value(&ev))>
-                        {all.then(|| view! { <option value="" selected=move || current.with(String::is_empty)>"All databases"</option> })}
-                        {list
-                            .into_iter()
-                            .map(|o| {
-                                let id = o.id.clone();
-                                let sel = move || current.with(|c| *c == id);
-                                view! { <option value=o.id selected=sel>{o.label}</option> }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
+        let chosen = route_db();
+        let (list, current) = state.catalog.with(|c| match c {
+            Some(c) => {
+                let list = c.config.domain_dbs(domain);
+                let current = match all {
+                    true => chosen.filter(|d| list.iter().any(|o| &o.id == d)),
+                    false => c.config.db_scope(domain, chosen.as_deref()).db_id,
+                };
+                (list, current.unwrap_or_default())
             }
-        })
+            None => (Vec::new(), String::new()),
+        });
+        (list.len() >= 2).then(|| picker(list, current, all))
     }
+}
+
+/// The select itself (one non-generic function: smaller wasm). The page
+/// is made anew for another database, so the selection is not reactive.
+fn picker(list: Vec<DbOption>, current: String, all: bool) -> AnyView {
+    let all = all.then(|| DbOption { id: String::new(), label: "All databases".into() });
+    let options = all
+        .into_iter()
+        .chain(list)
+        .map(|o| {
+            let selected = o.id == current;
+            view! { <option value=o.id selected=selected>{o.label}</option> }
+        })
+        .collect_view();
+    let choose = |ev: leptos::ev::Event| navigate(&use_route().get_untracked().with_db(Some(event_target_value(&ev))));
+    view! {
+        <label class="db-picker">
+            <span>"Database"</span>
+            <select on:change=choose>{options}</select>
+        </label>
+    }
+    .into_any()
 }

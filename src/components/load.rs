@@ -6,7 +6,7 @@
 //! The request plumbing is one non-generic path (smaller wasm); only the
 //! parse step and the typed signal are per type.
 
-use crate::components::db_picker::PageDb;
+use crate::components::db_picker::{page_scope, PageDb};
 use crate::components::{ErrorNotice, Loading};
 use crate::state::{use_app, AppState};
 use agentos_client::web::Client;
@@ -84,7 +84,7 @@ fn start(
     // The request last sent: a change that asks for the same one again (same
     // server, path and reload count) sends nothing.
     Effect::new(move |prev: Option<(Option<Client>, Option<String>, u32)>| {
-        let now = (state.client.get(), scoped(db, path()), tick.get());
+        let now = (state.client.get(), scoped(state, db, path()), tick.get());
         if prev.as_ref() == Some(&now) {
             return now;
         }
@@ -116,9 +116,9 @@ fn start(
 
 /// `path` with the page's `db_id` (see `db_picker::provide_db`), the one
 /// place it is added.
-fn scoped(db: Option<PageDb>, path: Option<String>) -> Option<String> {
+fn scoped(state: AppState, db: Option<PageDb>, path: Option<String>) -> Option<String> {
     match (db, path) {
-        (Some(PageDb(scope)), Some(p)) => Some(scope.with(|s| s.on(&p))),
+        (Some(db), Some(p)) => Some(page_scope(state, db).on(&p)),
         (_, p) => p,
     }
 }
@@ -264,7 +264,7 @@ impl UseAction {
         read: impl Reader<T>,
         ok: impl FnOnce(T) + 'static,
     ) {
-        let path = scoped(self.db, Some(path)).unwrap_or_default();
+        let path = scoped(self.state, self.db, Some(path)).unwrap_or_default();
         self.run(move |c| async move { request(&c, method, &path, body).await.map(|v| read(&v)) }, ok)
     }
 

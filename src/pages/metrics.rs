@@ -28,7 +28,7 @@ fn today() -> i64 {
 /// `#/metrics` (`?range=30`, or `?from=YYYY-MM-DD&to=YYYY-MM-DD`; `&user_id=`).
 #[component]
 pub fn MetricsPage() -> impl IntoView {
-    let db = provide_db(agentos_client::db::DbDomain::Metrics);
+    let (db, app) = (provide_db(agentos_client::db::DbDomain::Metrics), crate::state::use_app());
     // The range and user live in the route (`#/metrics?range=30&user_id=`):
     // the range shown is always written there, without a history entry.
     let part = use_route_part(|r| match r {
@@ -63,8 +63,9 @@ pub fn MetricsPage() -> impl IntoView {
     let refresh = move || {
         refresh_error.set(None);
         refresh_done.set(false);
+        let scope = crate::components::db_picker::page_scope(app, db);
         action.run(
-            move |c| async move { run_refresh(&c, refresh_done, db.get_untracked()).await },
+            move |c| async move { run_refresh(&c, refresh_done, scope).await },
             move |outcome| match outcome {
                 Ok(()) => {
                     refresh_done.set(true);
