@@ -181,3 +181,32 @@ test('the chat reads a stored session from its agent\'s own database', async ({ 
   await expect(page.getByRole('link', { name: session.session_id })).toHaveAttribute(
     'href', `#/sessions/${session.session_id}?db=${agent.db_id}`);
 });
+
+test('a trace of the archive\'s agent links to its session in the archive database', async ({ page }) => {
+  const config = await api2('/config');
+  const agent = config.agents.find((a) => a.db_id && a.db_id !== config.os_database);
+  const session = `dbs-trace-${Date.now()}`;
+  const form = new FormData();
+  form.set('message', 'Hello from the trace test');
+  form.set('stream', 'false');
+  form.set('user_id', 'dbs-e2e');
+  form.set('session_id', session);
+  const res = await fetch(`${API2}/agents/${agent.id}/runs`, {
+    method: 'POST', body: form, headers: { Authorization: `Bearer ${env.KEY}` }, signal: AbortSignal.timeout(30_000),
+  });
+  expect(res.ok).toBe(true);
+  const run = await res.json();
+  // agno writes traces to the AgentOS's own database, in batches.
+  let trace = null;
+  await expect.poll(async () => {
+    trace = (await api2(`/traces?db_id=${config.os_database}&run_id=${run.run_id}`)).data[0] || null;
+    return !!trace;
+  }, { timeout: 30_000 }).toBe(true);
+
+  await connect(page, { endpoint: API2 });
+  await page.goto(`/#/traces/${encodeURIComponent(trace.trace_id)}`);
+  const link = page.getByRole('link', { name: session, exact: true });
+  await expect(link).toHaveAttribute('href', `#/sessions/${session}?db=${agent.db_id}`);
+  await link.click();
+  await expect(page.getByText(run.content, { exact: true })).toBeVisible();
+});

@@ -12,7 +12,8 @@
 //!
 //! [`OsConfig::db_scope`]: agentos_client::OsConfig::db_scope
 
-use crate::route::{navigate, use_route};
+use crate::route::{navigate, use_route, Route};
+use agentos_client::ComponentKind;
 use crate::state::{use_app, AppState};
 use agentos_client::db::{DbDomain, DbOption, DbScope};
 use leptos::prelude::*;
@@ -40,6 +41,16 @@ pub fn page_scope(state: AppState, db: PageDb) -> DbScope {
 /// from this page to another page of the same database carries.
 pub fn route_db() -> Option<String> {
     use_route().with_untracked(|r| r.db().map(str::to_string))
+}
+
+/// A session of an agent, team or workflow (when known) in that
+/// component's own database (`/config`'s `db_id`, when the server has
+/// several): a link from a trace or an approval to it.
+pub fn component_session(state: AppState, component: Option<(ComponentKind, &str)>, session: String) -> Route {
+    let db = component.and_then(|(k, id)| {
+        state.catalog.with_untracked(|c| c.as_ref().and_then(|c| c.config.component_db(k, id).db_id))
+    });
+    Route::Session(session, db)
 }
 
 /// A labelled "Database" select, only where `/config` lists two or more

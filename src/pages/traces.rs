@@ -246,7 +246,10 @@ fn trace_view(state: AppState, t: TraceDetail) -> AnyView {
     // Links: (label, href, text, accessible name).
     let links: Vec<(&str, String, String, Option<String>)> = [
         s.component.as_ref().map(|c| ("Agent, team or workflow", Route::Detail(c.0, c.1.clone()).href(), state.component_label(c.0, &c.1), None)),
-        s.session_id.as_ref().map(|sid| ("Session", Route::session(sid.clone()).href(), sid.clone(), None)),
+        s.session_id.as_ref().map(|sid| {
+            let to = crate::components::db_picker::component_session(state, s.component.as_ref().map(|(k, id)| (*k, id.as_str())), sid.clone());
+            ("Session", to.href(), sid.clone(), None)
+        }),
         s.run_id.as_ref().map(|rid| {
             ("Run", Route::run_traces(rid).href(), rid.clone(), Some(format!("All traces of run {rid}")))
         }),
