@@ -13,9 +13,9 @@
 //! [`OsConfig::db_scope`]: agentos_client::OsConfig::db_scope
 
 use crate::route::{navigate, use_route, Route};
-use agentos_client::ComponentKind;
 use crate::state::{use_app, AppState};
 use agentos_client::db::{DbDomain, DbOption, DbScope};
+use agentos_client::ComponentKind;
 use leptos::prelude::*;
 
 /// The domain of a page's requests, read by `load.rs` ([`page_scope`]).
@@ -34,7 +34,11 @@ pub fn provide_db(domain: DbDomain) -> PageDb {
 /// against `/config` (tracked: a reconnect reloads).
 pub fn page_scope(state: AppState, db: PageDb) -> DbScope {
     let chosen = route_db();
-    state.catalog.with(|c| c.as_ref().map(|c| c.config.db_scope(db.0, chosen.as_deref())).unwrap_or_default())
+    state.catalog.with(|c| {
+        c.as_ref()
+            .map(|c| c.config.db_scope(db.0, chosen.as_deref()))
+            .unwrap_or_default()
+    })
 }
 
 /// The database the current route names (`?db=`), if any: what a link
@@ -46,9 +50,15 @@ pub fn route_db() -> Option<String> {
 /// A session of an agent, team or workflow (when known) in that
 /// component's own database (`/config`'s `db_id`, when the server has
 /// several): a link from a trace or an approval to it.
-pub fn component_session(state: AppState, component: Option<(ComponentKind, &str)>, session: String) -> Route {
+pub fn component_session(
+    state: AppState,
+    component: Option<(ComponentKind, &str)>,
+    session: String,
+) -> Route {
     let db = component.and_then(|(k, id)| {
-        state.catalog.with_untracked(|c| c.as_ref().and_then(|c| c.config.component_db(k, id).db_id))
+        state
+            .catalog
+            .with_untracked(|c| c.as_ref().and_then(|c| c.config.component_db(k, id).db_id))
     });
     Route::Session(session, db)
 }
@@ -79,7 +89,10 @@ pub fn DbPicker(domain: DbDomain, #[prop(optional)] all: bool) -> impl IntoView 
 /// The select itself (one non-generic function: smaller wasm). The page
 /// is made anew for another database, so the selection is not reactive.
 fn picker(list: Vec<DbOption>, current: String, all: bool) -> AnyView {
-    let all = all.then(|| DbOption { id: String::new(), label: "All databases".into() });
+    let all = all.then(|| DbOption {
+        id: String::new(),
+        label: "All databases".into(),
+    });
     let options = all
         .into_iter()
         .chain(list)
@@ -88,7 +101,13 @@ fn picker(list: Vec<DbOption>, current: String, all: bool) -> AnyView {
             view! { <option value=o.id selected=selected>{o.label}</option> }
         })
         .collect_view();
-    let choose = |ev: leptos::ev::Event| navigate(&use_route().get_untracked().with_db(Some(event_target_value(&ev))));
+    let choose = |ev: leptos::ev::Event| {
+        navigate(
+            &use_route()
+                .get_untracked()
+                .with_db(Some(event_target_value(&ev))),
+        )
+    };
     view! {
         <label class="db-picker">
             <span>"Database"</span>

@@ -11,8 +11,8 @@
 //! the domain's first.
 
 use crate::config::{DomainDb, OsConfig};
-use crate::ComponentKind;
 use crate::path::encode;
+use crate::ComponentKind;
 
 /// A domain of `/config` that lists databases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +58,10 @@ impl DbScope {
             return path.to_string();
         };
         let query = path.split_once('?').map(|(_, q)| q).unwrap_or("");
-        if query.split('&').any(|pair| pair.split('=').next() == Some("db_id")) {
+        if query
+            .split('&')
+            .any(|pair| pair.split('=').next() == Some("db_id"))
+        {
             return path.to_string();
         }
         let sep = if path.contains('?') { '&' } else { '?' };
@@ -91,7 +94,10 @@ impl OsConfig {
             if db.db_id.is_empty() || out.iter().any(|o| o.id == db.db_id) {
                 continue;
             }
-            out.push(DbOption { id: db.db_id.clone(), label: db.label().to_string() });
+            out.push(DbOption {
+                id: db.db_id.clone(),
+                label: db.label().to_string(),
+            });
         }
         out
     }
@@ -105,14 +111,20 @@ impl OsConfig {
         let dbs = self.domain_dbs(d);
         let listed = |id: &str| dbs.iter().any(|o| o.id == id);
         if let Some(c) = chosen.filter(|c| listed(c)) {
-            return DbScope { db_id: Some(c.to_string()) };
+            return DbScope {
+                db_id: Some(c.to_string()),
+            };
         }
         let several = self.databases.len() > 1 || dbs.len() > 1;
         if !several {
             return DbScope::default();
         }
         let own = self.os_database.as_deref().filter(|o| listed(o));
-        DbScope { db_id: own.map(str::to_string).or_else(|| dbs.first().map(|o| o.id.clone())) }
+        DbScope {
+            db_id: own
+                .map(str::to_string)
+                .or_else(|| dbs.first().map(|o| o.id.clone())),
+        }
     }
 
     /// The database an agent, team or workflow keeps its sessions in (its
@@ -127,7 +139,11 @@ impl OsConfig {
             ComponentKind::Team => &self.teams,
             ComponentKind::Workflow => &self.workflows,
         };
-        let own = list.iter().find(|c| c.id == id).and_then(|c| c.db_id.clone()).filter(|d| !d.is_empty());
+        let own = list
+            .iter()
+            .find(|c| c.id == id)
+            .and_then(|c| c.db_id.clone())
+            .filter(|d| !d.is_empty());
         match own {
             Some(db) => DbScope { db_id: Some(db) },
             None => self.db_scope(crate::db::DbDomain::Session, None),
