@@ -812,6 +812,16 @@ def record_gaps(r: Recorder) -> None:
 # --------------------------------------------------------------------------------------
 
 
+def record_dbs(r: Recorder) -> None:
+    """A server with two databases (demo/server.py with DEMO_SECOND_DB=1): /config's
+    per-domain db lists with display names, agno's 400 without db_id, and each db's data."""
+    r.json("config_two_dbs.json", "GET", "/config")
+    r.json("error_400_db_id_required.json", "GET", "/sessions", expect=400,
+           note="two databases and no db_id")
+    r.json("sessions_archive_db.json", "GET", "/sessions", params={"db_id": "archive-db"})
+    r.json("memories_archive_db.json", "GET", "/memories", params={"db_id": "archive-db"})
+
+
 def start_demo(port: int, llm_port: int, data_dir: Path, log_path: Path) -> subprocess.Popen:
     env = dict(os.environ, OS_SECURITY_KEY=FIXTURE_KEY, DEMO_FAKE_LLM="1", AGNO_TELEMETRY="false")
     log = open(log_path, "wb")
@@ -893,10 +903,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port for the own demo server ({DEFAULT_PORT})")
     parser.add_argument("--llm-port", type=int, default=DEFAULT_LLM_PORT,
                         help=f"port for its fake LLM ({DEFAULT_LLM_PORT})")
-    parser.add_argument("--only", choices=["ops", "gaps", "sessions"],
+    parser.add_argument("--only", choices=["ops", "gaps", "sessions", "dbs"],
                         help="record only these areas (ops: schedules, approvals, evals; gaps: memory optimize and "
                              "bulk delete, trace search, knowledge refresh/metadata/delete-all; sessions: session "
-                             "state, metadata and summary); other fixtures stay")
+                             "state, metadata and summary; dbs: a server with a second database, DEMO_SECOND_DB=1); "
+                             "other fixtures stay")
     args = parser.parse_args()
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -910,6 +921,8 @@ def main() -> None:
         data_dir = Path(tempfile.mkdtemp(prefix="agentos-fixtures-"))
         log_path = data_dir / "server.log"
         say(f"starting the demo server on 127.0.0.1:{args.port} (fake LLM on {args.llm_port}), data in {data_dir}")
+        if args.only == "dbs":
+            os.environ["DEMO_SECOND_DB"] = "1"
         server = start_demo(args.port, args.llm_port, data_dir / "data", log_path)
         base_url, key = f"http://127.0.0.1:{args.port}", FIXTURE_KEY
         command = ".venv/bin/python demo/record_fixtures.py"
@@ -923,7 +936,7 @@ def main() -> None:
             manifest_path = args.out / "manifest.json"
             if manifest_path.exists():
                 recorder.manifest.update(json.loads(manifest_path.read_text()))
-            {"ops": record_ops, "gaps": record_gaps, "sessions": record_session_state}[args.only](recorder)
+            {"ops": record_ops, "gaps": record_gaps, "sessions": record_session_state, "dbs": record_dbs}[args.only](recorder)
         else:
             record_catalog(recorder)
             record_errors(recorder)

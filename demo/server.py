@@ -438,6 +438,9 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         ],
     )
 
+    # A second database (opt-in: DEMO_SECOND_DB=1 or --second-db; see second_database).
+    archive = second_database(data_dir, chat_model(model_id)) if use_second_db() else None
+
     description = (
         "A demo AgentOS with an Assistant, a Calculator and a Librarian agent, a Research Team and a "
         "Research Brief workflow. "
@@ -458,7 +461,8 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         version="1.0.0",
         base_app=base_app,
         db=db,
-        agents=[assistant, calculator, librarian, guide],
+        # The archive's agent goes last: specs pick "the first agent without tools".
+        agents=[assistant, calculator, librarian, guide] + ([archive["agent"]] if archive else []),
         teams=[team],
         workflows=[workflow, approval_workflow],
         # Exact origins only. Deliberately no origin_regex: browser tests rely on other
@@ -470,10 +474,76 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         # endpoints (with an internal token, so it works with OS_SECURITY_KEY too).
         scheduler=True,
         scheduler_base_url=f"http://{HOST}:{port}",
-        config=AgentOSConfig(chat=ChatConfig(quick_prompts=DEMO_QUICK_PROMPTS), manifest=DEMO_MANIFEST),
+        config=AgentOSConfig(chat=ChatConfig(quick_prompts=DEMO_QUICK_PROMPTS), manifest=DEMO_MANIFEST,
+                             **(archive["config"] if archive else {})),
     )
     seed_schedules(db)
     return agent_os, real
+
+
+def use_second_db() -> bool:
+    return os.environ.get("DEMO_SECOND_DB") == "1"
+
+
+# The second database (issue 13 §4), opt-in because agno 3.1.10 answers 400 "The db_id
+# query parameter is required when using multiple databases" to every sessions, memories,
+# metrics, traces and evals request without `db_id` once two databases are registered: the
+# default suite (and any client that never sends db_id) keeps the one-database server.
+# An Archivist agent stores its sessions and memories in `archive-db` (its own SQLite
+# file); per-domain `dbs` give both databases a display name in GET /config.
+ARCHIVE_SESSION = "archive-welcome"
+ARCHIVE_USER = "archivist-user"
+
+
+def second_database(data_dir: Path, model) -> dict:
+    from agno.agent import Agent
+    from agno.db.schemas.memory import UserMemory
+    from agno.db.sqlite import SqliteDb
+    from agno.os.config import (
+        DatabaseConfig, EvalsConfig, EvalsDomainConfig, MemoryConfig, MemoryDomainConfig,
+        MetricsConfig, MetricsDomainConfig, SessionConfig, SessionDomainConfig, TracesConfig,
+        TracesDomainConfig,
+    )
+
+    db = SqliteDb(id="archive-db", db_file=str(data_dir / "archive.db"))
+    agent = Agent(
+        id="archive-agent",
+        name="Archivist",
+        role="Keeps old notes in the archive database",
+        description="A chat assistant whose sessions and memories live in a second database (archive-db).",
+        instructions=["Answer briefly."],
+        model=model,
+        db=db,
+        markdown=True,
+    )
+    # Seeded once, before the AgentOS exists (no tracing yet: no trace is written, and
+    # nothing reaches the default database): one run of the Archivist, and a memory.
+    if db.get_session(ARCHIVE_SESSION, session_type=_agent_session_type()) is None:
+        agent.run("Where are the 2019 office move notes?", session_id=ARCHIVE_SESSION, user_id=ARCHIVE_USER)
+        db.rename_session(ARCHIVE_SESSION, _agent_session_type(), "Archived office move")
+        db.upsert_user_memory(UserMemory(memory="Prefers the archive's 2019 office move notes",
+                                         topics=["archive"], user_id=ARCHIVE_USER))
+        say("second database: seeded a session and a memory into archive-db")
+
+    def two(config_cls, dbcfg_cls, main_name, archive_name):
+        return config_cls(dbs=[DatabaseConfig(db_id="demo-db", domain_config=dbcfg_cls(display_name=main_name)),
+                               DatabaseConfig(db_id="archive-db", domain_config=dbcfg_cls(display_name=archive_name))])
+
+    config = {
+        "session": two(SessionConfig, SessionDomainConfig, "Main sessions", "Archive sessions"),
+        "memory": two(MemoryConfig, MemoryDomainConfig, "Main memories", "Archive memories"),
+        "metrics": two(MetricsConfig, MetricsDomainConfig, "Main metrics", "Archive metrics"),
+        "evals": two(EvalsConfig, EvalsDomainConfig, "Main evals", "Archive evals"),
+        # The AgentOS's own db holds the traces; listing the archive too lets it be picked.
+        "traces": two(TracesConfig, TracesDomainConfig, "Main traces", "Archive traces"),
+    }
+    return {"agent": agent, "config": config}
+
+
+def _agent_session_type():
+    from agno.db.base import SessionType
+
+    return SessionType.AGENT
 
 
 # The demo's schedules (created once; later starts find them by name and leave them as
@@ -522,7 +592,11 @@ def main() -> None:
                         help=f"fake LLM port (default {DEFAULT_LLM_PORT})")
     parser.add_argument("--data-dir", type=Path, default=DEMO_DIR / "data",
                         help="where SQLite and LanceDB keep their files (default demo/data)")
+    parser.add_argument("--second-db", action="store_true",
+                        help="add a second database (archive-db) with its own agent; same as DEMO_SECOND_DB=1")
     args = parser.parse_args()
+    if args.second_db:
+        os.environ["DEMO_SECOND_DB"] = "1"
     started = time.monotonic()
 
     if not port_is_free(args.port):

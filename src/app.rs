@@ -59,10 +59,10 @@ fn Nav(route: Memo<Route>) -> impl IntoView {
         ("Welcome", Route::Welcome),
         ("Overview", Route::Overview),
         ("Chat", Route::Chat { target: None, session: None, present: false }),
-        ("Sessions", Route::Sessions),
-        ("Memories", Route::Memories { user: None }),
-        ("Knowledge", Route::Knowledge { kb: None }),
-        ("Metrics", Route::Metrics { range: None, user: None }),
+        ("Sessions", Route::Sessions { db: None }),
+        ("Memories", Route::Memories { user: None, db: None }),
+        ("Knowledge", Route::Knowledge { kb: None, db: None }),
+        ("Metrics", Route::Metrics { range: None, user: None, db: None }),
         ("Traces", Route::Traces(Default::default())),
         ("Approvals", Route::Approvals { run: None }),
         ("Evals", Route::Evals),
@@ -86,11 +86,11 @@ fn Nav(route: Memo<Route>) -> impl IntoView {
                             let active = match (&r, &target) {
                                 (Route::Detail(k, _), Route::List(t)) => k == t,
                                 (Route::Chat { .. }, Route::Chat { .. }) => true,
-                                (Route::Session(_), Route::Sessions) => true,
-                                (Route::Trace(_), Route::Traces(_)) => true,
+                                (Route::Session(..), Route::Sessions { .. }) => true,
+                                (Route::Trace(..), Route::Traces(_)) => true,
                                 (Route::Eval(_), Route::Evals) => true,
                                 (Route::Schedule(_), Route::Schedules) => true,
-                                (a, b) => a.page() == b.page(),
+                                (a, b) => a.page().with_db(None) == b.page(),
                             };
                             active.then_some("page")
                         };

@@ -136,6 +136,19 @@ impl Chat {
         self.state.client.get_untracked()
     }
 
+    /// `path` (about this chat's sessions) with the component's `db_id`
+    /// when the server has several databases (agno needs one then).
+    fn in_db(&self, path: String) -> String {
+        self.db().on(&path)
+    }
+
+    /// The database of this component's sessions (see [`Self::in_db`]).
+    pub fn db(&self) -> agentos_client::db::DbScope {
+        self.state.catalog.with_untracked(|c| {
+            c.as_ref().map(|c| self.id.with_value(|id| c.config.component_db(self.kind, id))).unwrap_or_default()
+        })
+    }
+
     /// Loads a stored session's runs as the turns so far, and continues in it.
     pub fn load_history(&self, session_id: String) {
         let Some(client) = self.client() else { return };
@@ -144,14 +157,14 @@ impl Chat {
         spawn_local(async move {
             // Continue as the session's user: a run under another user id
             // would not find the session.
-            let detail = agentos_client::sessions::session_path(&session_id, Some(this.kind));
+            let detail = this.in_db(agentos_client::sessions::session_path(&session_id, Some(this.kind)));
             if let Ok(d) = client.get_json::<serde_json::Value>(&detail).await {
                 let owner = <agentos_client::sessions::SessionDetail as agentos_client::FromJson>::from_json(&d).summary.user_id;
                 if let Some(u) = owner.filter(|u| this.alive() && *u != this.user_id.get_untracked()) {
                     this.user_id.set(u);
                 }
             }
-            let path = agentos_client::sessions::session_runs_path(&session_id, Some(this.kind));
+            let path = this.in_db(agentos_client::sessions::session_runs_path(&session_id, Some(this.kind)));
             let runs: Result<serde_json::Value, ApiError> = client.get_json(&path).await;
             if !this.alive() {
                 return;
@@ -362,7 +375,7 @@ impl Chat {
         let this = *self;
         let turn = turn.clone();
         spawn_local(async move {
-            let path = agentos_client::sessions::session_runs_path(&session, Some(this.kind));
+            let path = this.in_db(agentos_client::sessions::session_runs_path(&session, Some(this.kind)));
             for delay in RECOVER_AFTER_MS {
                 agentos_client::web::sleep(delay).await;
                 let cut = |t: &Turn| matches!(t.phase.get_untracked(), Phase::Interrupted(_));

@@ -31,11 +31,11 @@ pub fn area(route: Route) -> Option<AnyView> {
         SendWrapper::new(match route {
             Route::List(_) | Route::Detail(..) => Box::pin(catalog_area(route)),
             Route::Chat { .. } | Route::Welcome => Box::pin(chat_area(route)),
-            Route::Sessions | Route::Session(_) => Box::pin(sessions_area(SessionsPart::Page(route))),
+            Route::Sessions { .. } | Route::Session(..) => Box::pin(sessions_area(SessionsPart::Page(route))),
             Route::Memories { .. } => Box::pin(memories_area(route)),
             Route::Knowledge { .. } => Box::pin(knowledge_area(route)),
             Route::Metrics { .. } => Box::pin(metrics_area(route)),
-            Route::Traces(_) | Route::Trace(_) => Box::pin(traces_area(route)),
+            Route::Traces(_) | Route::Trace(..) => Box::pin(traces_area(route)),
             Route::Approvals { .. } | Route::Evals | Route::Eval(_) | Route::Schedules | Route::Schedule(_) => {
                 Box::pin(ops_area(route))
             }
@@ -229,7 +229,7 @@ fn chat_area(route: Route) -> Loaded {
 fn sessions_area(part: SessionsPart) -> Loaded {
     Ok(match part {
         SessionsPart::ChatSide(side) => pages::chat::chat_side(side),
-        SessionsPart::Page(Route::Session(id)) => view! { <pages::sessions::SessionPage id=id/> }.into_any(),
+        SessionsPart::Page(Route::Session(id, _)) => view! { <pages::sessions::SessionPage id=id/> }.into_any(),
         SessionsPart::Page(_) => view! { <pages::sessions::SessionsPage/> }.into_any(),
     })
 }
@@ -252,7 +252,7 @@ fn metrics_area(_route: Route) -> Loaded {
 #[wasm_split(traces, wasm_split_path = ::leptos::wasm_split, preload(preload_traces), fallible)]
 fn traces_area(route: Route) -> Loaded {
     Ok(match route {
-        Route::Trace(id) => view! { <pages::traces::TracePage id=id/> }.into_any(),
+        Route::Trace(id, _) => view! { <pages::traces::TracePage id=id/> }.into_any(),
         _ => view! { <pages::traces::TracesPage/> }.into_any(),
     })
 }

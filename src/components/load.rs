@@ -6,6 +6,7 @@
 //! The request plumbing is one non-generic path (smaller wasm); only the
 //! parse step and the typed signal are per type.
 
+use crate::components::db_picker::{page_scope, PageDb};
 use crate::components::{ErrorNotice, Loading};
 use crate::state::{use_app, AppState};
 use agentos_client::web::Client;
@@ -71,6 +72,7 @@ fn start(
     deliver: Rc<dyn Fn(Result<Value, ApiError>)>,
 ) {
     let state = use_app();
+    let db = use_context::<PageDb>();
     let current = StoredValue::new_local(None::<AbortController>);
     let seq = StoredValue::new(0u64);
     let stop = move || {
@@ -82,7 +84,7 @@ fn start(
     // The request last sent: a change that asks for the same one again (same
     // server, path and reload count) sends nothing.
     Effect::new(move |prev: Option<(Option<Client>, Option<String>, u32)>| {
-        let now = (state.client.get(), path(), tick.get());
+        let now = (state.client.get(), scoped(state, db, path()), tick.get());
         if prev.as_ref() == Some(&now) {
             return now;
         }
@@ -110,6 +112,15 @@ fn start(
         });
         now
     });
+}
+
+/// `path` with the page's `db_id` (see `db_picker::provide_db`), the one
+/// place it is added.
+fn scoped(state: AppState, db: Option<PageDb>, path: Option<String>) -> Option<String> {
+    match (db, path) {
+        (Some(db), Some(p)) => Some(page_scope(state, db).on(&p)),
+        (_, p) => p,
+    }
 }
 
 impl<T: Send + Sync + 'static> UseGet<T> {
@@ -180,6 +191,7 @@ pub struct UseAction {
     error: RwSignal<Option<ApiError>>,
     seq: StoredValue<u32>,
     after: Option<Callback<()>>,
+    db: Option<PageDb>,
 }
 
 /// One helper for every POST, PATCH and DELETE of a page: pending while it
@@ -193,6 +205,7 @@ pub fn use_action() -> UseAction {
         error: RwSignal::new(None),
         seq: StoredValue::new(0),
         after: None,
+        db: use_context::<PageDb>(),
     }
 }
 
@@ -251,6 +264,7 @@ impl UseAction {
         read: impl Reader<T>,
         ok: impl FnOnce(T) + 'static,
     ) {
+        let path = scoped(self.state, self.db, Some(path)).unwrap_or_default();
         self.run(move |c| async move { request(&c, method, &path, body).await.map(|v| read(&v)) }, ok)
     }
 

@@ -3,6 +3,7 @@
 //! declared; a closed set of choices is an enum ([`Tone`]), not a string.
 
 pub mod composer;
+pub mod db_picker;
 pub mod dom;
 pub mod load;
 pub mod markdown;
@@ -251,8 +252,9 @@ pub fn ConfirmDelete(
     }
 }
 
-/// A page's heading row: its `<h1>`, optionally a button that opens and
-/// closes the page's form (`aria-expanded`), and "Refresh".
+/// A page's heading row: its `<h1>`, what the page puts beside it (e.g. the
+/// database picker), optionally a button that opens and closes the page's
+/// form (`aria-expanded`), and "Refresh".
 #[component]
 pub fn PageHead(
     /// The page's title.
@@ -263,10 +265,14 @@ pub fn PageHead(
     toggle: Option<(&'static str, RwSignal<bool>)>,
     /// Reloads what the page shows.
     on_refresh: Callback<()>,
+    /// Shown right after the title (e.g. the `DbPicker`).
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>{title}</h1>
+            {children.map(|c| c())}
             {toggle.map(|(label, open)| view! {
                 <button type="button" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
                     {label}

@@ -341,7 +341,7 @@ fn RunFooter(
         }}
         {move || run.with(|r| r.memories_updated.map(|n| (n, r.memories_user.clone()))).map(|(n, user)| {
             // To that user's memories when the event says whose they are.
-            let href = crate::route::Route::Memories { user }.href();
+            let href = crate::route::Route::Memories { user, db: None }.href();
             view! {
                 <p class="small">
                     <a href=href>{format!("Memories updated ({n})")}</a>

@@ -51,6 +51,10 @@ pub fn SessionDetails(
     /// Open at first (the session page); the chat starts it collapsed.
     #[prop(optional)]
     open: bool,
+    /// The database the session is in, where the page names none (the
+    /// chat: its component's own); a page with `provide_db` needs none.
+    #[prop(optional)]
+    db: agentos_client::db::DbScope,
 ) -> impl IntoView {
     let current = RwSignal::new(None::<SessionDetail>);
     Effect::new(move |_| current.set(detail.get()));
@@ -59,6 +63,7 @@ pub fn SessionDetails(
     // Why the typed state was not sent (checked here, before any request).
     let refused = RwSignal::new(None::<String>);
     let action = use_action();
+    let db = StoredValue::new(db);
 
     let start_edit = move |_| {
         let text = current
@@ -89,7 +94,7 @@ pub fn SessionDetails(
                 refused.set(None);
                 action.send_read(
                     Method::PATCH,
-                    path,
+                    db.with_value(|d| d.on(&path)),
                     Some(body),
                     SessionDetail::from_json,
                     move |saved| {

@@ -192,7 +192,10 @@ fn ApprovalItem(approval: Approval, on_change: Callback<()>) -> impl IntoView {
     .into_iter()
     .flatten()
     .collect();
-    let session_href = (!a.session_id.is_empty()).then(|| Route::Session(a.session_id.clone()).href());
+    let session_href = (!a.session_id.is_empty()).then(|| {
+        let c = component.as_ref().map(|(k, id)| (*k, id.as_str()));
+        crate::components::db_picker::component_session(use_app(), c, a.session_id.clone()).href()
+    });
     let chat_href = component.clone().filter(|_| !a.session_id.is_empty()).map(|(k, id)| {
         Route::Chat { target: Some((k, id)), session: Some(a.session_id.clone()), present: false }.href()
     });

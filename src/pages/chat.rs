@@ -182,7 +182,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
             <p class="small muted session-line">
                 {move || match chat.session_id.get() {
                     Some(s) => {
-                        let href = Route::Session(s.clone()).href();
+                        let href = Route::Session(s.clone(), chat.db().db_id).href();
                         view! { "Session " <a class="mono" href=href>{s}</a> }.into_any()
                     }
                     None => view! { "New session: it starts with your first message." }.into_any(),
@@ -249,7 +249,7 @@ pub fn chat_side(side: Side) -> AnyView {
     let limit = RwSignal::new(EARLIER_PAGE);
     let list_id = id.clone();
     let list = use_get(
-        move || Some(SessionQuery::earlier_chats(kind, &list_id, &chat.user_id.get(), limit.get()).path()),
+        move || Some(chat.db().on(&SessionQuery::earlier_chats(kind, &list_id, &chat.user_id.get(), limit.get()).path())),
         parse_sessions,
     );
     // The session's state, metadata and summary, once the server has the
@@ -261,7 +261,7 @@ pub fn chat_side(side: Side) -> AnyView {
             || list.with(|r| matches!(r, Some(Ok((rows, _))) if rows.iter().any(|s| s.session_id == sid)));
         (known && chat.active.with(Option::is_none)).then_some(sid)
     });
-    let details = use_get(move || stored.get().map(|s| session_path(&s, Some(kind))), SessionDetail::from_json);
+    let details = use_get(move || stored.get().map(|s| chat.db().on(&session_path(&s, Some(kind)))), SessionDetail::from_json);
     let shown_details = Signal::derive(move || {
         let sid = chat.session_id.get()?;
         details.ok().filter(|d| d.summary.session_id == sid)
@@ -286,7 +286,7 @@ pub fn chat_side(side: Side) -> AnyView {
     view! {
         <div class="chat-side">
             <EarlierChats chat=chat kind=kind id=id list=list limit=limit/>
-            <SessionDetails detail=shown_details/>
+            <SessionDetails detail=shown_details db=chat.db()/>
         </div>
     }
     .into_any()

@@ -22,6 +22,7 @@ const ENABLE: &str = "An AgentOS with a database for evals serves /eval-runs.";
 /// `#/evals`: the list, its filters, and the form to run an eval.
 #[component]
 pub fn EvalsPage() -> impl IntoView {
+    crate::components::db_picker::provide_db(agentos_client::db::DbDomain::Evals);
     let filter = RwSignal::new(EvalFilter::default());
     let list = use_get(move || Some(filter.with(eval_runs_path)), parse_eval_runs);
     let selected = RwSignal::new(Vec::<String>::new());
@@ -307,6 +308,7 @@ fn RunEval(on_done: Callback<String>) -> impl IntoView {
 /// `#/evals/{id}`: one eval run's result, rename and delete.
 #[component]
 pub fn EvalPage(id: String) -> impl IntoView {
+    crate::components::db_picker::provide_db(agentos_client::db::DbDomain::Evals);
     let path = eval_run_path(&id);
     let run = use_get(move || Some(path.clone()), EvalRun::from_json);
     view! {

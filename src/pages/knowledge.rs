@@ -5,6 +5,7 @@
 //! The chosen base lives in the hash query (`#/knowledge?kb=<id>`), so it
 //! survives a reload. Every request names it with `knowledge_id` and `db_id`.
 
+use crate::components::db_picker::{route_db, DbPicker};
 use crate::components::load::{self, use_action, use_get, UseAction, UseGet};
 use crate::components::{plural, Badge, Empty, ErrorNotice, Notice, Pager, Tone};
 use crate::route::{navigate, use_route_part, Route};
@@ -29,14 +30,17 @@ type List = UseGet<(Vec<Content>, PageMeta)>;
 pub fn KnowledgePage() -> impl IntoView {
     let state = use_app();
     let wanted = use_route_part(|r| match r {
-        Route::Knowledge { kb } => Some(kb.clone()),
+        Route::Knowledge { kb, .. } => Some(kb.clone()),
         _ => None,
     });
 
+    // With several knowledge databases, `?db=` shows the bases of one (the page is made anew for it).
+    let db = route_db();
     let bases = Memo::new(move |_| {
-        state
-            .catalog
-            .with(|c| c.as_ref().map(|c| c.config.knowledge_instances().to_vec()).unwrap_or_default())
+        let in_db = |b: &KnowledgeInstance| db.is_none() || b.db_id == db;
+        state.catalog.with(|c| {
+            c.as_ref().map(|c| c.config.knowledge_instances().iter().filter(|b| in_db(b)).cloned().collect::<Vec<_>>()).unwrap_or_default()
+        })
     });
     // The base shown: the one in the URL, else the only one.
     let selected = Memo::new(move |_| {
@@ -47,12 +51,14 @@ pub fn KnowledgePage() -> impl IntoView {
             None => None,
         }
     });
-    let choose = move |id: String| navigate(&Route::Knowledge { kb: Some(id).filter(|id| !id.is_empty()) });
+    let choose =
+        move |id: String| navigate(&Route::Knowledge { kb: Some(id).filter(|id| !id.is_empty()), db: route_db() });
 
     view! {
         <section class="knowledge">
             <div class="page-head">
                 <h1>"Knowledge"</h1>
+                <DbPicker domain=agentos_client::db::DbDomain::Knowledge all=true/>
             </div>
             {move || {
                 let list = bases.get();

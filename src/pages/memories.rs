@@ -1,6 +1,7 @@
 //! Memories: what the AgentOS remembers about its users. Browse by user,
 //! topic and text; add, edit and delete memories.
 
+use crate::components::db_picker::{provide_db, DbPicker};
 use crate::components::load::{use_action, use_get, UseAction, UseGet};
 use crate::components::{plural, Badge, Empty, PageHead, Pager, UserIdField};
 use crate::route::{use_route_part, Route};
@@ -28,8 +29,9 @@ enum Mode {
 /// `#/memories` (and `#/memories?user=<id>`).
 #[component]
 pub fn MemoriesPage() -> impl IntoView {
+    provide_db(agentos_client::db::DbDomain::Memory);
     let route_user = use_route_part(|r| match r {
-        Route::Memories { user } => Some(user.clone().unwrap_or_default()),
+        Route::Memories { user, .. } => Some(user.clone().unwrap_or_default()),
         _ => None,
     });
     let initial_user = route_user.get_untracked();
@@ -154,7 +156,9 @@ pub fn MemoriesPage() -> impl IntoView {
 
     view! {
         <section class="memories">
-            <PageHead title="Memories" on_refresh=Callback::new(move |()| reload())/>
+            <PageHead title="Memories" on_refresh=Callback::new(move |()| reload())>
+                <DbPicker domain=agentos_client::db::DbDomain::Memory/>
+            </PageHead>
 
             <UsersOverview stats=stats filter=filter set_user=set_user/>
 

@@ -3,6 +3,7 @@
 //! SVG with the same numbers in a real table.
 
 use crate::components::dom::{self, mount};
+use crate::components::db_picker::{provide_db, route_db, DbPicker};
 use crate::components::load::{self, use_action, use_get};
 use crate::components::{Empty, Notice, UserIdField};
 use crate::route::{replace, use_route_part, Route};
@@ -27,16 +28,18 @@ fn today() -> i64 {
 /// `#/metrics` (`?range=30`, or `?from=YYYY-MM-DD&to=YYYY-MM-DD`; `&user_id=`).
 #[component]
 pub fn MetricsPage() -> impl IntoView {
+    let (db, app) = (provide_db(agentos_client::db::DbDomain::Metrics), crate::state::use_app());
     // The range and user live in the route (`#/metrics?range=30&user_id=`):
     // the range shown is always written there, without a history entry.
     let part = use_route_part(|r| match r {
-        Route::Metrics { range, user } => Some((*range, user.clone())),
+        Route::Metrics { range, user, .. } => Some((*range, user.clone())),
         _ => None,
     });
     // What is shown: the range (the default one until the URL has it) and user.
     let shown = Memo::new(move |_| part.with(|(r, u)| (r.unwrap_or_default(), u.clone().unwrap_or_default())));
     let range = Signal::derive(move || shown.with(|s| s.0));
-    let set_range = move |r: DateRange| replace(Route::Metrics { range: Some(r), user: part.with_untracked(|p| p.1.clone()) });
+    let set_range =
+        move |r: DateRange| replace(Route::Metrics { range: Some(r), user: part.with_untracked(|p| p.1.clone()), db: route_db() });
     Effect::new(move |_| {
         if part.with(|(r, _)| r.is_none()) {
             set_range(range.get_untracked());
@@ -60,8 +63,9 @@ pub fn MetricsPage() -> impl IntoView {
     let refresh = move || {
         refresh_error.set(None);
         refresh_done.set(false);
+        let scope = crate::components::db_picker::page_scope(app, db);
         action.run(
-            move |c| async move { run_refresh(&c, refresh_done).await },
+            move |c| async move { run_refresh(&c, refresh_done, scope).await },
             move |outcome| match outcome {
                 Ok(()) => {
                     refresh_done.set(true);
@@ -76,6 +80,7 @@ pub fn MetricsPage() -> impl IntoView {
         <section class="metrics-page">
             <div class="page-head">
                 <h1>"Metrics"</h1>
+                <DbPicker domain=agentos_client::db::DbDomain::Metrics/>
                 <button type="button" class="primary" disabled=move || refreshing() on:click=move |_| refresh()>
                     {move || if refreshing() { "Refreshing metrics…" } else { "Refresh metrics" }}
                 </button>
@@ -94,7 +99,7 @@ pub fn MetricsPage() -> impl IntoView {
             {range_picker(range, set_range)}
             {user_filter(Signal::derive(move || shown.with(|s| s.1.clone())), move |u: String| {
                 let user = (!u.is_empty()).then_some(u);
-                replace(Route::Metrics { range: Some(range.get_untracked()), user });
+                replace(Route::Metrics { range: Some(range.get_untracked()), user, db: route_db() });
             })}
             {data.show("Loading metrics…", move |(rows, updated)| {
                 let (from, to) = range.get_untracked().days(today());
@@ -123,10 +128,14 @@ pub fn MetricsPage() -> impl IntoView {
 /// most [`MAX_POLLS`] times; stops as soon as the page is left). A
 /// transport error is the `Err`; a refresh the server reports as failed
 /// (or still running at the end) is the `Ok(Err)` with its reason.
-async fn run_refresh(client: &agentos_client::web::Client, alive: RwSignal<bool>) -> Result<Result<(), String>, ApiError> {
+async fn run_refresh(
+    client: &agentos_client::web::Client,
+    alive: RwSignal<bool>,
+    db: agentos_client::db::DbScope,
+) -> Result<Result<(), String>, ApiError> {
     // A server that refreshed in the foreground answers the days themselves
     // (an array); a failed start answers its status; an empty answer is null.
-    let started = load::send(client, Method::POST, REFRESH_PATH, None, |v| {
+    let started = load::send(client, Method::POST, &db.on(REFRESH_PATH), None, |v| {
         if v.is_array() {
             RefreshState::Completed
         } else if v.is_null() {
@@ -146,7 +155,7 @@ async fn run_refresh(client: &agentos_client::web::Client, alive: RwSignal<bool>
         if alive.is_disposed() {
             return Ok(Ok(()));
         }
-        match load::get(client, REFRESH_STATUS_PATH, parse_refresh_status).await? {
+        match load::get(client, &db.on(REFRESH_STATUS_PATH), parse_refresh_status).await? {
             RefreshState::Running => continue,
             RefreshState::Completed => return Ok(Ok(())),
             RefreshState::Failed(e) => return Ok(Err(e)),

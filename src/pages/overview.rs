@@ -139,7 +139,7 @@ fn overview(c: Catalog, state: crate::state::AppState) -> impl IntoView {
                             <ul class="plain" aria-label="Knowledge bases">
                                 {knowledge.into_iter().map(|k| view! {
                                     <li>
-                                        <a href=Route::Knowledge { kb: Some(k.id.clone()) }.href()>
+                                        <a href=Route::Knowledge { kb: Some(k.id.clone()), db: None }.href()>
                                             <strong>{k.name.clone().unwrap_or_else(|| k.id.clone())}</strong>
                                         </a>
                                         {k.description.map(|d| view! { <span class="muted">" — " {d}</span> })}

@@ -215,7 +215,7 @@ pub fn SchedulePage(id: String) -> impl IntoView {
                                             <td>{r.attempt.map(|a| a.to_string()).unwrap_or_default()}</td>
                                             <td class="small">{result}</td>
                                             <td>
-                                                {r.session_id.clone().map(|sid| view! { <a href=Route::Session(sid).href()>"Open the session"</a> })}
+                                                {r.session_id.clone().map(|sid| view! { <a href=Route::session(sid).href()>"Open the session"</a> })}
                                                 {approvals.map(|run| view! { " · " <a href=Route::Approvals { run: Some(run) }.href()>"Its approvals"</a> })}
                                             </td>
                                         </tr>

@@ -1,11 +1,13 @@
 //! Session history: find any past conversation, read it as it happened,
 //! rename or delete it, and pick it up again in the chat.
 
+use crate::components::db_picker::{provide_db, route_db, DbPicker};
 use crate::components::load::{items, not_loaded, use_action, use_get};
 use crate::components::run_view::RunCard;
 use crate::components::session_details::SessionDetails;
 use crate::components::{Badge, Empty, ErrorNotice, Field, Pager};
 use crate::route::{navigate, Route};
+use agentos_client::db::DbDomain;
 use crate::state::{labelled, use_app, AppState};
 use agentos_client::reducer::{runs_to_views, RunView};
 use agentos_client::sessions::{
@@ -31,6 +33,7 @@ fn component_name(state: AppState, kind: Option<ComponentKind>, id: &str) -> Str
 /// `#/sessions`.
 #[component]
 pub fn SessionsPage() -> impl IntoView {
+    provide_db(DbDomain::Session);
     let state = use_app();
     let query = RwSignal::new(SessionQuery::default());
     let name_input = RwSignal::new(String::new());
@@ -66,6 +69,7 @@ pub fn SessionsPage() -> impl IntoView {
         <section>
             <div class="page-head">
                 <h1>"Sessions"</h1>
+                <DbPicker domain=DbDomain::Session/>
                 <div class="actions">
                     <button type="button" on:click=move |_| creating.update(|c| *c = !*c) aria-expanded=move || creating.get().to_string()>
                         "New session"
@@ -255,6 +259,7 @@ fn session_table(
     selected: RwSignal<Vec<(String, Option<ComponentKind>)>>,
     set_page: impl Fn(u64) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let db = route_db();
     if rows.is_empty() {
         return view! {
             <Empty title="No sessions match" detail="Chat with an agent, team or workflow and its session appears here."/>
@@ -300,7 +305,7 @@ fn session_table(
                     view! {
                         <tr>
                             <td><input type="checkbox" aria-label=format!("Select {name}") prop:checked=checked on:change=toggle/></td>
-                            <td><a href=Route::Session(id.clone()).href()>{name.clone()}</a></td>
+                            <td><a href=Route::Session(id.clone(), db.clone()).href()>{name.clone()}</a></td>
                             <td><Badge text=kind_label(kind)/></td>
                             <td>{with}</td>
                             <td class="mono small">{s.user_id.clone().unwrap_or_else(|| "—".into())}</td>
@@ -319,6 +324,8 @@ fn session_table(
 /// `#/sessions/{id}`: the transcript and what can be done with it.
 #[component]
 pub fn SessionPage(id: String) -> impl IntoView {
+    provide_db(DbDomain::Session);
+    let back = Route::Sessions { db: route_db() };
     let path = session_path(&id, None);
     let detail = use_get(move || Some(path.clone()), SessionDetail::from_json);
     // The runs, once the session says what kind it is.
@@ -340,7 +347,7 @@ pub fn SessionPage(id: String) -> impl IntoView {
                     <ErrorNotice error=ApiError::NotFound {
                         detail: Some(format!("there is no session “{}” on this server (it may have been deleted)", id2)),
                     }/>
-                    <p><a href=Route::Sessions.href()>"Back to all sessions"</a></p>
+                    <p><a href=back.href()>"Back to all sessions"</a></p>
                 </section>
             }.into_any(),
             Some(Err(e)) => view! { <ErrorNotice error=e/> }.into_any(),
@@ -385,7 +392,9 @@ fn session_view(detail: SessionDetail, mut views: Vec<RunView>) -> impl IntoView
     let delete = {
         let id = id.clone();
         move || {
-            action.send(Method::DELETE, session_path(&id, None), None, || navigate(&Route::Sessions));
+            action.send(Method::DELETE, session_path(&id, None), None, || {
+                navigate(&Route::Sessions { db: route_db() })
+            });
             confirm_delete.set(false);
         }
     };

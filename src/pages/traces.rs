@@ -3,6 +3,7 @@
 //! and metadata.
 
 use crate::components::{Badge, Empty, Field, Notice, Pager, Tone};
+use crate::components::db_picker::{provide_db, route_db, DbPicker};
 use crate::components::load::{not_loaded, use_action, use_get};
 use crate::route::{navigate, replace, use_route_part, Route};
 use crate::state::{labelled, use_app, AppState};
@@ -56,6 +57,7 @@ impl Filter {
 /// `team_id`, `workflow_id`, `status`, `start_time`, `end_time`, `page`).
 #[component]
 pub fn TracesPage() -> impl IntoView {
+    provide_db(agentos_client::db::DbDomain::Traces);
     let state = use_app();
     let filter = Filter(use_route_part(|r| match r {
         Route::Traces(f) => Some(f.clone()),
@@ -105,6 +107,7 @@ pub fn TracesPage() -> impl IntoView {
         <section class="traces">
             <div class="page-head">
                 <h1>"Traces"</h1>
+                <DbPicker domain=agentos_client::db::DbDomain::Traces/>
                 <button type="button" on:click=move |_| res.reload()>"Reload"</button>
             </div>
             <div class="filters" role="search" aria-label="Filter traces">
@@ -154,7 +157,7 @@ pub fn TracesPage() -> impl IntoView {
                 <button
                     type="button"
                     disabled=move || !filter.with(TraceFilter::is_filtered)
-                    on:click=move |_| navigate(&Route::Traces(TraceFilter::default()))
+                    on:click=move |_| navigate(&Route::Traces(TraceFilter { db: route_db(), ..TraceFilter::default() }))
                 >"Clear filters"</button>
             </div>
             <Search searching=searching/>
@@ -197,7 +200,7 @@ fn trace_table(state: AppState, rows: Vec<TraceSummary>) -> impl IntoView {
                     };
                     view! {
                         <tr>
-                            <th scope="row"><a href=Route::Trace(t.trace_id.clone()).href()>{t.name.clone()}</a></th>
+                            <th scope="row"><a href=Route::Trace(t.trace_id.clone(), route_db()).href()>{t.name.clone()}</a></th>
                             <td>{status_badge(&t.status, t.is_error())}</td>
                             <td class="num">{t.duration()}</td>
                             <td class="num">{spans}</td>
@@ -215,12 +218,13 @@ fn trace_table(state: AppState, rows: Vec<TraceSummary>) -> impl IntoView {
 /// `#/traces/<trace_id>`.
 #[component]
 pub fn TracePage(id: String) -> impl IntoView {
+    provide_db(agentos_client::db::DbDomain::Traces);
     let state = use_app();
     let path = trace_path(&id, None);
     let res = use_get(move || Some(path.clone()), TraceDetail::from_json);
     view! {
         <section class="trace">
-            <p class="small"><a href=Route::Traces(TraceFilter::default()).href()>"← All traces"</a></p>
+            <p class="small"><a href=Route::Traces(TraceFilter { db: route_db(), ..TraceFilter::default() }).href()>"← All traces"</a></p>
             {move || res.with(|r| match r {
                 Some(Err(ApiError::NotFound { .. })) => view! {
                     <h1>"Trace not found"</h1>
@@ -247,7 +251,10 @@ fn trace_view(state: AppState, t: TraceDetail) -> AnyView {
     // Links: (label, href, text, accessible name).
     let links: Vec<(&str, String, String, Option<String>)> = [
         s.component.as_ref().map(|c| ("Agent, team or workflow", Route::Detail(c.0, c.1.clone()).href(), state.component_label(c.0, &c.1), None)),
-        s.session_id.as_ref().map(|sid| ("Session", Route::Session(sid.clone()).href(), sid.clone(), None)),
+        s.session_id.as_ref().map(|sid| {
+            let to = crate::components::db_picker::component_session(state, s.component.as_ref().map(|(k, id)| (*k, id.as_str())), sid.clone());
+            ("Session", to.href(), sid.clone(), None)
+        }),
         s.run_id.as_ref().map(|rid| {
             ("Run", Route::run_traces(rid).href(), rid.clone(), Some(format!("All traces of run {rid}")))
         }),

@@ -30,17 +30,22 @@ pub enum Route {
     /// session (`#/chat/agents/x?session=abc`); `present` opens it in
     /// presenter mode (`?present`).
     Chat { target: Option<(ComponentKind, String)>, session: Option<String>, present: bool },
-    Sessions,
-    Session(String),
+    /// `db` (here and below, `?db=<id>`): the database picked where
+    /// `/config` lists several for the area (issue 13 §4); none is the
+    /// server's default.
+    Sessions { db: Option<String> },
+    /// A session (in database `db`).
+    Session(String, Option<String>),
     /// `#/memories?user=<id>`: that user's memories.
-    Memories { user: Option<String> },
+    Memories { user: Option<String>, db: Option<String> },
     /// `#/knowledge?kb=<id>`: that knowledge base.
-    Knowledge { kb: Option<String> },
+    Knowledge { kb: Option<String>, db: Option<String> },
     /// `#/metrics?range=30` or `?from=…&to=…`, and `&user_id=`.
-    Metrics { range: Option<DateRange>, user: Option<String> },
-    /// `#/traces?run_id=…&page=2`: the list and its filter.
+    Metrics { range: Option<DateRange>, user: Option<String>, db: Option<String> },
+    /// `#/traces?run_id=…&page=2`: the list and its filter (its `db` too).
     Traces(TraceFilter),
-    Trace(String),
+    /// A trace (in database `db`).
+    Trace(String, Option<String>),
     /// `#/approvals?run_id=<id>`: the approvals (of one run).
     Approvals { run: Option<String> },
     Evals,
@@ -86,6 +91,41 @@ impl Route {
         Route::Chat { target: Some((kind, id)), session: None, present: false }
     }
 
+    /// A session in the server's default database.
+    pub fn session(id: impl Into<String>) -> Route {
+        Route::Session(id.into(), None)
+    }
+
+    /// The database this route names (`?db=`), if any.
+    pub fn db(&self) -> Option<&str> {
+        match self {
+            Route::Sessions { db }
+            | Route::Session(_, db)
+            | Route::Memories { db, .. }
+            | Route::Knowledge { db, .. }
+            | Route::Metrics { db, .. }
+            | Route::Trace(_, db) => db.as_deref(),
+            Route::Traces(f) => f.db.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// This route in database `db` (routes without one stay as they are).
+    pub fn with_db(mut self, new: Option<String>) -> Route {
+        let new = new.filter(|d| !d.is_empty());
+        match &mut self {
+            Route::Sessions { db }
+            | Route::Session(_, db)
+            | Route::Memories { db, .. }
+            | Route::Knowledge { db, .. }
+            | Route::Metrics { db, .. }
+            | Route::Trace(_, db) => *db = new,
+            Route::Traces(f) => f.db = new,
+            _ => {}
+        }
+        self
+    }
+
     /// The traces of one run.
     pub fn run_traces(run_id: &str) -> Route {
         let mut f = TraceFilter::default();
@@ -106,20 +146,21 @@ impl Route {
             ["connect"] => Route::Connect,
             ["welcome"] => Route::Welcome,
             ["chat"] => Route::Chat { target: None, session: q.get("session"), present: q.has("present") },
-            ["sessions"] => Route::Sessions,
-            ["sessions", id] => Route::Session(id.to_string()),
-            ["memories"] => Route::Memories { user: q.get("user") },
-            ["knowledge"] => Route::Knowledge { kb: q.get("kb") },
+            ["sessions"] => Route::Sessions { db: q.get("db") },
+            ["sessions", id] => Route::Session(id.to_string(), q.get("db")),
+            ["memories"] => Route::Memories { user: q.get("user"), db: q.get("db") },
+            ["knowledge"] => Route::Knowledge { kb: q.get("kb"), db: q.get("db") },
             ["metrics"] => {
                 let (range, from, to) = (q.get("range"), q.get("from"), q.get("to"));
                 let set = range.is_some() || from.is_some() || to.is_some();
                 Route::Metrics {
                     range: set.then(|| DateRange::from_query(range.as_deref(), from.as_deref(), to.as_deref())),
                     user: q.get("user_id"),
+                    db: q.get("db"),
                 }
             }
             ["traces"] => Route::Traces(TraceFilter::from_query(|k| q.get(k))),
-            ["traces", id] => Route::Trace(id.to_string()),
+            ["traces", id] => Route::Trace(id.to_string(), q.get("db")),
             ["approvals"] => Route::Approvals { run: q.get("run_id") },
             ["evals"] => Route::Evals,
             ["evals", id] => Route::Eval(id.to_string()),
@@ -161,13 +202,16 @@ impl Route {
                     (true, false) => format!("{path}?present"),
                 }
             }
-            Route::Sessions => "/sessions".into(),
-            Route::Session(id) => format!("/sessions/{}", encode(id)),
-            Route::Memories { user } => with_query("/memories".into(), &[("user", user.as_deref())]),
-            Route::Knowledge { kb } => with_query("/knowledge".into(), &[("kb", kb.as_deref())]),
-            Route::Metrics { range, user } => {
+            Route::Sessions { db } => with_query("/sessions".into(), &[("db", db.as_deref())]),
+            Route::Session(id, db) => with_query(format!("/sessions/{}", encode(id)), &[("db", db.as_deref())]),
+            Route::Memories { user, db } => {
+                with_query("/memories".into(), &[("user", user.as_deref()), ("db", db.as_deref())])
+            }
+            Route::Knowledge { kb, db } => with_query("/knowledge".into(), &[("kb", kb.as_deref()), ("db", db.as_deref())]),
+            Route::Metrics { range, user, db } => {
                 let mut q: Vec<String> = range.iter().map(DateRange::query).collect();
                 q.extend(user.iter().filter(|u| !u.is_empty()).map(|u| format!("user_id={}", encode(u))));
+                q.extend(db.iter().filter(|d| !d.is_empty()).map(|d| format!("db={}", encode(d))));
                 if q.is_empty() {
                     "/metrics".into()
                 } else {
@@ -182,7 +226,7 @@ impl Route {
                     format!("/traces?{q}")
                 }
             }
-            Route::Trace(id) => format!("/traces/{}", encode(id)),
+            Route::Trace(id, db) => with_query(format!("/traces/{}", encode(id)), &[("db", db.as_deref())]),
             Route::Approvals { run } => with_query("/approvals".into(), &[("run_id", run.as_deref())]),
             Route::Evals => "/evals".into(),
             Route::Eval(id) => format!("/evals/{}", encode(id)),
@@ -196,13 +240,14 @@ impl Route {
     /// The route without the query its page follows while it is shown (the
     /// memories' user, the knowledge base, the metrics' range, the traces'
     /// filter): the app re-creates a page only when this changes. A chat's
-    /// session is kept: another session is another chat.
+    /// session is kept: another session is another chat; so is the
+    /// database (`db`): another database is another page.
     pub fn page(&self) -> Route {
         match self {
-            Route::Memories { .. } => Route::Memories { user: None },
-            Route::Knowledge { .. } => Route::Knowledge { kb: None },
-            Route::Metrics { .. } => Route::Metrics { range: None, user: None },
-            Route::Traces(_) => Route::Traces(TraceFilter::default()),
+            Route::Memories { db, .. } => Route::Memories { user: None, db: db.clone() },
+            Route::Knowledge { db, .. } => Route::Knowledge { kb: None, db: db.clone() },
+            Route::Metrics { db, .. } => Route::Metrics { range: None, user: None, db: db.clone() },
+            Route::Traces(f) => Route::Traces(TraceFilter { db: f.db.clone(), ..TraceFilter::default() }),
             Route::Approvals { .. } => Route::Approvals { run: None },
             Route::Chat { target, session, .. } => {
                 Route::Chat { target: target.clone(), session: session.clone(), present: false }

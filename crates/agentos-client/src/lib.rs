@@ -23,6 +23,7 @@ pub mod time;
 
 pub mod approvals;
 pub mod config;
+pub mod db;
 pub mod error;
 pub mod evals;
 pub mod knowledge;

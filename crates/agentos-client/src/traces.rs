@@ -287,6 +287,10 @@ pub struct TraceFilter {
     pub end_time: String,
     pub page: u64,
     pub limit: u64,
+    /// The database picked (`#/traces?db=`, issue 13 §4): kept in the hash
+    /// query, not in [`TraceFilter::path`] (requests get `db_id` from
+    /// [`crate::db::DbScope`]).
+    pub db: Option<String>,
 }
 
 impl Default for TraceFilter {
@@ -303,6 +307,7 @@ impl Default for TraceFilter {
             end_time: String::new(),
             page: 1,
             limit: 20,
+            db: None,
         }
     }
 }
@@ -389,6 +394,7 @@ impl TraceFilter {
             }
         }
         f.page = get("page").and_then(|p| p.trim().parse().ok()).unwrap_or(1).max(1);
+        f.db = get("db").filter(|d| !d.is_empty());
         f
     }
 
@@ -417,6 +423,9 @@ impl TraceFilter {
         let mut q = self.pairs();
         if self.page > 1 {
             q.push(format!("page={}", self.page));
+        }
+        if let Some(db) = self.db.as_deref().filter(|d| !d.is_empty()) {
+            q.push(format!("db={}", encode_segment(db)));
         }
         q.join("&")
     }

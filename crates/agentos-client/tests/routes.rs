@@ -77,17 +77,20 @@ fn route() -> impl Strategy<Value = Route> {
         Just(Route::Overview),
         Just(Route::Connect),
         Just(Route::Welcome),
-        Just(Route::Sessions),
+        value().prop_map(|db| Route::Sessions { db }),
         kind().prop_map(Route::List),
         (kind(), id()).prop_map(|(k, id)| Route::Detail(k, id)),
         (prop::option::of((kind(), id())), value(), any::<bool>())
             .prop_map(|(target, session, present)| Route::Chat { target, session, present }),
-        id().prop_map(Route::Session),
-        value().prop_map(|user| Route::Memories { user }),
-        value().prop_map(|kb| Route::Knowledge { kb }),
-        (range(), value()).prop_map(|(range, user)| Route::Metrics { range, user }),
-        trace_filter().prop_map(Route::Traces),
-        id().prop_map(Route::Trace),
+        (id(), value()).prop_map(|(id, db)| Route::Session(id, db)),
+        (value(), value()).prop_map(|(user, db)| Route::Memories { user, db }),
+        (value(), value()).prop_map(|(kb, db)| Route::Knowledge { kb, db }),
+        (range(), value(), value()).prop_map(|(range, user, db)| Route::Metrics { range, user, db }),
+        (trace_filter(), value()).prop_map(|(mut f, db)| {
+            f.db = db;
+            Route::Traces(f)
+        }),
+        (id(), value()).prop_map(|(id, db)| Route::Trace(id, db)),
         value().prop_map(|run| Route::Approvals { run }),
         Just(Route::Evals),
         id().prop_map(Route::Eval),
@@ -106,6 +109,20 @@ proptest! {
         prop_assert_eq!(Route::parse(&href), r.clone(), "{}", href);
         // What a page follows is dropped, what makes the page is kept.
         prop_assert_eq!(Route::parse(&r.page().href()).page(), r.page());
+        // The database is part of the page, and `with_db` sets what `db` reads.
+        let page = r.page();
+        prop_assert_eq!(page.db(), r.db());
+    }
+
+    #[test]
+    fn with_db_round_trips(r in route(), db in value()) {
+        let moved = r.clone().with_db(db.clone());
+        let names_db = !matches!(moved, Route::Overview | Route::Welcome | Route::Connect | Route::List(_)
+            | Route::Detail(..) | Route::Chat { .. } | Route::Approvals { .. } | Route::Evals | Route::Eval(_)
+            | Route::Schedules | Route::Schedule(_) | Route::NotFound(_));
+        prop_assert_eq!(moved.db(), if names_db { db.as_deref() } else { None });
+        prop_assert_eq!(Route::parse(&moved.href()), moved.clone());
+        prop_assert_eq!(moved.with_db(r.db().map(str::to_string)), r);
     }
 
     #[test]
@@ -135,11 +152,22 @@ fn known_links() {
         "#/chat/agents/x?session=s&present"
     );
     assert_eq!(Route::parse("#/welcome"), Route::Welcome);
-    assert_eq!(Route::Memories { user: Some("a&b".into()) }.href(), "#/memories?user=a%26b");
-    assert_eq!(Route::parse("#/memories?user="), Route::Memories { user: None });
+    assert_eq!(Route::Memories { user: Some("a&b".into()), db: None }.href(), "#/memories?user=a%26b");
+    assert_eq!(Route::parse("#/memories?user="), Route::Memories { user: None, db: None });
+    assert_eq!(
+        Route::Memories { user: Some("u".into()), db: Some("archive db".into()) }.href(),
+        "#/memories?user=u&db=archive%20db"
+    );
+    assert_eq!(Route::parse("#/sessions?db=a"), Route::Sessions { db: Some("a".into()) });
+    assert_eq!(Route::session("s").href(), "#/sessions/s");
+    assert_eq!(Route::Session("s".into(), Some("a".into())).href(), "#/sessions/s?db=a");
+    assert_eq!(Route::parse("#/traces?run_id=r&db=a").db(), Some("a"));
+    assert_eq!(Route::Trace("t".into(), Some("a".into())).href(), "#/traces/t?db=a");
+    assert_eq!(Route::parse("#/knowledge?kb=k&db=a"), Route::Knowledge { kb: Some("k".into()), db: Some("a".into()) });
     assert_eq!(Route::run_traces("r1").href(), "#/traces?run_id=r1");
-    assert_eq!(Route::Metrics { range: Some(DateRange::Last(30)), user: None }.href(), "#/metrics?range=30");
-    assert_eq!(Route::Metrics { range: None, user: None }.href(), "#/metrics");
+    assert_eq!(Route::Metrics { range: Some(DateRange::Last(30)), user: None, db: None }.href(), "#/metrics?range=30");
+    assert_eq!(Route::Metrics { range: None, user: None, db: None }.href(), "#/metrics");
+    assert_eq!(Route::Metrics { range: None, user: None, db: Some("a".into()) }.href(), "#/metrics?db=a");
     assert_eq!(Route::parse("#/chat/nope/x"), Route::NotFound("/chat/nope/x".into()));
     assert_eq!(Route::parse("#/nope"), Route::NotFound("/nope".into()));
 }
