@@ -717,6 +717,50 @@ def record_ops(r: Recorder) -> None:
 # --------------------------------------------------------------------------------------
 
 
+# --------------------------------------------------------------------------------------
+# Run control (issue 13 §5): regenerate, instructions, session fork, external tools
+# (--only runctl records just these)
+# --------------------------------------------------------------------------------------
+
+EXTERNAL_AGENT = "warehouse-agent"  # demo/server.py: check_stock is @tool(external_execution=True)
+
+
+def record_runctl(r: Recorder) -> None:
+    agent_runs = f"/agents/{PLAIN_AGENT}/runs"
+    shown = f"{agent_runs}/{{run_id}}/continue"
+    session = "fx-runctl"
+    frames = r.sse("sse_runctl_first.sse", agent_runs,
+                   {"message": "hello there", "stream": "true", "session_id": session, "user_id": USER})
+    first_run = first(frames, "RunStarted")["run_id"]
+    frames = r.sse("sse_regenerate.sse", f"{agent_runs}/{first_run}/continue",
+                   {"regenerate": "true", "stream": "true", "session_id": session, "user_id": USER},
+                   shown_path=shown,
+                   note="a new run (RunContinued, new run_id); the old one is stored as REGENERATED")
+    second = first(frames, "RunContinued")["run_id"]
+    r.sse("sse_regenerate_instructions.sse", f"{agent_runs}/{second}/continue",
+          {"regenerate": "true", "additional_instructions": "Be brief", "stream": "true",
+           "session_id": session, "user_id": USER}, shown_path=shown,
+          note="the instructions become a user message: the fake LLM answers 'Echo: Be brief'")
+    r.json("session_runs_regenerated.json", "GET", f"/sessions/{session}/runs",
+           params={"type": "agent", "user_id": USER}, shown_path=f"/sessions/{session}/runs",
+           note="both replaced runs are listed with status REGENERATED; regenerated_from, forked_from_run_id")
+    r.json("fork_session.json", "POST", f"/agents/{PLAIN_AGENT}/sessions/{session}/fork",
+           params={"user_id": USER}, note="a copy of every run under a new session id")
+    r.json("error_400_fork_empty.json", "POST", f"/agents/{PLAIN_AGENT}/sessions/fx-no-such-session/fork",
+           expect=400, params={"user_id": USER}, note="a session without runs (or none at all)")
+    r.json("error_404_fork_agent.json", "POST", f"/agents/no-such-agent/sessions/{session}/fork",
+           expect=404, params={"user_id": USER})
+
+    ext_runs = f"/agents/{EXTERNAL_AGENT}/runs"
+    frames = r.sse("sse_external_paused.sse", ext_runs,
+                   {"message": "Check the stock of bolts", "stream": "true", "session_id": "fx-external",
+                    "user_id": USER}, note="pauses with external_execution_required on the tool")
+    paused = first(frames, "RunPaused")
+    tools = [dict(t, result="42 bolts in stock", confirmed=True) for t in paused["tools"]]
+    record_continue(r, "sse_external_continue.sse", ext_runs, paused["run_id"], "fx-external", "tools", tools,
+                    note="the tool's result given on /continue (with confirmed: true): the answer quotes it")
+
+
 def start_demo(port: int, llm_port: int, data_dir: Path, log_path: Path) -> subprocess.Popen:
     env = dict(os.environ, OS_SECURITY_KEY=FIXTURE_KEY, DEMO_FAKE_LLM="1", AGNO_TELEMETRY="false")
     log = open(log_path, "wb")
@@ -798,7 +842,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port for the own demo server ({DEFAULT_PORT})")
     parser.add_argument("--llm-port", type=int, default=DEFAULT_LLM_PORT,
                         help=f"port for its fake LLM ({DEFAULT_LLM_PORT})")
-    parser.add_argument("--only", choices=["ops"],
+    parser.add_argument("--only", choices=["ops", "runctl"],
                         help="record only these areas (ops: schedules, approvals, evals); other fixtures stay")
     args = parser.parse_args()
 
@@ -821,12 +865,12 @@ def main() -> None:
     ok = False
     try:
         info = recorder.anonymous.get("/info").json()
-        if args.only == "ops":
+        if args.only:
             # Keep the other fixtures and their manifest entries.
             manifest_path = args.out / "manifest.json"
             if manifest_path.exists():
                 recorder.manifest.update(json.loads(manifest_path.read_text()))
-            record_ops(recorder)
+            {"ops": record_ops, "runctl": record_runctl}[args.only](recorder)
         else:
             record_catalog(recorder)
             record_errors(recorder)
@@ -834,6 +878,7 @@ def main() -> None:
             record_websockets(recorder)
             record_state(recorder)
             record_ops(recorder)
+            record_runctl(recorder)
         manifest = json.dumps(recorder.manifest, indent=2, ensure_ascii=False) + "\n"
         (args.out / "manifest.json").write_text(manifest)
         write_readme(recorder, info, command)

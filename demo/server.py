@@ -310,6 +310,17 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         """
         return f"Note for {recipient} sent: {text}"
 
+    # External execution (issue 13): agno does not run this tool; the run pauses with its
+    # arguments and the person (or their system) sends the result back on /continue.
+    @tool(external_execution=True)
+    def check_stock(item: str) -> str:
+        """Look up how many of an item are in stock. Runs outside the agent: you give the result.
+
+        Args:
+            item: The item to look up.
+        """
+        return "never called: external_execution"
+
     calculator = Agent(
         id="calculator-agent",
         name="Calculator",
@@ -376,6 +387,19 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         model=chat_model(model_id),
         followups=True,
         num_followups=3,
+        db=db,
+        markdown=True,
+    )
+
+    # Added for run control (issue 13): its one tool is executed outside agno.
+    warehouse = Agent(
+        id="warehouse-agent",
+        name="Warehouse",
+        role="Checks stock with a tool you run yourself",
+        description="Checks stock levels with a tool that runs outside the agent: you type the tool's result.",
+        instructions=["Call check_stock to answer stock questions. Try: 'Check the stock of bolts'."],
+        model=chat_model(model_id),
+        tools=[check_stock],
         db=db,
         markdown=True,
     )
@@ -452,7 +476,7 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         version="1.0.0",
         base_app=base_app,
         db=db,
-        agents=[assistant, calculator, librarian, guide],
+        agents=[assistant, calculator, librarian, guide, warehouse],
         teams=[team],
         workflows=[workflow, approval_workflow],
         # Exact origins only. Deliberately no origin_regex: browser tests rely on other

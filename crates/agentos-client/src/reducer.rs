@@ -424,6 +424,18 @@ impl RunView {
         out
     }
 
+    /// Shows the results the person gave external-execution tools
+    /// (`(tool_call_id, result)`): agno sends no tool event for them when
+    /// the run continues.
+    pub fn mark_results(&mut self, results: &[(String, String)]) {
+        for t in self.tools.iter_mut() {
+            if let Some((_, text)) = results.iter().find(|(id, _)| *id == t.id) {
+                t.result = Some(text.clone());
+                t.status = ToolStatus::Done;
+            }
+        }
+    }
+
     /// Shows decisions taken in the dashboard on the tools they concern
     /// (here or in a member): an approved call runs, a rejected one is done.
     pub fn mark_decisions(&mut self, decisions: &[(String, bool)]) {
@@ -1406,7 +1418,19 @@ pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
             place(parent, &mut holds[p], child, held, step_id);
         }
     }
-    let mut out: Vec<RunView> = views.into_iter().flatten().collect();
+    // A run answered again (`regenerate` on `/continue`) is kept in storage
+    // with status REGENERATED and left out of the history, as agno does;
+    // its member runs go with it (they sit under it by now).
+    let replaced: BTreeSet<&str> = runs
+        .iter()
+        .filter(|r| r.get("status").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case("regenerated")))
+        .filter_map(|r| r.get("run_id").and_then(Value::as_str))
+        .collect();
+    let mut out: Vec<RunView> = views
+        .into_iter()
+        .flatten()
+        .filter(|v| !v.run_id.as_deref().is_some_and(|id| replaced.contains(id)))
+        .collect();
     out.iter_mut().for_each(RunView::cap_tree);
     out
 }

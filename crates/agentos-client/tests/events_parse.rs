@@ -107,6 +107,19 @@ const SEQUENCES: &[(&str, &str)] = &[
     ),
     ("sse_markdown.sse", "RunStarted ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted"),
     ("sse_xss.sse", "RunStarted ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted"),
+    // Run control (issue 13): a regenerate is a new run that starts with
+    // RunContinued; an external-execution tool sends no tool event on continue.
+    ("sse_runctl_first.sse", "RunStarted ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted"),
+    ("sse_regenerate.sse", "RunContinued ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted"),
+    (
+        "sse_regenerate_instructions.sse",
+        "RunContinued ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted",
+    ),
+    ("sse_external_paused.sse", "RunStarted ModelRequestStarted ModelRequestCompleted RunContentCompleted RunPaused"),
+    (
+        "sse_external_continue.sse",
+        "RunContinued ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted",
+    ),
 ];
 
 #[test]
