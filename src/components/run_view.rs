@@ -5,6 +5,7 @@
 use crate::components::markdown::Markdown;
 use crate::components::{Badge, Notice, Tone};
 use agentos_client::reducer::{RunStatus, RunView, StepView, ToolStatus, ToolView};
+use agentos_client::runs::needs_result;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -41,6 +42,8 @@ pub struct Decision {
     pub approvals: Vec<(String, bool)>,
     /// `(tool_call_id, field, text)` for tools that asked for input.
     pub answers: Vec<(String, String, String)>,
+    /// `(tool_call_id, result)` for tools executed outside agno.
+    pub results: Vec<(String, String)>,
 }
 
 /// A run with everything inside it. `on_decide` receives what the person
@@ -170,6 +173,7 @@ fn tool_card(t: ToolView) -> impl IntoView {
         ToolStatus::Done => ("done", Tone::Ok),
         ToolStatus::Running => ("running", Tone::Accent),
         ToolStatus::AwaitingDecision if !t.input_fields().is_empty() => ("waiting for your input", Tone::Warn),
+        ToolStatus::AwaitingDecision if needs_result(&t.raw) => ("waiting for its result", Tone::Warn),
         ToolStatus::AwaitingDecision => ("awaiting approval", Tone::Warn),
     };
     let approved = t.requires_confirmation && t.confirmed == Some(true);
@@ -252,12 +256,41 @@ fn Approval(
             .flat_map(|t| t.input_fields().into_iter().map(move |f| (t.id.clone(), f.name, f.value)))
             .collect::<Vec<_>>(),
     );
-    // Only questions: one button to continue; any approval: Approve/Reject.
-    let only_questions = move || tools().iter().all(|t| !t.input_fields().is_empty());
-    let unanswered = move || answers.with(|a| a.iter().any(|(_, _, v)| v.trim().is_empty()));
+    // The results typed for tools executed outside agno: (tool id, text).
+    let results = RwSignal::new(
+        tools().iter().filter(|t| needs_result(&t.raw)).map(|t| (t.id.clone(), String::new())).collect::<Vec<_>>(),
+    );
+    // Only questions or results: one button to continue; any approval:
+    // Approve/Reject.
+    let only_questions = move || tools().iter().all(|t| !t.input_fields().is_empty() || needs_result(&t.raw));
+    let only_results = move || tools().iter().all(|t| needs_result(&t.raw));
+    let unanswered = move || {
+        answers.with(|a| a.iter().any(|(_, _, v)| v.trim().is_empty()))
+            || results.with(|r| r.iter().any(|(_, v)| v.trim().is_empty()))
+    };
     let decide = move |ok: bool| {
         let approvals = tools().into_iter().map(|t| (t.id, ok)).collect();
-        on_decide.run(Decision { approvals, answers: answers.get_untracked() });
+        let results = if ok { results.get_untracked() } else { Vec::new() };
+        on_decide.run(Decision { approvals, answers: answers.get_untracked(), results });
+    };
+    let result_field = move |tool: String, name: String| {
+        let id = tool.clone();
+        let value = move || results.with(|r| r.iter().find(|(t, _)| *t == id).map(|x| x.1.clone()).unwrap_or_default());
+        let set = move |ev| {
+            let v = event_target_value(&ev);
+            results.update(|r| {
+                if let Some(x) = r.iter_mut().find(|(t, _)| *t == tool) {
+                    x.1 = v;
+                }
+            });
+        };
+        view! {
+            <label class="field">
+                <span>"Result"</span>
+                <span class="small muted">{format!(" — what {name} returned (it runs outside the agent)")}</span>
+                <textarea rows="2" required prop:value=value on:input=set></textarea>
+            </label>
+        }
     };
     let field = move |tool: String, f: agentos_client::reducer::InputField| {
         let key = (tool.clone(), f.name.clone());
@@ -283,16 +316,24 @@ fn Approval(
     };
     view! {
         <div class="approval" role="group" aria-label="Approval needed">
-            <p><strong>{move || if only_questions() { "This run needs your input" } else { "This run is waiting for your approval" }}</strong></p>
+            <p><strong>{move || if only_results() {
+                "This run waits for a tool's result"
+            } else if only_questions() {
+                "This run needs your input"
+            } else {
+                "This run is waiting for your approval"
+            }}</strong></p>
             <ul class="plain">
                 {move || tools().into_iter().map(|t| {
                     let fields = t.input_fields();
                     let id = t.id.clone();
+                    let result = needs_result(&t.raw).then(|| result_field(id.clone(), t.name.clone()));
                     view! {
                         <li>
                             <span class="mono">{t.name.clone()}</span>
-                            <pre class="code">{pretty(&t.args)}</pre>
+                            <pre class="code" aria-label=format!("Arguments of {}", t.name)>{pretty(&t.args)}</pre>
                             {fields.into_iter().map(|f| field(id.clone(), f)).collect_view()}
+                            {result}
                         </li>
                     }
                 }).collect_view()}
@@ -301,7 +342,7 @@ fn Approval(
                 {move || if only_questions() {
                     view! {
                         <button type="button" class="primary" disabled=move || busy.get() || unanswered() on:click=move |_| decide(true)>
-                            "Continue"
+                            {move || if only_results() { "Send result" } else { "Continue" }}
                         </button>
                     }.into_any()
                 } else {
