@@ -247,3 +247,27 @@ test('refusals show the server\'s reason and change nothing: 404 for an unknown 
   await expect(page.getByRole('alert').filter({ hasText: 'No runs found for run ID' })).toBeVisible({ timeout: 15_000 });
   await expect(answerText(answers(page, nameOf(agent)))).toContainText(`Echo: hello ${tag}`);
 });
+
+test('a team\'s answer regenerates too (the team twin of continue, regenerate=true)', async ({ page }) => {
+  test.setTimeout(60_000);
+  const teams = await api('/teams');
+  test.skip(teams.length === 0, 'the server has no team');
+  const team = teams[0];
+  await openChat(page, 'teams', team);
+  const tag = `team-regen-${Date.now().toString(36)}`;
+  await send(page, `hello ${tag}`);
+  const answer = answers(page, nameOf(team));
+  await expect(answer.last()).toContainText('Completed', { timeout: 30_000 });
+  const sid = await sessionId(page);
+  const continued = page.waitForRequest((r) => r.method() === 'POST' && /\/runs\/[^/]+\/continue/.test(r.url()));
+  await controls(page).getByRole('button', { name: 'Regenerate' }).click();
+  const req = await continued;
+  expect(req.url()).toContain(`/teams/${encodeURIComponent(team.id)}/runs/`);
+  expect(formFields(req)).toMatchObject({ regenerate: 'true', session_id: sid });
+  await expect(answer.last()).toContainText('Completed', { timeout: 30_000 });
+  await expect(answer).toHaveCount(1);
+  await expect(answerText(answer.last()).last()).not.toBeEmpty();
+  const runs = await api(`/sessions/${encodeURIComponent(sid)}/runs?type=team`);
+  const top = runs.filter((r) => r.team_id && !r.parent_run_id);
+  expect(top.map((r) => r.status).sort()).toEqual(['COMPLETED', 'REGENERATED']);
+});
