@@ -760,6 +760,40 @@ def record_runctl(r: Recorder) -> None:
     record_continue(r, "sse_external_continue.sse", ext_runs, paused["run_id"], "fx-external", "tools", tools,
                     note="the tool's result given on /continue (with confirmed: true): the answer quotes it")
 
+    # A workflow's other pauses: a Router's route selection, a step's user input, then a
+    # review of that step's output (demo/server.py review-workflow).
+    wf_runs = "/workflows/review-workflow/runs"
+    frames = r.sse("sse_workflow_route_paused.sse", wf_runs,
+                   {"message": "coffee", "stream": "true", "session_id": "fx-review", "user_id": USER},
+                   note="RouterPaused, WorkflowPaused with requires_route_selection and available_choices")
+    paused = first(frames, "WorkflowPaused")
+    run_id = paused["run_id"]
+    reqs = paused["step_requirements"]
+    for q in reqs:
+        if q.get("requires_route_selection") and not q.get("selected_choices"):
+            q["selected_choices"] = ["long"]
+    frames = r.sse("sse_workflow_route_continue.sse", f"{wf_runs}/{run_id}/continue",
+                   {"step_requirements": json.dumps(reqs), "session_id": "fx-review", "user_id": USER,
+                    "stream": "true"}, shown_path=f"{wf_runs}/{{run_id}}/continue",
+                   note="selected_choices ['long']: the route runs, then the next step pauses for user input")
+    reqs = first(frames, "WorkflowPaused")["step_requirements"]
+    for q in reqs:
+        if q.get("requires_user_input") and q.get("user_input") is None:
+            q["user_input"] = {"audience": "the team"}
+            for f in q.get("user_input_schema") or []:
+                f["value"] = "the team"
+    frames = r.sse("sse_workflow_input_continue.sse", f"{wf_runs}/{run_id}/continue",
+                   {"step_requirements": json.dumps(reqs), "session_id": "fx-review", "user_id": USER,
+                    "stream": "true"}, shown_path=f"{wf_runs}/{{run_id}}/continue",
+                   note="user_input {'audience': 'the team'}: the step runs, then StepOutputReview pauses it")
+    reqs = first(frames, "WorkflowPaused")["step_requirements"]
+    for q in reqs:
+        if q.get("requires_output_review") and q.get("confirmed") is None:
+            q["confirmed"] = True
+    r.sse("sse_workflow_review_continue.sse", f"{wf_runs}/{run_id}/continue",
+          {"step_requirements": json.dumps(reqs), "session_id": "fx-review", "user_id": USER, "stream": "true"},
+          shown_path=f"{wf_runs}/{{run_id}}/continue", note="the output review confirmed: WorkflowCompleted")
+
 
 def start_demo(port: int, llm_port: int, data_dir: Path, log_path: Path) -> subprocess.Popen:
     env = dict(os.environ, OS_SECURITY_KEY=FIXTURE_KEY, DEMO_FAKE_LLM="1", AGNO_TELEMETRY="false")

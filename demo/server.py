@@ -233,7 +233,7 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
     from agno.tools.calculator import CalculatorTools
     from agno.vectordb.lancedb import LanceDb
     from agno.vectordb.search import SearchType
-    from agno.workflow import Step, StepInput, StepOutput, Workflow
+    from agno.workflow import Router, Step, StepInput, StepOutput, Workflow
     from agno.workflow.types import HumanReview
     from fastapi import FastAPI
 
@@ -456,6 +456,40 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         ],
     )
 
+    # Added for run control (issue 13): the person answers each pause of a workflow: which
+    # route to take (a Router without a selector), a value a step asks for, and a review of
+    # a step's output.
+    def short_brief(step_input: StepInput) -> StepOutput:
+        return StepOutput(content=f"Short brief: {step_input.get_input_as_string() or ''}")
+
+    def long_brief(step_input: StepInput) -> StepOutput:
+        return StepOutput(content=f"Long brief: {step_input.get_input_as_string() or ''}, in detail.")
+
+    def addressed_brief(step_input: StepInput) -> StepOutput:
+        draft = str(step_input.previous_step_content or "").strip()
+        audience = (step_input.additional_data or {}).get("user_input", {}).get("audience") if isinstance(
+            step_input.additional_data, dict) else None
+        return StepOutput(content=f"For {audience or 'everyone'}: {draft}")
+
+    review_workflow = Workflow(
+        id="review-workflow",
+        name="Reviewed Brief",
+        description="You pick the route, say who the brief is for, and review it before it is final.",
+        db=db,
+        steps=[
+            Router(name="pick-length", description="You choose the brief's length",
+                   choices=[Step(name="short", executor=short_brief), Step(name="long", executor=long_brief)],
+                   human_review=HumanReview(requires_user_input=True,
+                                            user_input_message="Which brief should be written?")),
+            Step(name="address", executor=addressed_brief, description="Addresses the brief",
+                 human_review=HumanReview(requires_user_input=True, user_input_message="Who is the brief for?",
+                                          user_input_schema=[{"name": "audience", "field_type": "str",
+                                                              "description": "Who reads it", "required": True}],
+                                          requires_output_review=True,
+                                          output_review_message="Keep this brief?")),
+        ],
+    )
+
     description = (
         "A demo AgentOS with an Assistant, a Calculator and a Librarian agent, a Research Team and a "
         "Research Brief workflow. "
@@ -478,7 +512,7 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         db=db,
         agents=[assistant, calculator, librarian, guide, warehouse],
         teams=[team],
-        workflows=[workflow, approval_workflow],
+        workflows=[workflow, approval_workflow, review_workflow],
         # Exact origins only. Deliberately no origin_regex: browser tests rely on other
         # origins (another port, 127.0.0.2) being refused.
         cors=CORSConfig(origins=cors_origins()),

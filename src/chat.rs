@@ -523,7 +523,15 @@ impl Chat {
                     // The server streams nothing for a rejected call, so the card
                     // shows the decision from here; an approved call is updated by
                     // its events.
+                    // A workflow's steps: what was sent is what they hold now
+                    // (the routes chosen, the values given).
+                    let sent = (this.kind == ComponentKind::Workflow && !requirements.is_empty())
+                        .then(|| serde_json::from_str::<Vec<serde_json::Value>>(&req.decisions).ok())
+                        .flatten();
                     turn.run.update(|r| {
+                        if let Some(sent) = sent {
+                            r.paused_requirements = sent;
+                        }
                         r.mark_decisions(&decisions);
                         r.mark_results(&results);
                     });

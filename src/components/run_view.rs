@@ -5,7 +5,8 @@
 use crate::components::markdown::Markdown;
 use crate::components::{Badge, Notice, Tone};
 use agentos_client::reducer::{RunStatus, RunView, StepView, ToolStatus, ToolView};
-use agentos_client::runs::needs_result;
+use agentos_client::reducer::{step_pause, StepPause};
+use agentos_client::runs::{needs_result, ROUTE_CHOICE};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -262,16 +263,65 @@ fn Approval(
     );
     // Only questions or results: one button to continue; any approval:
     // Approve/Reject.
-    let only_questions = move || tools().iter().all(|t| !t.input_fields().is_empty() || needs_result(&t.raw));
+    let is_route = |t: &ToolView| matches!(step_pause(&t.raw), Some((_, StepPause::RouteSelection)));
+    // The routes chosen at a workflow's Router: (step key, route name).
+    let chosen = RwSignal::new(Vec::<(String, String)>::new());
+    let only_questions =
+        move || tools().iter().all(|t| !t.input_fields().is_empty() || needs_result(&t.raw) || is_route(t));
     let only_results = move || tools().iter().all(|t| needs_result(&t.raw));
     let unanswered = move || {
         answers.with(|a| a.iter().any(|(_, _, v)| v.trim().is_empty()))
             || results.with(|r| r.iter().any(|(_, v)| v.trim().is_empty()))
+            || tools().iter().filter(|t| is_route(t)).any(|t| chosen.with(|c| !c.iter().any(|(k, _)| *k == t.id)))
     };
     let decide = move |ok: bool| {
         let approvals = tools().into_iter().map(|t| (t.id, ok)).collect();
         let results = if ok { results.get_untracked() } else { Vec::new() };
-        on_decide.run(Decision { approvals, answers: answers.get_untracked(), results });
+        let mut answers = answers.get_untracked();
+        answers.extend(chosen.get_untracked().into_iter().map(|(k, c)| (k, ROUTE_CHOICE.to_string(), c)));
+        on_decide.run(Decision { approvals, answers, results });
+    };
+    let route_field = move |t: &ToolView| {
+        let key = t.id.clone();
+        let multiple = t.raw.get("allow_multiple_selections").and_then(Value::as_bool) == Some(true);
+        let routes: Vec<String> = t
+            .raw
+            .get("available_choices")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).take(64).map(str::to_string).collect())
+            .unwrap_or_default();
+        let legend = match &t.args {
+            Value::String(s) if !s.trim().is_empty() => s.clone(),
+            _ => "Choose a route".to_string(),
+        };
+        view! {
+            <fieldset class="field">
+                <legend>{legend}</legend>
+                {routes.into_iter().map(|route| {
+                    let (k1, k2, r1, r2) = (key.clone(), key.clone(), route.clone(), route.clone());
+                    let checked = move || chosen.with(|c| c.iter().any(|(k, r)| *k == k1 && *r == r1));
+                    let pick = move |ev| {
+                        let on = event_target_checked(&ev);
+                        chosen.update(|c| {
+                            if !multiple {
+                                c.retain(|(k, _)| *k != k2);
+                            }
+                            c.retain(|(k, r)| !(*k == k2 && *r == r2));
+                            if on {
+                                c.push((k2.clone(), r2.clone()));
+                            }
+                        });
+                    };
+                    view! {
+                        <label class="check">
+                            <input type=if multiple { "checkbox" } else { "radio" } name=format!("route-{key}")
+                                prop:checked=checked on:change=pick/>
+                            " " {route.clone()}
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+        }
     };
     let result_field = move |tool: String, name: String| {
         let id = tool.clone();
@@ -328,12 +378,14 @@ fn Approval(
                     let fields = t.input_fields();
                     let id = t.id.clone();
                     let result = needs_result(&t.raw).then(|| result_field(id.clone(), t.name.clone()));
+                    let route = is_route(&t).then(|| route_field(&t));
                     view! {
                         <li>
                             <span class="mono">{t.name.clone()}</span>
                             <pre class="code" aria-label=format!("Arguments of {}", t.name)>{pretty(&t.args)}</pre>
                             {fields.into_iter().map(|f| field(id.clone(), f)).collect_view()}
                             {result}
+                            {route}
                         </li>
                     }
                 }).collect_view()}

@@ -195,7 +195,9 @@ impl ContinueRequest {
                     .collect();
                 confirm_requirements(&reqs, decisions, note)
             }
-            ComponentKind::Workflow if !requirements.is_empty() => confirm_steps(requirements, decisions),
+            ComponentKind::Workflow if !requirements.is_empty() => {
+                confirm_steps(&answer_steps(requirements, decisions, answers), decisions)
+            }
             _ => confirm_tools(&fill_results(&answer_tools(paused_tools, answers), results), decisions, note),
         }
     }
@@ -464,6 +466,78 @@ pub fn confirm_requirements(requirements: &[Value], decisions: &[(String, bool)]
         })
         .collect();
     Value::Array(list).to_string()
+}
+
+/// The field name under which a route choice travels in `answers`
+/// (`(step key, ROUTE_CHOICE, route name)`, one entry per chosen route).
+pub const ROUTE_CHOICE: &str = "selected_choices";
+
+/// A paused workflow's `step_requirements` with the person's answers to
+/// the pauses other than a plain confirmation (see
+/// [`crate::reducer::step_pause`] for the keys): the routes chosen
+/// (`selected_choices`), the values a step asked for (`user_input`, typed
+/// by `field_type`, and each schema entry's `value`), the review of a
+/// step's output (`confirmed`, with `rejection_feedback` on a rejection).
+pub fn answer_steps(requirements: &[Value], decisions: &[(String, bool)], answers: &[(String, String, String)]) -> Vec<Value> {
+    use crate::reducer::{step_pause, StepPause};
+    requirements
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            let Some((key, pause)) = step_pause(&r) else { return r };
+            let typed = |field: &str, text: &str| {
+                let kind = r
+                    .get("user_input_schema")
+                    .and_then(Value::as_array)
+                    .and_then(|s| s.iter().find(|f| f.get("name").and_then(Value::as_str) == Some(field)))
+                    .and_then(|f| f.get("field_type").and_then(Value::as_str))
+                    .unwrap_or_default()
+                    .to_string();
+                typed_answer(&kind, text.trim())
+            };
+            let mine: Vec<&(String, String, String)> = answers.iter().filter(|(k, _, _)| *k == key).collect();
+            let values: Vec<(String, Value)> = mine
+                .iter()
+                .filter(|(_, f, _)| f != ROUTE_CHOICE)
+                .map(|(_, f, t)| (f.clone(), typed(f, t)))
+                .collect();
+            let Some(obj) = r.as_object_mut() else { return r };
+            match pause {
+                StepPause::RouteSelection => {
+                    let chosen: Vec<Value> =
+                        mine.iter().filter(|(_, f, _)| f == ROUTE_CHOICE).map(|(_, _, t)| Value::String(t.clone())).collect();
+                    if !chosen.is_empty() {
+                        obj.insert("selected_choices".into(), Value::Array(chosen));
+                    }
+                }
+                StepPause::UserInput => {
+                    if !values.is_empty() {
+                        let map: serde_json::Map<String, Value> = values.iter().cloned().collect();
+                        obj.insert("user_input".into(), Value::Object(map));
+                        if let Some(schema) = obj.get_mut("user_input_schema").and_then(Value::as_array_mut) {
+                            for f in schema.iter_mut() {
+                                let name = f.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                                let value = values.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone());
+                                if let (Some(v), Some(fo)) = (value, f.as_object_mut()) {
+                                    fo.insert("value".into(), v);
+                                }
+                            }
+                        }
+                    }
+                }
+                StepPause::OutputReview => {
+                    if let Some(&(_, ok)) = decisions.iter().find(|(k, _)| *k == key) {
+                        obj.insert("confirmed".into(), Value::Bool(ok));
+                        if !ok {
+                            obj.insert("rejection_feedback".into(), Value::String(REJECTION_NOTE.into()));
+                        }
+                    }
+                }
+                StepPause::Confirmation => {}
+            }
+            r
+        })
+        .collect()
 }
 
 /// A paused workflow's `step_requirements` with the decision on each step

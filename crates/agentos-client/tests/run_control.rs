@@ -181,3 +181,83 @@ proptest! {
         let _ = runs_to_views(&list);
     }
 }
+
+/// The paused workflow's requirements as the run view holds them.
+fn paused_steps(name: &str) -> agentos_client::reducer::RunView {
+    let v = view_of(&events(name));
+    assert_eq!(v.status, RunStatus::Paused, "{name}");
+    v
+}
+
+#[test]
+fn workflow_pauses_are_answered_in_the_shape_agno_reads() {
+    use agentos_client::reducer::{step_pause, StepPause};
+    use agentos_client::runs::{answer_steps, ROUTE_CHOICE};
+    let decided = |reqs: &[Value], decisions: &[(String, bool)], answers: &[(String, String, String)]| -> Vec<Value> {
+        serde_json::from_str(&ContinueRequest::decisions(ComponentKind::Workflow, &[], reqs, decisions, answers, &[])).unwrap()
+    };
+
+    // 1. A Router without a selector: pick a route among the available ones.
+    let v = paused_steps("sse_workflow_route_paused.sse");
+    let open = v.paused_tool_views();
+    assert_eq!(open.len(), 1);
+    let (key, pause) = step_pause(&open[0].raw).unwrap();
+    assert_eq!(pause, StepPause::RouteSelection);
+    assert_eq!(key, open[0].id);
+    let routes: Vec<&str> = open[0].raw["available_choices"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(routes.len() >= 2, "{routes:?}");
+    let out = decided(&v.paused_requirements, &[(key.clone(), true)], &[(key.clone(), ROUTE_CHOICE.into(), routes[1].into())]);
+    assert_eq!(out[0]["selected_choices"], json!([routes[1]]));
+    assert!(step_pause(&out[0]).is_none(), "answered");
+    // What the recorder sent has the same shape.
+    let sent = json("manifest.json")["sse_workflow_route_continue.sse"]["request"].as_str().unwrap().to_string();
+    assert!(sent.contains("step_requirements"), "{sent}");
+
+    // 2. A step asking for a value: user_input (and the schema's value).
+    let v = paused_steps("sse_workflow_route_continue.sse");
+    let open = v.paused_tool_views();
+    assert_eq!(open.len(), 1);
+    let fields = open[0].input_fields();
+    assert_eq!(fields.len(), 1, "{:?}", open[0].raw);
+    let key = open[0].id.clone();
+    assert!(key.ends_with(":input"));
+    let out = decided(&v.paused_requirements, &[(key.clone(), true)], &[(key.clone(), fields[0].name.clone(), " the team ".into())]);
+    let answered = out.iter().find(|r| r.get("user_input").is_some_and(|u| !u.is_null())).expect("answered");
+    assert_eq!(answered["user_input"][&fields[0].name], "the team");
+    assert_eq!(answered["user_input_schema"][0]["value"], "the team");
+    // The answered route stays as it was sent before.
+    assert!(out.iter().any(|r| r["selected_choices"].is_array()));
+
+    // 3. A review of the step's output: confirmed (or rejected with feedback).
+    let v = paused_steps("sse_workflow_input_continue.sse");
+    let open = v.paused_tool_views();
+    assert_eq!(open.len(), 1);
+    let key = open[0].id.clone();
+    assert_eq!(step_pause(&open[0].raw).map(|p| p.1), Some(StepPause::OutputReview));
+    assert!(open[0].requires_confirmation);
+    let out = decided(&v.paused_requirements, &[(key.clone(), false)], &[]);
+    let reviewed = out.iter().find(|r| r["requires_output_review"] == true).unwrap();
+    assert_eq!(reviewed["confirmed"], false);
+    assert!(reviewed["rejection_feedback"].is_string());
+    // The user-input requirement of the same step is left alone.
+    let input = out.iter().find(|r| r["requires_user_input"] == true).unwrap();
+    assert!(input.get("confirmed").is_none_or(Value::is_null));
+    let out = answer_steps(&v.paused_requirements, &[(key, true)], &[]);
+    assert_eq!(out.iter().find(|r| r["requires_output_review"] == true).unwrap()["confirmed"], true);
+    // And the workflow completed with it.
+    let done = view_of(&events("sse_workflow_review_continue.sse"));
+    assert_eq!(done.status, RunStatus::Completed);
+}
+
+proptest! {
+    /// Hostile step requirements never panic the pause reader or the answers.
+    #[test]
+    fn hostile_step_requirements_never_panic(list in prop::collection::vec(arb_json(), 0..8), text in ".{0,20}") {
+        for r in &list {
+            let _ = agentos_client::reducer::step_pause(r);
+        }
+        let answers = [(text.clone(), agentos_client::runs::ROUTE_CHOICE.to_string(), text.clone()), (text.clone(), text.clone(), text.clone())];
+        let out = agentos_client::runs::answer_steps(&list, &[(text.clone(), false)], &answers);
+        prop_assert_eq!(out.len(), list.len());
+    }
+}
