@@ -180,15 +180,33 @@ impl ContinueRequest {
         let note = Some(REJECTION_NOTE);
         match kind {
             ComponentKind::Team if !requirements.is_empty() => {
-                // A member's external tool: its result inside the requirement.
+                // A member's tool that asks for input or runs outside agno:
+                // the answers and the result inside the requirement (agno
+                // 3.1.10 merges the schema values of the requirement and of
+                // its tool execution, the tool's `result` and the
+                // requirement's `external_execution_result`).
                 let reqs: Vec<Value> = requirements
                     .iter()
                     .map(|r| {
                         let mut r = r.clone();
-                        if let Some(t) = r.get("tool_execution").cloned() {
-                            if let (Some(filled), Some(obj)) = (fill_results(&[t], results).pop(), r.as_object_mut()) {
-                                obj.insert("tool_execution".into(), filled);
+                        let Some(t) = r.get("tool_execution").cloned() else { return r };
+                        let id = t.get("tool_call_id").cloned().unwrap_or(Value::Null);
+                        let filled = fill_results(&answer_tools(&[t], answers), results).pop();
+                        let own_schema = r.get("user_input_schema").filter(|s| s.is_array()).map(|s| {
+                            let holder = serde_json::json!({"tool_call_id": id, "user_input_schema": s});
+                            answer_tools(&[holder], answers).pop().and_then(|h| h.get("user_input_schema").cloned())
+                        });
+                        let Some(obj) = r.as_object_mut() else { return r };
+                        if let Some(filled) = filled {
+                            if let Some(res) = filled.get("result").filter(|v| v.is_string()) {
+                                if needs_result(&filled) {
+                                    obj.insert("external_execution_result".into(), res.clone());
+                                }
                             }
+                            obj.insert("tool_execution".into(), filled);
+                        }
+                        if let Some(Some(schema)) = own_schema {
+                            obj.insert("user_input_schema".into(), schema);
                         }
                         r
                     })

@@ -147,6 +147,19 @@ fn results_fill_only_their_tools() {
             .unwrap();
     assert_eq!(out[0]["tool_execution"]["result"], "7");
     assert_eq!(out[0]["tool_execution"]["confirmed"], true);
+    assert_eq!(out[0]["external_execution_result"], "7");
+    // A member's tool asking for input: the values in both schemas.
+    let reqs = vec![json!({
+        "user_input_schema": [{"name": "recipient", "field_type": "str"}],
+        "tool_execution": {"tool_call_id": "c", "requires_user_input": true,
+                           "user_input_schema": [{"name": "recipient", "field_type": "str"}]}
+    })];
+    let answers = [("c".to_string(), "recipient".to_string(), " Ada ".to_string())];
+    let out: Vec<Value> =
+        serde_json::from_str(&ContinueRequest::decisions(ComponentKind::Team, &[], &reqs, &[("c".into(), true)], &answers, &[])).unwrap();
+    assert_eq!(out[0]["user_input_schema"][0]["value"], "Ada");
+    assert_eq!(out[0]["tool_execution"]["user_input_schema"][0]["value"], "Ada");
+    assert!(out[0].get("external_execution_result").is_none());
 }
 
 fn arb_json() -> impl Strategy<Value = Value> {
