@@ -89,8 +89,6 @@ pub struct Turn {
     /// Advanced fields sent with it (kept for a retry).
     extras: Vec<(&'static str, String)>,
     files: StoredValue<Vec<web_sys::File>, LocalStorage>,
-    /// The instructions its answer was last regenerated with, if any.
-    pub instructions: RwSignal<Option<String>>,
     /// The answer shown before a regenerate, until the new run starts.
     before: StoredValue<Option<RunView>, LocalStorage>,
 }
@@ -108,7 +106,6 @@ impl Turn {
             resumable: RwSignal::new(false),
             extras,
             files: StoredValue::new_local(files),
-            instructions: RwSignal::new(None),
             before: StoredValue::new_local(None),
         };
         match owner {
@@ -523,15 +520,9 @@ impl Chat {
                     // The server streams nothing for a rejected call, so the card
                     // shows the decision from here; an approved call is updated by
                     // its events.
-                    // A workflow's steps: what was sent is what they hold now
-                    // (the routes chosen, the values given).
-                    let sent = (this.kind == ComponentKind::Workflow && !requirements.is_empty())
-                        .then(|| serde_json::from_str::<Vec<serde_json::Value>>(&req.decisions).ok())
-                        .flatten();
+                    // A workflow's next pause (or its end) replaces the steps
+                    // answered here.
                     turn.run.update(|r| {
-                        if let Some(sent) = sent {
-                            r.paused_requirements = sent;
-                        }
                         r.mark_decisions(&decisions);
                         r.mark_results(&results);
                     });
@@ -566,7 +557,6 @@ impl Chat {
         let turn = turn.clone();
         let req = RegenerateRequest { instructions, session_id: Some(session), user_id: Some(this.user_id.get_untracked()) };
         turn.before.set_value(Some(turn.run.get_untracked()));
-        turn.instructions.set(Some(req.instructions.trim().to_string()).filter(|t| !t.is_empty()));
         turn.run.set(RunView::default());
         turn.resumable.set(false);
         this.active.set(Some(turn.key));

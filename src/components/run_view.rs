@@ -268,7 +268,6 @@ fn Approval(
     let chosen = RwSignal::new(Vec::<(String, String)>::new());
     let only_questions =
         move || tools().iter().all(|t| !t.input_fields().is_empty() || needs_result(&t.raw) || is_route(t));
-    let only_results = move || tools().iter().all(|t| needs_result(&t.raw));
     let unanswered = move || {
         answers.with(|a| a.iter().any(|(_, _, v)| v.trim().is_empty()))
             || results.with(|r| r.iter().any(|(_, v)| v.trim().is_empty()))
@@ -281,9 +280,10 @@ fn Approval(
         answers.extend(chosen.get_untracked().into_iter().map(|(k, c)| (k, ROUTE_CHOICE.to_string(), c)));
         on_decide.run(Decision { approvals, answers, results });
     };
+    // One route per Router (a select): a Router that allows several
+    // (`allow_multiple_selections`) still gets one from here.
     let route_field = move |t: &ToolView| {
         let key = t.id.clone();
-        let multiple = t.raw.get("allow_multiple_selections").and_then(Value::as_bool) == Some(true);
         let routes: Vec<String> = t
             .raw
             .get("available_choices")
@@ -295,35 +295,27 @@ fn Approval(
             _ => "Choose a route".to_string(),
         };
         view! {
-            <fieldset class="field">
-                <legend>{legend}</legend>
-                {routes.into_iter().map(|route| {
-                    let (k1, k2, r1, r2) = (key.clone(), key.clone(), route.clone(), route.clone());
-                    let checked = move || chosen.with(|c| c.iter().any(|(k, r)| *k == k1 && *r == r1));
-                    let pick = move |ev| {
-                        let on = event_target_checked(&ev);
-                        chosen.update(|c| {
-                            if !multiple {
-                                c.retain(|(k, _)| *k != k2);
-                            }
-                            c.retain(|(k, r)| !(*k == k2 && *r == r2));
-                            if on {
-                                c.push((k2.clone(), r2.clone()));
-                            }
-                        });
-                    };
-                    view! {
-                        <label class="check">
-                            <input type=if multiple { "checkbox" } else { "radio" } name=format!("route-{key}")
-                                prop:checked=checked on:change=pick/>
-                            " " {route.clone()}
-                        </label>
-                    }
-                }).collect_view()}
-            </fieldset>
+            <label class="field">
+                <span>{legend}</span>
+                <select on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    chosen.update(|c| {
+                        c.retain(|(k, _)| *k != key);
+                        if !v.is_empty() {
+                            c.push((key.clone(), v));
+                        }
+                    });
+                }>
+                    <option value="" selected>"Choose a route…"</option>
+                    {routes.into_iter().map(|r| {
+                        let label = r.clone();
+                        view! { <option value=r>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
         }
     };
-    let result_field = move |tool: String, name: String| {
+    let result_field = move |tool: String| {
         let id = tool.clone();
         let value = move || results.with(|r| r.iter().find(|(t, _)| *t == id).map(|x| x.1.clone()).unwrap_or_default());
         let set = move |ev| {
@@ -337,7 +329,6 @@ fn Approval(
         view! {
             <label class="field">
                 <span>"Result"</span>
-                <span class="small muted">{format!(" — what {name} returned (it runs outside the agent)")}</span>
                 <textarea rows="2" required prop:value=value on:input=set></textarea>
             </label>
         }
@@ -366,23 +357,17 @@ fn Approval(
     };
     view! {
         <div class="approval" role="group" aria-label="Approval needed">
-            <p><strong>{move || if only_results() {
-                "This run waits for a tool's result"
-            } else if only_questions() {
-                "This run needs your input"
-            } else {
-                "This run is waiting for your approval"
-            }}</strong></p>
+            <p><strong>{move || if only_questions() { "This run needs your input" } else { "This run is waiting for your approval" }}</strong></p>
             <ul class="plain">
                 {move || tools().into_iter().map(|t| {
                     let fields = t.input_fields();
                     let id = t.id.clone();
-                    let result = needs_result(&t.raw).then(|| result_field(id.clone(), t.name.clone()));
+                    let result = needs_result(&t.raw).then(|| result_field(id.clone()));
                     let route = is_route(&t).then(|| route_field(&t));
                     view! {
                         <li>
                             <span class="mono">{t.name.clone()}</span>
-                            <pre class="code" aria-label=format!("Arguments of {}", t.name)>{pretty(&t.args)}</pre>
+                            <pre class="code">{pretty(&t.args)}</pre>
                             {fields.into_iter().map(|f| field(id.clone(), f)).collect_view()}
                             {result}
                             {route}
@@ -394,7 +379,7 @@ fn Approval(
                 {move || if only_questions() {
                     view! {
                         <button type="button" class="primary" disabled=move || busy.get() || unanswered() on:click=move |_| decide(true)>
-                            {move || if only_results() { "Send result" } else { "Continue" }}
+                            "Continue"
                         </button>
                     }.into_any()
                 } else {

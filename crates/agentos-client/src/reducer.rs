@@ -1465,7 +1465,7 @@ pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
     // A run answered again (`regenerate` on `/continue`) is kept in storage
     // with status REGENERATED and left out of the history, as agno does;
     // its member runs go with it (they sit under it by now).
-    let replaced: BTreeSet<&str> = runs
+    let replaced: Vec<&str> = runs
         .iter()
         .filter(|r| r.get("status").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case("regenerated")))
         .filter_map(|r| r.get("run_id").and_then(Value::as_str))
@@ -1473,7 +1473,7 @@ pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
     let mut out: Vec<RunView> = views
         .into_iter()
         .flatten()
-        .filter(|v| !v.run_id.as_deref().is_some_and(|id| replaced.contains(id)))
+        .filter(|v| !v.run_id.as_deref().is_some_and(|id| replaced.contains(&id)))
         .collect();
     out.iter_mut().for_each(RunView::cap_tree);
     out

@@ -530,7 +530,12 @@ pub fn answer_steps(requirements: &[Value], decisions: &[(String, bool)], answer
                 }
                 StepPause::UserInput => {
                     if !values.is_empty() {
-                        let map: serde_json::Map<String, Value> = values.iter().cloned().collect();
+                        // Inserted one by one: collecting into the map would
+                        // bring in a sort (bundle size).
+                        let mut map = serde_json::Map::new();
+                        for (k, v) in &values {
+                            map.insert(k.clone(), v.clone());
+                        }
                         obj.insert("user_input".into(), Value::Object(map));
                         if let Some(schema) = obj.get_mut("user_input_schema").and_then(Value::as_array_mut) {
                             for f in schema.iter_mut() {
