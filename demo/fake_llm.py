@@ -32,6 +32,8 @@ The rules, first match wins:
     "note" and a tool named *note*           -> call it (agno pauses for the user's input)
     "archive" and a tool named *archive*     -> call it (an @approval tool: the pause writes an
                                                 approval record)
+    "stock" and a tool named *stock*         -> call it (an external-execution tool: the run
+                                                pauses until the person gives its result)
     "long"                                   -> >= 2,500 small chunks, streamed fast
     "markdown"                               -> a Markdown showcase answer
     "xss"                                    -> an answer with literal script/img HTML
@@ -612,7 +614,8 @@ def decide(body: Dict[str, Any]) -> Plan:
     # 7. Human-in-the-loop tools, by naming convention: *reset* needs confirmation,
     #    *note* asks the person for some of its input. Every string parameter gets the
     #    user's message.
-    for word, plan in (("reset", "confirmation-tool"), ("note", "user-input-tool"), ("archive", "approval-tool")):
+    for word, plan in (("reset", "confirmation-tool"), ("note", "user-input-tool"), ("archive", "approval-tool"),
+                       ("stock", "external-tool")):
         matching = [name for name in tools if word in name.lower()] if word in lowered else []
         if matching:
             name = matching[0]

@@ -822,6 +822,84 @@ def record_dbs(r: Recorder) -> None:
     r.json("memories_archive_db.json", "GET", "/memories", params={"db_id": "archive-db"})
 
 
+# --------------------------------------------------------------------------------------
+# Run control (issue 13 §5): regenerate, instructions, session fork, external tools
+# (--only runctl records just these)
+# --------------------------------------------------------------------------------------
+
+EXTERNAL_AGENT = "warehouse-agent"  # demo/server.py: check_stock is @tool(external_execution=True)
+
+
+def record_runctl(r: Recorder) -> None:
+    agent_runs = f"/agents/{PLAIN_AGENT}/runs"
+    shown = f"{agent_runs}/{{run_id}}/continue"
+    session = "fx-runctl"
+    frames = r.sse("sse_runctl_first.sse", agent_runs,
+                   {"message": "hello there", "stream": "true", "session_id": session, "user_id": USER})
+    first_run = first(frames, "RunStarted")["run_id"]
+    frames = r.sse("sse_regenerate.sse", f"{agent_runs}/{first_run}/continue",
+                   {"regenerate": "true", "stream": "true", "session_id": session, "user_id": USER},
+                   shown_path=shown,
+                   note="a new run (RunContinued, new run_id); the old one is stored as REGENERATED")
+    second = first(frames, "RunContinued")["run_id"]
+    r.sse("sse_regenerate_instructions.sse", f"{agent_runs}/{second}/continue",
+          {"regenerate": "true", "additional_instructions": "Be brief", "stream": "true",
+           "session_id": session, "user_id": USER}, shown_path=shown,
+          note="the instructions become a user message: the fake LLM answers 'Echo: Be brief'")
+    r.json("session_runs_regenerated.json", "GET", f"/sessions/{session}/runs",
+           params={"type": "agent", "user_id": USER}, shown_path=f"/sessions/{session}/runs",
+           note="both replaced runs are listed with status REGENERATED; regenerated_from, forked_from_run_id")
+    r.json("fork_session.json", "POST", f"/agents/{PLAIN_AGENT}/sessions/{session}/fork",
+           params={"user_id": USER}, note="a copy of every run under a new session id")
+    r.json("error_400_fork_empty.json", "POST", f"/agents/{PLAIN_AGENT}/sessions/fx-no-such-session/fork",
+           expect=400, params={"user_id": USER}, note="a session without runs (or none at all)")
+    r.json("error_404_fork_agent.json", "POST", f"/agents/no-such-agent/sessions/{session}/fork",
+           expect=404, params={"user_id": USER})
+
+    ext_runs = f"/agents/{EXTERNAL_AGENT}/runs"
+    frames = r.sse("sse_external_paused.sse", ext_runs,
+                   {"message": "Check the stock of bolts", "stream": "true", "session_id": "fx-external",
+                    "user_id": USER}, note="pauses with external_execution_required on the tool")
+    paused = first(frames, "RunPaused")
+    tools = [dict(t, result="42 bolts in stock", confirmed=True) for t in paused["tools"]]
+    record_continue(r, "sse_external_continue.sse", ext_runs, paused["run_id"], "fx-external", "tools", tools,
+                    note="the tool's result given on /continue (with confirmed: true): the answer quotes it")
+
+    # A workflow's other pauses: a Router's route selection, a step's user input, then a
+    # review of that step's output (demo/server.py review-workflow).
+    wf_runs = "/workflows/review-workflow/runs"
+    frames = r.sse("sse_workflow_route_paused.sse", wf_runs,
+                   {"message": "coffee", "stream": "true", "session_id": "fx-review", "user_id": USER},
+                   note="RouterPaused, WorkflowPaused with requires_route_selection and available_choices")
+    paused = first(frames, "WorkflowPaused")
+    run_id = paused["run_id"]
+    reqs = paused["step_requirements"]
+    for q in reqs:
+        if q.get("requires_route_selection") and not q.get("selected_choices"):
+            q["selected_choices"] = ["long"]
+    frames = r.sse("sse_workflow_route_continue.sse", f"{wf_runs}/{run_id}/continue",
+                   {"step_requirements": json.dumps(reqs), "session_id": "fx-review", "user_id": USER,
+                    "stream": "true"}, shown_path=f"{wf_runs}/{{run_id}}/continue",
+                   note="selected_choices ['long']: the route runs, then the next step pauses for user input")
+    reqs = first(frames, "WorkflowPaused")["step_requirements"]
+    for q in reqs:
+        if q.get("requires_user_input") and q.get("user_input") is None:
+            q["user_input"] = {"audience": "the team"}
+            for f in q.get("user_input_schema") or []:
+                f["value"] = "the team"
+    frames = r.sse("sse_workflow_input_continue.sse", f"{wf_runs}/{run_id}/continue",
+                   {"step_requirements": json.dumps(reqs), "session_id": "fx-review", "user_id": USER,
+                    "stream": "true"}, shown_path=f"{wf_runs}/{{run_id}}/continue",
+                   note="user_input {'audience': 'the team'}: the step runs, then StepOutputReview pauses it")
+    reqs = first(frames, "WorkflowPaused")["step_requirements"]
+    for q in reqs:
+        if q.get("requires_output_review") and q.get("confirmed") is None:
+            q["confirmed"] = True
+    r.sse("sse_workflow_review_continue.sse", f"{wf_runs}/{run_id}/continue",
+          {"step_requirements": json.dumps(reqs), "session_id": "fx-review", "user_id": USER, "stream": "true"},
+          shown_path=f"{wf_runs}/{{run_id}}/continue", note="the output review confirmed: WorkflowCompleted")
+
+
 def start_demo(port: int, llm_port: int, data_dir: Path, log_path: Path) -> subprocess.Popen:
     env = dict(os.environ, OS_SECURITY_KEY=FIXTURE_KEY, DEMO_FAKE_LLM="1", AGNO_TELEMETRY="false")
     log = open(log_path, "wb")
@@ -903,11 +981,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port for the own demo server ({DEFAULT_PORT})")
     parser.add_argument("--llm-port", type=int, default=DEFAULT_LLM_PORT,
                         help=f"port for its fake LLM ({DEFAULT_LLM_PORT})")
-    parser.add_argument("--only", choices=["ops", "gaps", "sessions", "dbs"],
+    parser.add_argument("--only", choices=["ops", "gaps", "sessions", "dbs", "runctl"],
                         help="record only these areas (ops: schedules, approvals, evals; gaps: memory optimize and "
                              "bulk delete, trace search, knowledge refresh/metadata/delete-all; sessions: session "
-                             "state, metadata and summary; dbs: a server with a second database, DEMO_SECOND_DB=1); "
-                             "other fixtures stay")
+                             "state, metadata and summary; dbs: a server with a second database, DEMO_SECOND_DB=1; "
+                             "runctl: regenerate, fork, external tools, workflow pauses); other fixtures stay")
     args = parser.parse_args()
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -936,7 +1014,8 @@ def main() -> None:
             manifest_path = args.out / "manifest.json"
             if manifest_path.exists():
                 recorder.manifest.update(json.loads(manifest_path.read_text()))
-            {"ops": record_ops, "gaps": record_gaps, "sessions": record_session_state, "dbs": record_dbs}[args.only](recorder)
+            {"ops": record_ops, "gaps": record_gaps, "sessions": record_session_state, "dbs": record_dbs,
+             "runctl": record_runctl}[args.only](recorder)
         else:
             record_catalog(recorder)
             record_errors(recorder)
@@ -946,6 +1025,7 @@ def main() -> None:
             record_session_state(recorder)
             record_ops(recorder)
             record_gaps(recorder)
+            record_runctl(recorder)
         manifest = json.dumps(recorder.manifest, indent=2, ensure_ascii=False) + "\n"
         (args.out / "manifest.json").write_text(manifest)
         write_readme(recorder, info, command)

@@ -233,7 +233,7 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
     from agno.tools.calculator import CalculatorTools
     from agno.vectordb.lancedb import LanceDb
     from agno.vectordb.search import SearchType
-    from agno.workflow import Step, StepInput, StepOutput, Workflow
+    from agno.workflow import Router, Step, StepInput, StepOutput, Workflow
     from agno.workflow.types import HumanReview
     from fastapi import FastAPI
 
@@ -316,6 +316,17 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         """
         return f"Note for {recipient} sent: {text}"
 
+    # External execution (issue 13): agno does not run this tool; the run pauses with its
+    # arguments and the person (or their system) sends the result back on /continue.
+    @tool(external_execution=True)
+    def check_stock(item: str) -> str:
+        """Look up how many of an item are in stock. Runs outside the agent: you give the result.
+
+        Args:
+            item: The item to look up.
+        """
+        return "never called: external_execution"
+
     calculator = Agent(
         id="calculator-agent",
         name="Calculator",
@@ -386,6 +397,19 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         markdown=True,
     )
 
+    # Added for run control (issue 13): its one tool is executed outside agno.
+    warehouse = Agent(
+        id="warehouse-agent",
+        name="Warehouse",
+        role="Checks stock with a tool you run yourself",
+        description="Checks stock levels with a tool that runs outside the agent: you type the tool's result.",
+        instructions=["Call check_stock to answer stock questions. Try: 'Check the stock of bolts'."],
+        model=chat_model(model_id),
+        tools=[check_stock],
+        db=db,
+        markdown=True,
+    )
+
     team = Team(
         id="research-team",
         name="Research Team",
@@ -438,6 +462,40 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         ],
     )
 
+    # Added for run control (issue 13): the person answers each pause of a workflow: which
+    # route to take (a Router without a selector), a value a step asks for, and a review of
+    # a step's output.
+    def short_brief(step_input: StepInput) -> StepOutput:
+        return StepOutput(content=f"Short brief: {step_input.get_input_as_string() or ''}")
+
+    def long_brief(step_input: StepInput) -> StepOutput:
+        return StepOutput(content=f"Long brief: {step_input.get_input_as_string() or ''}, in detail.")
+
+    def addressed_brief(step_input: StepInput) -> StepOutput:
+        draft = str(step_input.previous_step_content or "").strip()
+        audience = (step_input.additional_data or {}).get("user_input", {}).get("audience") if isinstance(
+            step_input.additional_data, dict) else None
+        return StepOutput(content=f"For {audience or 'everyone'}: {draft}")
+
+    review_workflow = Workflow(
+        id="review-workflow",
+        name="Reviewed Brief",
+        description="You pick the route, say who the brief is for, and review it before it is final.",
+        db=db,
+        steps=[
+            Router(name="pick-length", description="You choose the brief's length",
+                   choices=[Step(name="short", executor=short_brief), Step(name="long", executor=long_brief)],
+                   human_review=HumanReview(requires_user_input=True,
+                                            user_input_message="Which brief should be written?")),
+            Step(name="address", executor=addressed_brief, description="Addresses the brief",
+                 human_review=HumanReview(requires_user_input=True, user_input_message="Who is the brief for?",
+                                          user_input_schema=[{"name": "audience", "field_type": "str",
+                                                              "description": "Who reads it", "required": True}],
+                                          requires_output_review=True,
+                                          output_review_message="Keep this brief?")),
+        ],
+    )
+
     # A second database (opt-in: DEMO_SECOND_DB=1 or --second-db; see second_database).
     archive = second_database(data_dir, chat_model(model_id)) if use_second_db() else None
 
@@ -462,9 +520,9 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         base_app=base_app,
         db=db,
         # The archive's agent goes last: specs pick "the first agent without tools".
-        agents=[assistant, calculator, librarian, guide] + ([archive["agent"]] if archive else []),
+        agents=[assistant, calculator, librarian, guide, warehouse] + ([archive["agent"]] if archive else []),
         teams=[team],
-        workflows=[workflow, approval_workflow],
+        workflows=[workflow, approval_workflow, review_workflow],
         # Exact origins only. Deliberately no origin_regex: browser tests rely on other
         # origins (another port, 127.0.0.2) being refused.
         cors=CORSConfig(origins=cors_origins()),

@@ -15,7 +15,8 @@ use crate::state::{load, save, AppState};
 use agentos_client::events::{parse_event, RunEvent};
 use agentos_client::reducer::{RunStatus, RunView};
 use agentos_client::runs::{
-    cancel_path, continue_path, recover, resume_path, run_path, runs_path, ContinueRequest, Recovery, ResumeRequest, RunRequest,
+    can_regenerate, cancel_path, continue_path, fork_session_path, recover, resume_path, run_path, runs_path, ContinueRequest,
+    ForkedSession, Recovery, RegenerateRequest, ResumeRequest, RunRequest,
 };
 use agentos_client::sse::SseDecoder;
 use agentos_client::web::{BodyReader, Client, Socket};
@@ -51,6 +52,10 @@ pub enum Phase {
     DecisionFailed(ApiError),
     /// The stream broke before the run finished; what arrived is kept.
     Interrupted(String),
+    /// A request to answer a finished run again (regenerate, instructions)
+    /// was refused before a new run started: the answer shown before stays,
+    /// with the server's reason.
+    Refused(ApiError),
 }
 
 /// How a turn ended, as far as the connection is concerned: every path that
@@ -67,6 +72,8 @@ enum Outcome {
     Failed(ApiError),
     /// A decision on a paused run could not be sent: the run still waits.
     NotDecided(ApiError),
+    /// A regenerate was refused before a new run started.
+    Refused(ApiError),
 }
 
 /// One message and the run that answers it.
@@ -82,6 +89,30 @@ pub struct Turn {
     /// Advanced fields sent with it (kept for a retry).
     extras: Vec<(&'static str, String)>,
     files: StoredValue<Vec<web_sys::File>, LocalStorage>,
+    /// The answer shown before a regenerate, until the new run starts.
+    before: StoredValue<Option<RunView>, LocalStorage>,
+}
+
+impl Turn {
+    /// A turn with its signals created in `owner` (the chat page's), so
+    /// they outlive the button that started it.
+    fn new(owner: &Option<Owner>, key: u64, message: String, run: RunView, phase: Phase, files: Vec<web_sys::File>, extras: Vec<(&'static str, String)>) -> Turn {
+        let make = move || Turn {
+            key,
+            message,
+            attachments: files.iter().map(|f| f.name()).collect(),
+            run: RwSignal::new(run),
+            phase: RwSignal::new(phase),
+            resumable: RwSignal::new(false),
+            extras,
+            files: StoredValue::new_local(files),
+            before: StoredValue::new_local(None),
+        };
+        match owner {
+            Some(o) => o.with(make),
+            None => make(),
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -103,6 +134,9 @@ pub struct Chat {
     pending_name: StoredValue<Option<String>>,
     abort: StoredValue<Option<AbortController>, LocalStorage>,
     socket: StoredValue<Option<Socket>, LocalStorage>,
+    /// The owner the chat was created in (the page's): turns started from
+    /// a button that then goes away live here, not in the button's view.
+    owner: StoredValue<Option<Owner>, LocalStorage>,
     state: AppState,
 }
 
@@ -122,6 +156,7 @@ impl Chat {
             pending_name: StoredValue::new(None),
             abort: StoredValue::new_local(None),
             socket: StoredValue::new_local(None),
+            owner: StoredValue::new_local(Owner::current()),
             state,
         }
     }
@@ -177,20 +212,13 @@ impl Chat {
                 }
             };
             let mut turns = Vec::new();
+            let owner = this.owner.get_value();
             for mut v in views {
                 this.state.name_runs(&mut v);
                 let key = this.next_key.get_value();
                 this.next_key.set_value(key + 1);
-                turns.push(Turn {
-                    key,
-                    message: v.input.clone().unwrap_or_default(),
-                    attachments: Vec::new(),
-                    run: RwSignal::new(v),
-                    phase: RwSignal::new(Phase::Done),
-                    resumable: RwSignal::new(false),
-                    extras: Vec::new(),
-                    files: StoredValue::new_local(Vec::new()),
-                });
+                let message = v.input.clone().unwrap_or_default();
+                turns.push(Turn::new(&owner, key, message, v, Phase::Done, Vec::new(), Vec::new()));
             }
             this.turns.update(|t| {
                 let live = std::mem::take(t);
@@ -221,16 +249,7 @@ impl Chat {
         }
         let key = self.next_key.get_value();
         self.next_key.set_value(key + 1);
-        let turn = Turn {
-            key,
-            message,
-            attachments: files.iter().map(|f| f.name()).collect(),
-            run: RwSignal::new(RunView::default()),
-            phase: RwSignal::new(Phase::Sending),
-            resumable: RwSignal::new(false),
-            extras,
-            files: StoredValue::new_local(files),
-        };
+        let turn = Turn::new(&self.owner.get_value(), key, message, RunView::default(), Phase::Sending, files, extras);
         if self.session_id.get_untracked().is_none() && self.turns.with_untracked(Vec::is_empty) {
             self.pending_name.set_value(Some(turn.message.clone()));
         }
@@ -312,6 +331,24 @@ impl Chat {
         self.active.set(None);
         self.abort.set_value(None);
         self.socket.set_value(None);
+        // A regenerate the server answered with an error before any run
+        // (an unknown run: `RunError` without a run id) was refused too.
+        let outcome = match outcome {
+            Outcome::Closed if turn.before.with_value(Option::is_some) => {
+                match turn.run.with_untracked(|r| r.error.clone().filter(|_| r.run_id.is_none())) {
+                    Some(e) => Outcome::Refused(ApiError::Http { status: 200, detail: Some(e.message) }),
+                    None => Outcome::Closed,
+                }
+            }
+            other => other,
+        };
+        if let Outcome::Refused(_) = outcome {
+            if let Some(before) = turn.before.try_update_value(Option::take).flatten() {
+                turn.run.set(before);
+            }
+        } else {
+            turn.before.set_value(None);
+        }
         let (running, started) = turn.run.with_untracked(|r| (r.is_running(), r.run_id.is_some()));
         let phase = match outcome {
             Outcome::Closed if !running => Phase::Done,
@@ -325,6 +362,7 @@ impl Chat {
                 Phase::Failed(e)
             }
             Outcome::NotDecided(e) => Phase::DecisionFailed(e),
+            Outcome::Refused(e) => Phase::Refused(e),
         };
         // The run is rendered once more with what arrived and how it ended;
         // a run nothing arrived for is left alone (a paused run's approval
@@ -449,7 +487,15 @@ impl Chat {
     }
 
     /// Approves or rejects the tools a paused run waits on, then continues it.
-    pub fn decide(&self, turn: &Turn, decisions: Vec<(String, bool)>, answers: Vec<(String, String, String)>) {
+    /// `results` are what the person gives tools executed outside agno
+    /// (`(tool_call_id, result)`).
+    pub fn decide(
+        &self,
+        turn: &Turn,
+        decisions: Vec<(String, bool)>,
+        answers: Vec<(String, String, String)>,
+        results: Vec<(String, String)>,
+    ) {
         let Some(client) = self.client() else { return };
         let (run_id, paused, requirements) =
             turn.run.with_untracked(|r| (r.run_id.clone(), r.paused_tools.clone(), r.paused_requirements.clone()));
@@ -474,7 +520,7 @@ impl Chat {
             }
             let req = ContinueRequest {
                 kind: this.kind,
-                decisions: ContinueRequest::decisions(this.kind, &paused, &requirements, &decisions, &answers),
+                decisions: ContinueRequest::decisions(this.kind, &paused, &requirements, &decisions, &answers, &results),
                 session_id: this.session_id.get_untracked(),
                 user_id: Some(this.user_id.get_untracked()),
             };
@@ -487,12 +533,69 @@ impl Chat {
                     // The server streams nothing for a rejected call, so the card
                     // shows the decision from here; an approved call is updated by
                     // its events.
-                    turn.run.update(|r| r.mark_decisions(&decisions));
+                    // A workflow's next pause (or its end) replaces the steps
+                    // answered here.
+                    turn.run.update(|r| {
+                        r.mark_decisions(&decisions);
+                        r.mark_results(&results);
+                    });
                     turn.resumable.set(true);
                     this.stream(resp, turn).await;
                 }
             }
         });
+    }
+
+    /// Whether the chat can answer this finished turn again: an agent or a
+    /// team (agno 3.1.10 regenerates those), a completed run in a session,
+    /// nothing else running.
+    pub fn can_regenerate(&self, turn: &Turn) -> bool {
+        can_regenerate(self.kind)
+            && self.session_id.with(Option::is_some)
+            && turn.run.with(|r| r.status == RunStatus::Completed && r.run_id.is_some())
+    }
+
+    /// Answers a finished turn again (`/continue` with `regenerate=true`,
+    /// and `additional_instructions` when `instructions` is not blank): the
+    /// new run streams into the turn in place of the old answer, which agno
+    /// keeps in storage as REGENERATED and leaves out of the history. If the
+    /// request is refused, the old answer stays with the server's reason.
+    pub fn regenerate(&self, turn: &Turn, instructions: String) {
+        if self.active.get_untracked().is_some() {
+            return;
+        }
+        let (Some(client), Some(session)) = (self.client(), self.session_id.get_untracked()) else { return };
+        let Some(run_id) = turn.run.with_untracked(|r| r.run_id.clone()) else { return };
+        let this = *self;
+        let turn = turn.clone();
+        let req = RegenerateRequest { instructions, session_id: Some(session), user_id: Some(this.user_id.get_untracked()) };
+        turn.before.set_value(Some(turn.run.get_untracked()));
+        turn.run.set(RunView::default());
+        turn.resumable.set(false);
+        this.active.set(Some(turn.key));
+        turn.phase.set(Phase::Sending);
+        spawn_local(async move {
+            let path = continue_path(this.kind, &this.id.get_value(), &run_id);
+            match this.post(&client, &path, form_data(req.form_fields())).await {
+                None => {}
+                Some(Err(e)) => this.end_turn(&turn, Outcome::Refused(e)),
+                Some(Ok(resp)) => this.stream(resp, turn).await,
+            }
+        });
+    }
+
+    /// Copies this chat's session (`POST …/sessions/{id}/fork`: agno 3.1.10
+    /// copies every run) and gives the new session's id, or why not.
+    pub async fn fork_session(&self) -> Result<String, ApiError> {
+        let client = self.client().ok_or(ApiError::Aborted)?;
+        let session = self.session_id.get_untracked().ok_or(ApiError::Aborted)?;
+        let user = self.user_id.get_untracked();
+        let path = fork_session_path(self.kind, &self.id.get_value(), &session, Some(&user)).ok_or(ApiError::Aborted)?;
+        let answer: serde_json::Value = client.send_empty(gloo_net::http::Method::POST, &path).await?;
+        <ForkedSession as agentos_client::FromJson>::from_json(&answer).session_id.ok_or_else(|| ApiError::Decode {
+            what: "the forked session".into(),
+            detail: "the answer names no session_id".into(),
+        })
     }
 
     /// Re-attaches to an interrupted run from the last event seen.

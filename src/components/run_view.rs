@@ -5,6 +5,8 @@
 use crate::components::markdown::Markdown;
 use crate::components::{Badge, Notice, Tone};
 use agentos_client::reducer::{RunStatus, RunView, StepView, ToolStatus, ToolView};
+use agentos_client::reducer::{step_pause, StepPause};
+use agentos_client::runs::{needs_result, ROUTE_CHOICE};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -41,6 +43,8 @@ pub struct Decision {
     pub approvals: Vec<(String, bool)>,
     /// `(tool_call_id, field, text)` for tools that asked for input.
     pub answers: Vec<(String, String, String)>,
+    /// `(tool_call_id, result)` for tools executed outside agno.
+    pub results: Vec<(String, String)>,
 }
 
 /// A run with everything inside it. `on_decide` receives what the person
@@ -170,6 +174,7 @@ fn tool_card(t: ToolView) -> impl IntoView {
         ToolStatus::Done => ("done", Tone::Ok),
         ToolStatus::Running => ("running", Tone::Accent),
         ToolStatus::AwaitingDecision if !t.input_fields().is_empty() => ("waiting for your input", Tone::Warn),
+        ToolStatus::AwaitingDecision if needs_result(&t.raw) => ("waiting for its result", Tone::Warn),
         ToolStatus::AwaitingDecision => ("awaiting approval", Tone::Warn),
     };
     let approved = t.requires_confirmation && t.confirmed == Some(true);
@@ -252,12 +257,81 @@ fn Approval(
             .flat_map(|t| t.input_fields().into_iter().map(move |f| (t.id.clone(), f.name, f.value)))
             .collect::<Vec<_>>(),
     );
-    // Only questions: one button to continue; any approval: Approve/Reject.
-    let only_questions = move || tools().iter().all(|t| !t.input_fields().is_empty());
-    let unanswered = move || answers.with(|a| a.iter().any(|(_, _, v)| v.trim().is_empty()));
+    // The results typed for tools executed outside agno: (tool id, text).
+    let results = RwSignal::new(
+        tools().iter().filter(|t| needs_result(&t.raw)).map(|t| (t.id.clone(), String::new())).collect::<Vec<_>>(),
+    );
+    // Only questions or results: one button to continue; any approval:
+    // Approve/Reject.
+    let is_route = |t: &ToolView| matches!(step_pause(&t.raw), Some((_, StepPause::RouteSelection)));
+    // The routes chosen at a workflow's Router: (step key, route name).
+    let chosen = RwSignal::new(Vec::<(String, String)>::new());
+    let only_questions =
+        move || tools().iter().all(|t| !t.input_fields().is_empty() || needs_result(&t.raw) || is_route(t));
+    let unanswered = move || {
+        answers.with(|a| a.iter().any(|(_, _, v)| v.trim().is_empty()))
+            || results.with(|r| r.iter().any(|(_, v)| v.trim().is_empty()))
+            || tools().iter().filter(|t| is_route(t)).any(|t| chosen.with(|c| !c.iter().any(|(k, _)| *k == t.id)))
+    };
     let decide = move |ok: bool| {
         let approvals = tools().into_iter().map(|t| (t.id, ok)).collect();
-        on_decide.run(Decision { approvals, answers: answers.get_untracked() });
+        let results = if ok { results.get_untracked() } else { Vec::new() };
+        let mut answers = answers.get_untracked();
+        answers.extend(chosen.get_untracked().into_iter().map(|(k, c)| (k, ROUTE_CHOICE.to_string(), c)));
+        on_decide.run(Decision { approvals, answers, results });
+    };
+    // One route per Router (a select): a Router that allows several
+    // (`allow_multiple_selections`) still gets one from here.
+    let route_field = move |t: &ToolView| {
+        let key = t.id.clone();
+        let routes: Vec<String> = t
+            .raw
+            .get("available_choices")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).take(64).map(str::to_string).collect())
+            .unwrap_or_default();
+        let legend = match &t.args {
+            Value::String(s) if !s.trim().is_empty() => s.clone(),
+            _ => "Choose a route".to_string(),
+        };
+        view! {
+            <label class="field">
+                <span>{legend}</span>
+                <select on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    chosen.update(|c| {
+                        c.retain(|(k, _)| *k != key);
+                        if !v.is_empty() {
+                            c.push((key.clone(), v));
+                        }
+                    });
+                }>
+                    <option value="" selected>"Choose a route…"</option>
+                    {routes.into_iter().map(|r| {
+                        let label = r.clone();
+                        view! { <option value=r>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+        }
+    };
+    let result_field = move |tool: String| {
+        let id = tool.clone();
+        let value = move || results.with(|r| r.iter().find(|(t, _)| *t == id).map(|x| x.1.clone()).unwrap_or_default());
+        let set = move |ev| {
+            let v = event_target_value(&ev);
+            results.update(|r| {
+                if let Some(x) = r.iter_mut().find(|(t, _)| *t == tool) {
+                    x.1 = v;
+                }
+            });
+        };
+        view! {
+            <label class="field">
+                <span>"Result"</span>
+                <textarea rows="2" required prop:value=value on:input=set></textarea>
+            </label>
+        }
     };
     let field = move |tool: String, f: agentos_client::reducer::InputField| {
         let key = (tool.clone(), f.name.clone());
@@ -288,11 +362,15 @@ fn Approval(
                 {move || tools().into_iter().map(|t| {
                     let fields = t.input_fields();
                     let id = t.id.clone();
+                    let result = needs_result(&t.raw).then(|| result_field(id.clone()));
+                    let route = is_route(&t).then(|| route_field(&t));
                     view! {
                         <li>
                             <span class="mono">{t.name.clone()}</span>
                             <pre class="code">{pretty(&t.args)}</pre>
                             {fields.into_iter().map(|f| field(id.clone(), f)).collect_view()}
+                            {result}
+                            {route}
                         </li>
                     }
                 }).collect_view()}

@@ -415,7 +415,7 @@ fn TurnView(turn: Turn, chat: Chat, on_prompt: Callback<String>) -> impl IntoVie
                     return view! { <crate::demo::PresentedRun run=run.into()/> }.into_any();
                 }
                 let t = t2.clone();
-                let on_decide = Callback::new(move |d: Decision| chat.decide(&t, d.approvals, d.answers));
+                let on_decide = Callback::new(move |d: Decision| chat.decide(&t, d.approvals, d.answers, d.results));
                 view! { <RunCard run=t2.run.into() on_decide=on_decide busy=Signal::derive(move || chat.active.get().is_some())/> }.into_any()
             })}
             {move || {
@@ -426,6 +426,7 @@ fn TurnView(turn: Turn, chat: Chat, on_prompt: Callback<String>) -> impl IntoVie
                     <crate::demo::Suggestions prompts=prompts on_prompt=on_prompt busy=Signal::derive(move || chat.active.get().is_some())/>
                 })
             }}
+            <crate::components::run_control::RunControls turn=turn.clone() chat=chat/>
             {move || {
                 let failed_run = phase.get() == Phase::Done && t4.run.with(|r| r.error.is_some());
                 let t = t4.clone();

@@ -112,6 +112,47 @@ impl RunStatus {
     }
 }
 
+/// What an open workflow step requirement (`step_requirements`) waits
+/// for, in agno 3.1.10 (`StepRequirement`): checked in this order, as one
+/// step may pause twice (input before it runs, a review of its output after).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepPause {
+    /// A Router without a selector: which route(s) to take (`selected_choices`).
+    RouteSelection,
+    /// Values the step asks for (`user_input`, from `user_input_schema`).
+    UserInput,
+    /// The step ran: keep its output (`confirmed`) or reject it.
+    OutputReview,
+    /// Run the step or not (`confirmed`).
+    Confirmation,
+}
+
+/// The key and kind of an open step requirement: `step_id` for a
+/// confirmation, `step_id` plus `:route`, `:input` or `:review` otherwise
+/// (the same step can hold two requirements). `None` once it is answered.
+pub fn step_pause(r: &Value) -> Option<(String, StepPause)> {
+    let id = r.get("step_id").and_then(Value::as_str)?;
+    let on = |k: &str| r.get(k).and_then(Value::as_bool) == Some(true);
+    let unset = |k: &str| match r.get(k) {
+        None | Some(Value::Null) => true,
+        Some(Value::Array(a)) => a.is_empty(),
+        Some(Value::Object(o)) => o.is_empty(),
+        _ => false,
+    };
+    let (suffix, pause) = if on("requires_route_selection") && unset("selected_choices") {
+        (":route", StepPause::RouteSelection)
+    } else if on("requires_user_input") && unset("user_input") && !on("requires_route_selection") {
+        (":input", StepPause::UserInput)
+    } else if on("requires_output_review") && unset("confirmed") {
+        (":review", StepPause::OutputReview)
+    } else if on("requires_confirmation") && unset("confirmed") {
+        ("", StepPause::Confirmation)
+    } else {
+        return None;
+    };
+    Some((format!("{id}{suffix}"), pause))
+}
+
 /// Where a tool call stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ToolStatus {
@@ -404,24 +445,39 @@ impl RunView {
         for c in self.children() {
             out.extend(c.paused_tool_views());
         }
-        // A workflow step waiting for confirmation, shown like a tool call:
-        // the step's name, and the question as its argument.
+        // A workflow step waiting for the person, shown like a tool call:
+        // the step's name, and the question as its argument; the
+        // requirement itself is its `raw` (its input fields, its routes).
         for r in &self.paused_requirements {
-            let step = r.get("step_id").and_then(Value::as_str);
-            let open = r.get("requires_confirmation").and_then(Value::as_bool) == Some(true)
-                && r.get("confirmed").is_none_or(Value::is_null);
-            if let (Some(id), true) = (step, open) {
-                out.push(ToolView {
-                    id: id.to_string(),
-                    name: r.get("step_name").and_then(Value::as_str).unwrap_or("step").to_string(),
-                    args: r.get("confirmation_message").cloned().unwrap_or(Value::Null),
-                    requires_confirmation: true,
-                    status: ToolStatus::AwaitingDecision,
-                    ..Default::default()
-                });
-            }
+            let Some((id, pause)) = step_pause(r) else { continue };
+            let message = match pause {
+                StepPause::Confirmation => "confirmation_message",
+                StepPause::OutputReview => "output_review_message",
+                StepPause::RouteSelection | StepPause::UserInput => "user_input_message",
+            };
+            out.push(ToolView {
+                id,
+                name: r.get("step_name").and_then(Value::as_str).unwrap_or("step").to_string(),
+                args: r.get(message).cloned().unwrap_or(Value::Null),
+                requires_confirmation: matches!(pause, StepPause::Confirmation | StepPause::OutputReview),
+                status: ToolStatus::AwaitingDecision,
+                raw: if pause == StepPause::Confirmation { Value::Null } else { r.clone() },
+                ..Default::default()
+            });
         }
         out
+    }
+
+    /// Shows the results the person gave external-execution tools
+    /// (`(tool_call_id, result)`): agno sends no tool event for them when
+    /// the run continues.
+    pub fn mark_results(&mut self, results: &[(String, String)]) {
+        for t in self.tools.iter_mut() {
+            if let Some((_, text)) = results.iter().find(|(id, _)| *id == t.id) {
+                t.result = Some(text.clone());
+                t.status = ToolStatus::Done;
+            }
+        }
     }
 
     /// Shows decisions taken in the dashboard on the tools they concern
@@ -434,8 +490,8 @@ impl RunView {
             }
         }
         for r in self.paused_requirements.iter_mut() {
-            let id = r.get("step_id").and_then(Value::as_str).unwrap_or_default();
-            let decided = decisions.iter().find(|(i, _)| i == id).map(|&(_, ok)| ok);
+            let id = step_pause(r).map(|(k, _)| k).unwrap_or_default();
+            let decided = decisions.iter().find(|(i, _)| *i == id).map(|&(_, ok)| ok);
             // A requirement that is not an object has nowhere to hold it.
             if let (Some(ok), Some(obj)) = (decided, r.as_object_mut()) {
                 obj.insert("confirmed".into(), Value::Bool(ok));
@@ -1406,7 +1462,19 @@ pub fn runs_to_views(runs: &[Value]) -> Vec<RunView> {
             place(parent, &mut holds[p], child, held, step_id);
         }
     }
-    let mut out: Vec<RunView> = views.into_iter().flatten().collect();
+    // A run answered again (`regenerate` on `/continue`) is kept in storage
+    // with status REGENERATED and left out of the history, as agno does;
+    // its member runs go with it (they sit under it by now).
+    let replaced: Vec<&str> = runs
+        .iter()
+        .filter(|r| r.get("status").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case("regenerated")))
+        .filter_map(|r| r.get("run_id").and_then(Value::as_str))
+        .collect();
+    let mut out: Vec<RunView> = views
+        .into_iter()
+        .flatten()
+        .filter(|v| !v.run_id.as_deref().is_some_and(|id| replaced.contains(&id)))
+        .collect();
     out.iter_mut().for_each(RunView::cap_tree);
     out
 }

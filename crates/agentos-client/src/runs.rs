@@ -175,12 +175,48 @@ impl ContinueRequest {
         requirements: &[Value],
         decisions: &[(String, bool)],
         answers: &[(String, String, String)],
+        results: &[(String, String)],
     ) -> String {
         let note = Some(REJECTION_NOTE);
         match kind {
-            ComponentKind::Team if !requirements.is_empty() => confirm_requirements(requirements, decisions, note),
-            ComponentKind::Workflow if !requirements.is_empty() => confirm_steps(requirements, decisions),
-            _ => confirm_tools(&answer_tools(paused_tools, answers), decisions, note),
+            ComponentKind::Team if !requirements.is_empty() => {
+                // A member's tool that asks for input or runs outside agno:
+                // the answers and the result inside the requirement (agno
+                // 3.1.10 merges the schema values of the requirement and of
+                // its tool execution, the tool's `result` and the
+                // requirement's `external_execution_result`).
+                let reqs: Vec<Value> = requirements
+                    .iter()
+                    .map(|r| {
+                        let mut r = r.clone();
+                        let Some(t) = r.get("tool_execution").cloned() else { return r };
+                        let id = t.get("tool_call_id").cloned().unwrap_or(Value::Null);
+                        let filled = fill_results(&answer_tools(&[t], answers), results).pop();
+                        let own_schema = r.get("user_input_schema").filter(|s| s.is_array()).map(|s| {
+                            let holder = serde_json::json!({"tool_call_id": id, "user_input_schema": s});
+                            answer_tools(&[holder], answers).pop().and_then(|h| h.get("user_input_schema").cloned())
+                        });
+                        let Some(obj) = r.as_object_mut() else { return r };
+                        if let Some(filled) = filled {
+                            if let Some(res) = filled.get("result").filter(|v| v.is_string()) {
+                                if needs_result(&filled) {
+                                    obj.insert("external_execution_result".into(), res.clone());
+                                }
+                            }
+                            obj.insert("tool_execution".into(), filled);
+                        }
+                        if let Some(Some(schema)) = own_schema {
+                            obj.insert("user_input_schema".into(), schema);
+                        }
+                        r
+                    })
+                    .collect();
+                confirm_requirements(&reqs, decisions, note)
+            }
+            ComponentKind::Workflow if !requirements.is_empty() => {
+                confirm_steps(&answer_steps(requirements, decisions, answers), decisions)
+            }
+            _ => confirm_tools(&fill_results(&answer_tools(paused_tools, answers), results), decisions, note),
         }
     }
 
@@ -191,6 +227,100 @@ impl ContinueRequest {
         push_session_and_user(&mut f, self.session_id.as_deref(), self.user_id.as_deref());
         f
     }
+}
+
+/// Whether agno 3.1.10 can regenerate (and steer with instructions) a
+/// finished run of this kind: agents and teams take `regenerate` on
+/// `/continue`; a workflow's `/continue` only answers paused steps.
+pub fn can_regenerate(kind: ComponentKind) -> bool {
+    matches!(kind, ComponentKind::Agent | ComponentKind::Team)
+}
+
+/// The fields of `POST …/runs/{run_id}/continue` that answer a finished run
+/// again (`regenerate=true`): agno 3.1.10 keeps the run's messages up to the
+/// last one that is not a plain answer, appends `additional_instructions`
+/// (when given) as a user message, and streams a new run (new `run_id`,
+/// `regenerated_from` the old one). The old run is kept in storage with
+/// status `REGENERATED`, hidden from the model's history.
+///
+/// `additional_instructions` is only read with `regenerate=true`: without
+/// it, 3.1.10 drops the text silently (checked on the wire), so
+/// "continue with instructions" is this request with instructions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RegenerateRequest {
+    /// Extra guidance for the new answer; blank means none.
+    pub instructions: String,
+    pub session_id: Option<String>,
+    pub user_id: Option<String>,
+}
+
+impl RegenerateRequest {
+    /// Form fields: `regenerate`, `additional_instructions` (trimmed, when
+    /// not blank), `stream`, the session and the user.
+    pub fn form_fields(&self) -> Vec<(&'static str, String)> {
+        let mut f = vec![("regenerate", "true".to_string())];
+        let text = self.instructions.trim();
+        if !text.is_empty() {
+            f.push(("additional_instructions", text.to_string()));
+        }
+        f.push(("stream", "true".into()));
+        push_session_and_user(&mut f, self.session_id.as_deref(), self.user_id.as_deref());
+        f
+    }
+}
+
+/// `POST /{agents|teams}/{id}/sessions/{session_id}/fork[?user_id=…]`: a
+/// copy of the whole session (every run, with new run ids) under a new
+/// session id. `None` for workflows (agno 3.1.10 has no workflow fork).
+pub fn fork_session_path(kind: ComponentKind, id: &str, session_id: &str, user_id: Option<&str>) -> Option<String> {
+    if kind == ComponentKind::Workflow {
+        return None;
+    }
+    let base = format!("/{}/{}/sessions/{}/fork", kind.collection(), encode_segment(id), encode_segment(session_id));
+    Some(match user_id.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => format!("{base}?user_id={}", encode_segment(u)),
+        None => base,
+    })
+}
+
+/// The answer of a session fork: `{"session_id": new, "forked_from_session_id": old}`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ForkedSession {
+    /// The new session; `None` when the answer does not name one.
+    pub session_id: Option<String>,
+    pub forked_from: Option<String>,
+}
+
+impl crate::FromJson for ForkedSession {
+    fn from_json(v: &Value) -> Self {
+        ForkedSession {
+            session_id: crate::json::text(v, "session_id").filter(|s| s.chars().count() <= 512),
+            forked_from: crate::json::text(v, "forked_from_session_id"),
+        }
+    }
+}
+
+/// Whether a paused tool waits for its result from outside agno
+/// (`@tool(external_execution=True)`: `external_execution_required`).
+pub fn needs_result(tool: &Value) -> bool {
+    tool.get("external_execution_required").and_then(Value::as_bool) == Some(true)
+}
+
+/// Paused tools with the results the person gave (`(tool_call_id, result)`)
+/// in their `result` field, the shape agno 3.1.10's `/continue` reads for
+/// external-execution tools. Others are left as they are.
+pub fn fill_results(paused: &[Value], results: &[(String, String)]) -> Vec<Value> {
+    paused
+        .iter()
+        .map(|t| {
+            let mut t = t.clone();
+            let id = t.get("tool_call_id").and_then(Value::as_str).unwrap_or_default().to_string();
+            if let (Some((_, text)), Some(obj)) = (results.iter().find(|(i, _)| *i == id), t.as_object_mut()) {
+                obj.insert("result".into(), Value::String(text.clone()));
+            }
+            t
+        })
+        .collect()
 }
 
 /// The fields of `POST …/runs/{run_id}/resume`: re-attach to a run's stream
@@ -356,6 +486,83 @@ pub fn confirm_requirements(requirements: &[Value], decisions: &[(String, bool)]
     Value::Array(list).to_string()
 }
 
+/// The field name under which a route choice travels in `answers`
+/// (`(step key, ROUTE_CHOICE, route name)`, one entry per chosen route).
+pub const ROUTE_CHOICE: &str = "selected_choices";
+
+/// A paused workflow's `step_requirements` with the person's answers to
+/// the pauses other than a plain confirmation (see
+/// [`crate::reducer::step_pause`] for the keys): the routes chosen
+/// (`selected_choices`), the values a step asked for (`user_input`, typed
+/// by `field_type`, and each schema entry's `value`), the review of a
+/// step's output (`confirmed`, with `rejection_feedback` on a rejection).
+pub fn answer_steps(requirements: &[Value], decisions: &[(String, bool)], answers: &[(String, String, String)]) -> Vec<Value> {
+    use crate::reducer::{step_pause, StepPause};
+    requirements
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            let Some((key, pause)) = step_pause(&r) else { return r };
+            let typed = |field: &str, text: &str| {
+                let kind = r
+                    .get("user_input_schema")
+                    .and_then(Value::as_array)
+                    .and_then(|s| s.iter().find(|f| f.get("name").and_then(Value::as_str) == Some(field)))
+                    .and_then(|f| f.get("field_type").and_then(Value::as_str))
+                    .unwrap_or_default()
+                    .to_string();
+                typed_answer(&kind, text.trim())
+            };
+            let mine: Vec<&(String, String, String)> = answers.iter().filter(|(k, _, _)| *k == key).collect();
+            let values: Vec<(String, Value)> = mine
+                .iter()
+                .filter(|(_, f, _)| f != ROUTE_CHOICE)
+                .map(|(_, f, t)| (f.clone(), typed(f, t)))
+                .collect();
+            let Some(obj) = r.as_object_mut() else { return r };
+            match pause {
+                StepPause::RouteSelection => {
+                    let chosen: Vec<Value> =
+                        mine.iter().filter(|(_, f, _)| f == ROUTE_CHOICE).map(|(_, _, t)| Value::String(t.clone())).collect();
+                    if !chosen.is_empty() {
+                        obj.insert("selected_choices".into(), Value::Array(chosen));
+                    }
+                }
+                StepPause::UserInput => {
+                    if !values.is_empty() {
+                        // Inserted one by one: collecting into the map would
+                        // bring in a sort (bundle size).
+                        let mut map = serde_json::Map::new();
+                        for (k, v) in &values {
+                            map.insert(k.clone(), v.clone());
+                        }
+                        obj.insert("user_input".into(), Value::Object(map));
+                        if let Some(schema) = obj.get_mut("user_input_schema").and_then(Value::as_array_mut) {
+                            for f in schema.iter_mut() {
+                                let name = f.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                                let value = values.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone());
+                                if let (Some(v), Some(fo)) = (value, f.as_object_mut()) {
+                                    fo.insert("value".into(), v);
+                                }
+                            }
+                        }
+                    }
+                }
+                StepPause::OutputReview => {
+                    if let Some(&(_, ok)) = decisions.iter().find(|(k, _)| *k == key) {
+                        obj.insert("confirmed".into(), Value::Bool(ok));
+                        if !ok {
+                            obj.insert("rejection_feedback".into(), Value::String(REJECTION_NOTE.into()));
+                        }
+                    }
+                }
+                StepPause::Confirmation => {}
+            }
+            r
+        })
+        .collect()
+}
+
 /// A paused workflow's `step_requirements` with the decision on each step
 /// (matched by `step_id`), ready for `/continue`.
 pub fn confirm_steps(requirements: &[Value], decisions: &[(String, bool)]) -> String {
@@ -493,20 +700,20 @@ mod tests {
         let answers = [("c1".to_string(), "n".to_string(), "7".to_string())];
         let parse = |s: String| serde_json::from_str::<Vec<Value>>(&s).unwrap();
         // An agent: its tools, confirmed, with the answers typed.
-        let out = parse(ContinueRequest::decisions(ComponentKind::Agent, &tools, &reqs, &yes, &answers));
+        let out = parse(ContinueRequest::decisions(ComponentKind::Agent, &tools, &reqs, &yes, &answers, &[]));
         assert_eq!(out[0]["confirmed"], true);
         assert_eq!(out[0]["user_input_schema"][0]["value"], 7);
         // A team: its requirements, and the tool inside them.
-        let out = parse(ContinueRequest::decisions(ComponentKind::Team, &tools, &reqs, &no, &[]));
+        let out = parse(ContinueRequest::decisions(ComponentKind::Team, &tools, &reqs, &no, &[], &[]));
         assert_eq!(out[0]["confirmation"], false);
         assert_eq!(out[0]["tool_execution"]["confirmed"], false);
         assert_eq!(out[0]["confirmation_note"], REJECTION_NOTE);
         // A team whose run carries no requirements answers with its tools.
-        let out = parse(ContinueRequest::decisions(ComponentKind::Team, &tools, &[], &no, &[]));
+        let out = parse(ContinueRequest::decisions(ComponentKind::Team, &tools, &[], &no, &[], &[]));
         assert_eq!(out[0]["tool_call_id"], "c1");
         assert_eq!(out[0]["confirmation_note"], REJECTION_NOTE);
         // A workflow: its step requirements, by step id.
-        let out = parse(ContinueRequest::decisions(ComponentKind::Workflow, &tools, &reqs, &yes, &[]));
+        let out = parse(ContinueRequest::decisions(ComponentKind::Workflow, &tools, &reqs, &yes, &[], &[]));
         assert_eq!(out[0]["confirmed"], true);
         assert!(out[0].get("confirmation").is_none());
     }

@@ -107,6 +107,31 @@ const SEQUENCES: &[(&str, &str)] = &[
     ),
     ("sse_markdown.sse", "RunStarted ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted"),
     ("sse_xss.sse", "RunStarted ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted"),
+    // Run control (issue 13): a regenerate is a new run that starts with
+    // RunContinued; an external-execution tool sends no tool event on continue.
+    ("sse_runctl_first.sse", "RunStarted ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted"),
+    ("sse_regenerate.sse", "RunContinued ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted"),
+    (
+        "sse_regenerate_instructions.sse",
+        "RunContinued ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted",
+    ),
+    ("sse_external_paused.sse", "RunStarted ModelRequestStarted ModelRequestCompleted RunContentCompleted RunPaused"),
+    (
+        "sse_external_continue.sse",
+        "RunContinued ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted",
+    ),
+    // RouterPaused and StepOutputReview are kept as raw `Activity` (what they
+    // ask is in WorkflowPaused's step_requirements).
+    ("sse_workflow_route_paused.sse", "WorkflowStarted Activity WorkflowPaused WorkflowRunOutput"),
+    (
+        "sse_workflow_route_continue.sse",
+        "StepGroupStarted StepStarted StepCompleted StepGroupCompleted StepPaused WorkflowPaused WorkflowRunOutput",
+    ),
+    (
+        "sse_workflow_input_continue.sse",
+        "StepContinued StepStarted StepOutput StepCompleted Activity WorkflowPaused WorkflowRunOutput",
+    ),
+    ("sse_workflow_review_continue.sse", "WorkflowCompleted"),
 ];
 
 #[test]
@@ -132,6 +157,11 @@ fn every_fixture_parses_with_zero_malformed_frames_in_the_expected_order() {
     }
 }
 
+/// Recorded events the parser keeps as their raw JSON (`RunBody::Activity`):
+/// a workflow's route-selection and output-review pauses, whose questions
+/// WorkflowPaused's `step_requirements` carry in full.
+const KEPT_AS_ACTIVITY: [&str; 2] = ["RouterPaused", "StepOutputReview"];
+
 #[test]
 fn names_headers_and_kinds_match_the_wire() {
     for name in sse_fixtures().iter().filter(|n| *n != "sse_cut.sse") {
@@ -139,7 +169,9 @@ fn names_headers_and_kinds_match_the_wire() {
             let (sse_name, v) = frame_json(&f);
             let ev = parse_event(Some(&sse_name), &f.data).unwrap();
             assert_eq!(ev.name(), sse_name, "{name}");
-            assert!(!matches!(ev, RunEvent::Unknown { .. } | RunEvent::Run { body: RunBody::Activity(_), .. }), "{name}: {sse_name} not modelled");
+            let kept_raw = KEPT_AS_ACTIVITY.contains(&sse_name.as_str());
+            assert!(!matches!(ev, RunEvent::Unknown { .. }), "{name}: {sse_name} unknown");
+            assert!(kept_raw || !matches!(ev, RunEvent::Run { body: RunBody::Activity(_), .. }), "{name}: {sse_name} not modelled");
             if let RunEvent::WorkflowRunOutput { step_requirements } = &ev {
                 // The run object itself: no `event` field, only the SSE name says what it is.
                 assert_eq!(v["event"], Value::Null, "{name}");
@@ -149,7 +181,6 @@ fn names_headers_and_kinds_match_the_wire() {
             assert_eq!(v["event"].as_str(), Some(sse_name.as_str()), "{name}: JSON event field");
             // Without the SSE name (WebSocket replays), the JSON names it.
             assert_eq!(parse_event(None, &f.data).unwrap(), ev, "{name}: {sse_name} without the event line");
-            assert!(!matches!(ev, RunEvent::Unknown { .. } | RunEvent::Run { body: RunBody::Activity(_), .. }), "{name}: {sse_name} not modelled");
             if let Some(h) = ev.header() {
                 assert_eq!(h.run_id.as_deref(), v["run_id"].as_str(), "{name}: run_id");
                 assert_eq!(h.parent_run_id.as_deref(), v["parent_run_id"].as_str(), "{name}: parent_run_id");
@@ -159,7 +190,7 @@ fn names_headers_and_kinds_match_the_wire() {
                 let kind = ev.run_kind().unwrap();
                 let expected = if sse_name.starts_with("Team") {
                     RunKind::Team
-                } else if sse_name.starts_with("Workflow") || sse_name.starts_with("Step") {
+                } else if ["Workflow", "Step", "Router", "Loop", "Parallel", "Condition"].iter().any(|p| sse_name.starts_with(p)) {
                     RunKind::Workflow
                 } else {
                     RunKind::Agent
@@ -206,6 +237,10 @@ fn unknown_fields_change_nothing() {
     for name in sse_fixtures().iter().filter(|n| *n != "sse_cut.sse") {
         for f in clean_frames(name) {
             let (sse_name, mut v) = frame_json(&f);
+            if KEPT_AS_ACTIVITY.contains(&sse_name.as_str()) {
+                // Kept as the raw frame by design: every field is in it.
+                continue;
+            }
             v["zz_brand_new"] = json!({"nested": [1, 2, {"x": null}]});
             v["another_flag"] = json!(true);
             let mutated = serde_json::to_string(&v).unwrap();
