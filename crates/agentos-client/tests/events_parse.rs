@@ -107,6 +107,22 @@ const SEQUENCES: &[(&str, &str)] = &[
     ),
     ("sse_markdown.sse", "RunStarted ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted"),
     ("sse_xss.sse", "RunStarted ModelRequestStarted RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted"),
+    // Issue 12 §3: tools that return media (the Artist agent).
+    (
+        "sse_media_image.sse",
+        "RunStarted ModelRequestStarted ModelRequestCompleted ToolCallStarted ToolCallCompleted ModelRequestStarted \
+         RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted",
+    ),
+    (
+        "sse_media_audio.sse",
+        "RunStarted ModelRequestStarted ModelRequestCompleted ToolCallStarted ToolCallCompleted ModelRequestStarted \
+         RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted",
+    ),
+    (
+        "sse_media_hostile.sse",
+        "RunStarted ModelRequestStarted ModelRequestCompleted ToolCallStarted ToolCallCompleted ModelRequestStarted \
+         RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted",
+    ),
 ];
 
 #[test]
