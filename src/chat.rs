@@ -81,7 +81,7 @@ pub struct Turn {
     pub resumable: RwSignal<bool>,
     /// Advanced fields sent with it (kept for a retry).
     extras: Vec<(&'static str, String)>,
-    files: StoredValue<Vec<web_sys::File>, LocalStorage>,
+    pub files: StoredValue<Vec<web_sys::File>, LocalStorage>,
 }
 
 #[derive(Clone, Copy)]

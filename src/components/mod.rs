@@ -6,6 +6,7 @@ pub mod composer;
 pub mod dom;
 pub mod load;
 pub mod markdown;
+pub mod media;
 pub mod run_view;
 
 use crate::state::{use_app, ConnStatus, Health};

@@ -3,7 +3,7 @@
 use crate::chat::{Chat, Phase, Turn};
 use crate::components::composer::{Composer, Outgoing};
 use crate::components::run_view::{Decision, RunCard};
-use crate::components::{Badge, Empty, ErrorNotice, Notice};
+use crate::components::{Empty, ErrorNotice, Notice};
 use crate::route::{navigate, Route};
 use crate::state::use_app;
 use agentos_client::ComponentKind;
@@ -239,10 +239,9 @@ fn TurnView(turn: Turn, chat: Chat, on_prompt: Callback<String>) -> impl IntoVie
             <div class="bubble user" aria-label="You said">
                 <p class="prewrap">{turn.message.clone()}</p>
                 {(!turn.attachments.is_empty()).then(|| view! {
-                    <div class="badges">
-                        {turn.attachments.iter().map(|a| view! { <Badge text=format!("📎 {a}")/> }).collect_view()}
-                    </div>
+                    <crate::components::media::LocalAttachments files=turn.files.get_value()/>
                 })}
+                <crate::components::media::InputMedia run=run.into()/>
             </div>
             {move || match phase.get() {
                 Phase::Failed(e) => view! {
