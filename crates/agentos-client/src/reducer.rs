@@ -973,6 +973,26 @@ impl RunView {
         }
     }
 
+    /// A stored run's media do not say which tool made them; agno follows a
+    /// tool's result with a message carrying its media, so the tool is the
+    /// one whose result came just before (the first 1,000 messages).
+    fn name_media_tools(&mut self, r: &Value) {
+        let mut tool: Option<&str> = None;
+        for m in r.get("messages").and_then(Value::as_array).into_iter().flatten().take(1000) {
+            if m.get("role").and_then(Value::as_str) == Some("tool") {
+                tool = m.get("tool_name").and_then(Value::as_str);
+                continue;
+            }
+            let Some(name) = tool.take() else { continue };
+            for carried in read_media(m, None) {
+                let Some(id) = carried.item.id.as_deref() else { continue };
+                for media in self.media.iter_mut().filter(|x| x.tool.is_none() && x.item.id.as_deref() == Some(id)) {
+                    media.tool = Some(name.to_string());
+                }
+            }
+        }
+    }
+
     /// The final metrics of a completed run, when it sent them.
     fn final_metrics_from(&mut self, m: Option<&Metrics>) {
         if let Some(m) = m {
@@ -1275,6 +1295,7 @@ impl RunView {
             v.references = references(refs);
         }
         v.add_media(&read_media(r, None));
+        v.name_media_tools(r);
         let mut input = read_input_media(r);
         input.truncate(MAX_MEDIA);
         v.input_media = input;

@@ -70,6 +70,8 @@ fn stored_runs_carry_the_same_media() {
     let audio = runs_to_views(&stored("session_runs_media_audio.json"));
     assert_eq!(audio[0].media.len(), 1);
     assert_eq!(audio[0].media[0].kind, MediaKind::Audio);
+    // The tool is found from the stored messages, so the name matches the live one.
+    assert_eq!(audio[0].media[0].label(), "Audio from play_sound");
 }
 
 #[test]
