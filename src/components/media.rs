@@ -20,56 +20,29 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::{Arc, Mutex};
 
-/// The media of a run, under its answer. Rebuilt only when an item is added.
-#[component]
-pub fn RunMedia(
-    /// The run shown.
-    run: Signal<RunView>,
-) -> impl IntoView {
-    let count = Memo::new(move |_| run.with(|r| (r.media.len(), r.media_dropped)));
+/// The media of a run under its answer (`input`: false), or the person's own
+/// attachments of a stored run in their turn (`input`: true). Rebuilt only
+/// when an item is added.
+pub fn run_media(run: Signal<RunView>, input: bool) -> impl IntoView {
+    let pick = move |r: &RunView| if input { r.input_media.clone() } else { r.media.clone() };
+    let count = Memo::new(move |_| run.with(|r| if input { (r.input_media.len(), 0) } else { (r.media.len(), r.media_dropped) }));
     move || {
         let (n, dropped) = count.get();
         (n > 0).then(|| {
-            let (items, session) = run.with_untracked(|r| (r.media.clone(), r.session_id.clone()));
-            view! { <MediaList items=items session_id=session dropped=dropped label="Media from the run"/> }
+            let (items, session) = run.with_untracked(|r| (pick(r), r.session_id.clone()));
+            media_list(items, session, dropped, if input { "Your attachments" } else { "Media from the run" })
         })
     }
 }
 
-/// A person's own attachments of a stored run (a turn loaded from history).
-#[component]
-pub fn InputMedia(
-    /// The turn's run.
-    run: Signal<RunView>,
-) -> impl IntoView {
-    let count = Memo::new(move |_| run.with(|r| r.input_media.len()));
-    move || {
-        (count.get() > 0).then(|| {
-            let (items, session) = run.with_untracked(|r| (r.input_media.clone(), r.session_id.clone()));
-            view! { <MediaList items=items session_id=session label="Your attachments"/> }
-        })
-    }
-}
-
-/// A list of media items.
-#[component]
-pub fn MediaList(
-    items: Vec<Media>,
-    /// The run's session (for stored media without its own).
-    #[prop(optional_no_strip)]
-    session_id: Option<String>,
-    /// Items over the bound, not shown.
-    #[prop(optional)]
-    dropped: usize,
-    /// The list's accessible name.
-    label: &'static str,
-) -> impl IntoView {
+/// A list of media items; `session_id` is the run's (for stored media
+/// without its own), `dropped` the items over the bound.
+pub fn media_list(items: Vec<Media>, session_id: Option<String>, dropped: usize, label: &'static str) -> impl IntoView {
+    let more = (dropped > 0).then(|| format!("{dropped} more not shown (at most {MAX_MEDIA} per run)."));
     view! {
         <ul class="media-list" aria-label=label>
             {items.into_iter().map(|m| view! { <li class="media-item">{media_item(m, session_id.as_deref())}</li> }).collect_view()}
-            {(dropped > 0).then(|| view! {
-                <li class="small muted">{format!("{dropped} more not shown (at most {MAX_MEDIA} per run).")}</li>
-            })}
+            {more.map(|t| view! { <li class="small muted">{t}</li> })}
         </ul>
     }
 }
@@ -79,13 +52,8 @@ fn media_item(m: Media, session: Option<&str>) -> AnyView {
     let size = m.size();
     match media_source(&m, session) {
         MediaSource::Data(url) => shown(m.kind, url, label, size),
-        MediaSource::Remote(url) => {
-            let what = format!("Open {label} (not loaded here)");
-            view! {
-                <a href=url target="_blank" rel="noopener noreferrer">{what}</a>
-            }
-            .into_any()
-        }
+        // Never loaded in the page: a link the person may open.
+        MediaSource::Remote(url) => link(url, format!("Open {label} (not loaded here)"), None),
         MediaSource::Bytes { content, base64 } => match file_blob(&content, base64) {
             Some(url) => {
                 revoke_on_cleanup(url.clone());
@@ -95,39 +63,22 @@ fn media_item(m: Media, session: Option<&str>) -> AnyView {
         },
         MediaSource::Stored { session_id, key, .. } => stored(m.kind, session_id, key, label, size),
         MediaSource::Refused(why) => not_shown(&label, why),
-        MediaSource::TooLarge => view! {
-            <p class="small muted" role="note">
-                {format!("{label}: too large to show (over {}).", human_size(MAX_MEDIA_BYTES as u64))}
-            </p>
+        MediaSource::TooLarge => {
+            note(format!("{label}: too large to show (over {}).", human_size(MAX_MEDIA_BYTES as u64)), "small muted")
         }
-        .into_any(),
     }
+}
+
+fn note(text: String, class: &'static str) -> AnyView {
+    view! { <p class=class role="note">{text}</p> }.into_any()
 }
 
 fn not_shown(label: &str, why: &str) -> AnyView {
-    view! { <p class="media-refused small" role="note">{format!("Media not shown ({label}): {why}.")}</p> }.into_any()
+    note(format!("Media not shown ({label}): {why}."), "media-refused small")
 }
 
-/// An item from a URL the app may load (`data:` or its own `blob:`).
-fn shown(kind: MediaKind, url: String, label: String, size: Option<u64>) -> AnyView {
-    match kind {
-        MediaKind::Image => view! { <ImageView url=url label=label/> }.into_any(),
-        MediaKind::Audio => view! {
-            <figure class="media-audio">
-                <audio controls=true preload="metadata" src=url aria-label=label.clone()></audio>
-                <figcaption class="small muted">{label}</figcaption>
-            </figure>
-        }
-        .into_any(),
-        MediaKind::Video => view! {
-            <figure class="media-video">
-                <video controls=true preload="metadata" src=url aria-label=label.clone()></video>
-                <figcaption class="small muted">{label}</figcaption>
-            </figure>
-        }
-        .into_any(),
-        MediaKind::File => download(url, label, size),
-    }
+fn link(href: String, text: String, download: Option<String>) -> AnyView {
+    view! { <a href=href download=download target="_blank" rel="noopener noreferrer">{text}</a> }.into_any()
 }
 
 fn download(url: String, label: String, size: Option<u64>) -> AnyView {
@@ -135,14 +86,29 @@ fn download(url: String, label: String, size: Option<u64>) -> AnyView {
         Some(s) => format!("Download {label} ({})", human_size(s)),
         None => format!("Download {label}"),
     };
-    view! { <a href=url download=label class="media-file">{text}</a> }.into_any()
+    link(url, text, Some(label))
+}
+
+/// An item from a URL the app may load (`data:` or its own `blob:`).
+fn shown(kind: MediaKind, url: String, label: String, size: Option<u64>) -> AnyView {
+    let player = match kind {
+        MediaKind::Image => return image(url, label),
+        MediaKind::File => return download(url, label, size),
+        MediaKind::Audio => view! { <audio controls=true preload="metadata" src=url aria-label=label.clone()></audio> }.into_any(),
+        MediaKind::Video => view! { <video controls=true preload="metadata" src=url aria-label=label.clone()></video> }.into_any(),
+    };
+    view! {
+        <figure class="media-player">
+            {player}
+            <figcaption class="small muted">{label}</figcaption>
+        </figure>
+    }
+    .into_any()
 }
 
 /// An image inline, with a button that opens it full size (a modal
 /// `<dialog>`: Esc or Close closes it).
-#[component]
-fn ImageView(url: String, label: String) -> impl IntoView {
-    let full = format!("View full size: {label}");
+fn image(url: String, label: String) -> AnyView {
     let dialog = NodeRef::<html::Dialog>::new();
     let open = move |_| {
         if let Some(d) = dialog.get() {
@@ -154,6 +120,7 @@ fn ImageView(url: String, label: String) -> impl IntoView {
             d.close();
         }
     };
+    let full = format!("View full size: {label}");
     let (alt, caption, name) = (label.clone(), label.clone(), label.clone());
     let big = url.clone();
     view! {
@@ -169,8 +136,8 @@ fn ImageView(url: String, label: String) -> impl IntoView {
             </dialog>
         </figure>
     }
+    .into_any()
 }
-
 /// Revokes a `blob:` URL made here when the view that shows it goes away.
 fn revoke_on_cleanup(url: String) {
     on_cleanup(move || {
@@ -233,7 +200,7 @@ fn stored(kind: MediaKind, session_id: String, key: String, label: String, size:
     });
     view! {
         {move || match url.get() {
-            None => view! { <p class="small muted">{format!("Loading {label}…")}</p> }.into_any(),
+            None => note(format!("Loading {label}…"), "small muted"),
             Some(Ok(u)) => shown(kind, u, label.clone(), size),
             Some(Err(e)) => not_shown(&label, &e),
         }}
@@ -243,8 +210,7 @@ fn stored(kind: MediaKind, session_id: String, key: String, label: String, size:
 
 /// The files a person attached to a message being sent: image thumbnails
 /// (a `blob:` URL of the chosen file, revoked on cleanup), else the name.
-#[component]
-pub fn LocalAttachments(files: Vec<web_sys::File>) -> impl IntoView {
+pub fn local_attachments(files: Vec<web_sys::File>) -> impl IntoView {
     view! {
         <ul class="media-list attachments" aria-label="Your attachments">
             {files.into_iter().map(|f| {

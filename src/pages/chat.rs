@@ -239,9 +239,9 @@ fn TurnView(turn: Turn, chat: Chat, on_prompt: Callback<String>) -> impl IntoVie
             <div class="bubble user" aria-label="You said">
                 <p class="prewrap">{turn.message.clone()}</p>
                 {(!turn.attachments.is_empty()).then(|| view! {
-                    <crate::components::media::LocalAttachments files=turn.files.get_value()/>
+                    {crate::components::media::local_attachments(turn.files.get_value())}
                 })}
-                <crate::components::media::InputMedia run=run.into()/>
+                {crate::components::media::run_media(run.into(), true)}
             </div>
             {move || match phase.get() {
                 Phase::Failed(e) => view! {

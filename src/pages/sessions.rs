@@ -440,13 +440,14 @@ fn session_view(detail: SessionDetail, mut views: Vec<RunView>) -> impl IntoView
                         {views.into_iter().map(|v| {
                             let input = v.input.clone();
                             let attached = v.input_media.clone();
+                            let session = v.session_id.clone();
                             view! {
                                 <li class="turn">
                                     {(input.is_some() || !attached.is_empty()).then(|| view! {
                                         <div class="bubble user" aria-label="You said">
                                             <p class="prewrap">{input}</p>
                                             {(!attached.is_empty()).then(|| view! {
-                                                <crate::components::media::MediaList items=attached label="Your attachments"/>
+                                                {crate::components::media::media_list(attached, session, 0, "Your attachments")}
                                             })}
                                         </div>
                                     })}
