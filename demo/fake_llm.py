@@ -34,6 +34,7 @@ The rules, first match wins:
                                                 approval record)
     "stock" and a tool named *stock*         -> call it (an external-execution tool: the run
                                                 pauses until the person gives its result)
+    "draw"/"sound"/"broken" and a tool named so -> call it (tools that return media)
     "long"                                   -> >= 2,500 small chunks, streamed fast
     "markdown"                               -> a Markdown showcase answer
     "xss"                                    -> an answer with literal script/img HTML
@@ -615,7 +616,8 @@ def decide(body: Dict[str, Any]) -> Plan:
     #    *note* asks the person for some of its input. Every string parameter gets the
     #    user's message.
     for word, plan in (("reset", "confirmation-tool"), ("note", "user-input-tool"), ("archive", "approval-tool"),
-                       ("stock", "external-tool")):
+                       ("stock", "external-tool"), ("draw", "media-tool"), ("sound", "media-tool"),
+                       ("broken", "media-tool")):
         matching = [name for name in tools if word in name.lower()] if word in lowered else []
         if matching:
             name = matching[0]
@@ -635,6 +637,9 @@ def decide(body: Dict[str, Any]) -> Plan:
         return Plan("markdown", split_words(MARKDOWN_ANSWER), delay=delay)
     if "xss" in lowered:
         return Plan("xss", split_words(XSS_ANSWER), delay=delay)
+    # agno follows a tool that returned media with a user message saying so.
+    if user.startswith("The tool call above generated the attached media"):
+        return Plan("media-answer", split_words("Here it is: the tool's media is shown below."), delay=delay)
     answer = f"Echo: {user}" if user else "Hello! How can I help?"
     if delay:
         answer += SLOW_TAIL

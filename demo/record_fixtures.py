@@ -52,6 +52,7 @@ KNOWLEDGE_AGENT = "librarian-agent"
 TEAM = "research-team"
 WORKFLOW = "two-step-workflow"
 APPROVAL_WORKFLOW = "approval-workflow"
+MEDIA_AGENT = "artist-agent"
 USER = "fixture-user"
 
 TIMEOUT = httpx.Timeout(connect=5.0, read=90.0, write=10.0, pool=10.0)
@@ -900,6 +901,36 @@ def record_runctl(r: Recorder) -> None:
           shown_path=f"{wf_runs}/{{run_id}}/continue", note="the output review confirmed: WorkflowCompleted")
 
 
+def record_media(r: Recorder) -> None:
+    """Issue 12 \u00a73: tools that return an image and audio, and a run with the person's own
+    uploads (an image and a text file), live and as stored."""
+    runs = f"/agents/{MEDIA_AGENT}/runs"
+    r.sse("sse_media_image.sse", runs,
+          {"message": "Please draw a picture", "stream": "true", "session_id": "fx-media-image", "user_id": USER},
+          note="ToolCallCompleted and RunCompleted carry images: [{id, format, mime_type, alt_text, content (base64)}]")
+    r.sse("sse_media_audio.sse", runs,
+          {"message": "Play a sound", "stream": "true", "session_id": "fx-media-audio", "user_id": USER},
+          note="ToolCallCompleted and RunCompleted carry audio: [{id, format, mime_type, duration, sample_rate, "
+               "channels, content (base64)}]")
+    r.sse("sse_media_hostile.sse", runs,
+          {"message": "Show a broken picture", "stream": "true", "session_id": "fx-media-hostile", "user_id": USER},
+          note="an image whose url is javascript:")
+    r.json("session_runs_media.json", "GET", "/sessions/fx-media-image/runs", params={"type": "agent"},
+           note="a stored run with images (base64 content)")
+    r.json("session_runs_media_audio.json", "GET", "/sessions/fx-media-audio/runs", params={"type": "agent"},
+           note="a stored run with audio (base64 content)")
+    sys.path.insert(0, str(DEMO_DIR))
+    from server import demo_png  # the same PNG the Artist draws
+
+    r.json("run_media_upload.json", "POST", f"/agents/{PLAIN_AGENT}/runs",
+           data={"message": "Look at these", "stream": "false", "session_id": "fx-media-upload", "user_id": USER},
+           files=[("files", ("sun.png", demo_png(), "image/png")),
+                  ("files", ("notes.txt", b"hello notes\n", "text/plain"))],
+           note="multipart files= uploads: an image and a text file")
+    r.json("session_runs_media_upload.json", "GET", "/sessions/fx-media-upload/runs", params={"type": "agent"},
+           note="the person's uploads in input_media {images, videos, audios, files}")
+
+
 def start_demo(port: int, llm_port: int, data_dir: Path, log_path: Path) -> subprocess.Popen:
     env = dict(os.environ, OS_SECURITY_KEY=FIXTURE_KEY, DEMO_FAKE_LLM="1", AGNO_TELEMETRY="false")
     log = open(log_path, "wb")
@@ -981,11 +1012,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port for the own demo server ({DEFAULT_PORT})")
     parser.add_argument("--llm-port", type=int, default=DEFAULT_LLM_PORT,
                         help=f"port for its fake LLM ({DEFAULT_LLM_PORT})")
-    parser.add_argument("--only", choices=["ops", "gaps", "sessions", "dbs", "runctl"],
+    parser.add_argument("--only", choices=["ops", "gaps", "sessions", "dbs", "runctl", "media"],
                         help="record only these areas (ops: schedules, approvals, evals; gaps: memory optimize and "
                              "bulk delete, trace search, knowledge refresh/metadata/delete-all; sessions: session "
                              "state, metadata and summary; dbs: a server with a second database, DEMO_SECOND_DB=1; "
-                             "runctl: regenerate, fork, external tools, workflow pauses); other fixtures stay")
+                             "runctl: regenerate, fork, external tools, workflow pauses; media: tool media and "
+                             "uploads); other fixtures stay")
     args = parser.parse_args()
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -1015,7 +1047,7 @@ def main() -> None:
             if manifest_path.exists():
                 recorder.manifest.update(json.loads(manifest_path.read_text()))
             {"ops": record_ops, "gaps": record_gaps, "sessions": record_session_state, "dbs": record_dbs,
-             "runctl": record_runctl}[args.only](recorder)
+             "runctl": record_runctl, "media": record_media}[args.only](recorder)
         else:
             record_catalog(recorder)
             record_errors(recorder)
@@ -1026,6 +1058,7 @@ def main() -> None:
             record_ops(recorder)
             record_gaps(recorder)
             record_runctl(recorder)
+            record_media(recorder)
         manifest = json.dumps(recorder.manifest, indent=2, ensure_ascii=False) + "\n"
         (args.out / "manifest.json").write_text(manifest)
         write_readme(recorder, info, command)

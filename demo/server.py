@@ -201,6 +201,11 @@ DEMO_MANIFEST = {
         "description": "Two specialists working together: one for numbers, one for the handbook.",
         "labels": ["Team"],
     },
+    "artist-agent": {
+        "description": "Draws a small picture and plays a short tone, made on this machine.",
+        "labels": ["Media", "Tools"],
+        "quick_prompts": ["Please draw a picture", "Play a sound"],
+    },
     "two-step-workflow": {
         "description": "Turns a question about the handbook into a short written brief.",
         "labels": ["Workflow", "Handbook"],
@@ -211,6 +216,39 @@ DEMO_QUICK_PROMPTS = {
     "librarian-agent": ["search: where is the coffee machine?", "search: what is AgentOS?"],
     "research-team": ["What is 6 times 7?", "search: how do I descale the coffee machine?"],
 }
+
+
+# The Artist's media (issue 12 §3), made here with the standard library only: no
+# internet, no new dependency. A 64x64 PNG (zlib + struct) and a 0.4 s 440 Hz WAV.
+def demo_png(size: int = 64) -> bytes:
+    import struct
+    import zlib
+
+    rows = bytearray()
+    for y in range(size):
+        rows.append(0)  # filter: none
+        for x in range(size):
+            inside = (x - size / 2) ** 2 + (y - size / 2) ** 2 < (size / 3) ** 2
+            rows.extend((230, 120, 30) if inside else (40, 90, 200))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(bytes(rows))) + chunk(b"IEND", b""))
+
+
+def demo_wav(seconds: float = 0.4, rate: int = 8000, hz: float = 440.0) -> bytes:
+    import math
+    import struct
+
+    frames = b"".join(struct.pack("<h", int(12000 * math.sin(2 * math.pi * hz * i / rate)))
+                      for i in range(int(seconds * rate)))
+    return (b"RIFF" + struct.pack("<I", 36 + len(frames)) + b"WAVE"
+            + b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2, 2, 16)
+            + b"data" + struct.pack("<I", len(frames)) + frames)
 
 
 def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
@@ -410,6 +448,52 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         markdown=True,
     )
 
+    # Issue 12 §3: tools that return media (agno's ToolResult), on their own agent so the
+    # other agents' tool lists stay as they are.
+    from agno.media import Audio, Image
+    from agno.tools.function import ToolResult
+
+    def draw_picture(subject: str):
+        """Draw a small picture (a PNG made on this machine).
+
+        Args:
+            subject: What to draw.
+        """
+        return ToolResult(content="Drew a 64x64 picture: an orange sun on a blue sky.",
+                          images=[Image(content=demo_png(), mime_type="image/png", format="png",
+                                        alt_text="An orange sun on a blue sky")])
+
+    def play_sound(description: str):
+        """Play a short tone (a WAV made on this machine).
+
+        Args:
+            description: What the sound is for.
+        """
+        return ToolResult(content="Played a 0.4 second 440 Hz tone.",
+                          audios=[Audio(content=demo_wav(), mime_type="audio/wav", format="wav",
+                                        sample_rate=8000, duration=0.4)])
+
+    def broken_picture_link(subject: str):
+        """Return a picture whose address is not safe to load (for the dashboard's tests).
+
+        Args:
+            subject: What the picture is of.
+        """
+        return ToolResult(content="Returned a picture with a javascript: address.",
+                          images=[Image(url="javascript:window.__pwned=1", alt_text="hostile picture")])
+
+    artist = Agent(
+        id="artist-agent",
+        name="Artist",
+        role="Draws pictures and plays sounds",
+        description="Returns media from its tools: a small picture (PNG) and a short tone (WAV).",
+        instructions=["Try: 'Please draw a picture', 'Play a sound' or 'Show a broken picture'."],
+        model=chat_model(model_id),
+        tools=[draw_picture, play_sound, broken_picture_link],
+        db=db,
+        markdown=True,
+    )
+
     team = Team(
         id="research-team",
         name="Research Team",
@@ -520,7 +604,7 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         base_app=base_app,
         db=db,
         # The archive's agent goes last: specs pick "the first agent without tools".
-        agents=[assistant, calculator, librarian, guide, warehouse] + ([archive["agent"]] if archive else []),
+        agents=[assistant, calculator, librarian, guide, warehouse, artist] + ([archive["agent"]] if archive else []),
         teams=[team],
         workflows=[workflow, approval_workflow, review_workflow],
         # Exact origins only. Deliberately no origin_regex: browser tests rely on other

@@ -88,7 +88,7 @@ pub struct Turn {
     pub resumable: RwSignal<bool>,
     /// Advanced fields sent with it (kept for a retry).
     extras: Vec<(&'static str, String)>,
-    files: StoredValue<Vec<web_sys::File>, LocalStorage>,
+    pub files: StoredValue<Vec<web_sys::File>, LocalStorage>,
     /// The answer shown before a regenerate, until the new run starts.
     before: StoredValue<Option<RunView>, LocalStorage>,
 }

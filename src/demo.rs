@@ -360,6 +360,7 @@ pub fn PresentedRun(run: Signal<RunView>) -> impl IntoView {
                 })
             }}
             <crate::components::markdown::Markdown text=content label="Answer text"/>
+            {crate::components::media::run_media(run, false)}
             {move || run.with(|r| match r.status {
                 RunStatus::Error => Some(format!("Something went wrong: {}", r.error.as_ref().map(|e| e.message.as_str()).unwrap_or("the run failed"))),
                 RunStatus::Cancelled => Some("Stopped.".to_string()),

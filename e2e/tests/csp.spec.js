@@ -7,7 +7,7 @@ const { test, expect } = require('./fixtures');
 const { env, connect, mainNav, collectErrors } = require('./helpers');
 
 const CSP =
-  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; " +
+  "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; " +
   "connect-src *; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; object-src 'none'";
 
 test('every response of the static server carries the CSP, nosniff and no-referrer', async ({ request }) => {

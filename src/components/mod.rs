@@ -7,6 +7,7 @@ pub mod db_picker;
 pub mod dom;
 pub mod load;
 pub mod markdown;
+pub mod media;
 pub mod run_control;
 pub mod run_view;
 pub mod session_details;

@@ -149,6 +149,7 @@ fn RunBody(
         // A memo, so the Markdown view is built once and then only updated
         // as text arrives (not rebuilt on every event).
         {move || show_markdown.get().then(|| view! { <Markdown text=content label="Answer text"/> })}
+        {crate::components::media::run_media(run, false)}
         {move || run.with(|r| r.error.clone()).map(|e| view! {
             <Notice
                 title=format!("The run failed: {}", e.message)

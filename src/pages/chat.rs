@@ -5,7 +5,7 @@ use crate::components::composer::{Composer, Outgoing};
 use crate::components::load::{not_loaded, use_get, UseGet};
 use crate::components::run_view::{Decision, RunCard};
 use crate::components::session_details::SessionDetails;
-use crate::components::{Badge, Empty, ErrorNotice, Notice};
+use crate::components::{Empty, ErrorNotice, Notice};
 use crate::route::{navigate, Route};
 use crate::state::use_app;
 use agentos_client::sessions::{parse_sessions, session_path, PageMeta, SessionDetail, SessionQuery, SessionSummary};
@@ -393,10 +393,9 @@ fn TurnView(turn: Turn, chat: Chat, on_prompt: Callback<String>) -> impl IntoVie
             <div class="bubble user" aria-label="You said">
                 <p class="prewrap">{turn.message.clone()}</p>
                 {(!turn.attachments.is_empty()).then(|| view! {
-                    <div class="badges">
-                        {turn.attachments.iter().map(|a| view! { <Badge text=format!("📎 {a}")/> }).collect_view()}
-                    </div>
+                    {crate::components::media::local_attachments(turn.files.get_value())}
                 })}
+                {crate::components::media::run_media(run.into(), true)}
             </div>
             {move || match phase.get() {
                 Phase::Failed(e) => view! {

@@ -451,10 +451,17 @@ fn session_view(detail: SessionDetail, mut views: Vec<RunView>) -> impl IntoView
                     <ol class="transcript" aria-label="Conversation">
                         {views.into_iter().map(|v| {
                             let input = v.input.clone();
+                            let attached = v.input_media.clone();
+                            let session = v.session_id.clone();
                             view! {
                                 <li class="turn">
-                                    {input.map(|m| view! {
-                                        <div class="bubble user" aria-label="You said"><p class="prewrap">{m}</p></div>
+                                    {(input.is_some() || !attached.is_empty()).then(|| view! {
+                                        <div class="bubble user" aria-label="You said">
+                                            <p class="prewrap">{input}</p>
+                                            {(!attached.is_empty()).then(|| view! {
+                                                {crate::components::media::media_list(attached, session, 0, "Your attachments")}
+                                            })}
+                                        </div>
                                     })}
                                     <RunCard run=Signal::stored(v)/>
                                 </li>

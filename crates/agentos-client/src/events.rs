@@ -23,6 +23,7 @@
 
 pub use crate::json::{as_f64, as_u64, FromJson};
 use crate::json::{any, flag, int, list, text};
+use crate::media::{read_media, Media};
 use serde_json::Value;
 use std::fmt;
 
@@ -282,6 +283,8 @@ pub struct RunOutcome {
     /// Suggested next prompts (agno 3.1.10 sends them in
     /// `FollowupsCompleted`, not here; a run output carries them).
     pub followups: Vec<Value>,
+    /// Images, audio, video and files the run returned (`crate::media`).
+    pub media: Vec<Media>,
 }
 
 impl FromJson for RunOutcome {
@@ -294,6 +297,7 @@ impl FromJson for RunOutcome {
             metrics: metrics(v, "metrics"),
             member_responses: list(v, "member_responses"),
             followups: list(v, "followups"),
+            media: read_media(v, None),
         }
     }
 }
@@ -371,6 +375,8 @@ pub struct ToolEvent {
     pub tool: Option<ToolExecution>,
     /// `ToolCallError`: the error text.
     pub error: Option<String>,
+    /// Media the tool returned (`ToolCallCompleted`: `images`, `audio`, …).
+    pub media: Vec<Media>,
 }
 
 impl FromJson for ToolEvent {
@@ -378,6 +384,7 @@ impl FromJson for ToolEvent {
         ToolEvent {
             tool: v.get("tool").filter(|t| t.is_object()).map(ToolExecution::from_value),
             error: text(v, "error"),
+            media: read_media(v, v.get("tool").and_then(|t| t.get("tool_name")).and_then(Value::as_str)),
         }
     }
 }

@@ -29,6 +29,7 @@ pub mod evals;
 pub mod knowledge;
 pub mod manifest;
 pub mod markdown;
+pub mod media;
 pub mod memory;
 pub mod metrics;
 pub mod runs;

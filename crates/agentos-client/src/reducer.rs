@@ -48,6 +48,7 @@ use crate::events::{
     content_text, CancelInfo, ContentDelta, ErrorInfo, EventHeader, Metrics, ModelInfo, PauseInfo, ReasoningInfo, RunBody, RunEvent,
     RunKind, RunOutcome, StepInfo, ToolEvent, ToolExecution, WorkflowOutcome,
 };
+use crate::media::{read_input_media, read_media, Media, MAX_MEDIA};
 use serde_json::Value;
 // B-trees, not hash maps: serde_json's `Map` already brings B-tree code into
 // the wasm (hash maps measured about 1 KB gzipped more).
@@ -380,6 +381,13 @@ pub struct RunView {
     /// `followups`): non-blank strings, trimmed, at most [`MAX_FOLLOWUPS`]
     /// of at most [`MAX_FOLLOWUP_CHARS`] characters each.
     pub followups: Vec<String>,
+    /// Images, audio, video and files the run returned (tool results and the
+    /// final output, each once by `id`), at most [`MAX_MEDIA`]; the rest are
+    /// counted in `media_dropped`.
+    pub media: Vec<Media>,
+    /// The person's own attachments (stored runs' `input_media`).
+    pub input_media: Vec<Media>,
+    pub media_dropped: usize,
     /// The last `event_index` applied (for `/resume` `last_event_index`).
     pub last_event_index: Option<u64>,
     /// Why the stream was cut, when it was.
@@ -999,6 +1007,46 @@ impl RunView {
         }
         self.paused_tools.clear();
         self.paused_requirements.clear();
+        self.add_media(&o.media);
+    }
+
+    /// Adds media once each (by `id`; an item without one by its content),
+    /// keeping at most [`MAX_MEDIA`] and counting the rest.
+    fn add_media(&mut self, list: &[Media]) {
+        for m in list {
+            let same = |x: &Media| match (&x.item.id, &m.item.id) {
+                (Some(a), Some(b)) => a == b,
+                _ => x.kind == m.kind && x.item == m.item,
+            };
+            if self.media.iter().any(same) {
+                continue;
+            }
+            if self.media.len() < MAX_MEDIA {
+                self.media.push(m.clone());
+            } else {
+                self.media_dropped = self.media_dropped.saturating_add(1);
+            }
+        }
+    }
+
+    /// A stored run's media do not say which tool made them; agno follows a
+    /// tool's result with a message carrying its media, so the tool is the
+    /// one whose result came just before (the first 1,000 messages).
+    fn name_media_tools(&mut self, r: &Value) {
+        let mut tool: Option<&str> = None;
+        for m in r.get("messages").and_then(Value::as_array).into_iter().flatten().take(1000) {
+            if m.get("role").and_then(Value::as_str) == Some("tool") {
+                tool = m.get("tool_name").and_then(Value::as_str);
+                continue;
+            }
+            let Some(name) = tool.take() else { continue };
+            for carried in read_media(m, None) {
+                let Some(id) = carried.item.id.as_deref() else { continue };
+                for media in self.media.iter_mut().filter(|x| x.tool.is_none() && x.item.id.as_deref() == Some(id)) {
+                    media.tool = Some(name.to_string());
+                }
+            }
+        }
     }
 
     /// The final metrics of a completed run, when it sent them.
@@ -1053,6 +1101,9 @@ impl RunView {
 
     /// `ToolCallStarted` (a decided call runs again) or `ToolCallCompleted`.
     fn on_tool(&mut self, t: &ToolEvent, completed: bool) {
+        if completed {
+            self.add_media(&t.media);
+        }
         let Some(view) = t.tool.as_ref().and_then(|t| self.tool(t)) else { return };
         if completed && view.status != ToolStatus::Failed {
             view.status = ToolStatus::Done;
@@ -1299,6 +1350,11 @@ impl RunView {
         if let Some(refs) = r.get("references").and_then(Value::as_array) {
             v.references = references(refs);
         }
+        v.add_media(&read_media(r, None));
+        v.name_media_tools(r);
+        let mut input = read_input_media(r);
+        input.truncate(MAX_MEDIA);
+        v.input_media = input;
         for e in r.get("events").and_then(Value::as_array).into_iter().flatten() {
             if e.get("event").and_then(Value::as_str).is_some_and(|n| n.ends_with("MemoryUpdateCompleted")) {
                 let list = e.get("memories").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();

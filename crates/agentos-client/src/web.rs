@@ -197,6 +197,27 @@ impl Client {
         Self::decode(resp, path).await
     }
 
+    /// `GET path` as a `Blob` (stored media, `GET /sessions/{id}/media/{key}`),
+    /// sent like every request (the key as a header, never in the URL); a body
+    /// over `max` bytes (by its `Content-Length`, then its size) is refused.
+    pub async fn get_blob(&self, path: &str, max: u64) -> Result<web_sys::Blob, ApiError> {
+        let req = self.builder(Method::GET, path)?.build().map_err(build_err)?;
+        let resp = self.check(self.send(req, Some(REQUEST_TIMEOUT_MS)).await?).await?;
+        let too_large = || ApiError::Decode { what: path.to_string(), detail: "too large to show".into() };
+        let declared = resp.headers().get("content-length").and_then(|l| l.trim().parse::<u64>().ok());
+        if declared.is_some_and(|l| l > max) {
+            return Err(too_large());
+        }
+        let bytes = resp.binary().await.map_err(|e| ApiError::Decode { what: path.to_string(), detail: e.to_string() })?;
+        if bytes.len() as u64 > max {
+            return Err(too_large());
+        }
+        let parts = js_sys::Array::of1(&Uint8Array::from(bytes.as_slice()));
+        let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)
+            .map_err(|e| ApiError::Decode { what: path.to_string(), detail: js_error_text(e) })?;
+        Ok(blob)
+    }
+
     /// A request with a JSON body; the answer decoded as JSON (or `null`
     /// for an empty body such as a 204).
     pub async fn send_json<T: DeserializeOwned>(

@@ -132,6 +132,22 @@ const SEQUENCES: &[(&str, &str)] = &[
         "StepContinued StepStarted StepOutput StepCompleted Activity WorkflowPaused WorkflowRunOutput",
     ),
     ("sse_workflow_review_continue.sse", "WorkflowCompleted"),
+    // Issue 12 §3: tools that return media (the Artist agent).
+    (
+        "sse_media_image.sse",
+        "RunStarted ModelRequestStarted ModelRequestCompleted ToolCallStarted ToolCallCompleted ModelRequestStarted \
+         RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted",
+    ),
+    (
+        "sse_media_audio.sse",
+        "RunStarted ModelRequestStarted ModelRequestCompleted ToolCallStarted ToolCallCompleted ModelRequestStarted \
+         RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted",
+    ),
+    (
+        "sse_media_hostile.sse",
+        "RunStarted ModelRequestStarted ModelRequestCompleted ToolCallStarted ToolCallCompleted ModelRequestStarted \
+         RunContent+ ModelRequestCompleted RunContentCompleted RunCompleted",
+    ),
 ];
 
 #[test]

@@ -21,6 +21,7 @@ use agentos_client::manifest::{Manifest, ManifestEntry};
 use agentos_client::schedules::{Schedule, ScheduleRun};
 use agentos_client::evals::{EvalCase, EvalRun, Performance, ToolCalls};
 use agentos_client::knowledge::{Chunker, Content, KnowledgeConfig, Reader, SearchHit, VectorDb};
+use agentos_client::media::MediaItem;
 use agentos_client::memory::{Memory, Optimized, UserStats};
 use agentos_client::metrics::{DayMetrics, ModelUsage};
 use agentos_client::sessions::{Page, PageMeta, SessionDetail, SessionSummary};
@@ -55,6 +56,15 @@ const NOT_SENT_BY_AGNO_3_1: &[&str] = &[
     // steps" when a server sends them.
     "reasoning_min_steps",
     "reasoning_max_steps",
+    // A media item's `media_reference` (agno/media/reference.py) is only set when the
+    // AgentOS has a media storage backend (S3, GCS, local); the demo has none, so its
+    // media is inline base64. Read so offloaded media shows through
+    // `GET /sessions/{id}/media/{storage_key}`.
+    "media_reference.storage_key",
+    // Image.revised_prompt and Audio.transcript (agno/media/media.py `to_dict`) are set by
+    // image-generation and audio models; the demo's tools return neither.
+    "revised_prompt",
+    "transcript",
 ];
 
 fn fixture(name: &str) -> Value {
@@ -234,6 +244,12 @@ fn cases() -> Vec<Case> {
         case::<Manifest>(&[("config.json", "")]),
         case::<ManifestEntry>(&[("config.json", "manifest.*")]),
         case::<AskedTool>(&[("approvals.json", "data.*.requirements.*.tool_execution")]),
+        case::<MediaItem>(&[
+            ("session_runs_media.json", "*.images.*"),
+            ("session_runs_media_audio.json", "*.audio.*"),
+            ("session_runs_media_upload.json", "*.input_media.images.*"),
+            ("session_runs_media_upload.json", "*.input_media.files.*"),
+        ]),
     ]
 }
 
