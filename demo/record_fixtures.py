@@ -962,6 +962,12 @@ def stop(process: subprocess.Popen) -> None:
             process.kill()
 
 
+# Written by demo/record_followups.py, not by this script (its file is not in manifest.json);
+# kept in the README every recording writes.
+FOLLOWUPS_NOTE = "`sse_followups.sse` comes from `demo/record_followups.py` instead (`.venv/bin/python demo/record_followups.py`): the demo's agents do not ask for follow-up suggestions, so it starts its own small AgentOS with one agent that does (`followups=True`; the answer from the fake LLM, the suggestions from a stub chat-completions route). It is not in `manifest.json`."
+FOLLOWUPS_ROW = '| `sse_followups.sse` | 200 | `POST /agents/followup-agent/runs form {"message": "Hello! What can you do?", "stream": "true", "session_id": "fx-followups", "user_id": "fixture-user"}` | recorded by `demo/record_followups.py`: FollowupsStarted, FollowupsCompleted with three suggestions, then RunCompleted |'
+
+
 def write_readme(r: Recorder, info: Dict[str, Any], command: str) -> None:
     today = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")
     lines = [
@@ -979,6 +985,8 @@ def write_readme(r: Recorder, info: Dict[str, Any], command: str) -> None:
         "and `OS_SECURITY_KEY=fixture-key`, so every request carries `Authorization: Bearer fixture-key`.",
         "- run ids, timestamps and durations differ on every recording; messages, session ids "
         "(`fx-*`), the user id (`fixture-user`) and the fake LLM's answers stay the same.",
+        "",
+        FOLLOWUPS_NOTE,
         "",
         "Formats:",
         "",
@@ -1000,6 +1008,8 @@ def write_readme(r: Recorder, info: Dict[str, Any], command: str) -> None:
         note = entry.get("note", "").replace("|", "\\|")
         status = "" if entry["status"] is None else str(entry["status"])
         lines.append(f"| `{name}` | {status} | `{request}` | {note} |")
+    if "sse_followups.sse" not in r.manifest:
+        lines.append(FOLLOWUPS_ROW)
     lines.append("")
     (r.out / "README.md").write_text("\n".join(lines))
 

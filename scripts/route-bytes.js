@@ -88,11 +88,11 @@ const routes = [
   ['#/traces…', 'traces'],
 ];
 const target = (area) => (area === null ? 172_000 : 250_000);
-// Regression gates, 2-3% over what the merged build of the fourth session measured (overview
-// 174,027 B: over its 172,000 B target since the welcome, approvals badge and manifest joined the
-// shell; chat 381,854 B).
+// Regression gates, about 2% over what the merged build of the sixth session measured (overview
+// 175,745 B: over its 172,000 B target since the welcome, approvals badge and manifest joined the
+// shell; chat 411,413 B with run control, media, earlier chats and the database picker).
 const gateBytes = (area) =>
-  area === null ? Number(process.env.OVERVIEW_BUDGET_BR || 178_000) : Number(process.env.ROUTE_BUDGET_BR || 392_000);
+  area === null ? Number(process.env.OVERVIEW_BUDGET_BR || 178_000) : Number(process.env.ROUTE_BUDGET_BR || 420_000);
 let failed = false;
 console.log(`${'route (first load)'.padEnd(50)} ${'files'.padStart(5)} ${'raw B'.padStart(9)} ${'gzip B'.padStart(8)} ${'brotli B'.padStart(9)}`);
 for (const [name, area] of routes) {

@@ -310,6 +310,24 @@ test('presenter mode: only the conversation, larger, with friendly tool lines an
   await expect(conversation(page).getByLabel('You said')).toHaveText(item.prompts[0]);
 });
 
+/**
+ * Opens a shared link in a fresh browser profile (nothing saved; Playwright applies the test's
+ * options to new contexts, so "no storage" is said explicitly): the connection form has the
+ * link's endpoint, and the visitor types the key the link does not carry.
+ */
+async function visit(browser, link) {
+  const { env } = require('./helpers');
+  const fresh = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const visitor = await fresh.newPage();
+  const visitorErrors = collectErrors(visitor);
+  await visitor.goto(link);
+  const form = visitor.getByRole('form', { name: 'Connect to AgentOS' });
+  await expect(form.getByRole('textbox', { name: 'AgentOS URL' })).toHaveValue(env.API);
+  await form.getByLabel('Security key').fill(env.KEY);
+  await form.getByRole('button', { name: 'Connect' }).click();
+  return { fresh, visitor, visitorErrors };
+}
+
 test('"Share this demo" copies a presenter link with the endpoint and never the key; it opens in a fresh browser profile', async ({ page, browser, context }) => {
   const { env } = require('./helpers');
   const { items } = await showcase();
@@ -328,15 +346,7 @@ test('"Share this demo" copies a presenter link with the endpoint and never the 
   expect(link).not.toContain(env.KEY);
 
   // A fresh profile: nothing saved. The server needs a key, which the link does not carry.
-  // (Playwright applies the test's options to new contexts: say "no storage" explicitly.)
-  const fresh = await browser.newContext({ storageState: { cookies: [], origins: [] } });
-  const visitor = await fresh.newPage();
-  const visitorErrors = collectErrors(visitor);
-  await visitor.goto(link);
-  const form = visitor.getByRole('form', { name: 'Connect to AgentOS' });
-  await expect(form.getByRole('textbox', { name: 'AgentOS URL' })).toHaveValue(env.API);
-  await form.getByLabel('Security key').fill(env.KEY);
-  await form.getByRole('button', { name: 'Connect' }).click();
+  const { fresh, visitor, visitorErrors } = await visit(browser, link);
   await expect(visitor.getByRole('heading', { level: 1, name: item.name, exact: true })).toBeVisible();
   await expect(visitor.getByRole('button', { name: 'Leave presenter mode', exact: true })).toBeVisible();
   await expect(visitor.getByRole('navigation', { name: 'Main' })).toBeHidden();
@@ -349,6 +359,55 @@ test('"Share this demo" copies a presenter link with the endpoint and never the 
   await expect(visitor.getByRole('navigation', { name: 'Main' })).toBeVisible();
   expect(new URL(visitor.url()).hash).not.toContain('present');
   await expect(answer).toBeVisible();
+  expect(visitorErrors).toEqual([]);
+  await fresh.close();
+});
+
+test('the whole demo, as a visitor meets it: a shared link, what the agent is for, a suggested prompt, a streamed answer with a picture, and nothing technical', async ({ page, browser }) => {
+  const { env } = require('./helpers');
+  const { items } = await showcase();
+  // An agent whose suggested prompts ask for a picture (the demo's Artist, found by its prompts).
+  const item = items.find((i) => i.collection === 'agents' && i.prompts.some((p) => /picture/i.test(p)));
+  expect(item, 'the server has an agent with a suggested prompt for a picture').toBeTruthy();
+  const prompt = item.prompts.find((p) => /picture/i.test(p));
+
+  // 1. The presenter shares the demo link.
+  await page.goto(`/#/chat/${item.collection}/${encodeURIComponent(item.id)}?present`);
+  await page.getByRole('button', { name: 'Share this demo', exact: true }).click();
+  const link = await page.getByRole('textbox', { name: /Demo link/ }).inputValue();
+  expect(link).not.toContain(env.KEY);
+
+  // 2. A visitor opens it in a fresh profile (the key is given to them apart from the link).
+  const { fresh, visitor, visitorErrors } = await visit(browser, link);
+
+  // 3. They read what the agent is for, and only that: no navigation, header or ids.
+  await expect(visitor.getByRole('heading', { level: 1, name: item.name, exact: true })).toBeVisible();
+  await expect(visitor.getByText(item.description, { exact: true })).toBeVisible();
+  await expect(visitor.getByRole('navigation', { name: 'Main' })).toBeHidden();
+  await expect(visitor.getByRole('banner')).toBeHidden();
+
+  // 4. They click a suggested prompt, and the answer streams in.
+  await visitor.getByRole('group', { name: 'Suggested prompts' }).getByRole('button', { name: prompt, exact: true }).click();
+  const answer = visitor.getByRole('article', { name: `Answer from ${item.name}`, exact: true });
+  await expect(answer.getByRole('group', { name: 'Answer text', exact: true })).not.toBeEmpty({ timeout: 30_000 });
+  await expect(answer.getByLabel('The answer is streaming')).toHaveCount(0, { timeout: 30_000 });
+
+  // 5. The picture the agent's tool made is under the answer, decoded, with its alt text.
+  const media = answer.getByRole('list', { name: 'Media from the run' });
+  const img = media.getByRole('img').first();
+  await expect(img).toBeVisible();
+  expect(await img.getAttribute('alt')).toBeTruthy();
+  await expect.poll(() => img.evaluate((el) => el.complete && el.naturalWidth > 0)).toBe(true);
+
+  // 6. Nothing technical on the page: no tool call details, metrics, status badges, ids or JSON.
+  await expect(answer.getByRole('list', { name: 'Tool calls' })).toHaveCount(0);
+  await expect(answer.getByLabel('Run metrics')).toHaveCount(0);
+  await expect(answer.getByText('Completed', { exact: true })).toHaveCount(0);
+  await expect(visitor.getByText(/^Session [0-9a-f-]{8,}/)).toHaveCount(0);
+  const text = await visitor.locator('body').innerText();
+  expect(text, 'no run or session id on screen').not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+  expect(text, 'no JSON on screen').not.toMatch(/[{[]\s*"[a-z_]+"\s*:/);
+  expect(text, 'no token counts on screen').not.toMatch(/\btokens?\b/i);
   expect(visitorErrors).toEqual([]);
   await fresh.close();
 });
