@@ -403,7 +403,7 @@ test('the whole demo, as a visitor meets it: a shared link, what the agent is fo
   await expect(answer.getByRole('list', { name: 'Tool calls' })).toHaveCount(0);
   await expect(answer.getByLabel('Run metrics')).toHaveCount(0);
   await expect(answer.getByText('Completed', { exact: true })).toHaveCount(0);
-  await expect(visitor.getByText(/^Session [0-9a-f-]{8,}/)).toHaveCount(0);
+  await expect(visitor.getByText(/^Session [0-9a-f-]{8,}/)).toBeHidden();
   const text = await visitor.locator('body').innerText();
   expect(text, 'no run or session id on screen').not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
   expect(text, 'no JSON on screen').not.toMatch(/[{[]\s*"[a-z_]+"\s*:/);
