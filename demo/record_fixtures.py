@@ -816,7 +816,11 @@ def record_gaps(r: Recorder) -> None:
 def record_dbs(r: Recorder) -> None:
     """A server with two databases (demo/server.py with DEMO_SECOND_DB=1): /config's
     per-domain db lists with display names, agno's 400 without db_id, and each db's data."""
-    r.json("config_two_dbs.json", "GET", "/config")
+    r.json("config_two_dbs.json", "GET", "/config",
+           note="recorded with `--only dbs`: demo/server.py with DEMO_SECOND_DB=1 (archive-db)")
+    r.json("config_two_dbs_again.json", "GET", "/config",
+           note="the same request again: agno 3.1.10 lists each knowledge base once more on every /config "
+                "request when the knowledge domain is configured (here for its display names)")
     r.json("error_400_db_id_required.json", "GET", "/sessions", expect=400,
            note="two databases and no db_id")
     r.json("sessions_archive_db.json", "GET", "/sessions", params={"db_id": "archive-db"})

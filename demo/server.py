@@ -581,7 +581,7 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
     )
 
     # A second database (opt-in: DEMO_SECOND_DB=1 or --second-db; see second_database).
-    archive = second_database(data_dir, chat_model(model_id)) if use_second_db() else None
+    archive = second_database(data_dir, chat_model(model_id), embedder) if use_second_db() else None
 
     description = (
         "A demo AgentOS with an Assistant, a Calculator and a Librarian agent, a Research Team and a "
@@ -605,6 +605,8 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         db=db,
         # The archive's agent goes last: specs pick "the first agent without tools".
         agents=[assistant, calculator, librarian, guide, warehouse, artist] + ([archive["agent"]] if archive else []),
+        # The archive's knowledge base (its contents in archive-db) belongs to no agent.
+        knowledge=[archive["knowledge"]] if archive else None,
         teams=[team],
         workflows=[workflow, approval_workflow, review_workflow],
         # Exact origins only. Deliberately no origin_regex: browser tests rely on other
@@ -637,15 +639,18 @@ ARCHIVE_SESSION = "archive-welcome"
 ARCHIVE_USER = "archivist-user"
 
 
-def second_database(data_dir: Path, model) -> dict:
+def second_database(data_dir: Path, model, embedder) -> dict:
     from agno.agent import Agent
     from agno.db.schemas.memory import UserMemory
     from agno.db.sqlite import SqliteDb
+    from agno.knowledge.knowledge import Knowledge
     from agno.os.config import (
-        DatabaseConfig, EvalsConfig, EvalsDomainConfig, MemoryConfig, MemoryDomainConfig,
-        MetricsConfig, MetricsDomainConfig, SessionConfig, SessionDomainConfig, TracesConfig,
-        TracesDomainConfig,
+        DatabaseConfig, EvalsConfig, EvalsDomainConfig, KnowledgeConfig, KnowledgeDatabaseConfig,
+        KnowledgeDomainConfig, MemoryConfig, MemoryDomainConfig, MetricsConfig, MetricsDomainConfig,
+        SessionConfig, SessionDomainConfig, TracesConfig, TracesDomainConfig,
     )
+    from agno.vectordb.lancedb import LanceDb
+    from agno.vectordb.search import SearchType
 
     db = SqliteDb(id="archive-db", db_file=str(data_dir / "archive.db"))
     agent = Agent(
@@ -678,8 +683,22 @@ def second_database(data_dir: Path, model) -> dict:
         "evals": two(EvalsConfig, EvalsDomainConfig, "Main evals", "Archive evals"),
         # The AgentOS's own db holds the traces; listing the archive too lets it be picked.
         "traces": two(TracesConfig, TracesDomainConfig, "Main traces", "Archive traces"),
+        # Knowledge lists its databases with their tables (agno fills those in).
+        "knowledge": KnowledgeConfig(dbs=[
+            KnowledgeDatabaseConfig(db_id="demo-db", domain_config=KnowledgeDomainConfig(display_name="Main knowledge")),
+            KnowledgeDatabaseConfig(db_id="archive-db",
+                                    domain_config=KnowledgeDomainConfig(display_name="Archive knowledge")),
+        ]),
     }
-    return {"agent": agent, "config": config}
+    # A knowledge base whose contents live in archive-db (empty: nothing is embedded).
+    knowledge = Knowledge(
+        name="Archive Notes",
+        description="Old notes, kept in the archive database",
+        content_db=db,
+        vector_db=LanceDb(uri=str(data_dir / "lancedb-archive"), table_name="archive_notes", embedder=embedder,
+                          search_type=SearchType.vector),
+    )
+    return {"agent": agent, "config": config, "knowledge": knowledge}
 
 
 def _agent_session_type():

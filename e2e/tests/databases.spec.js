@@ -172,6 +172,43 @@ test('metrics and traces: a picker with their display names; the chosen db_id is
   }
 });
 
+test('knowledge: the picker offers "All databases" and each database; one shows only its knowledge bases, kept in the URL, read from that database', async ({ page }) => {
+  await api2('/config'); // so the next answer repeats the bases (see below)
+  const config = await api2('/config');
+  const { dbs } = config.knowledge;
+  // Each base once: agno 3.1.10 repeats them on every /config request when the knowledge domain
+  // is configured (as this demo does, for the display names); the dashboard lists each id once.
+  const all = [...new Map(config.knowledge.knowledge_instances.map((b) => [b.id, b])).values()];
+  expect(config.knowledge.knowledge_instances.length).toBeGreaterThan(all.length);
+  expect(dbs.length).toBe(2);
+  const archive = dbs.find((d) => d.db_id !== config.os_database);
+  const archived = all.filter((b) => b.db_id === archive.db_id);
+  const others = all.filter((b) => b.db_id !== archive.db_id);
+  expect(archived.map((b) => b.name), 'the second demo has one knowledge base in its archive database').toHaveLength(1);
+  expect(others.length).toBeGreaterThan(0);
+
+  await connect(page, { endpoint: API2 });
+  await page.goto('/#/knowledge');
+  await expect(heading(page, 'Knowledge')).toBeVisible();
+  await expect(picker(page).getByRole('option')).toHaveText(['All databases', ...dbs.map((d) => d.domain_config.display_name)]);
+  // Every database's bases to choose from.
+  const bases = page.getByRole('combobox', { name: 'Knowledge base' });
+  await expect(bases.getByRole('option')).toHaveCount(all.length + 1);
+
+  // The archive's database: only its base, shown at once, its content read from archive-db.
+  const sent = page.waitForRequest((r) => r.url().startsWith(`${API2}/knowledge/content`) && r.url().includes(`db_id=${archive.db_id}`));
+  await picker(page).selectOption({ label: archive.domain_config.display_name });
+  await sent;
+  await expect(page).toHaveURL(new RegExp(`#/knowledge\\?(.*&)?db=${archive.db_id}`));
+  await expect(page.getByRole('heading', { level: 2, name: archived[0].name, exact: true })).toBeVisible();
+  await expect(bases).toHaveCount(0);
+  for (const b of others) await expect(page.getByRole('heading', { level: 2, name: b.name, exact: true })).toHaveCount(0);
+  // Back to every database.
+  await page.goBack();
+  await expect(bases.getByRole('option')).toHaveCount(all.length + 1);
+  await expect(alert(page)).toHaveCount(0);
+});
+
 test('the chat reads a stored session from its agent\'s own database', async ({ page }) => {
   const config = await api2('/config');
   const agent = config.agents.find((a) => a.db_id && a.db_id !== config.os_database);

@@ -155,6 +155,17 @@ wire! {
 }
 
 impl OsConfig {
+    /// Keeps the first knowledge base of each id. agno 3.1.10 lists every
+    /// knowledge base once more on each `/config` request when the server
+    /// configures the knowledge domain (`AgentOSConfig(knowledge=KnowledgeConfig(..))`,
+    /// e.g. for database display names): its list grows without end.
+    pub fn drop_repeated_knowledge(&mut self) {
+        if let Some(k) = self.knowledge.as_mut() {
+            let mut seen = std::collections::HashSet::new();
+            k.knowledge_instances.retain(|b| seen.insert(b.id.clone()));
+        }
+    }
+
     /// Knowledge bases, possibly empty.
     pub fn knowledge_instances(&self) -> &[KnowledgeInstance] {
         self.knowledge

@@ -175,10 +175,9 @@ pub struct ConfigWithManifest {
 
 impl FromJson for ConfigWithManifest {
     fn from_json(v: &Value) -> Self {
-        ConfigWithManifest {
-            config: OsConfig::from_json(v),
-            manifest: Manifest::from_json(v),
-        }
+        let mut config = OsConfig::from_json(v);
+        config.drop_repeated_knowledge();
+        ConfigWithManifest { config, manifest: Manifest::from_json(v) }
     }
 }
 

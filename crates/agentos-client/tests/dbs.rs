@@ -30,6 +30,7 @@ fn two_databases_are_listed_with_their_display_names() {
         (DbDomain::Metrics, "metrics"),
         (DbDomain::Traces, "traces"),
         (DbDomain::Evals, "evals"),
+        (DbDomain::Knowledge, "knowledge"),
     ] {
         let want: Vec<DbOption> = raw[key]["dbs"]
             .as_array()
@@ -50,8 +51,9 @@ fn two_databases_are_listed_with_their_display_names() {
         );
         assert_eq!(c.domain_dbs(d), want, "{key}");
     }
-    // Knowledge keeps one database in the demo: agno's fallback display name is the id.
-    let k = c.domain_dbs(DbDomain::Knowledge);
+    // The one-database demo: agno's fallback display name for knowledge is the id.
+    let one = OsConfig::from_json(&json("config.json"));
+    let k = one.domain_dbs(DbDomain::Knowledge);
     assert_eq!(k.len(), 1);
     assert_eq!(k[0].label, k[0].id);
 }
@@ -186,4 +188,37 @@ fn a_components_sessions_are_read_from_its_own_database() {
         one.component_db(ComponentKind::Agent, "archive-agent"),
         DbScope::default()
     );
+}
+
+#[test]
+fn a_knowledge_base_repeated_by_the_server_is_listed_once() {
+    use agentos_client::manifest::ConfigWithManifest;
+    // agno 3.1.10 repeats the knowledge bases on each /config request when the
+    // knowledge domain is configured: the second recording lists each twice.
+    let raw = json("config_two_dbs_again.json");
+    let listed = raw["knowledge"]["knowledge_instances"].as_array().map(Vec::len).unwrap_or(0);
+    let first = ConfigWithManifest::from_json(&json("config_two_dbs.json")).config;
+    let again = ConfigWithManifest::from_json(&raw).config;
+    assert_eq!(listed, 2 * first.knowledge_instances().len(), "the recording repeats every base");
+    assert_eq!(again.knowledge_instances(), first.knowledge_instances());
+    let names: Vec<_> = again.knowledge_instances().iter().filter_map(|b| b.name.as_deref()).collect();
+    assert_eq!(names, ["Demo Handbook", "Archive Notes"]);
+}
+
+proptest! {
+    /// Whatever ids the server repeats, each id is listed once, in the order first seen.
+    #[test]
+    fn knowledge_bases_are_unique_by_id(ids in proptest::collection::vec(0u8..6, 0..40)) {
+        let v = j!({ "knowledge": { "knowledge_instances": ids.iter().map(|i| j!({ "id": format!("kb-{i}") })).collect::<Vec<_>>() } });
+        let c = agentos_client::manifest::ConfigWithManifest::from_json(&v).config;
+        let got: Vec<_> = c.knowledge_instances().iter().map(|b| b.id.clone()).collect();
+        let mut want: Vec<String> = Vec::new();
+        for i in &ids {
+            let id = format!("kb-{i}");
+            if !want.contains(&id) {
+                want.push(id);
+            }
+        }
+        prop_assert_eq!(got, want);
+    }
 }
