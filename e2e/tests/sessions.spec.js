@@ -61,8 +61,10 @@ test('a chat session can be found, read, continued, renamed and deleted', async 
   await expect(conversation.getByRole('article', { name: `Answer from ${teamName}` })).toHaveCount(2);
   await expect(conversation.getByRole('article').last()).toContainText('Completed', { timeout: 30_000 });
   await expect(page.getByRole('link', { name: sessionId })).toBeVisible();
-  const runs = await api(`/sessions/${sessionId}/runs`);
-  expect(runs.filter((r) => !r.parent_run_id).length).toBe(2);
+  // agno may store the run just after its last event reached the page: read until it is there.
+  await expect
+    .poll(async () => (await api(`/sessions/${sessionId}/runs`)).filter((r) => !r.parent_run_id).length)
+    .toBe(2);
 
   // Rename it.
   await page.goto(`/#/sessions/${sessionId}`);
