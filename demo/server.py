@@ -620,9 +620,30 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
         scheduler_base_url=f"http://{HOST}:{port}",
         config=AgentOSConfig(chat=ChatConfig(quick_prompts=DEMO_QUICK_PROMPTS), manifest=DEMO_MANIFEST,
                              **(archive["config"] if archive else {})),
+        **jwt_authorization(),
     )
     seed_schedules(db)
     return agent_os, real
+
+
+def jwt_authorization() -> dict:
+    """Opt-in JWT authorization (DEMO_JWT_SECRET=<shared secret>): every request needs a
+    token signed with it (HS256) whose `scopes` claim grants the route (agno's scopes, e.g.
+    `memories:read`); a missing scope answers 403 naming it. The e2e scopes test uses it.
+    OS_SECURITY_KEY is then ignored by agno."""
+    secret = os.environ.get("DEMO_JWT_SECRET")
+    if not secret:
+        return {}
+    import warnings
+
+    from agno.os.config import AuthorizationConfig
+
+    with warnings.catch_warnings():
+        # agno 3.1.10 calls authorization_config deprecated in favour of Authorization(...),
+        # which checks a role store rather than the token's own scopes.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return {"authorization": True,
+                "authorization_config": AuthorizationConfig(verification_keys=[secret], algorithm="HS256")}
 
 
 def use_second_db() -> bool:

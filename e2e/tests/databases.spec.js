@@ -5,21 +5,14 @@
 // The default demo has one database (agno 3.1.10 answers 400 to every sessions, memories,
 // metrics, traces and evals request without db_id once there are two, so the shared demo
 // keeps one). This spec starts a second demo AgentOS with its second database
-// (demo/server.py --second-db: archive-db, an Archivist agent, a seeded session and memory)
-// on E2E_DB_API_PORT / E2E_DB_LLM_PORT (default: the e2e API port + 3 and + 4), and stops it.
+// (demo/server.py --second-db: archive-db, an Archivist agent and an Archive Notes knowledge
+// base, a seeded session and memory) on free ports, and stops it.
 const { test, expect } = require('./fixtures');
-const { connect, env, alert } = require('./helpers');
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
+const { connect, env, alert, ownDemo } = require('./helpers');
 
-const PORT = Number(process.env.E2E_DB_API_PORT || env.API_PORT + 3);
-const LLM_PORT = Number(process.env.E2E_DB_LLM_PORT || env.API_PORT + 4);
-const API2 = `http://127.0.0.1:${PORT}`;
-
-let server = null;
-let dataDir = null;
+/** The second demo's URL (set once it is up). */
+let API2 = null;
+let demo = null;
 
 const picker = (page) => page.getByRole('combobox', { name: 'Database' });
 const heading = (page, name) => page.getByRole('heading', { level: 1, name, exact: true });
@@ -34,49 +27,12 @@ test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentos-dbs-'));
-  const python = process.env.E2E_PYTHON || path.join(env.ROOT, '.venv', 'bin', 'python');
-  const log = fs.openSync(path.join(dataDir, 'server.log'), 'w');
-  server = spawn(python, ['demo/server.py', '--second-db', '--port', String(PORT), '--llm-port', String(LLM_PORT),
-    '--data-dir', path.join(dataDir, 'data')], {
-    cwd: env.ROOT,
-    env: { ...process.env, OS_SECURITY_KEY: env.KEY, DEMO_CORS_ORIGINS: env.WEB_ORIGIN },
-    stdio: ['ignore', log, log],
-    detached: true,
-  });
-  const deadline = Date.now() + 150_000;
-  for (;;) {
-    if (server.exitCode !== null) {
-      throw new Error(`the second demo exited: ${fs.readFileSync(path.join(dataDir, 'server.log'), 'utf8').slice(-2000)}`);
-    }
-    try {
-      const res = await fetch(`${API2}/health`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) throw new Error('the second demo did not start');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  demo = await ownDemo({ args: ['--second-db'] });
+  API2 = demo.url;
 });
 
 test.afterAll(async () => {
-  if (server && server.exitCode === null) {
-    try {
-      process.kill(-server.pid, 'SIGTERM');
-    } catch {
-      /* gone */
-    }
-    for (let i = 0; i < 50 && server.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
-    if (server.exitCode === null) {
-      try {
-        process.kill(-server.pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-  }
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  if (demo) await demo.stop();
 });
 
 test('a server with one database shows no database picker', async ({ page }) => {

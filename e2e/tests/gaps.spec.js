@@ -4,13 +4,8 @@
 // against the server, and failures show the server's reason. Destructive steps only touch
 // data the test makes: a user id of its own for memories, and for "Delete all content" (which
 // wipes a whole knowledge base) a second demo AgentOS of its own.
-const { spawn } = require('node:child_process');
-const fs = require('node:fs');
-const net = require('node:net');
-const os = require('node:os');
-const path = require('node:path');
 const { test, expect } = require('./fixtures');
-const { api, apiSend, env, connect, mainNav, alert, collectErrors, runAgent } = require('./helpers');
+const { api, apiSend, env, connect, mainNav, alert, collectErrors, runAgent, ownDemo } = require('./helpers');
 
 const tagOf = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const today = () => new Date().toISOString().slice(0, 10);
@@ -214,36 +209,13 @@ test('knowledge: metadata edit checked as JSON, re-process with the server\'s re
   expect(errors.filter((e) => !/status of (400|404) .*\/refresh\?/.test(e))).toEqual([]);
 });
 
-/** A free TCP port on 127.0.0.1. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 test('knowledge: delete all content asks for the base\'s name, on a demo AgentOS of its own', async ({ page }) => {
   test.setTimeout(180_000);
   const errors = collectErrors(page);
-  const [port, llmPort] = [await freePort(), await freePort()];
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentos-e2e-gaps-'));
-  const python = process.env.E2E_PYTHON || path.join(env.ROOT, '.venv', 'bin', 'python');
-  const child = spawn(python, ['demo/server.py', '--port', String(port), '--llm-port', String(llmPort), '--data-dir', dataDir], {
-    cwd: env.ROOT,
-    env: { ...process.env, OS_SECURITY_KEY: env.KEY, DEMO_CORS_ORIGINS: env.WEB_ORIGIN, DEMO_FAKE_LLM: '1', AGNO_TELEMETRY: 'false' },
-    stdio: 'ignore',
-    detached: true,
-  });
-  const own = `http://127.0.0.1:${port}`;
+  const demo = await ownDemo();
+  const own = demo.url;
   const ownApi = async (p) => (await fetch(own + p, { headers: { Authorization: `Bearer ${env.KEY}` } })).json();
   try {
-    await expect.poll(async () => {
-      try { return (await fetch(`${own}/health`)).ok; } catch { return false; }
-    }, { timeout: 120_000, intervals: [500] }).toBe(true);
     const [kb] = (await ownApi('/config')).knowledge.knowledge_instances;
     const before = (await ownApi(`/knowledge/content?knowledge_id=${kb.id}`)).data.length;
     expect(before).toBeGreaterThan(0);
@@ -269,10 +241,7 @@ test('knowledge: delete all content asks for the base\'s name, on a demo AgentOS
     await expect(page.getByText('No content yet')).toBeVisible();
     expect((await ownApi(`/knowledge/content?knowledge_id=${kb.id}`)).data.length).toBe(0);
   } finally {
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
-    await new Promise((r) => setTimeout(r, 1500));
-    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await demo.stop();
   }
   expect(errors).toEqual([]);
 });

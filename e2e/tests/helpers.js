@@ -126,3 +126,65 @@ async function apiSend(method, path, body) {
 }
 module.exports.apiSend = apiSend;
 module.exports.runComponent = runComponent;
+
+/** A free TCP port on 127.0.0.1. */
+function freePort() {
+  const net = require('node:net');
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a demo AgentOS of the test's own (demo/server.py with `args`, on free ports, a fresh
+ * data directory, the e2e key and CORS for the dashboard's origin; `extraEnv` added) and waits
+ * until it answers /health. Returns its URL and `stop()`, which ends it and removes its data.
+ */
+async function ownDemo({ args = [], extraEnv = {} } = {}) {
+  const { spawn } = require('node:child_process');
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const path = require('node:path');
+  const [port, llmPort] = [await freePort(), await freePort()];
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentos-e2e-own-'));
+  const python = process.env.E2E_PYTHON || path.join(env.ROOT, '.venv', 'bin', 'python');
+  const child = spawn(python, ['demo/server.py', ...args, '--port', String(port), '--llm-port', String(llmPort), '--data-dir', path.join(dataDir, 'data')], {
+    cwd: env.ROOT,
+    env: { ...process.env, OS_SECURITY_KEY: env.KEY, DEMO_CORS_ORIGINS: env.WEB_ORIGIN, DEMO_FAKE_LLM: '1', AGNO_TELEMETRY: 'false', ...extraEnv },
+    stdio: 'ignore',
+    detached: true,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+    for (let i = 0; i < 30 && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 150_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`the demo AgentOS on port ${port} exited (${child.exitCode})`);
+    }
+    try {
+      if ((await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the demo AgentOS on port ${port} did not start`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { url, stop };
+}
+
+module.exports.freePort = freePort;
+module.exports.ownDemo = ownDemo;
