@@ -94,9 +94,7 @@ run_step cargo-test cargo test --workspace --exclude agentos-dashboard --locked;
 
 # 3. clippy (opt-in)
 if [[ "${RUN_CLIPPY:-}" == 1 ]]; then
-  # The app crate builds only for wasm32: linted for that target, the rest natively.
-  run_step clippy bash -c "cargo clippy --workspace --exclude agentos-dashboard --all-targets --locked -- -D warnings \
-    && cargo clippy -p agentos-dashboard --target wasm32-unknown-unknown --locked -- -D warnings"; count_step clippy
+  run_step clippy cargo clippy --workspace --all-targets --locked -- -D warnings; count_step clippy
 fi
 
 # 4. release build

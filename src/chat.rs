@@ -427,8 +427,7 @@ impl Chat {
                 match turn.run.with_untracked(|shown| recover(&runs, shown)) {
                     Recovery::Wait => continue,
                     Recovery::KeepShown => return,
-                    Recovery::Stored(stored) => {
-                        let mut stored = *stored;
+                    Recovery::Stored(mut stored) => {
                         this.state.name_runs(&mut stored);
                         let settled = matches!(stored.status, RunStatus::Completed | RunStatus::Paused);
                         turn.run.set(stored);

@@ -231,7 +231,7 @@ impl UseAction {
         }));
     }
 
-    fn spawn(self, fut: Applying) {
+    fn spawn(self, fut: std::pin::Pin<Box<dyn Future<Output = Result<Box<dyn FnOnce()>, ApiError>>>>) {
         let ticket = self.seq.get_value().wrapping_add(1);
         self.seq.set_value(ticket);
         self.pending.set(true);
@@ -312,6 +312,3 @@ pub async fn get<T>(c: &Client, path: &str, read: impl Reader<T>) -> Result<T, A
 pub async fn send<T>(c: &Client, method: Method, path: &str, body: Option<Value>, read: impl Reader<T>) -> Result<T, ApiError> {
     request(c, method, path, body).await.map(|v| read(&v))
 }
-
-/// A request whose answer, once in, is applied by the boxed function.
-type Applying = std::pin::Pin<Box<dyn Future<Output = Result<Box<dyn FnOnce()>, ApiError>>>>;

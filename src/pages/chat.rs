@@ -23,7 +23,6 @@ pub fn ChatPicker() -> impl IntoView {
     move || {
         state.catalog.get().map(|c| {
             let entries = c.entries();
-            #[allow(clippy::type_complexity)] // (kind, heading, [(id, name, description)])
             let groups: Vec<(ComponentKind, &'static str, Vec<(String, String, Option<String>)>)> =
                 [(ComponentKind::Agent, "Agents"), (ComponentKind::Team, "Teams"), (ComponentKind::Workflow, "Workflows")]
                     .into_iter()
@@ -523,7 +522,7 @@ impl Follow {
     }
 
     /// Scrolls to the end and follows the answer again.
-    fn to_end(self) {
+    fn to_end(&self) {
         self.pinned.set_value(true);
         self.hold();
         self.set_away(false);

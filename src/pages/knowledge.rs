@@ -397,9 +397,6 @@ fn edit_form(c: Content, path: String, items: Items) -> impl IntoView {
     }
 }
 
-/// A file to send, its form, and where its progress goes (sent and total bytes).
-type Upload = (web_sys::File, FormRequest, RwSignal<Option<(f64, Option<f64>)>>);
-
 /// Sends text fields (and a file) as a form over XMLHttpRequest;
 /// `progress` gets the upload's progress when given.
 async fn send_form(
@@ -407,7 +404,7 @@ async fn send_form(
     method: &str,
     path: &str,
     fields: &[(&str, String)],
-    upload: Option<Upload>,
+    upload: Option<(web_sys::File, FormRequest, RwSignal<Option<(f64, Option<f64>)>>)>,
 ) -> Result<Status, ApiError> {
     let data = form_of(fields)?;
     let (req, progress, timeout) = match upload {

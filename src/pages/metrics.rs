@@ -81,7 +81,7 @@ pub fn MetricsPage() -> impl IntoView {
             <div class="page-head">
                 <h1>"Metrics"</h1>
                 <DbPicker domain=agentos_client::db::DbDomain::Metrics/>
-                <button type="button" class="primary" disabled=refreshing on:click=move |_| refresh()>
+                <button type="button" class="primary" disabled=move || refreshing() on:click=move |_| refresh()>
                     {move || if refreshing() { "Refreshing metrics…" } else { "Refresh metrics" }}
                 </button>
             </div>
@@ -103,7 +103,7 @@ pub fn MetricsPage() -> impl IntoView {
             })}
             {data.show("Loading metrics…", move |(rows, updated)| {
                 let (from, to) = range.get_untracked().days(today());
-                let days = fill_range(rows, from, to);
+                let days = fill_range(&rows, from, to);
                 view! {
                     {rows.is_empty().then(|| view! {
                         <div class="card">
@@ -111,7 +111,7 @@ pub fn MetricsPage() -> impl IntoView {
                                 title="No metrics for this range"
                                 detail="AgentOS computes metrics only when they are refreshed, so a new server shows nothing until then (and days without runs stay empty). Refresh to compute them from the stored sessions."
                             />
-                            <button type="button" disabled=refreshing on:click=move |_| refresh()>
+                            <button type="button" disabled=move || refreshing() on:click=move |_| refresh()>
                                 "Refresh metrics now"
                             </button>
                         </div>
@@ -319,7 +319,7 @@ fn chart(title: &str, unit: &str, dates: &[String], series: Vec<Series>) -> web_
     let num = |v: usize| v.to_string();
 
     let mut parts = vec![svg_text("title", &[], &label)];
-    let grid = if top >= 2 && top.is_multiple_of(2) { vec![0, top / 2, top] } else { vec![0, top] };
+    let grid = if top >= 2 && top % 2 == 0 { vec![0, top / 2, top] } else { vec![0, top] };
     for v in grid {
         let gy = num(y(v));
         parts.push(svg("line", &[("class", "grid"), ("x1", &num(LEFT)), ("x2", &num(width - RIGHT)), ("y1", &gy), ("y2", &gy)], &[]));

@@ -25,7 +25,6 @@ fn overview(c: Catalog, state: crate::state::AppState) -> impl IntoView {
     let databases = cfg.database_domains();
     let knowledge = cfg.knowledge_instances().to_vec();
     let interfaces = cfg.interfaces.clone();
-    #[allow(clippy::type_complexity)] // (kind, heading, [(id, name)])
     let components: Vec<(ComponentKind, &'static str, Vec<(String, String)>)> = vec![
         (
             ComponentKind::Agent,

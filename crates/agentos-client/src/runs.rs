@@ -360,8 +360,8 @@ pub enum Recovery {
     /// Not stored yet, or still running there: look again a little later.
     Wait,
     /// The run as the server stored it (with its member runs), to show
-    /// instead of the partial one (boxed: the other variants are empty).
-    Stored(Box<RunView>),
+    /// instead of the partial one.
+    Stored(RunView),
     /// The server kept less text than is on screen: keep what is shown.
     KeepShown,
 }
@@ -380,7 +380,7 @@ pub fn recover(session_runs: &Value, shown: &RunView) -> Recovery {
     if stored.content.chars().count() < shown.content.chars().count() {
         return Recovery::KeepShown;
     }
-    Recovery::Stored(Box::new(stored))
+    Recovery::Stored(stored)
 }
 
 /// The form field that carries confirmed/rejected tools back on `/continue`
