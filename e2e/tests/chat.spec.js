@@ -6,7 +6,7 @@
 const net = require('node:net');
 const base = require('./fixtures');
 const { expect } = base;
-const { api, env, connect, status, mainNav, collectErrors } = require('./helpers');
+const { api, env, connect, status, mainNav, collectErrors, send, sessionId } = require('./helpers');
 
 // Every test starts connected (fixtures.js, connectedTest).
 const test = base.connectedTest;
@@ -70,17 +70,6 @@ const answerText = (scope) => scope.getByRole('group', { name: 'Answer text', ex
 /** The status badge of a run (its exact text), e.g. "Completed". */
 const badge = (scope, text) => scope.getByText(text, { exact: true }).first();
 
-async function send(page, text) {
-  await messageBox(page).fill(text);
-  await messageBox(page).press('Enter');
-}
-
-/** The session id from the "Session <id>" line. */
-async function sessionId(page) {
-  const line = page.getByText(/^Session [0-9a-f-]{8,}/);
-  await expect(line).toBeVisible();
-  return (await line.innerText()).replace(/^Session\s+/, '').trim();
-}
 
 /**
  * The last run of this page's session as the server stored it, once `ready(run)` holds

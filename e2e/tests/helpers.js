@@ -188,3 +188,20 @@ async function ownDemo({ args = [], extraEnv = {} } = {}) {
 
 module.exports.freePort = freePort;
 module.exports.ownDemo = ownDemo;
+
+/** Types `text` into the chat's message box and presses Enter. */
+async function send(page, text) {
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** The chat's session id, from its "Session <id>" line. */
+async function sessionId(page) {
+  const line = page.getByText(/^Session [0-9a-f-]{8,}/);
+  await expect(line).toBeVisible();
+  return (await line.innerText()).replace(/^Session\s+/, '').trim();
+}
+
+module.exports.send = send;
+module.exports.sessionId = sessionId;

@@ -6,7 +6,7 @@
 // the stand-in LLM calls a tool whose name contains a word of the message (demo/README.md).
 const base = require('./fixtures');
 const { expect } = base;
-const { api, status, collectErrors } = require('./helpers');
+const { api, status, collectErrors, send, sessionId } = require('./helpers');
 
 const test = base.connectedTest;
 
@@ -35,19 +35,8 @@ async function openChat(page, agent) {
   await expect(status(page)).toContainText('Connected');
 }
 
-const messageBox = (page) => page.getByRole('textbox', { name: 'Message' });
 const answerFrom = (page, name) => page.getByRole('article', { name: `Answer from ${name}`, exact: true }).last();
 
-async function send(page, text) {
-  await messageBox(page).fill(text);
-  await messageBox(page).press('Enter');
-}
-
-async function sessionId(page) {
-  const line = page.getByText(/^Session [0-9a-f-]{8,}/);
-  await expect(line).toBeVisible();
-  return (await line.innerText()).replace(/^Session\s+/, '').trim();
-}
 
 /** The image is on screen and decoded (not a broken image). */
 async function expectImage(scope, name) {

@@ -7,13 +7,12 @@
 // tool for "stock".
 const base = require('./fixtures');
 const { expect } = base;
-const { api, apiSend, status, collectErrors } = require('./helpers');
+const { api, apiSend, status, collectErrors, send, sessionId } = require('./helpers');
 
 const test = base.connectedTest;
 
 const tools = (c) => c.tools?.tools || [];
 const nameOf = (c) => c.name || c.id;
-const messageBox = (page) => page.getByRole('textbox', { name: 'Message' });
 const conversation = (page) => page.getByRole('list', { name: 'Conversation', exact: true });
 const answers = (page, name) => page.getByRole('article', { name: `Answer from ${name}`, exact: true });
 const answerText = (scope) => scope.getByRole('group', { name: 'Answer text', exact: true });
@@ -40,16 +39,6 @@ async function openChat(page, collection, component, query = '') {
   await expect(status(page)).toContainText('Connected');
 }
 
-async function send(page, text) {
-  await messageBox(page).fill(text);
-  await messageBox(page).press('Enter');
-}
-
-async function sessionId(page) {
-  const line = page.getByText(/^Session [0-9a-f-]{8,}/);
-  await expect(line).toBeVisible();
-  return (await line.innerText()).replace(/^Session\s+/, '').trim();
-}
 
 /** A multipart form body's fields (the dashboard sends runs as multipart/form-data). */
 function formFields(request) {
