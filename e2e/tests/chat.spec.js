@@ -6,7 +6,7 @@
 const net = require('node:net');
 const base = require('./fixtures');
 const { expect } = base;
-const { api, env, connect, status, mainNav, collectErrors, send, sessionId } = require('./helpers');
+const { api, env, connect, status, mainNav, send, sessionId, failOnPageErrors } = require('./helpers');
 
 // Every test starts connected (fixtures.js, connectedTest).
 const test = base.connectedTest;
@@ -43,17 +43,8 @@ async function demo() {
   };
 }
 
-let errors = [];
-// Errors a test provokes on purpose (matched as substrings).
-let expectedErrors = [];
-test.beforeEach(({ page }) => {
-  errors = collectErrors(page);
-  expectedErrors = [];
-});
-test.afterEach(() => {
-  // No page errors, console errors or failed requests, apart from those provoked.
-  expect(errors.filter((e) => !expectedErrors.some((x) => e.includes(x)))).toEqual([]);
-});
+// No page errors, console errors or failed requests, apart from those a test provokes.
+const pageErrors = failOnPageErrors(test);
 
 /** Opens the chat with one component by its address (already connected). */
 async function openChat(page, collection, component) {
@@ -415,7 +406,7 @@ test('a tool that asks for input shows its fields; Continue runs it with the ans
 
   // A continue the server refuses decides nothing: it says why, and the run still
   // waits with what was typed.
-  expectedErrors = ['503'];
+  pageErrors.allow('503');
   await page.route('**/continue', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"detail":"busy"}' }), { times: 1 });
   await go.click();
   await expect(conversation(page).getByRole('alert')).toContainText('busy');
@@ -534,7 +525,7 @@ test('a send that fails before any answer says why, gives the message back, and 
     await openChat(page, 'agents', plain);
     // The server goes away...
     await proxy.down();
-    expectedErrors = ['ERR_CONNECTION_REFUSED'];
+    pageErrors.allow('ERR_CONNECTION_REFUSED');
     await send(page, 'Are you there?');
     const turn = conversation(page).getByRole('listitem').last();
     await expect(turn.getByRole('alert')).toContainText(`Nothing is listening at ${proxy.url}`);

@@ -205,3 +205,22 @@ async function sessionId(page) {
 
 module.exports.send = send;
 module.exports.sessionId = sessionId;
+
+/**
+ * Fails each test of the calling spec on a page error, console error or failed request,
+ * except those the test provokes on purpose: `allow('503', ...)` (matched as substrings).
+ */
+function failOnPageErrors(test) {
+  let errors = [];
+  let expected = [];
+  test.beforeEach(({ page }) => {
+    errors = collectErrors(page);
+    expected = [];
+  });
+  test.afterEach(() => {
+    expect(errors.filter((e) => !expected.some((x) => e.includes(x)))).toEqual([]);
+  });
+  return { allow: (...substrings) => expected.push(...substrings) };
+}
+
+module.exports.failOnPageErrors = failOnPageErrors;

@@ -7,7 +7,7 @@
 // tool for "stock".
 const base = require('./fixtures');
 const { expect } = base;
-const { api, apiSend, status, collectErrors, send, sessionId } = require('./helpers');
+const { api, apiSend, status, send, sessionId, failOnPageErrors } = require('./helpers');
 
 const test = base.connectedTest;
 
@@ -18,15 +18,7 @@ const answers = (page, name) => page.getByRole('article', { name: `Answer from $
 const answerText = (scope) => scope.getByRole('group', { name: 'Answer text', exact: true });
 const controls = (page) => page.getByRole('group', { name: 'Run control', exact: true });
 
-let errors = [];
-let expectedErrors = [];
-test.beforeEach(({ page }) => {
-  errors = collectErrors(page);
-  expectedErrors = [];
-});
-test.afterEach(() => {
-  expect(errors.filter((e) => !expectedErrors.some((x) => e.includes(x)))).toEqual([]);
-});
+const pageErrors = failOnPageErrors(test);
 
 async function plainAgent() {
   const agents = await api('/agents');
@@ -206,7 +198,7 @@ test('refusals show the server\'s reason and change nothing: 404 for an unknown 
   const { sid } = await firstAnswer(page, agent, `hello ${tag}`);
 
   // The same session under an agent id the server does not have: 404 "Agent not found".
-  expectedErrors = ['404', 'Not Found', 'Agent not found', '400', 'Bad Request'];
+  pageErrors.allow('404', 'Not Found', 'Agent not found', '400', 'Bad Request');
   const missing = { id: `no-such-agent-${tag}` };
   await page.goto(`/#/chat/agents/${missing.id}?session=${encodeURIComponent(sid)}`);
   const answer = page.getByRole('article', { name: /^Answer from / });
