@@ -96,11 +96,41 @@ done
 # area's chunks download alongside the main module instead of after it has started. Every
 # module's loader (makeLoad) is wrapped: `prefetch` starts its fetch (and its chunks'); the
 # load takes that fetch when it comes (a failed one fails that load; Retry fetches again).
+#
+# Packs: the first load of an area takes one request, not one per chunk. An area's chunks
+# (often 40-70 small files, 0.2-90 KB) written one after another into pack_<area>-<hash>.wasm;
+# `prefetch(area)` (called once, by src/boot.js, for the route the address opens) fetches
+# the pack and hands each chunk's fetch its bytes from it (the loader's module-local `fetch`),
+# so the loads take them unchanged. A pack that fails to arrive falls back to the chunks'
+# own files. Later areas (navigation, the idle prefetch) fetch chunk files: a pack would
+# carry chunks already there. Measured (README, "The first seconds"): one compressed
+# stream is 20-25% smaller than the same chunks compressed one by one, and Fast 3G no
+# longer waits for rounds of six requests.
 node - "$loader" "$stage" "$link" <<'JS'
 const fs = require('node:fs');
 const path = require('node:path');
+const crypto = require('node:crypto');
 const [loaderPath, stage, link] = process.argv.slice(2);
 let js = fs.readFileSync(loaderPath, 'utf8');
+const manifestPath = path.join(stage, 'split-manifest.json');
+const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+// A pack: a little-endian u32 n, n bytes of JSON [[chunk file, length], …], then the chunks.
+const packs = {};
+for (const [area, files] of Object.entries(manifest.areas)) {
+  if (!/^[a-z0-9_]+$/.test(area)) throw new Error(`split-wasm: unexpected area name ${area}`);
+  const chunks = files.map((file) => fs.readFileSync(path.join(stage, file)));
+  const index = Buffer.from(JSON.stringify(files.map((file, i) => [file, chunks[i].length])));
+  const head = Buffer.alloc(4);
+  head.writeUInt32LE(index.length);
+  const bytes = Buffer.concat([head, index, ...chunks]);
+  const name = `pack_${area}-${crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.wasm`;
+  fs.writeFileSync(path.join(stage, name), bytes);
+  packs[area] = name;
+}
+manifest.packs = packs;
+fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+if (/\bfunction fetch\b|\b(const|let|var) fetch\b/.test(js)) throw new Error('split-wasm: the loader defines fetch already (wasm_split_cli_support changed?)');
+if (!/\bfetch\(new URL\(/.test(js)) throw new Error('split-wasm: the loader does not fetch chunks by URL (wasm_split_cli_support changed?)');
 const calls = /(^|[^\w])makeLoad\(/g;
 const defs = (js.match(/function makeLoad\(/g) || []).length;
 if (defs !== 1) throw new Error('split-wasm: the loader has no makeLoad() to wrap (wasm_split_cli_support changed?)');
@@ -125,8 +155,46 @@ function __prefetchable(fetcher, deps) {
     };
     return load;
 }
+const __packs = ${JSON.stringify(packs)};
+// While prefetch() starts an area's chunk fetches: its pack, as chunk URL -> bytes.
+let __packing;
+// The chunk loaders' fetch: from the pack while prefetch() takes an area's chunks from
+// one (a chunk missing from it, or a pack that failed, falls back to its own file).
+function fetch(url) {
+    if (__packing === undefined) return globalThis.fetch(url);
+    return __packing.then((parts) => {
+        const bytes = parts.get(String(url));
+        return bytes ? new Response(bytes, { headers: { 'Content-Type': 'application/wasm' } }) : globalThis.fetch(url);
+    }, () => globalThis.fetch(url));
+}
+async function __unpack(file) {
+    const r = await globalThis.fetch(new URL(file, import.meta.url));
+    if (!r.ok) throw new Error(file + ': HTTP ' + r.status);
+    const buf = await r.arrayBuffer();
+    const n = new DataView(buf).getUint32(0, true);
+    const parts = new Map();
+    let at = 4 + n;
+    for (const [chunk, length] of JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, n)))) {
+        if (at + length > buf.byteLength) throw new Error(file + ': cut short');
+        parts.set(new URL(chunk, import.meta.url).href, new Uint8Array(buf, at, length));
+        at += length;
+    }
+    return parts;
+}
+// For the area the address opens (src/boot.js), before anything of it loads: its chunks
+// come in one request, its pack.
 export function prefetch(area) {
-    if (Object.hasOwn(__areas, area)) __areas[area].prefetch();
+    if (!Object.hasOwn(__areas, area)) return;
+    if (Object.hasOwn(__packs, area)) {
+        __packing = __unpack(__packs[area]);
+        __packing.catch(() => {});
+        delete __packs[area];
+    }
+    try {
+        __areas[area].prefetch();
+    } finally {
+        __packing = undefined;
+    }
 }
 `;
 fs.writeFileSync(loaderPath, js);
@@ -147,10 +215,21 @@ old_wasm="$(sri "$stage/${base}_bg.wasm")"
 cp "$work/bound/$base.js" "$stage/$base.js"
 cp "$work/bound/${base}_bg.wasm" "$stage/${base}_bg.wasm"
 cp "$loader" "$stage/$link"
+# Release: minify the JavaScript of the first load (terser, scripts/minify-js.mjs): the glue,
+# the loader and src/boot.js (index.html has Trunk copy it as it is, data-no-minify). The
+# SRI hashes Trunk wrote follow.
+mapfile -t boot < <(find "$stage" -maxdepth 1 -name 'boot-*.js')
+old_boot=()
+for f in "${boot[@]}"; do old_boot+=("$(sri "$f")"); done
+if [[ "$profile" == release ]]; then
+  node "$ROOT/scripts/minify-js.mjs" "$stage/$base.js" "$stage/$link" "${boot[@]}"
+fi
 new_js="$(sri "$stage/$base.js")"
 new_wasm="$(sri "$stage/${base}_bg.wasm")"
+swaps=(-e "s|$old_js|$new_js|g" -e "s|$old_wasm|$new_wasm|g")
+for i in "${!boot[@]}"; do swaps+=(-e "s|${old_boot[$i]}|$(sri "${boot[$i]}")|g"); done
 while IFS= read -r -d '' f; do
-  sed -i -e "s|$old_js|$new_js|g" -e "s|$old_wasm|$new_wasm|g" "$f"
+  sed -i "${swaps[@]}" "$f"
 done < <(find "$stage" -maxdepth 1 -name '*.html' -print0)
 
 # Trunk runs the hooks of one stage at the same time: a hook that must see the split

@@ -38,10 +38,12 @@ function probeEarly() {
   window.__agentosEarly = { base, health: get('/health'), info: get('/info') };
 }
 
-// The chunks of the route's area, fetched alongside the main module (README).
+// The chunks of the route's area (its pack: one request), fetched alongside the main module
+// (README). The areas are src/lazy.rs's; the first path segment names them (src/route/table.rs).
 function preloadArea() {
   const loader = document.querySelector('link[rel="modulepreload"][data-split-loader]');
   const first = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
-  const area = { agents: 'catalog', teams: 'catalog', workflows: 'catalog' }[first] || first;
+  const areas = { agents: 'catalog', teams: 'catalog', workflows: 'catalog', welcome: 'chat', approvals: 'ops', evals: 'ops', schedules: 'ops' };
+  const area = Object.hasOwn(areas, first) ? areas[first] : first;
   if (loader && /^[a-z]+$/.test(area)) import(loader.href).then((m) => m.prefetch(area), () => {});
 }

@@ -82,6 +82,10 @@ test('a deep link starts its area code and the first checks of the server before
   const errors = collectErrors(page);
   await connect(page); // saves the server (with its key) as the last one used
   await page.goto('about:blank');
+  // No idle prefetch: every wasm request below is the first load's.
+  await page.addInitScript(() => {
+    window.requestIdleCallback = () => 0;
+  });
   const { env } = require('./helpers');
   const wasm = wasmRequests(page);
   const api = [];
@@ -93,16 +97,37 @@ test('a deep link starts its area code and the first checks of the server before
   await expect(page.getByRole('heading', { level: 1, name: 'Agents' })).toBeVisible();
   await expect(page.getByRole('status', { name: 'Connection status' })).toContainText('Connected');
   // The catalog's code was asked for before the app had connected (it used to wait for the
-  // catalog): its chunk request comes before the first keyed request.
+  // catalog), in one request: its pack (scripts/split-wasm.sh), before the first keyed request.
   const firstKeyed = api.findIndex((r) => r.key);
   expect(firstKeyed).toBeGreaterThan(-1);
-  expect(wasm.slice(0, api[firstKeyed].at).filter(chunkOf('catalog'))).toHaveLength(1);
-  // Nothing is fetched twice (a prefetched chunk is taken by its load).
-  expect(wasm.filter((n) => wasm.indexOf(n) !== wasm.lastIndexOf(n))).toEqual([]);
+  expect(wasm.slice(0, api[firstKeyed].at).filter((n) => n.startsWith('pack_catalog-'))).toHaveLength(1);
+  // The first load is two wasm requests, the main module and that pack: none per chunk.
+  expect(wasm.filter((n) => !n.endsWith('_bg.wasm') && !n.startsWith('pack_catalog-'))).toEqual([]);
+  expect(wasm).toHaveLength(2);
   // /health and /info: once each, without the key; everything after them with it.
   for (const path of ['/health', '/info']) {
     expect(api.filter((r) => r.path === path).map((r) => r.key)).toEqual([false]);
   }
   expect(api.filter((r) => r.path === '/agents').map((r) => r.key)).toEqual([true]);
   expect(errors).toEqual([]);
+});
+
+test('when an area\'s pack cannot be fetched, its chunks come one by one and the page works', async ({ page }) => {
+  await connect(page);
+  await page.goto('about:blank');
+  await page.addInitScript(() => {
+    window.requestIdleCallback = () => 0;
+  });
+  let packs = 0;
+  await page.route(/pack_[a-z]+-[0-9a-f]+\.wasm$/, (route) => {
+    packs += 1;
+    return route.abort('failed');
+  });
+  const wasm = wasmRequests(page);
+  await page.goto('/#/memories');
+  await expect(page.getByRole('heading', { level: 1, name: 'Memories' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'This page could not be loaded.' })).toHaveCount(0);
+  expect(packs).toBe(1);
+  expect(wasm.filter(chunkOf('memories'))).toHaveLength(1);
+  expect(wasm.filter((n) => n.startsWith('chunk_')).length).toBeGreaterThan(0);
 });
