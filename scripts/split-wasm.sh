@@ -9,7 +9,9 @@
 #      loader module that the main module imports;
 #   2. wasm-bindgen (the CLI of Cargo.lock's version) binds main.wasm, under the
 #      file names Trunk chose, keeping the exports the chunks import;
-#   3. release builds: wasm-opt -Oz (index.html's flags) on main and each chunk;
+#   3. release builds: wasm-opt -Oz (index.html's flags) on main and each chunk; short
+#      names for the main module's imports (scripts/short-imports.mjs); later, the
+#      JavaScript minified (scripts/minify-js.mjs);
 #   4. chunk and loader file names get a content hash; the SRI hashes Trunk wrote
 #      into index.html are replaced by those of the new files.
 # Chunks are fetched relative to the JS (import.meta.url): sub-path hosting works.
@@ -61,6 +63,8 @@ done
 if [[ "$profile" == release ]]; then
   node "$ROOT/scripts/wasm-opt-many.mjs" "$work/bound/${base}_bg.wasm" "${chunks[@]}" 2>&1 |
     { grep -v 'unknown name subsection' || true; }
+  # Short names for the glue's imports, in the main wasm and its JS (scripts/short-imports.mjs).
+  node "$ROOT/scripts/short-imports.mjs" "$work/bound/${base}_bg.wasm" "$work/bound/$base.js"
 fi
 
 declare -A hashed_name
