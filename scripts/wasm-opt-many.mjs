@@ -10,12 +10,14 @@ const features = F.MVP | F.BulkMemory | F.NontrappingFPToInt | F.SignExt | F.Mut
   | F.ReferenceTypes | F.Multivalue | (F.BulkMemoryOpt ?? 0);
 binaryen.setOptimizeLevel(2); // -Oz: optimize level 2, shrink level 2
 binaryen.setShrinkLevel(2);
-binaryen.setDebugInfo(false);
+// KEEP_WASM_NAMES=1: keep function names (a build to profile; README, "The first seconds").
+const keepNames = process.env.KEEP_WASM_NAMES === '1';
+binaryen.setDebugInfo(keepNames);
 for (const file of process.argv.slice(2)) {
   const module = binaryen.readBinary(readFileSync(file));
   module.setFeatures(features);
   module.optimize();
-  module.runPasses(['strip-debug', 'strip-producers']);
+  module.runPasses(keepNames ? ['strip-producers'] : ['strip-debug', 'strip-producers']);
   if (!module.validate()) throw new Error(`${file}: invalid after optimizing`);
   writeFileSync(file, module.emitBinary());
   module.dispose();
