@@ -236,6 +236,35 @@ while IFS= read -r -d '' f; do
   sed -i "${swaps[@]}" "$f"
 done < <(find "$stage" -maxdepth 1 -name '*.html' -print0)
 
+# Release: one stylesheet. index.html links style/*.css one file each (an area's rules in its
+# own source file); the first load needs them all, so they become one file, in the same order
+# (the same cascade), with its SRI hash: four requests fewer at the start and 1 KB less brotli
+# than five files compressed one by one (README, "The first seconds").
+if [[ "$profile" == release ]]; then
+  node - "$stage" <<'JS'
+const fs = require('node:fs');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const stage = process.argv[2];
+const file = path.join(stage, 'index.html');
+let html = fs.readFileSync(file, 'utf8');
+const links = [...html.matchAll(/<link\b[^>]*>/g)]
+  .map((m) => ({ tag: m[0], href: (m[0].match(/\bhref="?\.\/([\w.-]+\.css)"?[\s>]/) || [])[1] }))
+  .filter((l) => l.href && /\brel="?stylesheet"?[\s>]/.test(l.tag));
+if (links.length > 1) {
+  const css = Buffer.concat(links.map((l) => fs.readFileSync(path.join(stage, l.href))).flatMap((b) => [b, Buffer.from('\n')]));
+  if (/@import|@charset/.test(css.toString('utf8'))) throw new Error('split-wasm: a stylesheet has @import or @charset; it cannot be joined');
+  const name = `style-${crypto.createHash('sha256').update(css).digest('hex').slice(0, 16)}.css`;
+  const sri = 'sha384-' + crypto.createHash('sha384').update(css).digest('base64');
+  fs.writeFileSync(path.join(stage, name), css);
+  html = html.replace(links[0].tag, `<link href="./${name}" integrity="${sri}" rel="stylesheet">`);
+  for (const l of links.slice(1)) html = html.replace(l.tag, '');
+  for (const l of links) fs.rmSync(path.join(stage, l.href));
+  fs.writeFileSync(file, html);
+}
+JS
+fi
+
 # Trunk runs the hooks of one stage at the same time: a hook that must see the split
 # files (e.g. one that precompresses them, scripts/postbuild.js) runs from here, after.
 if [[ -f "$ROOT/scripts/postbuild.js" ]]; then

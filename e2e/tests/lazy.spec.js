@@ -89,8 +89,10 @@ test('a deep link starts its area code and the first checks of the server before
   const { env } = require('./helpers');
   const wasm = wasmRequests(page);
   const api = [];
+  const styles = [];
   page.on('request', (req) => {
     const url = new URL(req.url());
+    if (url.pathname.endsWith('.css')) styles.push(url.pathname);
     if (req.url().startsWith(env.API)) api.push({ path: url.pathname, key: 'authorization' in req.headers(), at: wasm.length });
   });
   await page.goto('/#/agents');
@@ -104,6 +106,8 @@ test('a deep link starts its area code and the first checks of the server before
   // The first load is two wasm requests, the main module and that pack: none per chunk.
   expect(wasm.filter((n) => !n.endsWith('_bg.wasm') && !n.startsWith('pack_catalog-'))).toEqual([]);
   expect(wasm).toHaveLength(2);
+  // One stylesheet (the release build joins style/*.css, scripts/split-wasm.sh).
+  expect(styles).toHaveLength(1);
   // /health and /info: once each, without the key; everything after them with it.
   for (const path of ['/health', '/info']) {
     expect(api.filter((r) => r.path === path).map((r) => r.key)).toEqual([false]);
