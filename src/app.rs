@@ -139,12 +139,11 @@ enum Gate {
 }
 
 fn routed(route: Route) -> AnyView {
-    // Every area but the overview loads on demand (see lazy.rs).
+    // Every area loads on demand (see lazy.rs); the connection form and "not found" are here.
     if let Some(view) = crate::lazy::area(route.clone()) {
         return view;
     }
     match route {
-        Route::Overview => view! { <pages::overview::OverviewPage/> }.into_any(),
         Route::Connect => view! { <pages::connect::ConnectPage/> }.into_any(),
         Route::NotFound(path) => view! {
             <section>

@@ -43,7 +43,7 @@ function probeEarly() {
 function preloadArea() {
   const loader = document.querySelector('link[rel="modulepreload"][data-split-loader]');
   const first = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
-  const areas = { agents: 'catalog', teams: 'catalog', workflows: 'catalog', welcome: 'chat', approvals: 'ops', evals: 'ops', schedules: 'ops' };
+  const areas = { '': 'overview', agents: 'catalog', teams: 'catalog', workflows: 'catalog', welcome: 'chat', approvals: 'ops', evals: 'ops', schedules: 'ops' };
   const area = Object.hasOwn(areas, first) ? areas[first] : first;
   if (loader && /^[a-z]+$/.test(area)) import(loader.href).then((m) => m.prefetch(area), () => {});
 }

@@ -4,7 +4,8 @@
 //! wasm chunk. A chunk is fetched the first time its area is shown, or earlier
 //! when the browser is idle after the first page is ready ([`prefetch_when_idle`]).
 //!
-//! The shell, the connection form and the overview stay in the main module.
+//! The shell and the connection form stay in the main module; the overview is an
+//! area too, so the other routes' first loads do not carry it.
 //! A chunk that fails to load (network error) shows a message with Retry; the
 //! failure is not remembered, so Retry fetches again. Nothing here panics: a
 //! failed load is a `Result`, never an abort of the tab.
@@ -21,7 +22,7 @@ use std::future::Future;
 type Loaded = Result<AnyView, SplitLoaderError>;
 
 /// The area of a route that loads on demand, or `None` for the routes the main
-/// module renders itself (overview, connection, not found).
+/// module renders itself (connection, not found).
 pub fn area(route: Route) -> Option<AnyView> {
     if !is_lazy(&route) {
         return None;
@@ -39,9 +40,8 @@ pub fn area(route: Route) -> Option<AnyView> {
             Route::Approvals { .. } | Route::Evals | Route::Eval(_) | Route::Schedules | Route::Schedule(_) => {
                 Box::pin(ops_area(route))
             }
-            Route::Overview | Route::Connect | Route::NotFound(_) => {
-                Box::pin(async { Ok(().into_any()) })
-            }
+            Route::Overview => Box::pin(overview_area(route)),
+            Route::Connect | Route::NotFound(_) => Box::pin(async { Ok(().into_any()) }),
         })
     };
     Some(on_demand(load))
@@ -89,7 +89,7 @@ fn on_demand(load: impl Fn() -> Pending + Send + Sync + 'static) -> AnyView {
 }
 
 fn is_lazy(route: &Route) -> bool {
-    !matches!(route, Route::Overview | Route::Connect | Route::NotFound(_))
+    !matches!(route, Route::Connect | Route::NotFound(_))
 }
 
 thread_local! {
@@ -100,7 +100,7 @@ thread_local! {
 /// Once connected: prefetch the other areas when the browser is idle after the
 /// first page shows. On a route whose area loads on demand, that is once its
 /// code is there (so the prefetch never competes with the page being opened);
-/// on the overview and the connection form, now.
+/// on the connection form, now.
 pub fn prefetch_when_idle() {
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
     let lazy_page = is_lazy(&Route::parse(&hash));
@@ -136,6 +136,7 @@ fn start_prefetch() {
         leptos::task::spawn_local(async {
             // Each preload fetches and instantiates its chunk; one at a time,
             // so the page the person opens next is never starved of bandwidth.
+            let _ = preload_overview().await;
             let _ = preload_catalog().await;
             let _ = preload_chat().await;
             let _ = preload_sessions().await;
@@ -158,6 +159,11 @@ fn start_prefetch() {
                 .set_timeout_with_callback_and_timeout_and_arguments_0(run.unchecked_ref(), 1_000);
         }
     }
+}
+
+#[wasm_split(overview, wasm_split_path = ::leptos::wasm_split, preload(preload_overview), fallible)]
+fn overview_area(_route: Route) -> Loaded {
+    Ok(view! { <pages::overview::OverviewPage/> }.into_any())
 }
 
 #[wasm_split(catalog, wasm_split_path = ::leptos::wasm_split, preload(preload_catalog), fallible)]

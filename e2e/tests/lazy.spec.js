@@ -1,5 +1,5 @@
-// Code splitting: the first load carries the shell, the connection and the overview;
-// every other area's wasm chunk (split_<area>-<hash>.wasm, scripts/split-wasm.sh) is
+// Code splitting: the first load carries the shell, the connection form and the page's
+// area (the overview is one: its pack, one request); every other area's wasm chunk (split_<area>-<hash>.wasm, scripts/split-wasm.sh) is
 // fetched on first navigation there, or when the browser is idle after the first page.
 const { test, expect } = require('./fixtures');
 const { connect, mainNav, collectErrors } = require('./helpers');
@@ -24,9 +24,11 @@ test('an area loads its code only when opened, and then works', async ({ page })
   const wasm = wasmRequests(page);
   await connect(page);
 
-  // The first load: the main module only.
+  // The connection form (#/connect) is in the main module; the overview, where connecting
+  // lands, is an area: its code came then, and no other area's.
   expect(wasm.filter((n) => n.endsWith('_bg.wasm'))).toHaveLength(1);
-  expect(wasm).toHaveLength(1);
+  expect(wasm.filter(chunkOf('overview'))).toHaveLength(1);
+  expect(wasm.filter((n) => n.startsWith('split_') && !chunkOf('overview')(n))).toEqual([]);
   const before = wasm.length;
 
   await mainNav(page).getByRole('link', { name: 'Traces' }).click();

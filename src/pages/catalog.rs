@@ -78,7 +78,7 @@ pub fn ListPage(kind: ComponentKind) -> impl IntoView {
         ComponentKind::Team => ("Teams", "team"),
         ComponentKind::Workflow => ("Workflows", "workflow"),
     };
-    let lower = title.to_lowercase();
+    let lower = title.to_ascii_lowercase();
     let rows = Memo::new(move |_| {
         state.catalog.with(|c| match c {
             None => Vec::new(),
@@ -117,7 +117,7 @@ pub fn ListPage(kind: ComponentKind) -> impl IntoView {
                 if rows.with(Vec::is_empty) {
                     return view! {
                         <Empty
-                            title=format!("This server has no {}", title.to_lowercase())
+                            title=format!("This server has no {}", title.to_ascii_lowercase())
                             detail=format!("Add a {singular} to the AgentOS and press Refresh on the overview.")
                         />
                     }
@@ -125,7 +125,7 @@ pub fn ListPage(kind: ComponentKind) -> impl IntoView {
                 }
                 if visible.with(Vec::is_empty) {
                     return view! {
-                        <Empty title=format!("No {} match “{}”", title.to_lowercase(), filter.get().trim())/>
+                        <Empty title=format!("No {} match “{}”", title.to_ascii_lowercase(), filter.get().trim())/>
                     }
                     .into_any();
                 }

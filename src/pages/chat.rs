@@ -40,7 +40,7 @@ pub fn ChatPicker() -> impl IntoView {
                     {groups.into_iter().filter(|g| !g.2.is_empty()).map(|(kind, title, items)| view! {
                         <section class="picker-group" aria-labelledby=format!("pick-{}", kind.collection())>
                             <h2 id=format!("pick-{}", kind.collection())>{title}</h2>
-                            <ul class="cards" aria-label=format!("Chat with {}", title.to_lowercase())>
+                            <ul class="cards" aria-label=format!("Chat with {}", title.to_ascii_lowercase())>
                                 {items.into_iter().map(|(id, name, desc)| view! {
                                     <li class="card row">
                                         <a class="row-title" href=Route::chat(kind, id).href()>{name}</a>
@@ -191,7 +191,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
             {move || chat.history_error.get().map(|e| view! { <ErrorNotice error=e/> })}
             {move || (!known()).then(|| view! {
                 <ErrorNotice error=agentos_client::ApiError::NotFound {
-                    detail: Some(format!("this server has no {} with this id", kind_label.to_lowercase())),
+                    detail: Some(format!("this server has no {} with this id", kind_label.to_ascii_lowercase())),
                 }/>
             })}
             <ol class="transcript" aria-label="Conversation" aria-live="polite" node_ref=transcript>

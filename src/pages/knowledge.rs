@@ -672,7 +672,7 @@ fn phase_tone(phase: Phase) -> Tone {
 
 /// "“name”: completed. message" and the like.
 fn final_text(name: &str, phase: Phase, message: Option<String>) -> String {
-    let mut s = format!("“{name}”: {}", phase.label().to_lowercase());
+    let mut s = format!("“{name}”: {}", phase.label().to_ascii_lowercase());
     if let Some(m) = message {
         s.push_str(". ");
         s.push_str(&m);

@@ -72,7 +72,7 @@ fn overview(c: Catalog, state: crate::state::AppState) -> impl IntoView {
                                     {title} " " <span class="count">{count}</span>
                                 </h2>
                                 {if items.is_empty() {
-                                    view! { <Empty title=format!("No {} on this server", title.to_lowercase())/> }.into_any()
+                                    view! { <Empty title=format!("No {} on this server", title.to_ascii_lowercase())/> }.into_any()
                                 } else {
                                     view! {
                                         <ul class="plain" aria-label=title>
