@@ -17,12 +17,11 @@ fn pretty(v: &Value) -> String {
     }
 }
 
+/// Seconds as the server reports them, for people ("152 ms", "13.01 s"), with the one duration
+/// formatter: no float formatting in the wasm (it cost the chat and sessions routes 5 KB).
 fn fmt_secs(s: f64) -> String {
-    if s < 1.0 {
-        format!("{:.0} ms", s * 1000.0)
-    } else {
-        format!("{s:.2} s")
-    }
+    // A float-to-int `as` saturates (NaN and negatives give 0), so any value is safe here.
+    agentos_client::time::format_duration((s * 1_000_000.0) as u64)
 }
 
 fn status_badge(status: &RunStatus) -> (&'static str, Tone) {
