@@ -82,7 +82,8 @@ const routes = [
   ['#/connect (and the form on any route before connecting)', null, 172_000],
   ['#/agents, #/teams, #/workflows and their pages', 'catalog', 250_000],
   ['#/chat…', 'chat', 250_000],
-  ['#/sessions…', 'sessions', 250_000],
+  ['#/sessions (the list)', 'sessions', 250_000],
+  ['#/sessions/<id> (a stored session)', 'sessions+transcript', 250_000],
   ['#/memories', 'memories', 250_000],
   ['#/knowledge', 'knowledge', 250_000],
   ['#/metrics', 'metrics', 250_000],
@@ -96,9 +97,11 @@ let failed = false;
 console.log(`${'route (first load)'.padEnd(50)} ${'files'.padStart(5)} ${'raw B'.padStart(9)} ${'gzip B'.padStart(8)} ${'brotli B'.padStart(9)}`);
 for (const [name, area, target] of routes) {
   // The first load of an area fetches its pack (scripts/split-wasm.sh); a build without packs, its chunks.
-  const first = manifest.packs && manifest.packs[area] ? [manifest.packs[area]] : manifest.areas[area] || [];
+  // Two areas (`a+b`): their pack when the build has one, else the chunks of both.
+  const chunks = area === null ? [] : [...new Set(area.split('+').flatMap((a) => manifest.areas[a] || []))];
+  const first = manifest.packs && manifest.packs[area] ? [manifest.packs[area]] : chunks;
   const files = area === null ? shell : [...shell, ...first];
-  if (area !== null && !manifest.areas[area]) {
+  if (area !== null && !area.split('+').every((a) => manifest.areas[a])) {
     console.error(`no area "${area}" in split-manifest.json`);
     failed = true;
   }

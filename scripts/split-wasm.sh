@@ -123,16 +123,23 @@ let js = fs.readFileSync(loaderPath, 'utf8');
 const manifestPath = path.join(stage, 'split-manifest.json');
 const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
 // A pack: a little-endian u32 n, n bytes of JSON [[chunk file, length], …], then the chunks.
+// One per area, and one per route that opens with two areas (a stored session's page: the
+// sessions area and its transcript), named `a+b`, holding each chunk once.
+const COMBOS = [['sessions', 'transcript']];
 const packs = {};
-for (const [area, files] of Object.entries(manifest.areas)) {
-  if (!/^[a-z0-9_]+$/.test(area)) throw new Error(`split-wasm: unexpected area name ${area}`);
+const sets = Object.entries(manifest.areas);
+for (const combo of COMBOS) {
+  if (combo.every((a) => manifest.areas[a])) sets.push([combo.join('+'), [...new Set(combo.flatMap((a) => manifest.areas[a]))]]);
+}
+for (const [area, files] of sets) {
+  if (!/^[a-z0-9_]+(\+[a-z0-9_]+)*$/.test(area)) throw new Error(`split-wasm: unexpected area name ${area}`);
   const chunks = files.map((file) => fs.readFileSync(path.join(stage, file)));
   const index = Buffer.from(JSON.stringify(files.map((file, i) => [file, chunks[i].length])));
   const head = Buffer.alloc(4);
   head.writeUInt32LE(index.length);
   const bytes = Buffer.concat([head, index, ...chunks]);
   // Its content is its area's chunks, named by their hash: that hash names it too.
-  const name = `pack_${area}-${setHash}.wasm`;
+  const name = `pack_${area.replace(/\+/g, '_and_')}-${setHash}.wasm`;
   fs.writeFileSync(path.join(stage, name), bytes);
   packs[area] = name;
 }
@@ -190,17 +197,18 @@ async function __unpack(file) {
     }
     return parts;
 }
-// For the area the address opens (src/boot.js), before anything of it loads: its chunks
-// come in one request, its pack.
-export function prefetch(area) {
-    if (!Object.hasOwn(__areas, area)) return;
-    if (Object.hasOwn(__packs, area)) {
-        __packing = __unpack(__packs[area]);
+// For the areas the address opens (src/boot.js), before anything of them loads: their chunks
+// come in one request, their pack (a+b for two).
+export function prefetch(...areas) {
+    areas = areas.filter((area) => Object.hasOwn(__areas, area));
+    const key = areas.join('+');
+    if (Object.hasOwn(__packs, key)) {
+        __packing = __unpack(__packs[key]);
         __packing.catch(() => {});
-        delete __packs[area];
+        delete __packs[key];
     }
     try {
-        __areas[area].prefetch();
+        for (const area of areas) __areas[area].prefetch();
     } finally {
         __packing = undefined;
     }

@@ -45,5 +45,7 @@ function preloadArea() {
   const first = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
   const areas = { '': 'overview', agents: 'catalog', teams: 'catalog', workflows: 'catalog', welcome: 'chat', approvals: 'ops', evals: 'ops', schedules: 'ops' };
   const area = Object.hasOwn(areas, first) ? areas[first] : first;
-  if (loader && /^[a-z]+$/.test(area)) import(loader.href).then((m) => m.prefetch(area), () => {});
+  // A stored session's page also shows its conversation (the transcript area).
+  const also = /^#\/?sessions\/[^/?]/.test(location.hash) ? ['transcript'] : [];
+  if (loader && /^[a-z]+$/.test(area)) import(loader.href).then((m) => m.prefetch(area, ...also), () => {});
 }

@@ -140,6 +140,7 @@ fn start_prefetch() {
             let _ = preload_catalog().await;
             let _ = preload_chat().await;
             let _ = preload_sessions().await;
+            let _ = preload_transcript().await;
             let _ = preload_traces().await;
             let _ = preload_memories().await;
             let _ = preload_knowledge().await;
@@ -181,6 +182,39 @@ fn catalog_area(route: Route) -> Loaded {
         Route::List(kind) => view! { <pages::catalog::ListPage kind=kind/> }.into_any(),
         _ => ().into_any(),
     })
+}
+
+/// A stored session's conversation (the run view, Markdown and media: the chat's code),
+/// loaded when a session page has runs to show, so the sessions list does not carry it.
+/// "Loading the conversation…" until then; a failed fetch says so, with Retry.
+pub fn transcript(views: Vec<agentos_client::reducer::RunView>) -> AnyView {
+    let attempt = RwSignal::new(0u32);
+    let views = StoredValue::new(views);
+    view! {
+        <Suspense fallback=|| view! { <Loading label="Loading the conversation…"/> }>
+            {move || {
+                attempt.track();
+                let fut = SendWrapper::new(Box::pin(transcript_area(views.get_value())) as Boxed);
+                Suspend::new(async move {
+                    match fut.await {
+                        Ok(view) => view,
+                        Err(_) => view! {
+                            <Notice title="The conversation could not be loaded." hint="Its code did not arrive from the server that hosts the dashboard.">
+                                <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>"Retry"</button>
+                            </Notice>
+                        }
+                        .into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[wasm_split(transcript, wasm_split_path = ::leptos::wasm_split, preload(preload_transcript), fallible)]
+fn transcript_area(views: Vec<agentos_client::reducer::RunView>) -> Loaded {
+    Ok(pages::sessions::transcript(views))
 }
 
 /// What the sessions area renders: a sessions page, or the chat's side

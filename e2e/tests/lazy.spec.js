@@ -2,7 +2,7 @@
 // area (the overview is one: its pack, one request); every other area's wasm chunk (split_<area>-<hash>.wasm, scripts/split-wasm.sh) is
 // fetched on first navigation there, or when the browser is idle after the first page.
 const { test, expect } = require('./fixtures');
-const { connect, mainNav, collectErrors } = require('./helpers');
+const { api, connect, mainNav, collectErrors, runAgent } = require('./helpers');
 
 /** The wasm files the page fetches, in order (file names only). */
 function wasmRequests(page) {
@@ -52,7 +52,7 @@ test('once the first page is ready, the other areas are prefetched while the bro
   const errors = collectErrors(page);
   const wasm = wasmRequests(page);
   await connect(page);
-  for (const area of ['catalog', 'chat', 'sessions', 'traces', 'memories', 'knowledge', 'metrics']) {
+  for (const area of ['catalog', 'chat', 'sessions', 'transcript', 'traces', 'memories', 'knowledge', 'metrics']) {
     await expect.poll(() => wasm.filter(chunkOf(area)).length, { message: `${area} chunk prefetched` }).toBe(1);
   }
   const fetched = wasm.length;
@@ -136,4 +136,34 @@ test('when an area\'s pack cannot be fetched, its chunks come one by one and the
   expect(packs).toBe(1);
   expect(wasm.filter(chunkOf('memories'))).toHaveLength(1);
   expect(wasm.filter((n) => n.startsWith('chunk_')).length).toBeGreaterThan(0);
+});
+
+test('a stored session\'s deep link loads the sessions list\'s code and its conversation\'s in one request', async ({ page }) => {
+  const errors = collectErrors(page);
+  const agent = (await api('/agents'))[0];
+  const session = `lazy-deep-${Date.now()}`;
+  await runAgent(agent.id, 'Hello from the lazy spec', { user: 'lazy-spec', session });
+  await connect(page);
+  await page.goto('about:blank');
+  await page.addInitScript(() => {
+    window.requestIdleCallback = () => 0;
+  });
+  const wasm = wasmRequests(page);
+  await page.goto(`/#/sessions/${encodeURIComponent(session)}`);
+  const conversation = page.getByRole('list', { name: 'Conversation' });
+  await expect(conversation).toBeVisible();
+  await expect(conversation.getByLabel('You said')).toContainText('Hello from the lazy spec');
+  // The main module and one pack with both areas' chunks (sessions and transcript), nothing else.
+  expect(wasm.filter((n) => n.startsWith('pack_sessions_and_transcript-'))).toHaveLength(1);
+  expect(wasm).toHaveLength(2);
+  expect(errors).toEqual([]);
+
+  // The sessions list alone does not carry the conversation's code: a fresh load of it fetches
+  // the sessions pack only, and opening a session then fetches the transcript's chunks.
+  await page.goto('about:blank');
+  const again = wasmRequests(page);
+  await page.goto('/#/sessions');
+  await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible();
+  expect(again.filter((n) => n.startsWith('pack_sessions-'))).toHaveLength(1);
+  expect(again.filter((n) => n.startsWith('split_transcript-'))).toEqual([]);
 });
