@@ -88,6 +88,9 @@ const routes = [
   ['#/knowledge', 'knowledge', 250_000],
   ['#/metrics', 'metrics', 250_000],
   ['#/traces…', 'traces', 250_000],
+  ['#/approvals', 'approvals', 250_000],
+  ['#/evals and an eval', 'evals', 250_000],
+  ['#/schedules and a schedule', 'schedules', 250_000],
 ];
 // Gates: the overview's (and the connection form's) target itself; other routes about 2% over
 // chat (366,824 B in the seventh session, after area packs, short import names, minified JavaScript).

@@ -43,7 +43,7 @@ function probeEarly() {
 function preloadArea() {
   const loader = document.querySelector('link[rel="modulepreload"][data-split-loader]');
   const first = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
-  const areas = { '': 'overview', agents: 'catalog', teams: 'catalog', workflows: 'catalog', welcome: 'chat', approvals: 'ops', evals: 'ops', schedules: 'ops' };
+  const areas = { '': 'overview', agents: 'catalog', teams: 'catalog', workflows: 'catalog', welcome: 'chat' };
   const area = Object.hasOwn(areas, first) ? areas[first] : first;
   // A stored session's page also shows its conversation (the transcript area).
   const also = /^#\/?sessions\/[^/?]/.test(location.hash) ? ['transcript'] : [];

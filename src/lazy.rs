@@ -37,9 +37,9 @@ pub fn area(route: Route) -> Option<AnyView> {
             Route::Knowledge { .. } => Box::pin(knowledge_area(route)),
             Route::Metrics { .. } => Box::pin(metrics_area(route)),
             Route::Traces(_) | Route::Trace(..) => Box::pin(traces_area(route)),
-            Route::Approvals { .. } | Route::Evals | Route::Eval(_) | Route::Schedules | Route::Schedule(_) => {
-                Box::pin(ops_area(route))
-            }
+            Route::Approvals { .. } => Box::pin(approvals_area(route)),
+            Route::Evals | Route::Eval(_) => Box::pin(evals_area(route)),
+            Route::Schedules | Route::Schedule(_) => Box::pin(schedules_area(route)),
             Route::Overview => Box::pin(overview_area(route)),
             Route::Connect | Route::NotFound(_) => Box::pin(async { Ok(().into_any()) }),
         })
@@ -145,7 +145,9 @@ fn start_prefetch() {
             let _ = preload_memories().await;
             let _ = preload_knowledge().await;
             let _ = preload_metrics().await;
-            let _ = preload_ops().await;
+            let _ = preload_approvals().await;
+            let _ = preload_evals().await;
+            let _ = preload_schedules().await;
         });
     });
     let idle = js_sys::Reflect::get(&window, &JsValue::from_str("requestIdleCallback"))
@@ -297,13 +299,24 @@ fn traces_area(route: Route) -> Loaded {
     })
 }
 
-#[wasm_split(ops, wasm_split_path = ::leptos::wasm_split, preload(preload_ops), fallible)]
-fn ops_area(route: Route) -> Loaded {
+// The operator pages, one area each: a route carries only its own page.
+#[wasm_split(approvals, wasm_split_path = ::leptos::wasm_split, preload(preload_approvals), fallible)]
+fn approvals_area(_route: Route) -> Loaded {
+    Ok(view! { <pages::approvals::ApprovalsPage/> }.into_any())
+}
+
+#[wasm_split(evals, wasm_split_path = ::leptos::wasm_split, preload(preload_evals), fallible)]
+fn evals_area(route: Route) -> Loaded {
     Ok(match route {
-        Route::Evals => view! { <pages::evals::EvalsPage/> }.into_any(),
         Route::Eval(id) => view! { <pages::evals::EvalPage id=id/> }.into_any(),
-        Route::Schedules => view! { <pages::schedules::SchedulesPage/> }.into_any(),
+        _ => view! { <pages::evals::EvalsPage/> }.into_any(),
+    })
+}
+
+#[wasm_split(schedules, wasm_split_path = ::leptos::wasm_split, preload(preload_schedules), fallible)]
+fn schedules_area(route: Route) -> Loaded {
+    Ok(match route {
         Route::Schedule(id) => view! { <pages::schedules::SchedulePage id=id/> }.into_any(),
-        _ => view! { <pages::approvals::ApprovalsPage/> }.into_any(),
+        _ => view! { <pages::schedules::SchedulesPage/> }.into_any(),
     })
 }

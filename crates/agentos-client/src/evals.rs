@@ -196,17 +196,26 @@ impl EvalRun {
 
 /// A number with at most one decimal: 10 → "10", 9.5 → "9.5".
 pub fn short(x: f64) -> String {
-    let r = (x * 10.0).round() / 10.0;
-    if r.fract() == 0.0 {
-        format!("{}", r as i64)
-    } else {
-        format!("{r:.1}")
+    match fixed(x, 10) {
+        (sign, whole, 0) => format!("{sign}{whole}"),
+        (sign, whole, tenth) => format!("{sign}{whole}.{tenth}"),
     }
 }
 
 /// Seconds with three decimals: "0.099".
 pub fn seconds(x: f64) -> String {
-    format!("{x:.3}")
+    let (sign, whole, thousandths) = fixed(x, 1_000);
+    format!("{sign}{whole}.{thousandths:03}")
+}
+
+/// `x` rounded to 1/`scale` (half away from zero), as sign, whole part and fraction in
+/// 1/`scale`: integer formatting only, so the wasm carries no float formatting (it cost a
+/// route about 5 KB brotli). Casts saturate: NaN gives 0, ±inf the largest values.
+fn fixed(x: f64, scale: u64) -> (&'static str, u64, u64) {
+    let n = (x * scale as f64).round();
+    let sign = if n < 0.0 { "-" } else { "" };
+    let n = n.abs() as u64;
+    (sign, n / scale, n % scale)
 }
 
 /// A page of `GET /eval-runs` (rows without an id are dropped).

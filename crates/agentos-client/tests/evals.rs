@@ -140,4 +140,12 @@ fn hostile_results_stay_bounded() {
                "no result (the judge did not answer)");
     assert_eq!(short(9.96), "10");
     assert_eq!(short(9.44), "9.4");
+    assert_eq!(short(0.05), "0.1");
+    assert_eq!(short(-9.5), "-9.5");
+    assert_eq!(short(-0.04), "0");
+    assert_eq!(short(f64::NAN), "0");
+    assert_eq!(seconds(0.0994), "0.099");
+    assert_eq!(seconds(12.3456), "12.346");
+    assert_eq!(seconds(-0.25), "-0.250");
+    assert_eq!(seconds(1.0), "1.000");
 }
