@@ -52,7 +52,7 @@ test('once the first page is ready, the other areas are prefetched while the bro
   const errors = collectErrors(page);
   const wasm = wasmRequests(page);
   await connect(page);
-  for (const area of ['catalog', 'chat', 'sessions', 'transcript', 'traces', 'memories', 'knowledge', 'metrics']) {
+  for (const area of ['catalog', 'chat', 'sessions', 'transcript', 'traces', 'memories', 'knowledge', 'metrics', 'approvals', 'evals', 'schedules']) {
     await expect.poll(() => wasm.filter(chunkOf(area)).length, { message: `${area} chunk prefetched` }).toBe(1);
   }
   const fetched = wasm.length;
