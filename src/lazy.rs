@@ -190,18 +190,34 @@ fn catalog_area(route: Route) -> Loaded {
 /// loaded when a session page has runs to show, so the sessions list does not carry it.
 /// "Loading the conversation…" until then; a failed fetch says so, with Retry.
 pub fn transcript(views: Vec<agentos_client::reducer::RunView>) -> AnyView {
-    let attempt = RwSignal::new(0u32);
     let views = StoredValue::new(views);
+    part(
+        move || Box::pin(transcript_area(views.get_value())),
+        Some("Loading the conversation…"),
+        ("The conversation could not be loaded.", "Its code did not arrive from the server that hosts the dashboard."),
+    )
+}
+
+/// A part of a page whose code loads on demand: `loading` (or nothing) until `load` has
+/// the view, then the view; a failed fetch shows `failed` (title, hint) with Retry, which
+/// runs `load` again (the loader does not cache a failure).
+fn part(
+    load: impl Fn() -> Boxed + Send + Sync + 'static,
+    loading: Option<&'static str>,
+    failed: (&'static str, &'static str),
+) -> AnyView {
+    let attempt = RwSignal::new(0u32);
+    let (title, hint) = failed;
     view! {
-        <Suspense fallback=|| view! { <Loading label="Loading the conversation…"/> }>
+        <Suspense fallback=move || loading.map(|label| view! { <Loading label=label/> })>
             {move || {
                 attempt.track();
-                let fut = SendWrapper::new(Box::pin(transcript_area(views.get_value())) as Boxed);
+                let fut = SendWrapper::new(load());
                 Suspend::new(async move {
                     match fut.await {
                         Ok(view) => view,
                         Err(_) => view! {
-                            <Notice title="The conversation could not be loaded." hint="Its code did not arrive from the server that hosts the dashboard.">
+                            <Notice title=title hint=hint>
                                 <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>"Retry"</button>
                             </Notice>
                         }
@@ -232,28 +248,12 @@ pub enum SessionsPart {
 /// code the chat shares with it into more, worse-compressing files). Nothing
 /// shows while it loads; a failed fetch says so, with Retry.
 pub fn chat_side(side: pages::chat::Side) -> AnyView {
-    let attempt = RwSignal::new(0u32);
     let side = StoredValue::new(side);
-    view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                attempt.track();
-                let fut = SendWrapper::new(Box::pin(sessions_area(SessionsPart::ChatSide(side.get_value()))) as Boxed);
-                Suspend::new(async move {
-                    match fut.await {
-                        Ok(view) => view,
-                        Err(_) => view! {
-                            <Notice title="The earlier chats could not be loaded." hint="Their code did not arrive from the server that hosts the dashboard.">
-                                <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>"Retry"</button>
-                            </Notice>
-                        }
-                        .into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
-    .into_any()
+    part(
+        move || Box::pin(sessions_area(SessionsPart::ChatSide(side.get_value()))),
+        None,
+        ("The earlier chats could not be loaded.", "Their code did not arrive from the server that hosts the dashboard."),
+    )
 }
 
 #[wasm_split(chat, wasm_split_path = ::leptos::wasm_split, preload(preload_chat), fallible)]
