@@ -9,7 +9,8 @@
 #   * the wasm32-unknown-unknown Rust target (rustup)
 #   * trunk 0.21.14 (cargo install --locked)
 #   * wasm-bindgen-cli at exactly the version of the wasm-bindgen crate in Cargo.lock
-#   * binaryen 132's wasm-opt, from npm, into scripts/tools/node_modules (scripts/tools/package-lock.json)
+#   * binaryen 132's wasm-opt and terser (release builds minify their JavaScript), from npm, into
+#     scripts/tools/node_modules (scripts/tools/package-lock.json)
 #   * .venv with demo/requirements.txt (re-installed only when that file changes)
 #   * with --with-browser: Debian's chromium (apt) and e2e/node_modules (npm ci, e2e/package-lock.json)
 set -euo pipefail

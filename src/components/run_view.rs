@@ -18,7 +18,7 @@ fn pretty(v: &Value) -> String {
 }
 
 /// Seconds as the server reports them, for people ("152 ms", "13.01 s"), with the one duration
-/// formatter: no float formatting in the wasm (it cost the chat and sessions routes 5 KB).
+/// formatter: no float formatting in the wasm (it cost the chat and sessions routes 6.8 KB).
 fn fmt_secs(s: f64) -> String {
     // A float-to-int `as` saturates (NaN and negatives give 0), so any value is safe here.
     agentos_client::time::format_duration((s * 1_000_000.0) as u64)
