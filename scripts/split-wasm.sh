@@ -123,9 +123,10 @@ let js = fs.readFileSync(loaderPath, 'utf8');
 const manifestPath = path.join(stage, 'split-manifest.json');
 const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
 // A pack: a little-endian u32 n, n bytes of JSON [[chunk file, length], …], then the chunks.
-// One per area, and one per route that opens with two areas (a stored session's page: the
-// sessions area and its transcript), named `a+b`, holding each chunk once.
-const COMBOS = [['sessions', 'transcript']];
+// One per area, and one per route that opens with several areas (a stored session's page: the
+// sessions area and its transcript; a chat that continues a session: the chat, its running
+// part and the transcript), named `a+b`, holding each chunk once (src/boot.js asks for them).
+const COMBOS = [['sessions', 'transcript'], ['chat', 'run', 'turns']];
 const packs = {};
 const sets = Object.entries(manifest.areas);
 for (const combo of COMBOS) {

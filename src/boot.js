@@ -45,7 +45,13 @@ function preloadArea() {
   const first = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
   const areas = { '': 'overview', agents: 'catalog', teams: 'catalog', workflows: 'catalog', welcome: 'chat' };
   const area = Object.hasOwn(areas, first) ? areas[first] : first;
-  // A stored session's page also shows its conversation (the transcript area).
-  const also = /^#\/?sessions\/[^/?]/.test(location.hash) ? ['transcript'] : [];
+  // A stored session's page also shows its conversation (the transcript area); so does a chat
+  // that continues one (`?session=`), which runs it too (the run area). A new chat loads both
+  // once it shows (src/lazy.rs).
+  const also = /^#\/?sessions\/[^/?]/.test(location.hash)
+    ? ['transcript']
+    : /^#\/?chat\/[^?]*\?(.*&)?session=/.test(location.hash)
+      ? ['run', 'turns']
+      : [];
   if (loader && /^[a-z]+$/.test(area)) import(loader.href).then((m) => m.prefetch(area, ...also), () => {});
 }

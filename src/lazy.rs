@@ -139,8 +139,10 @@ fn start_prefetch() {
             let _ = preload_overview().await;
             let _ = preload_catalog().await;
             let _ = preload_chat().await;
+            let _ = preload_run().await;
             let _ = preload_sessions().await;
             let _ = preload_transcript().await;
+            let _ = preload_turns().await;
             let _ = preload_traces().await;
             let _ = preload_memories().await;
             let _ = preload_knowledge().await;
@@ -198,6 +200,18 @@ pub fn transcript(views: Vec<agentos_client::reducer::RunView>) -> AnyView {
     )
 }
 
+/// The live chat's turns (the same run view, Markdown and media), loaded once the chat
+/// page has shown, so the chat's first paint does not wait for them. The turns live in
+/// the chat's controller: a message sent before this code arrives shows when it does.
+/// Nothing shows while it loads; a failed fetch says so, with Retry.
+pub fn live_turns(live: pages::chat::Live) -> AnyView {
+    part(
+        move || Box::pin(turns_area(live)),
+        None,
+        ("The conversation could not be shown.", "Its code did not arrive from the server that hosts the dashboard."),
+    )
+}
+
 /// A part of a page whose code loads on demand: `loading` (or nothing) until `load` has
 /// the view, then the view; a failed fetch shows `failed` (title, hint) with Retry, which
 /// runs `load` again (the loader does not cache a failure).
@@ -235,6 +249,11 @@ fn transcript_area(views: Vec<agentos_client::reducer::RunView>) -> Loaded {
     Ok(pages::sessions::transcript(views))
 }
 
+#[wasm_split(turns, wasm_split_path = ::leptos::wasm_split, preload(preload_turns), fallible)]
+fn turns_area(live: pages::chat::Live) -> Loaded {
+    Ok(pages::chat::live_turns(live))
+}
+
 /// What the sessions area renders: a sessions page, or the chat's side
 /// column (earlier chats, session details), which is session code.
 pub enum SessionsPart {
@@ -265,6 +284,28 @@ fn chat_area(route: Route) -> Loaded {
         Route::Welcome => view! { <crate::demo::WelcomePage/> }.into_any(),
         _ => view! { <pages::chat::ChatPicker/> }.into_any(),
     })
+}
+
+/// Runs `op` for `chat` with the chat controller's running part (posting and streaming
+/// runs, the WebSocket, recovery: `crate::chat::perform`), fetched the first time a
+/// chat needs it (the chat page asks for it as it opens: [`preload_chat_run`]). `Err` when
+/// its code could not be fetched; the caller ends the turn with that.
+pub async fn run(chat: crate::chat::Chat, op: crate::chat::Op) -> Result<(), SplitLoaderError> {
+    run_area(chat, op).await
+}
+
+/// Fetches the chat controller's running part now, so a message sent later does not wait
+/// for it (no-op when it is there).
+pub fn preload_chat_run() {
+    leptos::task::spawn_local(async {
+        let _ = preload_run().await;
+    });
+}
+
+#[wasm_split(run, wasm_split_path = ::leptos::wasm_split, preload(preload_run), fallible)]
+fn run_area(chat: crate::chat::Chat, op: crate::chat::Op) -> Result<(), SplitLoaderError> {
+    crate::chat::perform(chat, op);
+    Ok(())
 }
 
 #[wasm_split(sessions, wasm_split_path = ::leptos::wasm_split, preload(preload_sessions), fallible)]

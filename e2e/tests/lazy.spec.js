@@ -2,7 +2,7 @@
 // area (the overview is one: its pack, one request); every other area's wasm chunk (split_<area>-<hash>.wasm, scripts/split-wasm.sh) is
 // fetched on first navigation there, or when the browser is idle after the first page.
 const { test, expect } = require('./fixtures');
-const { api, connect, mainNav, collectErrors, runAgent } = require('./helpers');
+const { api, connect, mainNav, collectErrors, runAgent, send } = require('./helpers');
 
 /** The wasm files the page fetches, in order (file names only). */
 function wasmRequests(page) {
@@ -52,7 +52,7 @@ test('once the first page is ready, the other areas are prefetched while the bro
   const errors = collectErrors(page);
   const wasm = wasmRequests(page);
   await connect(page);
-  for (const area of ['catalog', 'chat', 'sessions', 'transcript', 'traces', 'memories', 'knowledge', 'metrics', 'approvals', 'evals', 'schedules']) {
+  for (const area of ['catalog', 'chat', 'run', 'sessions', 'transcript', 'turns', 'traces', 'memories', 'knowledge', 'metrics', 'approvals', 'evals', 'schedules']) {
     await expect.poll(() => wasm.filter(chunkOf(area)).length, { message: `${area} chunk prefetched` }).toBe(1);
   }
   const fetched = wasm.length;
@@ -166,4 +166,66 @@ test('a stored session\'s deep link loads the sessions list\'s code and its conv
   await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible();
   expect(again.filter((n) => n.startsWith('pack_sessions-'))).toHaveLength(1);
   expect(again.filter((n) => n.startsWith('split_transcript-'))).toEqual([]);
+});
+
+test('the chat shows before its running code; a message sent when that code cannot be fetched comes back to the box, and Retry sends it', async ({ page }) => {
+  const agent = (await api('/agents'))[0];
+  const name = agent.name || agent.id;
+  await connect(page);
+  await page.goto('about:blank');
+  await page.addInitScript(() => {
+    window.requestIdleCallback = () => 0;
+  });
+  // The chat controller's running part (the `run` area: posting and streaming runs).
+  let block = true;
+  await page.route(/split_run-[0-9a-f]+\.wasm$/, (route) => (block ? route.abort('failed') : route.continue()));
+  const wasm = wasmRequests(page);
+  await page.goto(`/#/chat/agents/${encodeURIComponent(agent.id)}`);
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await expect(box).toBeVisible();
+  // The page's first load was the main module and the chat's pack; the running part and the
+  // conversation's view were asked for after it.
+  expect(wasm.slice(0, 2).filter((n) => n.endsWith('_bg.wasm') || n.startsWith('pack_chat-'))).toHaveLength(2);
+  await expect.poll(() => wasm.filter(chunkOf('run')).length).toBeGreaterThan(0);
+  expect(wasm.slice(0, 2).filter(chunkOf('run'))).toEqual([]);
+
+  await send(page, 'Hello from the lazy chat');
+  const failed = page.getByRole('alert').filter({ hasText: 'did not arrive' });
+  await expect(failed).toBeVisible();
+  // Nothing typed is lost: the message is back in the box, and the turn offers Retry.
+  await expect(box).toHaveValue('Hello from the lazy chat');
+  await expect(page.getByRole('list', { name: 'Conversation', exact: true }).getByLabel('You said')).toContainText('Hello from the lazy chat');
+
+  block = false;
+  await page.getByRole('button', { name: 'Retry' }).click();
+  const answer = page.getByRole('article', { name: `Answer from ${name}`, exact: true }).last();
+  await expect(answer).toBeVisible();
+  await expect(answer.getByText('Completed', { exact: true }).first()).toBeVisible();
+});
+
+test('a chat that continues a stored session loads the chat, its running part and the view of its turns in one request', async ({ page }) => {
+  const errors = collectErrors(page);
+  const agent = (await api('/agents'))[0];
+  const session = `lazy-chat-${Date.now()}`;
+  await runAgent(agent.id, 'Hello from the continued chat', { user: 'lazy-spec', session });
+  await connect(page);
+  await page.goto('about:blank');
+  await page.addInitScript(() => {
+    window.requestIdleCallback = () => 0;
+  });
+  const wasm = wasmRequests(page);
+  await page.goto(`/#/chat/agents/${encodeURIComponent(agent.id)}?session=${encodeURIComponent(session)}`);
+  const conversation = page.getByRole('list', { name: 'Conversation', exact: true });
+  await expect(conversation.getByLabel('You said')).toContainText('Hello from the continued chat');
+  // The main module, then one pack with the three areas' chunks; none of them one by one
+  // (the side column's sessions code comes after, on its own).
+  expect(wasm[0].endsWith('_bg.wasm')).toBe(true);
+  expect(wasm[1].startsWith('pack_chat_and_run_and_turns-')).toBe(true);
+  expect(wasm.filter((n) => ['chat', 'run', 'turns'].some((a) => chunkOf(a)(n)))).toEqual([]);
+  // And it continues: a new message is answered in the same session.
+  await send(page, 'And once more');
+  await expect(conversation.getByLabel('You said')).toHaveCount(2);
+  await expect(page.getByRole('article', { name: `Answer from ${agent.name || agent.id}`, exact: true })).toHaveCount(2);
+  await expect(page.getByRole('article', { name: `Answer from ${agent.name || agent.id}`, exact: true }).last().getByText('Completed', { exact: true }).first()).toBeVisible();
+  expect(errors).toEqual([]);
 });

@@ -61,6 +61,9 @@ pub fn ChatPicker() -> impl IntoView {
 pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
     let state = use_app();
     let chat = Chat::new(state, kind, id.clone());
+    // The controller's running part and the conversation's view load now, while the
+    // person reads and types (neither is needed to show the page).
+    crate::lazy::preload_chat_run();
     let session = crate::route::use_route().with_untracked(|r| match r {
         Route::Chat { session, .. } => session.clone(),
         _ => None,
@@ -195,9 +198,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
                 }/>
             })}
             <ol class="transcript" aria-label="Conversation" aria-live="polite" node_ref=transcript>
-                <For each=move || chat.turns.get() key=|t| t.key let:turn>
-                    <TurnView turn=turn chat=chat on_prompt=on_prompt/>
-                </For>
+                {crate::lazy::live_turns(Live { chat, on_prompt })}
             </ol>
             {move || chat.turns.with(Vec::is_empty).then(|| view! {
                 <crate::demo::ChatIntro kind=kind id=id.clone() on_prompt=on_prompt busy=busy/>
@@ -228,6 +229,25 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
         </section>
         </div>
     }
+}
+
+/// What the live conversation needs (passed to its lazily loaded chunk, `crate::lazy::live_turns`).
+#[derive(Clone, Copy)]
+pub struct Live {
+    pub chat: Chat,
+    /// Sends a suggested follow-up as typed.
+    pub on_prompt: Callback<String>,
+}
+
+/// The chat's turns, each with its run as it streams (the transcript area's code).
+pub fn live_turns(live: Live) -> AnyView {
+    let Live { chat, on_prompt } = live;
+    view! {
+        <For each=move || chat.turns.get() key=|t| t.key let:turn>
+            <TurnView turn=turn chat=chat on_prompt=on_prompt/>
+        </For>
+    }
+    .into_any()
 }
 
 /// What the chat's side column needs (passed to its lazily loaded chunk).

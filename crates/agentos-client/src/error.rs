@@ -46,6 +46,9 @@ pub enum ApiError {
     /// The security key holds a character an HTTP header cannot carry;
     /// nothing was sent. `reason` names the kind and position, never the key.
     InvalidKey { reason: String },
+    /// A part of the dashboard's own code, fetched on demand from the server that hosts the
+    /// dashboard, did not arrive (a network error there): nothing was sent to the AgentOS.
+    NotLoaded { what: String },
     /// An id that cannot be a URL path segment (empty, `.` or `..`): the
     /// request was not sent (see [`crate::path::check`]).
     InvalidId { id: String },
@@ -113,6 +116,9 @@ impl ApiError {
             ApiError::InvalidKey { reason } => {
                 format!("This security key cannot be sent: {reason}. Nothing was sent.")
             }
+            ApiError::NotLoaded { what } => format!(
+                "The dashboard's code for {what} did not arrive from the server that hosts the dashboard; nothing was sent."
+            ),
             ApiError::InvalidId { id } => {
                 format!("The id “{id}” cannot be used in a request: an id must not be empty, “.” or “..”.")
             }
@@ -154,6 +160,7 @@ impl ApiError {
                  copy it again from where the server's OS_SECURITY_KEY is set."
                     .into(),
             ),
+            ApiError::NotLoaded { .. } => Some("Check the network connection and try again.".into()),
             _ => None,
         }
     }
