@@ -12,7 +12,8 @@
 // up) and "4G" (40 ms RTT, 9 Mbit/s down and up), set with CDP Network.emulateNetworkConditions,
 // it reports medians of --runs cold loads (a fresh browser context each: empty cache):
 //   load   first contentful paint, and the first agent's name visible on #/agents (the next
-//          animation frame after it is in the DOM), from navigation start;
+//          animation frame after it is in the DOM), from navigation start; and a new chat's
+//          message box (#/chat/agents/<the chat agent>) in the DOM, connected, from navigation start;
 //   bytes  bytes transferred on the first load of each route (#/, #/agents, #/chat, #/sessions,
 //          #/memories, #/knowledge, #/metrics, #/traces), encoded as sent (headers included):
 //          the dashboard's own files requested before the route is ready (connected, its h1
@@ -154,7 +155,8 @@ async function startServers(opts) {
 // Installed before the app loads: long tasks, first paint, and when the watched text (the
 // first agent's name) and the route's readiness (connected, an h1 in main) first show.
 function initScript(name) {
-  const b = (window.__first = { longtasks: [], agentDom: null, agentFrame: null, ready: null, idle: [] });
+  const b = (window.__first = { longtasks: [], agentDom: null, agentFrame: null, ready: null, box: null, idle: [] });
+  const chat = location.hash.startsWith('#/chat/');
   // When the page asks for idle time and when it gets it (the idle prefetch; reported with BENCH_DETAIL).
   if (window.requestIdleCallback) {
     const ric = window.requestIdleCallback.bind(window);
@@ -184,7 +186,9 @@ function initScript(name) {
       const status = document.querySelector('[aria-label="Connection status"]');
       if (status && /Connected/.test(status.textContent)) b.ready = performance.now();
     }
-    if (b.ready !== null && (b.agentDom !== null || !name)) observer.disconnect();
+    // A chat's message box, once connected (the page is usable: typing and Enter work).
+    if (chat && b.box === null && b.ready !== null && main.querySelector('textarea')) b.box = performance.now();
+    if (b.ready !== null && (b.agentDom !== null || !name) && (b.box !== null || !chat)) observer.disconnect();
   };
   const observer = new MutationObserver(check);
   observer.observe(document, { subtree: true, childList: true, characterData: true });
@@ -284,6 +288,17 @@ async function coldLoad(browser, srv, cond, name) {
       void first;
     }
     return { fcp, agent, api, calls: calls.length };
+  } finally {
+    await context.close();
+  }
+}
+
+/** A cold load of a new chat with `agent`: its message box in the DOM, connected (ms from navigation start). */
+async function chatLoad(browser, srv, cond, agent) {
+  const { context, page } = await newPage(browser, cond);
+  try {
+    await page.goto(`${srv.web}/?endpoint=${encodeURIComponent(srv.api)}#/chat/agents/${encodeURIComponent(agent.id)}`, { waitUntil: 'commit' });
+    return await pollPage(page, () => window.__first.box, null, 60_000);
   } finally {
     await context.close();
   }
@@ -580,6 +595,9 @@ async function main() {
         r.agent = median(loads.map((l) => l.agent));
         r.api = median(loads.map((l) => l.api));
         r.calls = median(loads.map((l) => l.calls));
+        const boxes = [];
+        for (let i = 0; i < opts.runs; i++) boxes.push(await chatLoad(browser, srv, cond, chatAgent));
+        r.box = median(boxes);
       }
       if (opts.only.has('chat')) {
         process.stderr.write(`${cond.name}: ${opts.runs} chat runs `);
@@ -641,6 +659,7 @@ async function main() {
       lines.push(row('first contentful paint', (r) => fmtMs(r.fcp), '≤ 600 ms'));
       lines.push(row(`first agent name visible ("${first}" on #/agents)`, (r) => fmtMs(r.agent), '≤ 2,000 ms'));
       lines.push(row('of which connecting: first API call sent → last answered', (r) => `${fmtMs(r.api)} (${r.calls} calls)`, 'two round trips'));
+      lines.push(row(`a new chat's message box ready (#/chat/agents/${chatAgent.id})`, (r) => fmtMs(r.box)));
     }
     if (opts.only.has('chat')) {
       lines.push(row('Enter → first token on screen (dashboard)', (r) => fmtMs(r.dash), 'within 50 ms of the server alone'));

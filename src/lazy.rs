@@ -5,7 +5,10 @@
 //! when the browser is idle after the first page is ready ([`prefetch_when_idle`]).
 //!
 //! The shell and the connection form stay in the main module; the overview is an
-//! area too, so the other routes' first loads do not carry it.
+//! area too, so the other routes' first loads do not carry it. The chat is three
+//! areas: its page (`chat`), then what it needs once a message is sent, which the
+//! page asks for as it opens: the controller's running part (`run`, [`run`]) and
+//! the view of its turns (`turns`, [`live_turns`]).
 //! A chunk that fails to load (network error) shows a message with Retry; the
 //! failure is not remembered, so Retry fetches again. Nothing here panics: a
 //! failed load is a `Result`, never an abort of the tab.
@@ -200,17 +203,47 @@ pub fn transcript(views: Vec<agentos_client::reducer::RunView>) -> AnyView {
     )
 }
 
-/// The live chat's turns (the same run view, Markdown and media), loaded once the chat
-/// page has shown, so the chat's first paint does not wait for them. The turns live in
-/// the chat's controller: a message sent before this code arrives shows when it does.
-/// Nothing shows while it loads; a failed fetch says so, with Retry.
+/// The live chat's turns, each drawn by the `turns` area's code (the run view, Markdown,
+/// media, run control), which the chat page fetches as it opens, so its first paint does not
+/// wait for it. The list itself is built here, in the page's reactive tree: only the drawing
+/// of a turn comes from the chunk (a function it hands back), so each turn's view goes with
+/// the page like the rest of it. The turns live in the chat's controller: a message sent
+/// before the code arrives shows when it does. A failed fetch says so, with Retry.
 pub fn live_turns(live: pages::chat::Live) -> AnyView {
-    part(
-        move || Box::pin(turns_area(live)),
-        None,
-        ("The conversation could not be shown.", "Its code did not arrive from the server that hosts the dashboard."),
-    )
+    let draw = RwSignal::new(None::<DrawTurn>);
+    let failed = RwSignal::new(false);
+    let load = move || {
+        failed.set(false);
+        leptos::task::spawn_local(async move {
+            match turns_area().await {
+                Ok(f) => {
+                    let _ = draw.try_set(Some(f));
+                }
+                Err(_) => {
+                    let _ = failed.try_set(true);
+                }
+            }
+        });
+    };
+    load();
+    let chat = live.chat;
+    view! {
+        <For each=move || chat.turns.get() key=|t| t.key let:turn>
+            {move || draw.get().map(|f| f(live, turn.clone()))}
+        </For>
+        {move || failed.get().then(|| view! {
+            <li>
+                <Notice title="The conversation could not be shown." hint="Its code did not arrive from the server that hosts the dashboard.">
+                    <button type="button" on:click=move |_| load()>"Retry"</button>
+                </Notice>
+            </li>
+        })}
+    }
+    .into_any()
 }
+
+/// Draws one turn of the live chat (`pages::chat::turn_view`, the `turns` area's code).
+type DrawTurn = fn(pages::chat::Live, crate::chat::Turn) -> AnyView;
 
 /// A part of a page whose code loads on demand: `loading` (or nothing) until `load` has
 /// the view, then the view; a failed fetch shows `failed` (title, hint) with Retry, which
@@ -250,8 +283,8 @@ fn transcript_area(views: Vec<agentos_client::reducer::RunView>) -> Loaded {
 }
 
 #[wasm_split(turns, wasm_split_path = ::leptos::wasm_split, preload(preload_turns), fallible)]
-fn turns_area(live: pages::chat::Live) -> Loaded {
-    Ok(pages::chat::live_turns(live))
+fn turns_area() -> Result<DrawTurn, SplitLoaderError> {
+    Ok(pages::chat::turn_view)
 }
 
 /// What the sessions area renders: a sessions page, or the chat's side

@@ -229,3 +229,27 @@ test('a chat that continues a stored session loads the chat, its running part an
   await expect(page.getByRole('article', { name: `Answer from ${agent.name || agent.id}`, exact: true }).last().getByText('Completed', { exact: true }).first()).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test('when the chat\'s turns cannot be drawn (their code did not arrive), it says so, and Retry shows them with nothing lost', async ({ page }) => {
+  const agent = (await api('/agents'))[0];
+  await connect(page);
+  await page.goto('about:blank');
+  await page.addInitScript(() => {
+    window.requestIdleCallback = () => 0;
+  });
+  let block = true;
+  await page.route(/split_turns-[0-9a-f]+\.wasm$/, (route) => (block ? route.abort('failed') : route.continue()));
+  await page.goto(`/#/chat/agents/${encodeURIComponent(agent.id)}`);
+  const notice = page.getByRole('alert').filter({ hasText: 'The conversation could not be shown.' });
+  await expect(notice).toBeVisible();
+  // The run itself goes on: sent now, it is answered while its view is missing.
+  await send(page, 'Hello while the view is missing');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+  block = false;
+  await notice.getByRole('button', { name: 'Retry' }).click();
+  await expect(notice).toHaveCount(0);
+  const conversation = page.getByRole('list', { name: 'Conversation', exact: true });
+  await expect(conversation.getByLabel('You said')).toContainText('Hello while the view is missing');
+  const answer = page.getByRole('article', { name: `Answer from ${agent.name || agent.id}`, exact: true });
+  await expect(answer.getByText('Completed', { exact: true }).first()).toBeVisible();
+});

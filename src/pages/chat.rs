@@ -231,7 +231,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
     }
 }
 
-/// What the live conversation needs (passed to its lazily loaded chunk, `crate::lazy::live_turns`).
+/// What the live conversation's turns need (`crate::lazy::live_turns`, [`turn_view`]).
 #[derive(Clone, Copy)]
 pub struct Live {
     pub chat: Chat,
@@ -239,15 +239,11 @@ pub struct Live {
     pub on_prompt: Callback<String>,
 }
 
-/// The chat's turns, each with its run as it streams (the transcript area's code).
-pub fn live_turns(live: Live) -> AnyView {
+/// One turn of the chat, with its run as it streams (the `turns` area's code: the run view,
+/// Markdown, media and run control load with it; see `crate::lazy::live_turns`).
+pub fn turn_view(live: Live, turn: Turn) -> AnyView {
     let Live { chat, on_prompt } = live;
-    view! {
-        <For each=move || chat.turns.get() key=|t| t.key let:turn>
-            <TurnView turn=turn chat=chat on_prompt=on_prompt/>
-        </For>
-    }
-    .into_any()
+    view! { <TurnView turn=turn chat=chat on_prompt=on_prompt/> }.into_any()
 }
 
 /// What the chat's side column needs (passed to its lazily loaded chunk).

@@ -478,6 +478,16 @@ mod tests {
     }
 
     #[test]
+    fn dashboard_code_that_did_not_arrive_is_not_a_server_fault() {
+        let e = ApiError::NotLoaded { what: "running a chat".into() };
+        assert!(e.title().contains("running a chat"), "{}", e.title());
+        assert!(e.title().contains("nothing was sent"), "{}", e.title());
+        assert!(e.hint().is_some());
+        // The connection to the AgentOS is fine: the page must not send the person back to the form.
+        assert!(!e.is_connection_error());
+    }
+
+    #[test]
     fn classifies_statuses() {
         assert!(matches!(
             ApiError::from_status(401, r#"{"detail":"Invalid authentication token"}"#, true),
