@@ -208,7 +208,8 @@ pub fn transcript(views: Vec<agentos_client::reducer::RunView>) -> AnyView {
 /// wait for it. The list itself is built here, in the page's reactive tree: only the drawing
 /// of a turn comes from the chunk (a function it hands back), so each turn's view goes with
 /// the page like the rest of it. The turns live in the chat's controller: a message sent
-/// before the code arrives shows when it does. A failed fetch says so, with Retry.
+/// before the code arrives shows as sent, with "Loading the conversation…", and its run when
+/// the code is there. A failed fetch says so, with Retry.
 pub fn live_turns(live: pages::chat::Live) -> AnyView {
     let draw = RwSignal::new(None::<DrawTurn>);
     let failed = RwSignal::new(false);
@@ -229,7 +230,19 @@ pub fn live_turns(live: pages::chat::Live) -> AnyView {
     let chat = live.chat;
     view! {
         <For each=move || chat.turns.get() key=|t| t.key let:turn>
-            {move || draw.get().map(|f| f(live, turn.clone()))}
+            {move || match draw.get() {
+                Some(f) => f(live, turn.clone()),
+                // Until the code is there, what was sent shows as sent (nothing typed seems lost).
+                None => view! {
+                    <li class="turn">
+                        <div class="bubble user" aria-label="You said">
+                            <p class="prewrap">{turn.message.clone()}</p>
+                        </div>
+                        <Loading label="Loading the conversation…"/>
+                    </li>
+                }
+                .into_any(),
+            }}
         </For>
         {move || failed.get().then(|| view! {
             <li>
