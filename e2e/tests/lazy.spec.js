@@ -15,6 +15,14 @@ function wasmRequests(page) {
 }
 const chunkOf = (area) => (name) => name.startsWith(`split_${area}-`);
 
+/** Leaves the app (already connected), so the next goto is a first load, with no idle prefetch. */
+async function freshLoad(page) {
+  await page.goto('about:blank');
+  await page.addInitScript(() => {
+    window.requestIdleCallback = () => 0;
+  });
+}
+
 test('an area loads its code only when opened, and then works', async ({ page }) => {
   // No idle time ever comes: nothing is prefetched, so every chunk is fetched on navigation.
   await page.addInitScript(() => {
@@ -83,11 +91,7 @@ test('an area whose code cannot be fetched says so, and Retry loads it', async (
 test('a deep link starts its area code and the first checks of the server before the wasm runs, each once', async ({ page }) => {
   const errors = collectErrors(page);
   await connect(page); // saves the server (with its key) as the last one used
-  await page.goto('about:blank');
-  // No idle prefetch: every wasm request below is the first load's.
-  await page.addInitScript(() => {
-    window.requestIdleCallback = () => 0;
-  });
+  await freshLoad(page); // every wasm request below is the first load's
   const { env } = require('./helpers');
   const wasm = wasmRequests(page);
   const api = [];
@@ -120,10 +124,7 @@ test('a deep link starts its area code and the first checks of the server before
 
 test('when an area\'s pack cannot be fetched, its chunks come one by one and the page works', async ({ page }) => {
   await connect(page);
-  await page.goto('about:blank');
-  await page.addInitScript(() => {
-    window.requestIdleCallback = () => 0;
-  });
+  await freshLoad(page);
   let packs = 0;
   await page.route(/pack_[a-z]+-[0-9a-f]+\.wasm$/, (route) => {
     packs += 1;
@@ -144,10 +145,7 @@ test('a stored session\'s deep link loads the sessions list\'s code and its conv
   const session = `lazy-deep-${Date.now()}`;
   await runAgent(agent.id, 'Hello from the lazy spec', { user: 'lazy-spec', session });
   await connect(page);
-  await page.goto('about:blank');
-  await page.addInitScript(() => {
-    window.requestIdleCallback = () => 0;
-  });
+  await freshLoad(page);
   const wasm = wasmRequests(page);
   await page.goto(`/#/sessions/${encodeURIComponent(session)}`);
   const conversation = page.getByRole('list', { name: 'Conversation' });
@@ -172,10 +170,7 @@ test('the chat shows before its running code; a message sent when that code cann
   const agent = (await api('/agents'))[0];
   const name = agent.name || agent.id;
   await connect(page);
-  await page.goto('about:blank');
-  await page.addInitScript(() => {
-    window.requestIdleCallback = () => 0;
-  });
+  await freshLoad(page);
   // The chat controller's running part (the `run` area: posting and streaming runs).
   let block = true;
   await page.route(/split_run-[0-9a-f]+\.wasm$/, (route) => (block ? route.abort('failed') : route.continue()));
@@ -209,10 +204,7 @@ test('a chat that continues a stored session loads the chat, its running part an
   const session = `lazy-chat-${Date.now()}`;
   await runAgent(agent.id, 'Hello from the continued chat', { user: 'lazy-spec', session });
   await connect(page);
-  await page.goto('about:blank');
-  await page.addInitScript(() => {
-    window.requestIdleCallback = () => 0;
-  });
+  await freshLoad(page);
   const wasm = wasmRequests(page);
   await page.goto(`/#/chat/agents/${encodeURIComponent(agent.id)}?session=${encodeURIComponent(session)}`);
   const conversation = page.getByRole('list', { name: 'Conversation', exact: true });
@@ -233,10 +225,7 @@ test('a chat that continues a stored session loads the chat, its running part an
 test('when the chat\'s turns cannot be drawn (their code did not arrive), it says so, and Retry shows them with nothing lost', async ({ page }) => {
   const agent = (await api('/agents'))[0];
   await connect(page);
-  await page.goto('about:blank');
-  await page.addInitScript(() => {
-    window.requestIdleCallback = () => 0;
-  });
+  await freshLoad(page);
   let block = true;
   await page.route(/split_turns-[0-9a-f]+\.wasm$/, (route) => (block ? route.abort('failed') : route.continue()));
   await page.goto(`/#/chat/agents/${encodeURIComponent(agent.id)}`);
