@@ -74,6 +74,7 @@ enum Outcome {
 }
 
 /// What [`Chat`] asks of its running part (`run.rs`, whose code loads on demand).
+#[derive(Clone)]
 pub enum Op {
     /// Load a stored session's runs as the turns so far.
     History(String),
@@ -257,22 +258,24 @@ impl Chat {
     fn dispatch(&self, op: Op) {
         let this = *self;
         spawn_local(async move {
-            let ended = match &op {
-                Op::Start(t) | Op::Resume(t) => Some((t.clone(), Outcome::Failed as fn(ApiError) -> Outcome)),
-                Op::Decide { turn, .. } => Some((turn.clone(), Outcome::NotDecided as fn(ApiError) -> Outcome)),
-                Op::Regenerate { turn, .. } => Some((turn.clone(), Outcome::Refused as fn(ApiError) -> Outcome)),
-                Op::History(_) | Op::Recover(_) => None,
-            };
-            let history = matches!(op, Op::History(_));
-            if crate::lazy::run(this, op).await.is_err() && this.alive() {
-                let e = ApiError::NotLoaded { what: "running a chat".into() };
-                if let Some((turn, outcome)) = ended {
-                    this.end_turn(&turn, outcome(e));
-                } else if history {
-                    this.history_error.set(Some(e));
-                }
+            if crate::lazy::run(this, op.clone()).await.is_err() && this.alive() {
+                this.not_run(op, ApiError::NotLoaded { what: "running a chat".into() });
             }
         });
+    }
+
+    /// Ends what `op` started, which could not run (`e` says why), as its request failing
+    /// would: a new or resumed turn fails, a decision is not sent, a regenerate is refused
+    /// (each through [`Chat::end_turn`]); a stored session's runs show the history error.
+    fn not_run(&self, op: Op, e: ApiError) {
+        match op {
+            Op::Start(turn) | Op::Resume(turn) => self.end_turn(&turn, Outcome::Failed(e)),
+            Op::Decide { turn, .. } => self.end_turn(&turn, Outcome::NotDecided(e)),
+            Op::Regenerate { turn, .. } => self.end_turn(&turn, Outcome::Refused(e)),
+            Op::History(_) => self.history_error.set(Some(e)),
+            // A lookup after a cut: the partial answer and Retry stay as they are.
+            Op::Recover(_) => {}
+        }
     }
 
     /// Ends the active turn, whichever way it ended: no request or socket

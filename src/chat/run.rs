@@ -13,6 +13,7 @@ use agentos_client::runs::{
     RunRequest,
 };
 use agentos_client::sse::SseDecoder;
+use agentos_client::upload::form_of;
 use agentos_client::web::{BodyReader, Client, Socket};
 use agentos_client::ws::{decode_ws_text, ClientAction};
 use agentos_client::{ApiError, ComponentKind};
@@ -105,17 +106,19 @@ impl Chat {
                 session_id: this.session_id.get_untracked(),
                 user_id: Some(this.user_id.get_untracked()),
             };
-            let form = form_data(req.form_fields().into_iter().chain(turn.extras.iter().cloned()));
-            for f in turn.files.get_value() {
-                let _ = form.append_with_blob_and_filename("files", &f, &f.name());
-            }
+            let fields: Vec<_> = req.form_fields().into_iter().chain(turn.extras.iter().cloned()).collect();
+            let form = form_of(&fields).inspect(|form| {
+                for f in turn.files.get_value() {
+                    let _ = form.append_with_blob_and_filename("files", &f, &f.name());
+                }
+            });
             let path = runs_path(this.kind, &this.id.get_value());
             this.post_and_stream(&client, &path, form, turn).await;
         });
     }
 
     /// Posts a form and streams the answer into the turn's run.
-    async fn post_and_stream(&self, client: &Client, path: &str, form: FormData, turn: Turn) {
+    async fn post_and_stream(&self, client: &Client, path: &str, form: Result<FormData, ApiError>, turn: Turn) {
         match self.post(client, path, form).await {
             None => {}
             Some(Err(e)) => self.end_turn(&turn, Outcome::Failed(e)),
@@ -123,11 +126,20 @@ impl Chat {
         }
     }
 
-    /// POSTs a run form (abortable by Stop); `None` when the chat is gone.
-    async fn post(&self, client: &Client, path: &str, form: FormData) -> Option<Result<gloo_net::http::Response, ApiError>> {
+    /// POSTs a run form (abortable by Stop); `None` when the chat is gone. A form the browser
+    /// could not build (`form_of`'s error) fails like the request.
+    async fn post(
+        &self,
+        client: &Client,
+        path: &str,
+        form: Result<FormData, ApiError>,
+    ) -> Option<Result<gloo_net::http::Response, ApiError>> {
         let abort = AbortController::new().ok();
         self.abort.set_value(abort.clone());
-        let result = client.post_form(path, &form, abort.as_ref()).await;
+        let result = match form {
+            Ok(form) => client.post_form(path, &form, abort.as_ref()).await,
+            Err(e) => Err(e),
+        };
         self.alive().then_some(result)
     }
 
@@ -223,7 +235,7 @@ impl Chat {
                 user_id: Some(this.user_id.get_untracked()),
             };
             let path = continue_path(this.kind, &this.id.get_value(), &run_id);
-            match this.post(&client, &path, form_data(req.form_fields())).await {
+            match this.post(&client, &path, form_of(&req.form_fields())).await {
                 None => {}
                 // Nothing was decided on the server: the run still waits.
                 Some(Err(e)) => this.end_turn(&turn, Outcome::NotDecided(e)),
@@ -265,7 +277,7 @@ impl Chat {
         turn.phase.set(Phase::Sending);
         spawn_local(async move {
             let path = continue_path(this.kind, &this.id.get_value(), &run_id);
-            match this.post(&client, &path, form_data(req.form_fields())).await {
+            match this.post(&client, &path, form_of(&req.form_fields())).await {
                 None => {}
                 Some(Err(e)) => this.end_turn(&turn, Outcome::Refused(e)),
                 Some(Ok(resp)) => this.stream(resp, turn).await,
@@ -290,7 +302,7 @@ impl Chat {
         spawn_local(async move {
             let req = ResumeRequest { last_event_index: last, session_id: this.session_id.get_untracked() };
             let path = resume_path(this.kind, &this.id.get_value(), &run_id);
-            this.post_and_stream(&client, &path, form_data(req.form_fields()), turn).await;
+            this.post_and_stream(&client, &path, form_of(&req.form_fields()), turn).await;
         });
     }
 
@@ -410,14 +422,6 @@ impl Chat {
 }
 
 /// A run form (`multipart/form-data`) of text fields.
-fn form_data(fields: impl IntoIterator<Item = (&'static str, String)>) -> FormData {
-    let form = FormData::new().expect("FormData");
-    for (k, v) in fields {
-        let _ = form.append_with_str(k, &v);
-    }
-    form
-}
-
 fn client_base(chat: Chat) -> String {
     chat.client().map(|c| c.base_url().to_string()).unwrap_or_default()
 }

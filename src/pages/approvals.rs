@@ -341,9 +341,7 @@ fn ContinueRun(approval: Approval, on_change: Callback<()>) -> impl IntoView {
         let session = approval.session_id.clone();
         action.run(
             move |c| async move {
-                let form = web_sys::FormData::new().map_err(|_| ApiError::Aborted)?;
-                let _ = form.append_with_str("session_id", &session);
-                let _ = form.append_with_str("stream", "false");
+                let form = agentos_client::upload::form_of(&[("session_id", session), ("stream", "false".into())])?;
                 let resp = c.post_form(&path, &form, None).await?;
                 let v: serde_json::Value = resp.json().await.map_err(|e| ApiError::Decode {
                     what: "the continued run".into(),
