@@ -35,7 +35,9 @@ pub fn area(route: Route) -> Option<AnyView> {
         SendWrapper::new(match route {
             Route::List(_) | Route::Detail(..) => Box::pin(catalog_area(route)),
             Route::Chat { .. } | Route::Welcome => Box::pin(chat_area(route)),
-            Route::Sessions { .. } | Route::Session(..) => Box::pin(sessions_area(SessionsPart::Page(route))),
+            Route::Sessions { .. } | Route::Session(..) => {
+                Box::pin(async move { sessions_area().await.map(|draw| draw(SessionsPart::Page(route))) })
+            }
             Route::Memories { .. } => Box::pin(memories_area(route)),
             Route::Knowledge { .. } => Box::pin(knowledge_area(route)),
             Route::Metrics { .. } => Box::pin(metrics_area(route)),
@@ -196,11 +198,15 @@ fn catalog_area(route: Route) -> Loaded {
 /// "Loading the conversation…" until then; a failed fetch says so, with Retry.
 pub fn transcript(views: Vec<agentos_client::reducer::RunView>) -> AnyView {
     let views = StoredValue::new(views);
-    part(
-        move || Box::pin(transcript_area(views.get_value())),
-        Some("Loading the conversation…"),
-        ("The conversation could not be loaded.", "Its code did not arrive from the server that hosts the dashboard."),
-    )
+    let code = on_demand_code(transcript_area);
+    view! {
+        {move || match code.loaded.get() {
+            Some(draw) => draw(views.get_value()),
+            None => view! { {(!code.failed.get()).then(|| view! { <Loading label="Loading the conversation…"/> })} }.into_any(),
+        }}
+        {code.failed_notice("The conversation could not be loaded.", "Its code did not arrive from the server that hosts the dashboard.")}
+    }
+    .into_any()
 }
 
 /// The live chat's turns, each drawn by the `turns` area's code (the run view, Markdown,
@@ -211,26 +217,11 @@ pub fn transcript(views: Vec<agentos_client::reducer::RunView>) -> AnyView {
 /// before the code arrives shows as sent, with "Loading the conversation…", and its run when
 /// the code is there. A failed fetch says so, with Retry.
 pub fn live_turns(live: pages::chat::Live) -> AnyView {
-    let draw = RwSignal::new(None::<DrawTurn>);
-    let failed = RwSignal::new(false);
-    let load = move || {
-        failed.set(false);
-        leptos::task::spawn_local(async move {
-            match turns_area().await {
-                Ok(f) => {
-                    let _ = draw.try_set(Some(f));
-                }
-                Err(_) => {
-                    let _ = failed.try_set(true);
-                }
-            }
-        });
-    };
-    load();
+    let code = on_demand_code(turns_area);
     let chat = live.chat;
     view! {
         <For each=move || chat.turns.get() key=|t| t.key let:turn>
-            {move || match draw.get() {
+            {move || match code.loaded.get() {
                 Some(f) => f(live, turn.clone()),
                 // Until the code is there, what was sent shows as sent (nothing typed seems lost).
                 None => view! {
@@ -244,11 +235,9 @@ pub fn live_turns(live: pages::chat::Live) -> AnyView {
                 .into_any(),
             }}
         </For>
-        {move || failed.get().then(|| view! {
+        {move || code.failed.get().then(|| view! {
             <li>
-                <Notice title="The conversation could not be shown." hint="Its code did not arrive from the server that hosts the dashboard.">
-                    <button type="button" on:click=move |_| load()>"Retry"</button>
-                </Notice>
+                {code.failed_notice("The conversation could not be shown.", "Its code did not arrive from the server that hosts the dashboard.")}
             </li>
         })}
     }
@@ -258,41 +247,65 @@ pub fn live_turns(live: pages::chat::Live) -> AnyView {
 /// Draws one turn of the live chat (`pages::chat::turn_view`, the `turns` area's code).
 type DrawTurn = fn(pages::chat::Live, crate::chat::Turn) -> AnyView;
 
-/// A part of a page whose code loads on demand: `loading` (or nothing) until `load` has
-/// the view, then the view; a failed fetch shows `failed` (title, hint) with Retry, which
-/// runs `load` again (the loader does not cache a failure).
-fn part(
-    load: impl Fn() -> Boxed + Send + Sync + 'static,
-    loading: Option<&'static str>,
-    failed: (&'static str, &'static str),
-) -> AnyView {
-    let attempt = RwSignal::new(0u32);
-    let (title, hint) = failed;
-    view! {
-        <Suspense fallback=move || loading.map(|label| view! { <Loading label=label/> })>
-            {move || {
-                attempt.track();
-                let fut = SendWrapper::new(load());
-                Suspend::new(async move {
-                    match fut.await {
-                        Ok(view) => view,
-                        Err(_) => view! {
-                            <Notice title=title hint=hint>
-                                <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>"Retry"</button>
-                            </Notice>
-                        }
-                        .into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
-    .into_any()
+/// The code of a part of a page, fetched on demand: the function that draws the part
+/// (`loaded`, `None` until it is there), so the page draws it in its own reactive tree and
+/// each view goes with the page, before the page's signals. (A view made inside a
+/// `Suspense` for it outlived the page for a moment: a turn's controls read a disposed
+/// signal after navigation, a panic.) See [`on_demand_code`].
+#[derive(Clone, Copy)]
+struct OnDemandCode<F: Send + Sync + 'static> {
+    loaded: RwSignal<Option<F>>,
+    failed: RwSignal<bool>,
+    fetch: StoredValue<std::rc::Rc<dyn Fn()>, LocalStorage>,
 }
 
+/// Starts fetching the code `load` hands back (a split point's function, [`OnDemandCode`]).
+fn on_demand_code<F, Fut>(load: fn() -> Fut) -> OnDemandCode<F>
+where
+    F: Copy + Send + Sync + 'static,
+    Fut: Future<Output = Result<F, SplitLoaderError>> + 'static,
+{
+    let loaded = RwSignal::new(None);
+    let failed = RwSignal::new(false);
+    let fetch = move || {
+        failed.set(false);
+        leptos::task::spawn_local(async move {
+            match load().await {
+                Ok(f) => {
+                    let _ = loaded.try_set(Some(f));
+                }
+                Err(_) => {
+                    let _ = failed.try_set(true);
+                }
+            }
+        });
+    };
+    fetch();
+    OnDemandCode { loaded, failed, fetch: StoredValue::new_local(std::rc::Rc::new(fetch)) }
+}
+
+impl<F: Send + Sync + 'static> OnDemandCode<F> {
+    /// When the fetch failed: `title` and `hint`, with Retry, which fetches again (the
+    /// loader does not cache a failure).
+    fn failed_notice(self, title: &'static str, hint: &'static str) -> impl IntoView {
+        move || {
+            self.failed.get().then(|| {
+                view! {
+                    <Notice title=title hint=hint>
+                        <button type="button" on:click=move |_| self.fetch.with_value(|f| f())>"Retry"</button>
+                    </Notice>
+                }
+            })
+        }
+    }
+}
+
+/// Draws a stored session's conversation (`pages::sessions::transcript`).
+type DrawTranscript = fn(Vec<agentos_client::reducer::RunView>) -> AnyView;
+
 #[wasm_split(transcript, wasm_split_path = ::leptos::wasm_split, preload(preload_transcript), fallible)]
-fn transcript_area(views: Vec<agentos_client::reducer::RunView>) -> Loaded {
-    Ok(pages::sessions::transcript(views))
+fn transcript_area() -> Result<DrawTranscript, SplitLoaderError> {
+    Ok(pages::sessions::transcript)
 }
 
 #[wasm_split(turns, wasm_split_path = ::leptos::wasm_split, preload(preload_turns), fallible)]
@@ -314,11 +327,12 @@ pub enum SessionsPart {
 /// shows while it loads; a failed fetch says so, with Retry.
 pub fn chat_side(side: pages::chat::Side) -> AnyView {
     let side = StoredValue::new(side);
-    part(
-        move || Box::pin(sessions_area(SessionsPart::ChatSide(side.get_value()))),
-        None,
-        ("The earlier chats could not be loaded.", "Their code did not arrive from the server that hosts the dashboard."),
-    )
+    let code = on_demand_code(sessions_area);
+    view! {
+        {move || code.loaded.get().map(|draw| draw(SessionsPart::ChatSide(side.get_value())))}
+        {code.failed_notice("The earlier chats could not be loaded.", "Their code did not arrive from the server that hosts the dashboard.")}
+    }
+    .into_any()
 }
 
 #[wasm_split(chat, wasm_split_path = ::leptos::wasm_split, preload(preload_chat), fallible)]
@@ -354,13 +368,20 @@ fn run_area(chat: crate::chat::Chat, op: crate::chat::Op) -> Result<(), SplitLoa
     Ok(())
 }
 
+/// Draws what the sessions area renders ([`SessionsPart`], `draw_sessions`).
+type DrawSessions = fn(SessionsPart) -> AnyView;
+
 #[wasm_split(sessions, wasm_split_path = ::leptos::wasm_split, preload(preload_sessions), fallible)]
-fn sessions_area(part: SessionsPart) -> Loaded {
-    Ok(match part {
+fn sessions_area() -> Result<DrawSessions, SplitLoaderError> {
+    Ok(draw_sessions)
+}
+
+fn draw_sessions(part: SessionsPart) -> AnyView {
+    match part {
         SessionsPart::ChatSide(side) => pages::chat::chat_side(side),
         SessionsPart::Page(Route::Session(id, _)) => view! { <pages::sessions::SessionPage id=id/> }.into_any(),
         SessionsPart::Page(_) => view! { <pages::sessions::SessionsPage/> }.into_any(),
-    })
+    }
 }
 
 #[wasm_split(memories, wasm_split_path = ::leptos::wasm_split, preload(preload_memories), fallible)]

@@ -166,6 +166,30 @@ test('a stored session\'s deep link loads the sessions list\'s code and its conv
   expect(again.filter((n) => n.startsWith('split_transcript-'))).toEqual([]);
 });
 
+test('a stored session whose conversation\'s code cannot be fetched says so, and Retry shows the conversation', async ({ page }) => {
+  const errors = collectErrors(page);
+  const agent = (await api('/agents'))[0];
+  const session = `lazy-transcript-${Date.now()}`;
+  await runAgent(agent.id, 'Hello from the missing transcript', { user: 'lazy-spec', session });
+  await connect(page);
+  await freshLoad(page);
+  let block = true;
+  await page.route(/split_transcript-[0-9a-f]+\.wasm$/, (route) => (block ? route.abort('failed') : route.continue()));
+  await page.goto('/#/sessions');
+  await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible();
+  await page.evaluate((id) => { location.hash = `#/sessions/${encodeURIComponent(id)}`; }, session);
+  const notice = page.getByRole('alert').filter({ hasText: 'The conversation could not be loaded.' });
+  await expect(notice).toBeVisible();
+  // The rest of the page is there: the session's details.
+  await expect(page.getByText(session).first()).toBeVisible();
+  block = false;
+  await notice.getByRole('button', { name: 'Retry' }).click();
+  await expect(notice).toHaveCount(0);
+  const conversation = page.getByRole('list', { name: 'Conversation' });
+  await expect(conversation.getByLabel('You said')).toContainText('Hello from the missing transcript');
+  expect(errors.filter((e) => !/split_transcript|Failed to fetch|ERR_FAILED/.test(e))).toEqual([]);
+});
+
 test('the chat shows before its running code; a message sent when that code cannot be fetched comes back to the box, and Retry sends it', async ({ page }) => {
   const agent = (await api('/agents'))[0];
   const name = agent.name || agent.id;
