@@ -13,7 +13,9 @@
 // it reports medians of --runs cold loads (a fresh browser context each: empty cache):
 //   load   first contentful paint, and the first agent's name visible on #/agents (the next
 //          animation frame after it is in the DOM), from navigation start; and a new chat's
-//          message box (#/chat/agents/<the chat agent>) in the DOM, connected, from navigation start;
+//          message box (#/chat/agents/<the chat agent>) in the DOM, connected, from navigation start,
+//          and a message sent at that moment: its answer's first text on screen (the chat's
+//          running code and its turns' view arrive after the box: this waits for them);
 //   bytes  bytes transferred on the first load of each route (#/, #/agents, #/chat, #/sessions,
 //          #/memories, #/knowledge, #/metrics, #/traces), encoded as sent (headers included):
 //          the dashboard's own files requested before the route is ready (connected, its h1
@@ -293,12 +295,23 @@ async function coldLoad(browser, srv, cond, name) {
   }
 }
 
-/** A cold load of a new chat with `agent`: its message box in the DOM, connected (ms from navigation start). */
+/**
+ * A cold load of a new chat with `agent` (ms from navigation start): its message box in the DOM,
+ * connected (`box`); then a message sent as soon as it is, and that answer's first text on
+ * screen (`answer`): what a person who types at once waits for, the chat's running code included.
+ */
 async function chatLoad(browser, srv, cond, agent) {
   const { context, page } = await newPage(browser, cond);
   try {
     await page.goto(`${srv.web}/?endpoint=${encodeURIComponent(srv.api)}#/chat/agents/${encodeURIComponent(agent.id)}`, { waitUntil: 'commit' });
-    return await pollPage(page, () => window.__first.box, null, 60_000);
+    const box = await pollPage(page, () => window.__first.box, null, 60_000);
+    if (box == null) return { box, answer: null };
+    const input = page.getByRole('textbox', { name: 'Message' });
+    await input.fill(LONG);
+    await page.evaluate(armProbe, await input.elementHandle());
+    await input.press('Enter');
+    const answer = await pollPage(page, () => (window.__first.firstFrame == null ? null : window.__first.t0 + window.__first.firstFrame), null, 60_000);
+    return { box, answer };
   } finally {
     await context.close();
   }
@@ -595,9 +608,10 @@ async function main() {
         r.agent = median(loads.map((l) => l.agent));
         r.api = median(loads.map((l) => l.api));
         r.calls = median(loads.map((l) => l.calls));
-        const boxes = [];
-        for (let i = 0; i < opts.runs; i++) boxes.push(await chatLoad(browser, srv, cond, chatAgent));
-        r.box = median(boxes);
+        const chats = [];
+        for (let i = 0; i < opts.runs; i++) chats.push(await chatLoad(browser, srv, cond, chatAgent));
+        r.box = median(chats.map((c) => c.box));
+        r.firstAnswer = median(chats.map((c) => c.answer));
       }
       if (opts.only.has('chat')) {
         process.stderr.write(`${cond.name}: ${opts.runs} chat runs `);
@@ -660,6 +674,7 @@ async function main() {
       lines.push(row(`first agent name visible ("${first}" on #/agents)`, (r) => fmtMs(r.agent), '≤ 2,000 ms'));
       lines.push(row('of which connecting: first API call sent → last answered', (r) => `${fmtMs(r.api)} (${r.calls} calls)`, 'two round trips'));
       lines.push(row(`a new chat's message box ready (#/chat/agents/${chatAgent.id})`, (r) => fmtMs(r.box)));
+      lines.push(row('and a message sent then: its first answer text on screen', (r) => fmtMs(r.firstAnswer)));
     }
     if (opts.only.has('chat')) {
       lines.push(row('Enter → first token on screen (dashboard)', (r) => fmtMs(r.dash), 'within 50 ms of the server alone'));

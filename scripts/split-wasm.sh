@@ -108,11 +108,11 @@ done
 #
 # Packs: the first load of an area takes one request, not one per chunk. An area's chunks
 # (often 40-70 small files, 0.2-90 KB) written one after another into pack_<area>-<hash>.wasm;
-# `prefetch(area)` (called once, by src/boot.js, for the route the address opens) fetches
-# the pack and hands each chunk's fetch its bytes from it (the loader's module-local `fetch`),
-# so the loads take them unchanged. A pack that fails to arrive falls back to the chunks'
-# own files. Later areas (navigation, the idle prefetch) fetch chunk files: a pack would
-# carry chunks already there. Measured (README, "The first seconds"): one compressed
+# `prefetch(area)` (called by src/boot.js for the route the address opens, and by the chat
+# page for what it needs once a message is sent) fetches the pack and hands each chunk's
+# fetch its bytes from it (the loader's module-local `fetch`), so the loads take them
+# unchanged. A pack that fails to arrive falls back to the chunks' own files. Later areas
+# (navigation, the idle prefetch) fetch chunk files: a pack would carry chunks already there. Measured (README, "The first seconds"): one compressed
 # stream is 20-25% smaller than the same chunks compressed one by one, and Fast 3G no
 # longer waits for rounds of six requests.
 node - "$loader" "$stage" "$link" "$set_hash" <<'JS'
@@ -125,12 +125,21 @@ const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
 // A pack: a little-endian u32 n, n bytes of JSON [[chunk file, length], …], then the chunks.
 // One per area, and one per route that opens with several areas (a stored session's page: the
 // sessions area and its transcript; a chat that continues a session: the chat, its running
-// part and the transcript), named `a+b`, holding each chunk once (src/boot.js asks for them).
-const COMBOS = [['sessions', 'transcript'], ['chat', 'run', 'turns']];
+// part and the view of its turns), named `a+b`, holding each chunk once (src/boot.js asks for
+// them). And one for what the chat page asks for as it opens (src/lazy.rs, preload_chat_run):
+// its running part, its turns' view and its side column's sessions code, without the chunks
+// the chat already has (`after`).
+const COMBOS = [
+  { areas: ['sessions', 'transcript'] },
+  { areas: ['chat', 'run', 'turns'] },
+  { areas: ['run', 'turns', 'sessions'], after: ['chat'] },
+];
 const packs = {};
 const sets = Object.entries(manifest.areas);
-for (const combo of COMBOS) {
-  if (combo.every((a) => manifest.areas[a])) sets.push([combo.join('+'), [...new Set(combo.flatMap((a) => manifest.areas[a]))]]);
+for (const { areas, after = [] } of COMBOS) {
+  if (![...areas, ...after].every((a) => manifest.areas[a])) continue;
+  const had = new Set(after.flatMap((a) => manifest.areas[a]));
+  sets.push([areas.join('+'), [...new Set(areas.flatMap((a) => manifest.areas[a]))].filter((f) => !had.has(f))]);
 }
 for (const [area, files] of sets) {
   if (!/^[a-z0-9_]+(\+[a-z0-9_]+)*$/.test(area)) throw new Error(`split-wasm: unexpected area name ${area}`);
@@ -170,6 +179,7 @@ function __prefetchable(fetcher, deps) {
         if (!used && !early) early = fetcher();
         for (const dep of deps) dep.prefetch();
     };
+    load.started = () => used || early !== undefined;
     return load;
 }
 const __packs = ${JSON.stringify(packs)};
@@ -198,12 +208,14 @@ async function __unpack(file) {
     }
     return parts;
 }
-// For the areas the address opens (src/boot.js), before anything of them loads: their chunks
-// come in one request, their pack (a+b for two).
+// For the areas the address opens (src/boot.js), or the chat page opens (src/lazy.rs), before
+// anything of them loads: their chunks come in one request, their pack (a+b for two). Once any
+// of them has started (navigation, the idle prefetch), their chunks come as files: a pack would
+// carry chunks already there.
 export function prefetch(...areas) {
     areas = areas.filter((area) => Object.hasOwn(__areas, area));
     const key = areas.join('+');
-    if (Object.hasOwn(__packs, key)) {
+    if (Object.hasOwn(__packs, key) && !areas.some((area) => __areas[area].started())) {
         __packing = __unpack(__packs[key]);
         __packing.catch(() => {});
         delete __packs[key];

@@ -53,5 +53,10 @@ function preloadArea() {
     : /^#\/?chat\/[^?]*\?(.*&)?session=/.test(location.hash)
       ? ['run', 'turns']
       : [];
-  if (loader && /^[a-z]+$/.test(area)) import(loader.href).then((m) => m.prefetch(area, ...also), () => {});
+  if (!loader) return;
+  import(loader.href).then((m) => {
+    // The app asks for packs too (src/lazy.rs: the chat page, for its running part).
+    window.__agentosPrefetch = m.prefetch;
+    if (/^[a-z]+$/.test(area)) m.prefetch(area, ...also);
+  }, () => {});
 }

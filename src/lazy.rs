@@ -354,9 +354,20 @@ pub async fn run(chat: crate::chat::Chat, op: crate::chat::Op) -> Result<(), Spl
     run_area(chat, op).await
 }
 
-/// Fetches the chat controller's running part now, so a message sent later does not wait
-/// for it (no-op when it is there).
+/// Fetches what the chat page needs once a message is sent, now, so that message does not
+/// wait for it: the controller's running part, the view of its turns and the side column's
+/// sessions code, in one request (their pack without the chat's chunks, which `src/boot.js`
+/// lets the app ask the loader for; on a slow link about 110 chunk files otherwise). No-op
+/// for what is there; chunk files when a pack cannot serve (one of them started already).
 pub fn preload_chat_run() {
+    use wasm_bindgen::{JsCast, JsValue};
+    let prefetch = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("__agentosPrefetch")).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(prefetch) = prefetch {
+        let areas = js_sys::Array::of3(&"run".into(), &"turns".into(), &"sessions".into());
+        let _ = prefetch.apply(&JsValue::NULL, &areas);
+    }
     leptos::task::spawn_local(async {
         let _ = preload_run().await;
     });

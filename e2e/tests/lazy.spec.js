@@ -14,6 +14,8 @@ function wasmRequests(page) {
   return seen;
 }
 const chunkOf = (area) => (name) => name.startsWith(`split_${area}-`);
+/** What the chat page asks for as it opens: its running part, its turns' view and its side column's code. */
+const CHAT_AFTER = 'pack_run_and_turns_and_sessions-';
 
 /** Leaves the app (already connected), so the next goto is a first load, with no idle prefetch. */
 async function freshLoad(page) {
@@ -195,9 +197,10 @@ test('the chat shows before its running code; a message sent when that code cann
   const name = agent.name || agent.id;
   await connect(page);
   await freshLoad(page);
-  // The chat controller's running part (the `run` area: posting and streaming runs).
+  // The chat controller's running part (the `run` area: posting and streaming runs), in the
+  // pack the page asks for as it opens and, that failing, as its own file.
   let block = true;
-  await page.route(/split_run-[0-9a-f]+\.wasm$/, (route) => (block ? route.abort('failed') : route.continue()));
+  await page.route(/(split_run|pack_run_and_turns_and_sessions)-[0-9a-f]+\.wasm$/, (route) => (block ? route.abort('failed') : route.continue()));
   const wasm = wasmRequests(page);
   await page.goto(`/#/chat/agents/${encodeURIComponent(agent.id)}`);
   const box = page.getByRole('textbox', { name: 'Message' });
@@ -207,6 +210,7 @@ test('the chat shows before its running code; a message sent when that code cann
   expect(wasm.slice(0, 2).filter((n) => n.endsWith('_bg.wasm') || n.startsWith('pack_chat-'))).toHaveLength(2);
   await expect.poll(() => wasm.filter(chunkOf('run')).length).toBeGreaterThan(0);
   expect(wasm.slice(0, 2).filter(chunkOf('run'))).toEqual([]);
+  expect(wasm.filter((n) => n.startsWith(CHAT_AFTER))).toHaveLength(1);
 
   await send(page, 'Hello from the lazy chat');
   const failed = page.getByRole('alert').filter({ hasText: 'did not arrive' });
@@ -220,6 +224,26 @@ test('the chat shows before its running code; a message sent when that code cann
   const answer = page.getByRole('article', { name: `Answer from ${name}`, exact: true }).last();
   await expect(answer).toBeVisible();
   await expect(answer.getByText('Completed', { exact: true }).first()).toBeVisible();
+});
+
+test('a new chat asks for its running part, its turns\' view and its side column in one request as it opens, and answers', async ({ page }) => {
+  const errors = collectErrors(page);
+  const agent = (await api('/agents'))[0];
+  await connect(page);
+  await freshLoad(page);
+  const wasm = wasmRequests(page);
+  await page.goto(`/#/chat/agents/${encodeURIComponent(agent.id)}`);
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Earlier chats' })).toBeVisible();
+  // The main module, the chat's pack, then one pack with the rest: no chunk file of its own.
+  expect(wasm[0].endsWith('_bg.wasm')).toBe(true);
+  expect(wasm[1].startsWith('pack_chat-')).toBe(true);
+  expect(wasm.slice(2)).toEqual([expect.stringMatching(new RegExp(`^${CHAT_AFTER}`))]);
+  await send(page, 'Hello from the packed chat');
+  const answer = page.getByRole('article', { name: `Answer from ${agent.name || agent.id}`, exact: true });
+  await expect(answer.getByText('Completed', { exact: true }).first()).toBeVisible();
+  expect(wasm.filter((n) => n.startsWith('split_') || n.startsWith('chunk_'))).toEqual([]);
+  expect(errors).toEqual([]);
 });
 
 test('a chat that continues a stored session loads the chat, its running part and the view of its turns in one request', async ({ page }) => {
@@ -251,7 +275,7 @@ test('when the chat\'s turns cannot be drawn (their code did not arrive), it say
   await connect(page);
   await freshLoad(page);
   let block = true;
-  await page.route(/split_turns-[0-9a-f]+\.wasm$/, (route) => (block ? route.abort('failed') : route.continue()));
+  await page.route(/(split_turns|pack_run_and_turns_and_sessions)-[0-9a-f]+\.wasm$/, (route) => (block ? route.abort('failed') : route.continue()));
   await page.goto(`/#/chat/agents/${encodeURIComponent(agent.id)}`);
   const notice = page.getByRole('alert').filter({ hasText: 'The conversation could not be shown.' });
   await expect(notice).toBeVisible();
