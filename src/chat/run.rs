@@ -427,15 +427,24 @@ fn client_base(chat: Chat) -> String {
 }
 
 /// Applies one event to a turn's run without re-rendering; the render is
-/// scheduled once per animation frame, however many events arrive.
+/// scheduled once per animation frame, however many events arrive. The answer's
+/// first text is rendered at once, not a frame later: it is what the person waits for.
 fn apply_event(turn: &Turn, event: &RunEvent, chat: Chat) {
-    turn.run.update_untracked(|r| r.apply(event));
+    let first_text = turn.run.update_untracked(|r| {
+        let had = !r.content.is_empty();
+        r.apply(event);
+        !had && !r.content.is_empty()
+    });
     if chat.session_id.get_untracked().is_none() {
         if let Some(s) = turn.run.with_untracked(|r| r.session_id.clone()) {
             chat.session_id.set(Some(s));
         }
     }
-    schedule_flush(turn);
+    if first_text {
+        turn.run.notify();
+    } else {
+        schedule_flush(turn);
+    }
 }
 
 thread_local! {
