@@ -8,8 +8,13 @@
 //! area too, so the other routes' first loads do not carry it. The chat is three
 //! areas: its page (`chat`), then what it needs once a message is sent, which the
 //! page asks for as it opens: the controller's running part (`run`, [`run`]) and
-//! the view of its turns (`turns`, [`live_turns`]).
-//! A chunk that fails to load (network error) shows a message with Retry; the
+//! the view of its turns (`turns`, [`live_turns`]), in one request with the side column's
+//! code ([`preload_chat_run`]).
+//!
+//! Two ways in, one each: a route's page is an area's view ([`area`]); a part of a page
+//! (the chat's turns and side column, a stored session's conversation) is drawn by a
+//! function its area hands back ([`OnDemandCode`]), in the page's own reactive tree, so it
+//! goes with the page. A chunk that fails to load (network error) shows a message with Retry; the
 //! failure is not remembered, so Retry fetches again. Nothing here panics: a
 //! failed load is a `Result`, never an abort of the tab.
 
