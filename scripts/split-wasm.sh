@@ -165,6 +165,12 @@ js = js.replace(calls, (m, pre) => (m.startsWith('function') || /function\s*$/.t
 js = js.replace(/export const __wasm_split_load_([a-z0-9_]+) = wrapAsyncCb\(__prefetchable\(/g,
   (_, area) => `export const __wasm_split_load_${area} = wrapAsyncCb(__areas.${area} = __prefetchable(`);
 if (!js.includes('__areas.')) throw new Error('split-wasm: no area loaders found in the loader');
+// A chunk from a pack is compiled from its bytes (WebAssembly.instantiate), not streamed from a
+// Response made of them: V8 decodes a stream on the main thread as it is fed, and a pack hands
+// it a whole area's chunks in one microtask checkpoint (measured, README "The first seconds").
+const streams = (js.match(/WebAssembly\.instantiateStreaming\(/g) || []).length;
+if (streams === 0) throw new Error('split-wasm: the loader does not instantiateStreaming its chunks (wasm_split_cli_support changed?)');
+js = js.replace(/WebAssembly\.instantiateStreaming\(/g, '__instantiate(');
 js = `const __areas = {};
 ${js}
 function __prefetchable(fetcher, deps) {
@@ -191,8 +197,18 @@ function fetch(url) {
     if (__packing === undefined) return globalThis.fetch(url);
     return __packing.then((parts) => {
         const bytes = parts.get(String(url));
-        return bytes ? new Response(bytes, { headers: { 'Content-Type': 'application/wasm' } }) : globalThis.fetch(url);
+        return bytes ? __fromPack(bytes) : globalThis.fetch(url);
     }, () => globalThis.fetch(url));
+}
+// A pack's chunk: a Response (what the chunk loaders expect) that also carries its bytes.
+function __fromPack(bytes) {
+    const r = new Response(bytes, { headers: { 'Content-Type': 'application/wasm' } });
+    r.__bytes = bytes;
+    return r;
+}
+async function __instantiate(source, imports) {
+    const r = await source;
+    return r.__bytes ? WebAssembly.instantiate(r.__bytes, imports) : WebAssembly.instantiateStreaming(r, imports);
 }
 async function __unpack(file) {
     const r = await globalThis.fetch(new URL(file, import.meta.url));
