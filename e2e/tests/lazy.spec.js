@@ -262,6 +262,9 @@ test('a chat that continues a stored session loads the chat, its running part an
   expect(wasm[0].endsWith('_bg.wasm')).toBe(true);
   expect(wasm[1].startsWith('pack_chat_and_run_and_turns-')).toBe(true);
   expect(wasm.filter((n) => ['chat', 'run', 'turns'].some((a) => chunkOf(a)(n)))).toEqual([]);
+  // The pack a new chat asks for as it opens is not fetched: its running part is there already,
+  // so nothing comes twice (the side column's code comes as chunk files).
+  expect(wasm.filter((n) => n.startsWith(CHAT_AFTER))).toEqual([]);
   // And it continues: a new message is answered in the same session.
   await send(page, 'And once more');
   await expect(conversation.getByLabel('You said')).toHaveCount(2);
