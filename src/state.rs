@@ -443,7 +443,7 @@ impl AppState {
     /// same key).
     pub fn refresh(&self) {
         if let Some(c) = self.client.get_untracked() {
-            self.connect_to(&c.base_url().to_string(), c.socket_token(), None);
+            self.connect_to(c.base_url(), c.socket_token(), None);
         }
     }
 

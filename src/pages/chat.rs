@@ -538,7 +538,7 @@ impl Follow {
     }
 
     /// Scrolls to the end and follows the answer again.
-    fn to_end(&self) {
+    fn to_end(self) {
         self.pinned.set_value(true);
         self.hold();
         self.set_away(false);

@@ -361,7 +361,7 @@ fn eval_view(e: EvalRun, reload: Callback<()>) -> impl IntoView {
             <h1>{e.display_name()}</h1>
             <button type="button" on:click=move |_| editing.set(true)>"Rename"</button>
             <ConfirmDelete on_confirm=Callback::new(move |()| {
-                delete.send(Method::DELETE, "/eval-runs".into(), Some(delete_body(&[id2.clone()])), || navigate(&Route::Evals));
+                delete.send(Method::DELETE, "/eval-runs".into(), Some(delete_body(std::slice::from_ref(&id2))), || navigate(&Route::Evals));
             })/>
         </div>
         {move || editing.get().then(|| view! {

@@ -103,7 +103,7 @@ pub fn MetricsPage() -> impl IntoView {
             })}
             {data.show("Loading metrics…", move |(rows, updated)| {
                 let (from, to) = range.get_untracked().days(today());
-                let days = fill_range(&rows, from, to);
+                let days = fill_range(rows, from, to);
                 view! {
                     {rows.is_empty().then(|| view! {
                         <div class="card">
@@ -319,7 +319,7 @@ fn chart(title: &str, unit: &str, dates: &[String], series: Vec<Series>) -> web_
     let num = |v: usize| v.to_string();
 
     let mut parts = vec![svg_text("title", &[], &label)];
-    let grid = if top >= 2 && top % 2 == 0 { vec![0, top / 2, top] } else { vec![0, top] };
+    let grid = if top >= 2 && top.is_multiple_of(2) { vec![0, top / 2, top] } else { vec![0, top] };
     for v in grid {
         let gy = num(y(v));
         parts.push(svg("line", &[("class", "grid"), ("x1", &num(LEFT)), ("x2", &num(width - RIGHT)), ("y1", &gy), ("y2", &gy)], &[]));

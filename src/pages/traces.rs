@@ -412,7 +412,7 @@ fn Search(searching: RwSignal<bool>) -> impl IntoView {
         conditions.set(vec![Condition::default()]);
     };
     view! {
-        {move || match schema.with(|s| s.as_ref().map(|r| r.as_ref().map(|s| s.clone()).map_err(|e| e.clone()))) {
+        {move || match schema.with(|s| s.clone()) {
             None => ().into_any(),
             Some(Err(agentos_client::ApiError::NotFound { .. })) => ().into_any(),
             Some(Err(e)) => not_loaded(Some(&e), ""),
@@ -535,7 +535,14 @@ fn condition_row(sc: std::sync::Arc<FilterSchema>, conditions: RwSignal<Vec<Cond
                 }).collect_view()}
             </select>
             {value_input}
-            <button type="button" aria-label=format!("Remove condition {n}") on:click=move |_| conditions.update(|c| { if i < c.len() { c.remove(i); } if c.is_empty() { c.push(Condition::default()); } })>"Remove"</button>
+            <button type="button" aria-label=format!("Remove condition {n}") on:click=move |_| conditions.update(|c| {
+                if i < c.len() {
+                    c.remove(i);
+                }
+                if c.is_empty() {
+                    c.push(Condition::default());
+                }
+            })>"Remove"</button>
         </div>
     }
 }

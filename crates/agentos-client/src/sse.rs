@@ -174,7 +174,7 @@ impl SseDecoder {
             let line = String::from_utf8_lossy(&rest).into_owned();
             if !line.trim().is_empty() {
                 // An unterminated last line: take it into the partial frame.
-                let _ = self.field(&line);
+                self.field(&line);
             }
         }
         let cut = self.in_frame;

@@ -235,13 +235,7 @@ pub fn flatten(tree: &[Span], trace_start_us: Option<i64>, trace_duration_us: Op
     if total == 0 {
         total = tree.iter().map(Span::duration_us).max().unwrap_or(0);
     }
-    let bp = |us: u64| -> u32 {
-        if total == 0 {
-            0
-        } else {
-            (us.min(total).saturating_mul(10_000) / total) as u32
-        }
-    };
+    let bp = |us: u64| -> u32 { us.min(total).saturating_mul(10_000).checked_div(total).unwrap_or(0) as u32 };
     fn walk(
         spans: &[Span],
         depth: usize,
@@ -549,7 +543,7 @@ pub fn search_body(schema: &FilterSchema, conditions: &[Condition], logical: &st
     for (i, c) in conditions.iter().enumerate() {
         let n = i + 1;
         let field = schema.fields.iter().find(|f| f.key == c.key).ok_or(SearchError::Unknown(n))?;
-        if !field.operators.iter().any(|o| *o == c.op) {
+        if !field.operators.contains(&c.op) {
             return Err(SearchError::Unknown(n));
         }
         let raw = c.value.trim();
