@@ -112,9 +112,9 @@ done
 # page for what it needs once a message is sent) fetches the pack and hands each chunk's
 # fetch its bytes from it (the loader's module-local `fetch`), so the loads take them
 # unchanged. A pack that fails to arrive falls back to the chunks' own files. Later areas
-# (navigation, the idle prefetch) fetch chunk files: a pack would carry chunks already there. Measured (README, "The first seconds"): one compressed
-# stream is 20-25% smaller than the same chunks compressed one by one, and Fast 3G no
-# longer waits for rounds of six requests.
+# (navigation, the idle prefetch) fetch chunk files: a pack would carry chunks already there.
+# Measured (README, "The first seconds"): one compressed stream is 20-25% smaller than the
+# same chunks compressed one by one, and Fast 3G no longer waits for rounds of six requests.
 node - "$loader" "$stage" "$link" "$set_hash" <<'JS'
 const fs = require('node:fs');
 const path = require('node:path');

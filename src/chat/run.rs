@@ -421,7 +421,6 @@ impl Chat {
     }
 }
 
-/// A run form (`multipart/form-data`) of text fields.
 fn client_base(chat: Chat) -> String {
     chat.client().map(|c| c.base_url().to_string()).unwrap_or_default()
 }
