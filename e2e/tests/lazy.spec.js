@@ -17,6 +17,19 @@ const chunkOf = (area) => (name) => name.startsWith(`split_${area}-`);
 /** What the chat page asks for as it opens: its running part, its turns' view and its side column's code. */
 const CHAT_AFTER = 'pack_run_and_turns_and_sessions-';
 
+/**
+ * A session of the server's first agent with one run of `message` (its id starts with `label`),
+ * then the app connected and left (`freshLoad`).
+ */
+async function storedSessionThenFreshLoad(page, label, message) {
+  const agent = (await api('/agents'))[0];
+  const session = `${label}-${Date.now()}`;
+  await runAgent(agent.id, message, { user: 'lazy-spec', session });
+  await connect(page);
+  await freshLoad(page);
+  return { agent, session };
+}
+
 /** Leaves the app (already connected), so the next goto is a first load, with no idle prefetch. */
 async function freshLoad(page) {
   await page.goto('about:blank');
@@ -143,11 +156,7 @@ test('when an area\'s pack cannot be fetched, its chunks come one by one and the
 
 test('a stored session\'s deep link loads the sessions list\'s code and its conversation\'s in one request', async ({ page }) => {
   const errors = collectErrors(page);
-  const agent = (await api('/agents'))[0];
-  const session = `lazy-deep-${Date.now()}`;
-  await runAgent(agent.id, 'Hello from the lazy spec', { user: 'lazy-spec', session });
-  await connect(page);
-  await freshLoad(page);
+  const { agent, session } = await storedSessionThenFreshLoad(page, 'lazy-deep', 'Hello from the lazy spec');
   const wasm = wasmRequests(page);
   await page.goto(`/#/sessions/${encodeURIComponent(session)}`);
   const conversation = page.getByRole('list', { name: 'Conversation' });
@@ -170,11 +179,7 @@ test('a stored session\'s deep link loads the sessions list\'s code and its conv
 
 test('a stored session whose conversation\'s code cannot be fetched says so, and Retry shows the conversation', async ({ page }) => {
   const errors = collectErrors(page);
-  const agent = (await api('/agents'))[0];
-  const session = `lazy-transcript-${Date.now()}`;
-  await runAgent(agent.id, 'Hello from the missing transcript', { user: 'lazy-spec', session });
-  await connect(page);
-  await freshLoad(page);
+  const { agent, session } = await storedSessionThenFreshLoad(page, 'lazy-transcript', 'Hello from the missing transcript');
   let block = true;
   await page.route(/split_transcript-[0-9a-f]+\.wasm$/, (route) => (block ? route.abort('failed') : route.continue()));
   await page.goto('/#/sessions');
@@ -248,11 +253,7 @@ test('a new chat asks for its running part, its turns\' view and its side column
 
 test('a chat that continues a stored session loads the chat, its running part and the view of its turns in one request', async ({ page }) => {
   const errors = collectErrors(page);
-  const agent = (await api('/agents'))[0];
-  const session = `lazy-chat-${Date.now()}`;
-  await runAgent(agent.id, 'Hello from the continued chat', { user: 'lazy-spec', session });
-  await connect(page);
-  await freshLoad(page);
+  const { agent, session } = await storedSessionThenFreshLoad(page, 'lazy-chat', 'Hello from the continued chat');
   const wasm = wasmRequests(page);
   await page.goto(`/#/chat/agents/${encodeURIComponent(agent.id)}?session=${encodeURIComponent(session)}`);
   const conversation = page.getByRole('list', { name: 'Conversation', exact: true });
