@@ -426,9 +426,9 @@ fn client_base(chat: Chat) -> String {
 }
 
 /// Applies one event to a turn's run without re-rendering; the render is
-/// scheduled once per animation frame, however many events arrive. The answer's
-/// first text is rendered at once, not a frame later: it is what the person waits for.
-fn apply_event(turn: &Turn, event: &RunEvent, chat: Chat) {
+/// scheduled once per animation frame, however many events arrive. `true` when
+/// the event brought the answer's first text (its text was empty before).
+fn apply_event(turn: &Turn, event: &RunEvent, chat: Chat) -> bool {
     let first_text = turn.run.update_untracked(|r| {
         let had = !r.content.is_empty();
         r.apply(event);
@@ -439,11 +439,8 @@ fn apply_event(turn: &Turn, event: &RunEvent, chat: Chat) {
             chat.session_id.set(Some(s));
         }
     }
-    if first_text {
-        turn.run.notify();
-    } else {
-        schedule_flush(turn);
-    }
+    schedule_flush(turn);
+    first_text
 }
 
 thread_local! {
@@ -468,6 +465,10 @@ fn schedule_flush(turn: &Turn) {
 async fn stream_into(resp: &gloo_net::http::Response, turn: &Turn, chat: Chat) -> Result<(), String> {
     let mut reader = BodyReader::new(resp).map_err(|e| e.title())?;
     let mut decoder = SseDecoder::new();
+    // The answer's first text is rendered as it arrives, not a frame later: it is what the
+    // person waits for. Once per stream (a server that empties the text and fills it again
+    // gets the per-frame render like everything else).
+    let mut first_text_shown = false;
     let result = loop {
         match reader.next_chunk().await {
             Ok(Some(bytes)) => {
@@ -477,7 +478,12 @@ async fn stream_into(resp: &gloo_net::http::Response, turn: &Turn, chat: Chat) -
                 }
                 for frame in decoder.push(&bytes) {
                     match parse_event(frame.event.as_deref(), &frame.data) {
-                        Ok(ev) => apply_event(turn, &ev, chat),
+                        Ok(ev) => {
+                            if apply_event(turn, &ev, chat) && !first_text_shown {
+                                first_text_shown = true;
+                                turn.run.notify();
+                            }
+                        }
                         Err(e) => turn.run.update_untracked(|r| r.record_malformed(e.to_string())),
                     }
                 }
