@@ -362,7 +362,7 @@ pub async fn run(chat: crate::chat::Chat, op: crate::chat::Op) -> Result<(), Spl
 /// Fetches what the chat page needs once a message is sent, now, so that message does not
 /// wait for it: the controller's running part, the view of its turns and the side column's
 /// sessions code, in one request (their pack without the chat's chunks, which `src/boot.js`
-/// lets the app ask the loader for; on a slow link about 110 chunk files otherwise). No-op
+/// lets the app ask the loader for; about 160 chunk files otherwise, slow on a slow link). No-op
 /// for what is there; chunk files when a pack cannot serve (one of them started already).
 pub fn preload_chat_run() {
     use wasm_bindgen::{JsCast, JsValue};
