@@ -82,7 +82,7 @@ const routes = [
   ['#/connect (and the form on any route before connecting)', null, 172_000],
   ['#/agents, #/teams, #/workflows and their pages', 'catalog', 250_000],
   ['#/chat… (a new chat, the welcome)', 'chat', 250_000],
-  ['#/chat/…?session=… (a chat that continues a session)', 'chat+run+turns', 250_000],
+  ['#/chat/…?session=… (a chat that continues a session)', 'chat+turns', 250_000],
   ['#/sessions (the list)', 'sessions', 250_000],
   ['#/sessions/<id> (a stored session)', 'sessions+transcript', 250_000],
   ['#/memories', 'memories', 250_000],

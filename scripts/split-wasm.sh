@@ -124,15 +124,16 @@ const manifestPath = path.join(stage, 'split-manifest.json');
 const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
 // A pack: a little-endian u32 n, n bytes of JSON [[chunk file, length], …], then the chunks.
 // One per area, and one per route that opens with several areas (a stored session's page: the
-// sessions area and its transcript; a chat that continues a session: the chat, its running
-// part and the view of its turns), named `a+b`, holding each chunk once (src/boot.js asks for
-// them). And one for what the chat page asks for as it opens (src/lazy.rs, preload_chat_run):
-// its running part, its turns' view and its side column's sessions code, without the chunks
-// the chat already has (`after`).
+// sessions area and its transcript; a chat that continues a session: the chat and the view of
+// its turns), named `a+b`, holding each chunk once (src/boot.js asks for them). And what the
+// chat page asks for as it opens (src/lazy.rs, preload_chat_run), without the chunks it has
+// already (`after`): for a new chat, its running part, its turns' view and its side column's
+// sessions code; for a chat that continues a session, the running part and the side column.
 const COMBOS = [
   { areas: ['sessions', 'transcript'] },
-  { areas: ['chat', 'run', 'turns'] },
+  { areas: ['chat', 'turns'] },
   { areas: ['run', 'turns', 'sessions'], after: ['chat'] },
+  { areas: ['run', 'sessions'], after: ['chat', 'turns'] },
 ];
 const packs = {};
 const sets = Object.entries(manifest.areas);
@@ -224,14 +225,14 @@ async function __unpack(file) {
     }
     return parts;
 }
-// For the areas the address opens (src/boot.js), or the chat page opens (src/lazy.rs), before
-// anything of them loads: their chunks come in one request, their pack (a+b for two). Once any
-// of them has started (navigation, the idle prefetch), their chunks come as files: a pack would
-// carry chunks already there.
+// For the areas the address opens (src/boot.js), or the chat page opens (src/lazy.rs): the
+// chunks of those that have not started come in one request, the pack the build has for exactly
+// them (a+b for two). Otherwise (no such pack: navigation or the idle prefetch started some of
+// them), their chunks come as files: a pack would carry chunks already there.
 export function prefetch(...areas) {
     areas = areas.filter((area) => Object.hasOwn(__areas, area));
-    const key = areas.join('+');
-    if (Object.hasOwn(__packs, key) && !areas.some((area) => __areas[area].started())) {
+    const key = areas.filter((area) => !__areas[area].started()).join('+');
+    if (Object.hasOwn(__packs, key)) {
         __packing = __unpack(__packs[key]);
         __packing.catch(() => {});
         delete __packs[key];

@@ -46,12 +46,12 @@ function preloadArea() {
   const areas = { '': 'overview', agents: 'catalog', teams: 'catalog', workflows: 'catalog', welcome: 'chat' };
   const area = Object.hasOwn(areas, first) ? areas[first] : first;
   // A stored session's page also shows its conversation (the transcript area); so does a chat
-  // that continues one (`?session=`), which runs it too (the run area). A new chat loads both
-  // once it shows (src/lazy.rs).
+  // that continues one (`?session=`: the view of its turns). The chat's running part comes once
+  // it shows (src/lazy.rs).
   const also = /^#\/?sessions\/[^/?]/.test(location.hash)
     ? ['transcript']
     : /^#\/?chat\/[^?]*\?(.*&)?session=/.test(location.hash)
-      ? ['run', 'turns']
+      ? ['turns']
       : [];
   if (!loader) return;
   import(loader.href).then((m) => {

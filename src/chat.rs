@@ -11,8 +11,8 @@
 //! [`Chat::end_turn`] with an `Outcome`, the one place that resets the
 //! chat's state and sets the turn's `Phase`.
 //!
-//! What a turn does once it starts (posting, streaming, the socket, recovery,
-//! loading a stored session) is in `chat/run.rs`, whose code loads on demand
+//! What a turn does once it starts (posting, streaming, the socket, recovery)
+//! is in `chat/run.rs`, whose code loads on demand
 //! (the `run` area, `crate::lazy::run`): the methods here hand it an [`Op`]
 //! through `Chat::dispatch`, and a failed fetch of that code ends the turn like
 //! a failed request. So the chat page shows before the controller's code has
@@ -73,11 +73,20 @@ enum Outcome {
     Refused(ApiError),
 }
 
+/// Reads a stored session the chat continues: its user (from `GET /sessions/{id}`, when that
+/// answered) and its runs (`GET /sessions/{id}/runs`) as run views. [`read_stored`], the
+/// `turns` area's code.
+pub type ReadStored = fn(Option<&serde_json::Value>, &[serde_json::Value]) -> (Option<String>, Vec<RunView>);
+
+/// See [`ReadStored`].
+pub fn read_stored(detail: Option<&serde_json::Value>, runs: &[serde_json::Value]) -> (Option<String>, Vec<RunView>) {
+    let user = detail.and_then(|d| <agentos_client::sessions::SessionDetail as agentos_client::FromJson>::from_json(d).summary.user_id);
+    (user, agentos_client::reducer::runs_to_views(runs))
+}
+
 /// What [`Chat`] asks of its running part (`run.rs`, whose code loads on demand).
 #[derive(Clone)]
 pub enum Op {
-    /// Load a stored session's runs as the turns so far.
-    History(String),
     /// Post a new turn's run and stream it.
     Start(Turn),
     /// Send the person's decisions on a paused run, and stream the rest.
@@ -148,6 +157,11 @@ pub struct Chat {
     pub use_socket: RwSignal<bool>,
     /// Why the stored session could not be loaded, if it could not.
     pub history_error: RwSignal<Option<ApiError>>,
+    /// A stored session and its runs as they came, until the code that reads them is there
+    /// ([`Chat::show_history`]).
+    stored: StoredValue<Option<(Option<serde_json::Value>, Vec<serde_json::Value>)>>,
+    /// That code (the `turns` area's), once the page has it ([`Chat::read_stored_with`]).
+    read_stored: StoredValue<Option<ReadStored>>,
     next_key: StoredValue<u64>,
     /// The first message of a session this chat started, to store as its name.
     pending_name: StoredValue<Option<String>>,
@@ -171,6 +185,8 @@ impl Chat {
             active: RwSignal::new(None),
             use_socket: RwSignal::new(false),
             history_error: RwSignal::new(None),
+            stored: StoredValue::new(None),
+            read_stored: StoredValue::new(None),
             next_key: StoredValue::new(0),
             pending_name: StoredValue::new(None),
             abort: StoredValue::new_local(None),
@@ -204,9 +220,72 @@ impl Chat {
     }
 
     /// Loads a stored session's runs as the turns so far, and continues in it.
+    ///
+    /// The page's own code asks for the session (for its user) and its runs, together. The
+    /// code that reads runs into turns comes with the view of the turns, which the page
+    /// fetches as it opens; they meet in [`Chat::show_history`], whichever is first. So a chat
+    /// that continues a session shows it without the code that runs a new message, and a
+    /// new chat's first load does not carry the code that reads stored runs.
     pub fn load_history(&self, session_id: String) {
         self.session_id.set(Some(session_id.clone()));
-        self.dispatch(Op::History(session_id));
+        self.history_error.set(None);
+        let Some(client) = self.client() else { return };
+        let this = *self;
+        let detail = self.in_db(agentos_client::sessions::session_path(&session_id, Some(self.kind)));
+        let runs = self.in_db(agentos_client::sessions::session_runs_path(&session_id, Some(self.kind)));
+        spawn_local(async move {
+            let (detail, runs) =
+                futures::future::join(client.get_json::<serde_json::Value>(&detail), client.get_json::<serde_json::Value>(&runs))
+                    .await;
+            if !this.alive() || this.session_id.get_untracked().as_deref() != Some(session_id.as_str()) {
+                return;
+            }
+            match runs {
+                Ok(runs) => {
+                    // Not a list: a session with no runs to show.
+                    let runs = match runs {
+                        serde_json::Value::Array(runs) => runs,
+                        _ => Vec::new(),
+                    };
+                    this.stored.set_value(Some((detail.ok(), runs)));
+                    this.show_history();
+                }
+                Err(e) => this.history_error.set(Some(e)),
+            }
+        });
+    }
+
+    /// The code that reads a stored session into turns (the `turns` area's,
+    /// `crate::lazy::live_turns` hands it over when it arrives).
+    pub fn read_stored_with(&self, read: ReadStored) {
+        self.read_stored.set_value(Some(read));
+        self.show_history();
+    }
+
+    /// The stored session's runs as the turns so far, before the turns of this visit, once
+    /// both the session and the code that reads it are there. The chat continues as the
+    /// session's user: a run under another user id would not find the session.
+    fn show_history(&self) {
+        let Some(read) = self.read_stored.get_value() else { return };
+        let Some((detail, runs)) = self.stored.try_update_value(Option::take).flatten() else { return };
+        let (user, views) = read(detail.as_ref(), &runs);
+        if let Some(u) = user.filter(|u| *u != self.user_id.get_untracked()) {
+            self.user_id.set(u);
+        }
+        let owner = self.owner.get_value();
+        let mut turns = Vec::new();
+        for mut v in views {
+            self.state.name_runs(&mut v);
+            let key = self.next_key.get_value();
+            self.next_key.set_value(key + 1);
+            let message = v.input.clone().unwrap_or_default();
+            turns.push(Turn::new(&owner, key, message, v, Phase::Done, Vec::new(), Vec::new()));
+        }
+        self.turns.update(|t| {
+            let live = std::mem::take(t);
+            *t = turns;
+            t.extend(live);
+        });
     }
 
     /// Starts over: a new session on the next message.
@@ -216,6 +295,7 @@ impl Chat {
         self.turns.set(Vec::new());
         self.session_id.set(None);
         self.history_error.set(None);
+        self.stored.set_value(None);
     }
 
     pub fn set_user_id(&self, v: String) {
@@ -266,13 +346,12 @@ impl Chat {
 
     /// Ends what `op` started, which could not run (`e` says why), as its request failing
     /// would: a new or resumed turn fails, a decision is not sent, a regenerate is refused
-    /// (each through [`Chat::end_turn`]); a stored session's runs show the history error.
+    /// (each through [`Chat::end_turn`]).
     fn not_run(&self, op: Op, e: ApiError) {
         match op {
             Op::Start(turn) | Op::Resume(turn) => self.end_turn(&turn, Outcome::Failed(e)),
             Op::Decide { turn, .. } => self.end_turn(&turn, Outcome::NotDecided(e)),
             Op::Regenerate { turn, .. } => self.end_turn(&turn, Outcome::Refused(e)),
-            Op::History(_) => self.history_error.set(Some(e)),
             // A lookup after a cut: the partial answer and Retry stay as they are.
             Op::Recover(_) => {}
         }

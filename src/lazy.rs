@@ -224,10 +224,16 @@ pub fn transcript(views: Vec<agentos_client::reducer::RunView>) -> AnyView {
 pub fn live_turns(live: pages::chat::Live) -> AnyView {
     let code = on_demand_code(turns_area);
     let chat = live.chat;
+    // A stored session the chat continues becomes turns with this code (`Chat::load_history`).
+    Effect::new(move |_| {
+        if let Some(c) = code.loaded.get() {
+            chat.read_stored_with(c.read_stored);
+        }
+    });
     view! {
         <For each=move || chat.turns.get() key=|t| t.key let:turn>
             {move || match code.loaded.get() {
-                Some(f) => f(live, turn.clone()),
+                Some(c) => (c.draw)(live, turn.clone()),
                 // Until the code is there, what was sent shows as sent (nothing typed seems lost).
                 None => view! {
                     <li class="turn">
@@ -249,8 +255,13 @@ pub fn live_turns(live: pages::chat::Live) -> AnyView {
     .into_any()
 }
 
-/// Draws one turn of the live chat (`pages::chat::turn_view`, the `turns` area's code).
-type DrawTurn = fn(pages::chat::Live, crate::chat::Turn) -> AnyView;
+/// The `turns` area's code: what draws one turn of the live chat, and what reads a stored
+/// session's runs into turns (a chat that continues a session needs both).
+#[derive(Clone, Copy)]
+struct TurnsCode {
+    draw: fn(pages::chat::Live, crate::chat::Turn) -> AnyView,
+    read_stored: crate::chat::ReadStored,
+}
 
 /// The code of a part of a page, fetched on demand: the function that draws the part
 /// (`loaded`, `None` until it is there), so the page draws it in its own reactive tree and
@@ -314,8 +325,8 @@ fn transcript_area() -> Result<DrawTranscript, SplitLoaderError> {
 }
 
 #[wasm_split(turns, wasm_split_path = ::leptos::wasm_split, preload(preload_turns), fallible)]
-fn turns_area() -> Result<DrawTurn, SplitLoaderError> {
-    Ok(pages::chat::turn_view)
+fn turns_area() -> Result<TurnsCode, SplitLoaderError> {
+    Ok(TurnsCode { draw: pages::chat::turn_view, read_stored: crate::chat::read_stored })
 }
 
 /// What the sessions area renders: a sessions page, or the chat's side

@@ -251,27 +251,47 @@ test('a new chat asks for its running part, its turns\' view and its side column
   expect(errors).toEqual([]);
 });
 
-test('a chat that continues a stored session loads the chat, its running part and the view of its turns in one request', async ({ page }) => {
+test('a chat that continues a stored session shows it from the chat and its turns\' view in one request, then fetches its running part and side column in one more', async ({ page }) => {
   const errors = collectErrors(page);
   const { agent, session } = await storedSessionThenFreshLoad(page, 'lazy-chat', 'Hello from the continued chat');
   const wasm = wasmRequests(page);
   await page.goto(`/#/chat/agents/${encodeURIComponent(agent.id)}?session=${encodeURIComponent(session)}`);
   const conversation = page.getByRole('list', { name: 'Conversation', exact: true });
   await expect(conversation.getByLabel('You said')).toContainText('Hello from the continued chat');
-  // The main module, then one pack with the three areas' chunks; none of them one by one
-  // (the side column's sessions code comes after, on its own).
+  await expect(page.getByRole('navigation', { name: 'Earlier chats' })).toBeVisible();
+  // The main module, the pack of the chat and its turns' view, then the pack of what the page
+  // asks for as it opens, without what it has: no chunk file of any of the four areas.
   expect(wasm[0].endsWith('_bg.wasm')).toBe(true);
-  expect(wasm[1].startsWith('pack_chat_and_run_and_turns-')).toBe(true);
-  expect(wasm.filter((n) => ['chat', 'run', 'turns'].some((a) => chunkOf(a)(n)))).toEqual([]);
-  // The pack a new chat asks for as it opens is not fetched: its running part is there already,
-  // so nothing comes twice (the side column's code comes as chunk files).
+  expect(wasm[1].startsWith('pack_chat_and_turns-')).toBe(true);
+  await expect.poll(() => wasm.filter((n) => n.startsWith('pack_run_and_sessions-'))).toHaveLength(1);
+  // The pack a new chat asks for is not fetched: it would bring the turns' view twice.
   expect(wasm.filter((n) => n.startsWith(CHAT_AFTER))).toEqual([]);
   // And it continues: a new message is answered in the same session.
   await send(page, 'And once more');
   await expect(conversation.getByLabel('You said')).toHaveCount(2);
   await expect(page.getByRole('article', { name: `Answer from ${agent.name || agent.id}`, exact: true })).toHaveCount(2);
   await expect(page.getByRole('article', { name: `Answer from ${agent.name || agent.id}`, exact: true }).last().getByText('Completed', { exact: true }).first()).toBeVisible();
+  expect(wasm.filter((n) => ['chat', 'run', 'turns', 'sessions'].some((a) => chunkOf(a)(n)))).toEqual([]);
   expect(errors).toEqual([]);
+});
+
+test('a chat that continues a session whose turns\' code cannot be fetched says so, and Retry shows the stored turns', async ({ page }) => {
+  const { agent, session } = await storedSessionThenFreshLoad(page, 'lazy-late', 'Hello from the late turns');
+  // The view of the turns (which also reads stored runs into turns): its pack and its own file.
+  let block = true;
+  await page.route(/(split_turns|pack_chat_and_turns)-[0-9a-f]+\.wasm$/, (route) => (block ? route.abort('failed') : route.continue()));
+  await page.goto(`/#/chat/agents/${encodeURIComponent(agent.id)}?session=${encodeURIComponent(session)}`);
+  const notice = page.getByRole('alert').filter({ hasText: 'The conversation could not be shown.' });
+  await expect(notice).toBeVisible();
+  await expect(page.getByRole('link', { name: session })).toBeVisible();
+  const conversation = page.getByRole('list', { name: 'Conversation', exact: true });
+  await expect(conversation.getByLabel('You said')).toHaveCount(0);
+  block = false;
+  await notice.getByRole('button', { name: 'Retry' }).click();
+  await expect(notice).toHaveCount(0);
+  await expect(conversation.getByLabel('You said')).toHaveCount(1);
+  await expect(conversation.getByLabel('You said')).toContainText('Hello from the late turns');
+  await expect(page.getByRole('article', { name: `Answer from ${agent.name || agent.id}`, exact: true })).toHaveCount(1);
 });
 
 test('when the chat\'s turns cannot be drawn (their code did not arrive), it says so, and Retry shows them with nothing lost', async ({ page }) => {

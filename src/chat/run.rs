@@ -1,6 +1,6 @@
 //! The chat controller's running part: what a turn does once it starts (post the
 //! run, stream it over SSE or the WebSocket, continue, regenerate, resume, recover
-//! what the server stored after a cut) and loading a stored session's runs. Its code
+//! what the server stored after a cut). Its code
 //! loads on demand (`crate::lazy::run`, the `run` area): [`perform`] is the only way
 //! in, called with an [`Op`] from [`Chat`]'s methods, and every turn still ends in
 //! [`Chat::end_turn`].
@@ -35,7 +35,6 @@ pub fn perform(chat: Chat, op: Op) {
         return;
     }
     match op {
-        Op::History(session) => chat.load_history_now(session),
         Op::Start(turn) => chat.start_now(turn),
         Op::Decide { turn, decisions, answers, results } => chat.decide_now(&turn, decisions, answers, results),
         Op::Regenerate { turn, instructions } => chat.regenerate_now(&turn, instructions),
@@ -45,49 +44,6 @@ pub fn perform(chat: Chat, op: Op) {
 }
 
 impl Chat {
-    /// Loads a stored session's runs as the turns so far, and continues in it.
-    fn load_history_now(&self, session_id: String) {
-        let Some(client) = self.client() else { return };
-        let this = *self;
-        spawn_local(async move {
-            // Continue as the session's user: a run under another user id
-            // would not find the session.
-            let detail = this.in_db(agentos_client::sessions::session_path(&session_id, Some(this.kind)));
-            if let Ok(d) = client.get_json::<serde_json::Value>(&detail).await {
-                let owner = <agentos_client::sessions::SessionDetail as agentos_client::FromJson>::from_json(&d).summary.user_id;
-                if let Some(u) = owner.filter(|u| this.alive() && *u != this.user_id.get_untracked()) {
-                    this.user_id.set(u);
-                }
-            }
-            let path = this.in_db(agentos_client::sessions::session_runs_path(&session_id, Some(this.kind)));
-            let runs: Result<serde_json::Value, ApiError> = client.get_json(&path).await;
-            if !this.alive() {
-                return;
-            }
-            let views = match runs {
-                Ok(v) => agentos_client::reducer::runs_to_views(v.as_array().map(Vec::as_slice).unwrap_or(&[])),
-                Err(e) => {
-                    this.history_error.set(Some(e));
-                    return;
-                }
-            };
-            let mut turns = Vec::new();
-            let owner = this.owner.get_value();
-            for mut v in views {
-                this.state.name_runs(&mut v);
-                let key = this.next_key.get_value();
-                this.next_key.set_value(key + 1);
-                let message = v.input.clone().unwrap_or_default();
-                turns.push(Turn::new(&owner, key, message, v, Phase::Done, Vec::new(), Vec::new()));
-            }
-            this.turns.update(|t| {
-                let live = std::mem::take(t);
-                *t = turns;
-                t.extend(live);
-            });
-        });
-    }
-
     fn start_now(&self, turn: Turn) {
         let this = *self;
         if this.kind == ComponentKind::Workflow && this.use_socket.get_untracked() {
