@@ -15,7 +15,9 @@
 //          animation frame after it is in the DOM), from navigation start; and a new chat's
 //          message box (#/chat/agents/<the chat agent>) in the DOM, connected, from navigation start,
 //          and a message sent at that moment: its answer's first text on screen (the chat's
-//          running code and its turns' view arrive after the box: this waits for them);
+//          running code and its turns' view arrive after the box: this waits for them); and a
+//          chat that continues a session the benchmark stores (one run): its stored answer on
+//          screen (the next frame after it is in the DOM), and its message box ready;
 //   bytes  bytes transferred on the first load of each route (#/, #/agents, #/chat, #/sessions,
 //          #/memories, #/knowledge, #/metrics, #/traces), encoded as sent (headers included):
 //          the dashboard's own files requested before the route is ready (connected, its h1
@@ -157,8 +159,9 @@ async function startServers(opts) {
 // Installed before the app loads: long tasks, first paint, and when the watched text (the
 // first agent's name) and the route's readiness (connected, an h1 in main) first show.
 function initScript(name) {
-  const b = (window.__first = { longtasks: [], agentDom: null, agentFrame: null, ready: null, box: null, idle: [] });
+  const b = (window.__first = { longtasks: [], agentDom: null, agentFrame: null, ready: null, box: null, stored: null, idle: [] });
   const chat = location.hash.startsWith('#/chat/');
+  const continued = chat && /[?&]session=/.test(location.hash);
   // When the page asks for idle time and when it gets it (the idle prefetch; reported with BENCH_DETAIL).
   if (window.requestIdleCallback) {
     const ric = window.requestIdleCallback.bind(window);
@@ -190,7 +193,12 @@ function initScript(name) {
     }
     // A chat's message box, once connected (the page is usable: typing and Enter work).
     if (chat && b.box === null && b.ready !== null && main.querySelector('textarea')) b.box = performance.now();
-    if (b.ready !== null && (b.agentDom !== null || !name) && (b.box !== null || !chat)) observer.disconnect();
+    // A chat that continues a session: its stored answer drawn (the next frame after it is in the DOM).
+    if (continued && b.stored === null && main.querySelector('article[aria-label^="Answer from"]')) {
+      b.stored = -1;
+      requestAnimationFrame(() => { b.stored = performance.now(); });
+    }
+    if (b.ready !== null && (b.agentDom !== null || !name) && (b.box !== null || !chat) && (b.stored !== null || !continued)) observer.disconnect();
   };
   const observer = new MutationObserver(check);
   observer.observe(document, { subtree: true, childList: true, characterData: true });
@@ -315,6 +323,36 @@ async function chatLoad(browser, srv, cond, agent) {
   } finally {
     await context.close();
   }
+}
+
+/**
+ * A cold load of a chat that continues `session` (stored by `agent`): ms from navigation start
+ * to its stored answer on screen (`stored`), and to the message box ready (`box`).
+ */
+async function continuedLoad(browser, srv, cond, agent, session) {
+  const { context, page } = await newPage(browser, cond);
+  try {
+    await page.goto(`${srv.web}/?endpoint=${encodeURIComponent(srv.api)}#/chat/agents/${encodeURIComponent(agent.id)}?session=${encodeURIComponent(session)}`, { waitUntil: 'commit' });
+    const stored = await pollPage(page, () => (window.__first.stored > 0 ? window.__first.stored : null), null, 60_000);
+    const box = await pollPage(page, () => window.__first.box, null, 60_000);
+    return { stored, box };
+  } finally {
+    await context.close();
+  }
+}
+
+/** A stored session of `agent` with one run (what a continued chat opens), or null (no database). */
+async function storedSession(srv, agent) {
+  if (!agent.db) return null;
+  const session = `bench-continued-${Date.now()}`;
+  const form = new FormData();
+  form.append('message', 'Hello from the benchmark');
+  form.append('stream', 'false');
+  form.append('session_id', session);
+  const res = await fetch(`${srv.api}/agents/${encodeURIComponent(agent.id)}/runs`, { method: 'POST', body: form });
+  if (!res.ok) throw new CannotRun(`storing a session failed: HTTP ${res.status}`);
+  await res.arrayBuffer();
+  return session;
 }
 
 /** The first load of one route: bytes of what was requested before it was ready, and after. */
@@ -592,6 +630,7 @@ async function main() {
     }
     // Warm-up: the server's and the OS's first answers are slower.
     await coldLoad(browser, srv, CONDITIONS[0], first);
+    const continued = opts.only.has('load') ? await storedSession(srv, chatAgent) : null;
 
     const results = {};
     for (const cond of CONDITIONS) {
@@ -612,6 +651,12 @@ async function main() {
         for (let i = 0; i < opts.runs; i++) chats.push(await chatLoad(browser, srv, cond, chatAgent));
         r.box = median(chats.map((c) => c.box));
         r.firstAnswer = median(chats.map((c) => c.answer));
+        if (continued) {
+          const opened = [];
+          for (let i = 0; i < opts.runs; i++) opened.push(await continuedLoad(browser, srv, cond, chatAgent, continued));
+          r.stored = median(opened.map((c) => c.stored));
+          r.storedBox = median(opened.map((c) => c.box));
+        }
       }
       if (opts.only.has('chat')) {
         process.stderr.write(`${cond.name}: ${opts.runs} chat runs `);
@@ -675,6 +720,10 @@ async function main() {
       lines.push(row('of which connecting: first API call sent → last answered', (r) => `${fmtMs(r.api)} (${r.calls} calls)`, 'two round trips'));
       lines.push(row(`a new chat's message box ready (#/chat/agents/${chatAgent.id})`, (r) => fmtMs(r.box)));
       lines.push(row('and a message sent then: its first answer text on screen', (r) => fmtMs(r.firstAnswer)));
+      if (continued) {
+        lines.push(row('a chat that continues a session (one stored run): its stored answer on screen', (r) => fmtMs(r.stored)));
+        lines.push(row('and its message box ready', (r) => fmtMs(r.storedBox)));
+      }
     }
     if (opts.only.has('chat')) {
       lines.push(row('Enter → first token on screen (dashboard)', (r) => fmtMs(r.dash), 'within 50 ms of the server alone'));
