@@ -44,15 +44,11 @@ function preloadArea() {
   const loader = document.querySelector('link[rel="modulepreload"][data-split-loader]');
   const first = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0];
   const areas = { '': 'overview', agents: 'catalog', teams: 'catalog', workflows: 'catalog', welcome: 'chat' };
-  const area = Object.hasOwn(areas, first) ? areas[first] : first;
-  // A stored session's page also shows its conversation (the transcript area); so does a chat
-  // that continues one (`?session=`: the view of its turns). The chat's running part comes once
-  // it shows (src/lazy.rs).
-  const also = /^#\/?sessions\/[^/?]/.test(location.hash)
-    ? ['transcript']
-    : /^#\/?chat\/[^?]*\?(.*&)?session=/.test(location.hash)
-      ? ['turns']
-      : [];
+  // A stored session's page is an area of its own (`session`).
+  const area = /^#\/?sessions\/[^/?]/.test(location.hash) ? 'session' : Object.hasOwn(areas, first) ? areas[first] : first;
+  // A chat that continues a session (`?session=`) also shows its turns (their view's area).
+  // The chat's running part comes once it shows (src/lazy.rs).
+  const also = /^#\/?chat\/[^?]*\?(.*&)?session=/.test(location.hash) ? ['turns'] : [];
   if (!loader) return;
   import(loader.href).then((m) => {
     // The app asks for packs too (src/lazy.rs: the chat page, for its running part).

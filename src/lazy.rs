@@ -11,9 +11,11 @@
 //! the view of its turns (`turns`, [`live_turns`]), in one request with the side column's
 //! code ([`preload_chat_run`]).
 //!
+//! A stored session's page is an area of its own (`session`), with its conversation: the
+//! sessions list (`sessions`) carries neither.
+//!
 //! Two ways in, one each: a route's page is an area's view ([`area`]); a part of a page
-//! (the chat's turns and side column, a stored session's conversation) is drawn by a
-//! function its area hands back ([`OnDemandCode`]), in the page's own reactive tree, so it
+//! (the chat's turns and side column) is drawn by a function its area hands back ([`OnDemandCode`]), in the page's own reactive tree, so it
 //! goes with the page. A chunk that fails to load (network error) shows a message with Retry; the
 //! failure is not remembered, so Retry fetches again. Nothing here panics: a
 //! failed load is a `Result`, never an abort of the tab.
@@ -40,9 +42,8 @@ pub fn area(route: Route) -> Option<AnyView> {
         SendWrapper::new(match route {
             Route::List(_) | Route::Detail(..) => Box::pin(catalog_area(route)),
             Route::Chat { .. } | Route::Welcome => Box::pin(chat_area(route)),
-            Route::Sessions { .. } | Route::Session(..) => {
-                Box::pin(async move { sessions_area().await.map(|draw| draw(SessionsPart::Page(route))) })
-            }
+            Route::Sessions { .. } => Box::pin(async { sessions_area().await.map(|draw| draw(SessionsPart::List)) }),
+            Route::Session(id, _) => Box::pin(session_area(id)),
             Route::Memories { .. } => Box::pin(memories_area(route)),
             Route::Knowledge { .. } => Box::pin(knowledge_area(route)),
             Route::Metrics { .. } => Box::pin(metrics_area(route)),
@@ -151,7 +152,7 @@ fn start_prefetch() {
             let _ = preload_chat().await;
             let _ = preload_run().await;
             let _ = preload_sessions().await;
-            let _ = preload_transcript().await;
+            let _ = preload_session().await;
             let _ = preload_turns().await;
             let _ = preload_traces().await;
             let _ = preload_memories().await;
@@ -196,22 +197,6 @@ fn catalog_area(route: Route) -> Loaded {
         Route::List(kind) => view! { <pages::catalog::ListPage kind=kind/> }.into_any(),
         _ => ().into_any(),
     })
-}
-
-/// A stored session's conversation (the run view, Markdown and media: the chat's code),
-/// loaded when a session page has runs to show, so the sessions list does not carry it.
-/// "Loading the conversation…" until then; a failed fetch says so, with Retry.
-pub fn transcript(views: Vec<agentos_client::reducer::RunView>) -> AnyView {
-    let views = StoredValue::new(views);
-    let code = on_demand_code(transcript_area);
-    view! {
-        {move || match code.loaded.get() {
-            Some(draw) => draw(views.get_value()),
-            None => view! { {(!code.failed.get()).then(|| view! { <Loading label="Loading the conversation…"/> })} }.into_any(),
-        }}
-        {code.failed_notice("The conversation could not be loaded.", "Its code did not arrive from the server that hosts the dashboard.")}
-    }
-    .into_any()
 }
 
 /// The live chat's turns, each drawn by the `turns` area's code (the run view, Markdown,
@@ -316,23 +301,15 @@ impl<F: Send + Sync + 'static> OnDemandCode<F> {
     }
 }
 
-/// Draws a stored session's conversation (`pages::sessions::transcript`).
-type DrawTranscript = fn(Vec<agentos_client::reducer::RunView>) -> AnyView;
-
-#[wasm_split(transcript, wasm_split_path = ::leptos::wasm_split, preload(preload_transcript), fallible)]
-fn transcript_area() -> Result<DrawTranscript, SplitLoaderError> {
-    Ok(pages::sessions::transcript)
-}
-
 #[wasm_split(turns, wasm_split_path = ::leptos::wasm_split, preload(preload_turns), fallible)]
 fn turns_area() -> Result<TurnsCode, SplitLoaderError> {
     Ok(TurnsCode { draw: pages::chat::turn_view, read_stored: crate::chat::read_stored })
 }
 
-/// What the sessions area renders: a sessions page, or the chat's side
+/// What the sessions area renders: the sessions list, or the chat's side
 /// column (earlier chats, session details), which is session code.
 pub enum SessionsPart {
-    Page(Route),
+    List,
     ChatSide(pages::chat::Side),
 }
 
@@ -406,9 +383,16 @@ fn sessions_area() -> Result<DrawSessions, SplitLoaderError> {
 fn draw_sessions(part: SessionsPart) -> AnyView {
     match part {
         SessionsPart::ChatSide(side) => pages::chat::chat_side(side),
-        SessionsPart::Page(Route::Session(id, _)) => view! { <pages::sessions::SessionPage id=id/> }.into_any(),
-        SessionsPart::Page(_) => view! { <pages::sessions::SessionsPage/> }.into_any(),
+        SessionsPart::List => view! { <pages::sessions::SessionsPage/> }.into_any(),
     }
+}
+
+/// A stored session's page with its conversation (the run view, Markdown and media: the
+/// chat's code), an area of its own: the sessions list does not carry the conversation's
+/// code, and a stored session's first load does not carry the list's.
+#[wasm_split(session, wasm_split_path = ::leptos::wasm_split, preload(preload_session), fallible)]
+fn session_area(id: String) -> Loaded {
+    Ok(view! { <pages::sessions::SessionPage id=id/> }.into_any())
 }
 
 #[wasm_split(memories, wasm_split_path = ::leptos::wasm_split, preload(preload_memories), fallible)]

@@ -75,7 +75,7 @@ test('once the first page is ready, the other areas are prefetched while the bro
   const errors = collectErrors(page);
   const wasm = wasmRequests(page);
   await connect(page);
-  for (const area of ['catalog', 'chat', 'run', 'sessions', 'transcript', 'turns', 'traces', 'memories', 'knowledge', 'metrics', 'approvals', 'evals', 'schedules']) {
+  for (const area of ['catalog', 'chat', 'run', 'sessions', 'session', 'turns', 'traces', 'memories', 'knowledge', 'metrics', 'approvals', 'evals', 'schedules']) {
     await expect.poll(() => wasm.filter(chunkOf(area)).length, { message: `${area} chunk prefetched` }).toBe(1);
   }
   const fetched = wasm.length;
@@ -154,7 +154,7 @@ test('when an area\'s pack cannot be fetched, its chunks come one by one and the
   expect(wasm.filter((n) => n.startsWith('chunk_')).length).toBeGreaterThan(0);
 });
 
-test('a stored session\'s deep link loads the sessions list\'s code and its conversation\'s in one request', async ({ page }) => {
+test('a stored session\'s deep link loads its page with its conversation in one request, and not the sessions list\'s code', async ({ page }) => {
   const errors = collectErrors(page);
   const { agent, session } = await storedSessionThenFreshLoad(page, 'lazy-deep', 'Hello from the lazy spec');
   const wasm = wasmRequests(page);
@@ -162,39 +162,40 @@ test('a stored session\'s deep link loads the sessions list\'s code and its conv
   const conversation = page.getByRole('list', { name: 'Conversation' });
   await expect(conversation).toBeVisible();
   await expect(conversation.getByLabel('You said')).toContainText('Hello from the lazy spec');
-  // The main module and one pack with both areas' chunks (sessions and transcript), nothing else.
-  expect(wasm.filter((n) => n.startsWith('pack_sessions_and_transcript-'))).toHaveLength(1);
+  // The main module and the session area's pack, nothing else.
+  expect(wasm.filter((n) => n.startsWith('pack_session-'))).toHaveLength(1);
   expect(wasm).toHaveLength(2);
   expect(errors).toEqual([]);
 
-  // The sessions list alone does not carry the conversation's code: a fresh load of it fetches
-  // the sessions pack only, and opening a session then fetches the transcript's chunks.
+  // The sessions list does not carry a session's page: a fresh load of it fetches the sessions
+  // pack only.
   await page.goto('about:blank');
   const again = wasmRequests(page);
   await page.goto('/#/sessions');
   await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible();
   expect(again.filter((n) => n.startsWith('pack_sessions-'))).toHaveLength(1);
-  expect(again.filter((n) => n.startsWith('split_transcript-'))).toEqual([]);
+  expect(again.filter((n) => n.startsWith('split_session-') || n.startsWith('pack_session-'))).toEqual([]);
 });
 
-test('a stored session whose conversation\'s code cannot be fetched says so, and Retry shows the conversation', async ({ page }) => {
+test('a stored session whose page\'s code cannot be fetched from the sessions list says so, and Retry shows it with its conversation', async ({ page }) => {
   const errors = collectErrors(page);
   const { agent, session } = await storedSessionThenFreshLoad(page, 'lazy-transcript', 'Hello from the missing transcript');
   let block = true;
-  await page.route(/split_transcript-[0-9a-f]+\.wasm$/, (route) => (block ? route.abort('failed') : route.continue()));
+  await page.route(/split_session-[0-9a-f]+\.wasm$/, (route) => (block ? route.abort('failed') : route.continue()));
   await page.goto('/#/sessions');
   await expect(page.getByRole('heading', { level: 1, name: 'Sessions' })).toBeVisible();
   await page.evaluate((id) => { location.hash = `#/sessions/${encodeURIComponent(id)}`; }, session);
-  const notice = page.getByRole('alert').filter({ hasText: 'The conversation could not be loaded.' });
+  const notice = page.getByRole('alert').filter({ hasText: 'This page could not be loaded.' });
   await expect(notice).toBeVisible();
-  // The rest of the page is there: the session's details.
-  await expect(page.getByText(session).first()).toBeVisible();
+  // The shell is there: the navigation still works.
+  await expect(mainNav(page).getByRole('link', { name: 'Sessions' })).toBeVisible();
   block = false;
   await notice.getByRole('button', { name: 'Retry' }).click();
   await expect(notice).toHaveCount(0);
   const conversation = page.getByRole('list', { name: 'Conversation' });
   await expect(conversation.getByLabel('You said')).toContainText('Hello from the missing transcript');
-  expect(errors.filter((e) => !/split_transcript|Failed to fetch|ERR_FAILED/.test(e))).toEqual([]);
+  await expect(page.getByText(session).first()).toBeVisible();
+  expect(errors.filter((e) => !/split_session|Failed to fetch|ERR_FAILED/.test(e))).toEqual([]);
 });
 
 test('the chat shows before its running code; a message sent when that code cannot be fetched comes back to the box, and Retry sends it', async ({ page }) => {

@@ -447,15 +447,15 @@ fn session_view(detail: SessionDetail, mut views: Vec<RunView>) -> impl IntoView
             {if views.is_empty() {
                 view! { <Empty title="No runs in this session yet"/> }.into_any()
             } else {
-                crate::lazy::transcript(views)
+                transcript(views)
             }}
         </article>
     }
 }
 
-/// A stored session's conversation: each turn's input and attachments, and its run. The
-/// run view, Markdown and media are the chat's code, so this loads on demand (lazy.rs).
-pub fn transcript(views: Vec<RunView>) -> AnyView {
+/// A stored session's conversation: each turn's input and attachments, and its run (the
+/// run view, Markdown and media: the chat's code, which the `session` area shares).
+fn transcript(views: Vec<RunView>) -> AnyView {
                 view! {
                     <ol class="transcript" aria-label="Conversation">
                         {views.into_iter().map(|v| {
