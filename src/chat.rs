@@ -240,18 +240,16 @@ impl Chat {
             if !this.alive() || this.session_id.get_untracked().as_deref() != Some(session_id.as_str()) {
                 return;
             }
-            match runs {
-                Ok(runs) => {
-                    // Not a list: a session with no runs to show.
-                    let runs = match runs {
-                        serde_json::Value::Array(runs) => runs,
-                        _ => Vec::new(),
-                    };
-                    this.stored.set_value(Some((detail.ok(), runs)));
-                    this.show_history();
-                }
-                Err(e) => this.history_error.set(Some(e)),
-            }
+            // Not a list: a session with no runs to show. Runs that failed to load: none yet
+            // (Retry asks again), but the session's user still counts.
+            let (runs, failed) = match runs {
+                Ok(serde_json::Value::Array(runs)) => (runs, None),
+                Ok(_) => (Vec::new(), None),
+                Err(e) => (Vec::new(), Some(e)),
+            };
+            this.history_error.set(failed);
+            this.stored.set_value(Some((detail.ok(), runs)));
+            this.show_history();
         });
     }
 
@@ -272,9 +270,13 @@ impl Chat {
         if let Some(u) = user.filter(|u| *u != self.user_id.get_untracked()) {
             self.user_id.set(u);
         }
+        // Runs this visit has shown already (sent before a Retry of a failed load) stay as
+        // they are, once.
+        let live: Vec<String> =
+            self.turns.with_untracked(|t| t.iter().filter_map(|t| t.run.with_untracked(|r| r.run_id.clone())).collect());
         let owner = self.owner.get_value();
         let mut turns = Vec::new();
-        for mut v in views {
+        for mut v in views.into_iter().filter(|v| v.run_id.as_ref().is_none_or(|id| !live.contains(id))) {
             self.state.name_runs(&mut v);
             let key = self.next_key.get_value();
             self.next_key.set_value(key + 1);

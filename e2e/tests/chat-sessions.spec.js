@@ -231,3 +231,40 @@ test('presenter mode shows neither the side list nor the session details; narrow
   await expect(side(page).getByRole('link').first()).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test('a stored session whose runs fail to load says why; a message sent meanwhile stays, and Retry shows the session before it, once each', async ({ page }) => {
+  const { plain } = await agents();
+  const user = unique('retry');
+  const sid = await runAs(plain, user, 'Hello from before the failure');
+  // The session's runs answer 500 once (with the CORS headers a real server sends).
+  let failures = 1;
+  await page.route(`${env.API}/sessions/${sid}/runs**`, async (route) => {
+    if (route.request().method() !== 'GET' || failures === 0) return route.continue();
+    failures -= 1;
+    return route.fulfill({
+      status: 500,
+      headers: { 'access-control-allow-origin': env.WEB_ORIGIN, 'access-control-allow-credentials': 'true', 'content-type': 'application/json' },
+      body: JSON.stringify({ detail: 'Internal Server Error' }),
+    });
+  });
+  await openChat(page, plain, `?session=${sid}`);
+  const failed = page.getByRole('alert').filter({ hasText: 'The server failed' });
+  await expect(failed).toBeVisible();
+  await expect(conversation(page).getByLabel('You said')).toHaveCount(0);
+
+  // The chat goes on in the session meanwhile.
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill('And a message sent meanwhile');
+  await box.press('Enter');
+  const answers = conversation(page).getByRole('article', { name: `Answer from ${nameOf(plain)}`, exact: true });
+  await expect(answers.last().getByText('Completed', { exact: true }).first()).toBeVisible();
+
+  await failed.getByRole('button', { name: 'Retry' }).click();
+  await expect(failed).toHaveCount(0);
+  const said = conversation(page).getByLabel('You said');
+  await expect(said).toHaveCount(2);
+  await expect(said.first()).toContainText('Hello from before the failure');
+  await expect(said.last()).toContainText('And a message sent meanwhile');
+  await expect(answers).toHaveCount(2);
+  expect(errors.filter((e) => !e.includes('500'))).toEqual([]);
+});

@@ -88,6 +88,9 @@ pub fn Notice(
 pub fn ErrorNotice(
     /// The error to explain.
     error: ApiError,
+    /// What can be done about it (e.g. a Retry button), inside the notice.
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let code = match &error {
         ApiError::Cors { origin, .. } => Some(format!(
@@ -98,6 +101,7 @@ pub fn ErrorNotice(
     view! {
         <Notice title=error.title() hint=error.hint().unwrap_or_default()>
             {code.map(|c| view! { <pre class="code"><code>{c}</code></pre> })}
+            {children.map(|c| c())}
         </Notice>
     }
 }

@@ -191,7 +191,16 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
                     None => view! { "New session: it starts with your first message." }.into_any(),
                 }}
             </p>
-            {move || chat.history_error.get().map(|e| view! { <ErrorNotice error=e/> })}
+            // The stored session did not load: Retry asks again (nothing of this visit is lost).
+            {move || chat.history_error.get().map(|e| view! {
+                <ErrorNotice error=e>
+                    <button type="button" on:click=move |_| {
+                        if let Some(session) = chat.session_id.get_untracked() {
+                            chat.load_history(session);
+                        }
+                    }>"Retry"</button>
+                </ErrorNotice>
+            })}
             {move || (!known()).then(|| view! {
                 <ErrorNotice error=agentos_client::ApiError::NotFound {
                     detail: Some(format!("this server has no {} with this id", kind_label.to_ascii_lowercase())),
