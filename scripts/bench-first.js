@@ -17,7 +17,8 @@
 //          and a message sent at that moment: its answer's first text on screen (the chat's
 //          running code and its turns' view arrive after the box: this waits for them); and a
 //          chat that continues a session the benchmark stores (one run): its stored answer on
-//          screen (the next frame after it is in the DOM), and its message box ready;
+//          screen (the next frame after it is in the DOM), and its message box ready; and that
+//          session's page (#/sessions/<id>), to its stored answer on screen;
 //   bytes  bytes transferred on the first load of each route (#/, #/agents, #/chat, #/sessions,
 //          #/memories, #/knowledge, #/metrics, #/traces), encoded as sent (headers included):
 //          the dashboard's own files requested before the route is ready (connected, its h1
@@ -161,7 +162,8 @@ async function startServers(opts) {
 function initScript(name) {
   const b = (window.__first = { longtasks: [], agentDom: null, agentFrame: null, ready: null, box: null, stored: null, idle: [] });
   const chat = location.hash.startsWith('#/chat/');
-  const continued = chat && /[?&]session=/.test(location.hash);
+  // A chat that continues a session, or a stored session's page: their stored answer.
+  const continued = (chat && /[?&]session=/.test(location.hash)) || /^#\/sessions\/[^/?]/.test(location.hash);
   // When the page asks for idle time and when it gets it (the idle prefetch; reported with BENCH_DETAIL).
   if (window.requestIdleCallback) {
     const ric = window.requestIdleCallback.bind(window);
@@ -193,12 +195,12 @@ function initScript(name) {
     }
     // A chat's message box, once connected (the page is usable: typing and Enter work).
     if (chat && b.box === null && b.ready !== null && main.querySelector('textarea')) b.box = performance.now();
-    // A chat that continues a session: its stored answer drawn (the next frame after it is in the DOM).
+    // The stored answer drawn (the next frame after it is in the DOM).
     if (continued && b.stored === null && main.querySelector('article[aria-label^="Answer from"]')) {
       b.stored = -1;
       requestAnimationFrame(() => { b.stored = performance.now(); });
     }
-    if (b.ready !== null && (b.agentDom !== null || !name) && (b.box !== null || !chat) && (b.stored !== null || !continued)) observer.disconnect();
+    if (b.ready !== null && (b.agentDom !== null || !name) && (b.box !== null || !chat) && (b.stored > 0 || !continued)) observer.disconnect();
   };
   const observer = new MutationObserver(check);
   observer.observe(document, { subtree: true, childList: true, characterData: true });
@@ -336,6 +338,17 @@ async function continuedLoad(browser, srv, cond, agent, session) {
     const stored = await pollPage(page, () => (window.__first.stored > 0 ? window.__first.stored : null), null, 60_000);
     const box = await pollPage(page, () => window.__first.box, null, 60_000);
     return { stored, box };
+  } finally {
+    await context.close();
+  }
+}
+
+/** A cold load of `session`'s page (#/sessions/<id>): ms from navigation start to its stored answer on screen. */
+async function sessionLoad(browser, srv, cond, session) {
+  const { context, page } = await newPage(browser, cond);
+  try {
+    await page.goto(`${srv.web}/?endpoint=${encodeURIComponent(srv.api)}#/sessions/${encodeURIComponent(session)}`, { waitUntil: 'commit' });
+    return await pollPage(page, () => (window.__first.stored > 0 ? window.__first.stored : null), null, 60_000);
   } finally {
     await context.close();
   }
@@ -656,6 +669,9 @@ async function main() {
           for (let i = 0; i < opts.runs; i++) opened.push(await continuedLoad(browser, srv, cond, chatAgent, continued));
           r.stored = median(opened.map((c) => c.stored));
           r.storedBox = median(opened.map((c) => c.box));
+          const pages = [];
+          for (let i = 0; i < opts.runs; i++) pages.push(await sessionLoad(browser, srv, cond, continued));
+          r.sessionPage = median(pages);
         }
       }
       if (opts.only.has('chat')) {
@@ -723,6 +739,7 @@ async function main() {
       if (continued) {
         lines.push(row('a chat that continues a session (one stored run): its stored answer on screen', (r) => fmtMs(r.stored)));
         lines.push(row('and its message box ready', (r) => fmtMs(r.storedBox)));
+        lines.push(row('that session\'s page (#/sessions/<id>): its stored answer on screen', (r) => fmtMs(r.sessionPage)));
       }
     }
     if (opts.only.has('chat')) {
