@@ -15,10 +15,11 @@
 //! sessions list (`sessions`) carries neither.
 //!
 //! Two ways in, one each: a route's page is an area's view ([`area`]); a part of a page
-//! (the chat's turns and side column) is drawn by a function its area hands back ([`OnDemandCode`]), in the page's own reactive tree, so it
-//! goes with the page. A chunk that fails to load (network error) shows a message with Retry; the
-//! failure is not remembered, so Retry fetches again. Nothing here panics: a
-//! failed load is a `Result`, never an abort of the tab.
+//! (the chat's turns and side column) is drawn by a function its area hands back
+//! ([`OnDemandCode`]), in the page's own reactive tree, so it goes with the page. A chunk
+//! that fails to load (network error) shows a message with Retry; the failure is not
+//! remembered, so Retry fetches again. Nothing here panics: a failed load is a `Result`,
+//! never an abort of the tab.
 
 use crate::components::{Loading, Notice};
 use crate::pages;

@@ -328,19 +328,32 @@ pub fn SessionPage(id: String) -> impl IntoView {
     let back = Route::Sessions { db: route_db() };
     let path = session_path(&id, None);
     let detail = use_get(move || Some(path.clone()), SessionDetail::from_json);
-    // The runs, once the session says what kind it is.
+    // The runs, asked for with the session, without its type: agno 3.1.10 finds the type
+    // itself. A server that does not (it looks for an agent's session, and answers 404) is
+    // asked again with the type the session says.
+    let typed = RwSignal::new(false);
     let sid = id.clone();
     let runs = use_get(
-        move || detail.with(|d| match d {
-            Some(Ok(d)) => Some(session_runs_path(&sid, d.summary.kind)),
-            _ => None,
-        }),
+        move || match typed.get() {
+            false => Some(session_runs_path(&sid, None)),
+            true => detail.with(|d| match d {
+                Some(Ok(d)) => Some(session_runs_path(&sid, d.summary.kind)),
+                _ => None,
+            }),
+        },
         items(runs_to_views),
     );
+    Effect::new(move |_| {
+        if matches!(runs.error(), Some(ApiError::NotFound { .. })) && !typed.get_untracked() {
+            typed.set(true);
+        }
+    });
+    // That first 404 is not the page's error (the session's own 404 is).
+    let runs_error = move || runs.error().filter(|e| typed.get() || !matches!(e, ApiError::NotFound { .. }));
     let id2 = id.clone();
     view! {
         {move || match detail.with(|d| d.clone().map(|d| d.map(|d| (d, runs.ok())))) {
-            None | Some(Ok((_, None))) => not_loaded(runs.error().as_ref(), "Loading the session…"),
+            None | Some(Ok((_, None))) => not_loaded(runs_error().as_ref(), "Loading the session…"),
             Some(Err(ApiError::NotFound { .. })) => view! {
                 <section>
                     <h1>"Session not found"</h1>
