@@ -5,7 +5,7 @@
 // their own, so specs that count sessions (by their own names or users) are not disturbed.
 const base = require('./fixtures');
 const { expect } = base;
-const { api, apiSend, env, status, collectErrors } = require('./helpers');
+const { api, apiSend, apiAnswer, env, status, collectErrors } = require('./helpers');
 
 // Every test starts connected (fixtures.js, connectedTest).
 const test = base.connectedTest;
@@ -241,11 +241,7 @@ test('a stored session whose runs fail to load says why; a message sent meanwhil
   await page.route(`${env.API}/sessions/${sid}/runs**`, async (route) => {
     if (route.request().method() !== 'GET' || failures === 0) return route.continue();
     failures -= 1;
-    return route.fulfill({
-      status: 500,
-      headers: { 'access-control-allow-origin': env.WEB_ORIGIN, 'access-control-allow-credentials': 'true', 'content-type': 'application/json' },
-      body: JSON.stringify({ detail: 'Internal Server Error' }),
-    });
+    return route.fulfill(apiAnswer(500, { detail: 'Internal Server Error' }));
   });
   await openChat(page, plain, `?session=${sid}`);
   const failed = page.getByRole('alert').filter({ hasText: 'The server failed' });

@@ -125,6 +125,16 @@ async function apiSend(method, path, body) {
   return text ? JSON.parse(text) : null;
 }
 module.exports.apiSend = apiSend;
+
+/** An answer of the demo AgentOS for `route.fulfill`: JSON `body` with `status` and the CORS headers it sends the dashboard. */
+function apiAnswer(status, body) {
+  return {
+    status,
+    headers: { 'access-control-allow-origin': env.WEB_ORIGIN, 'access-control-allow-credentials': 'true', 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}
+module.exports.apiAnswer = apiAnswer;
 module.exports.runComponent = runComponent;
 
 /** A free TCP port on 127.0.0.1. */
