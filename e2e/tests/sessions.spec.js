@@ -1,7 +1,7 @@
 // Session history: chat with a team, find the session by filter and by name, read the
 // same transcript (with the member's run), continue it, rename it, delete it.
 const { test, expect } = require('./fixtures');
-const { api, runComponent, env, connect, mainNav, collectErrors } = require('./helpers');
+const { api, apiAnswer, runComponent, env, connect, mainNav, collectErrors } = require('./helpers');
 
 test('a chat session can be found, read, continued, renamed and deleted', async ({ page }) => {
   test.setTimeout(90_000);
@@ -89,39 +89,38 @@ test('a chat session can be found, read, continued, renamed and deleted', async 
   expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
 });
 
-test('a session\'s page asks for its runs alongside the session, and asks again with the session\'s type when the server needs it', async ({ page }) => {
-  const errors = collectErrors(page);
-  const teams = await api('/teams');
-  test.skip(teams.length === 0, 'the server has no team');
-  const team = teams[0];
-  const tag = `e2e-typed-${Date.now().toString(36)}`;
-  const sessionId = tag;
-  await runComponent('teams', team.id, `What is 2 + 2? (${tag})`, { user: tag, session: sessionId });
-  const detailUrl = `${env.API}/sessions/${encodeURIComponent(sessionId)}`;
-  // What the page asks, in order: runs requests sent, and the session's own answer.
-  const seen = [];
-  page.on('request', (r) => {
-    if (r.method() === 'GET' && r.url().startsWith(`${detailUrl}/runs`)) seen.push(`runs ${new URL(r.url()).searchParams.get('type') || '-'}`);
-  });
-  page.on('requestfinished', (r) => {
-    if (r.method() === 'GET' && new URL(r.url()).pathname === new URL(detailUrl).pathname) seen.push('session answered');
-  });
-  // A server that does not find a session's runs without its type (agno 3.1.10 does): 404.
-  await page.route(`${detailUrl}/runs**`, (route) => {
-    const req = route.request();
-    if (req.method() !== 'GET' || new URL(req.url()).searchParams.has('type')) return route.continue();
-    return route.fulfill({
-      status: 404,
-      headers: { 'access-control-allow-origin': env.WEB_ORIGIN, 'access-control-allow-credentials': 'true', 'content-type': 'application/json' },
-      body: JSON.stringify({ detail: `Session with ID ${sessionId} not found` }),
+// A server that does not find a session's runs without its type (agno 3.1.10 does): 404, or 422
+// from one that wants the type.
+for (const refusal of [404, 422]) {
+  test(`a session's page asks for its runs alongside the session, and asks again with the session's type after a ${refusal}`, async ({ page }) => {
+    const errors = collectErrors(page);
+    const teams = await api('/teams');
+    test.skip(teams.length === 0, 'the server has no team');
+    const team = teams[0];
+    const tag = `e2e-typed-${refusal}-${Date.now().toString(36)}`;
+    const sessionId = tag;
+    await runComponent('teams', team.id, `What is 2 + 2? (${tag})`, { user: tag, session: sessionId });
+    const detailUrl = `${env.API}/sessions/${encodeURIComponent(sessionId)}`;
+    // What the page asks, in order: runs requests sent, and the session's own answer.
+    const seen = [];
+    page.on('request', (r) => {
+      if (r.method() === 'GET' && r.url().startsWith(`${detailUrl}/runs`)) seen.push(`runs ${new URL(r.url()).searchParams.get('type') || '-'}`);
     });
+    page.on('requestfinished', (r) => {
+      if (r.method() === 'GET' && new URL(r.url()).pathname === new URL(detailUrl).pathname) seen.push('session answered');
+    });
+    await page.route(`${detailUrl}/runs**`, (route) => {
+      const req = route.request();
+      if (req.method() !== 'GET' || new URL(req.url()).searchParams.has('type')) return route.continue();
+      return route.fulfill(apiAnswer(refusal, { detail: refusal === 404 ? `Session with ID ${sessionId} not found` : 'type: field required' }));
+    });
+    await connect(page);
+    await page.goto(`/#/sessions/${encodeURIComponent(sessionId)}`);
+    const conversation = page.getByRole('list', { name: 'Conversation' });
+    await expect(conversation.getByLabel('You said')).toContainText(tag);
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    // The untyped request went out before the session answered; the typed one after it.
+    expect(seen.slice(0, 3)).toEqual(['runs -', 'session answered', 'runs team']);
+    expect(errors.filter((e) => !e.includes(String(refusal)))).toEqual([]);
   });
-  await connect(page);
-  await page.goto(`/#/sessions/${encodeURIComponent(sessionId)}`);
-  const conversation = page.getByRole('list', { name: 'Conversation' });
-  await expect(conversation.getByLabel('You said')).toContainText(tag);
-  await expect(page.getByRole('alert')).toHaveCount(0);
-  // The untyped request went out before the session answered; the typed one after it.
-  expect(seen.slice(0, 3)).toEqual(['runs -', 'session answered', 'runs team']);
-  expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
-});
+}

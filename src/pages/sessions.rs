@@ -329,8 +329,8 @@ pub fn SessionPage(id: String) -> impl IntoView {
     let path = session_path(&id, None);
     let detail = use_get(move || Some(path.clone()), SessionDetail::from_json);
     // The runs, asked for with the session, without its type: agno 3.1.10 finds the type
-    // itself. A server that does not (it looks for an agent's session, and answers 404) is
-    // asked again with the type the session says.
+    // itself. A server that does not (it looks for an agent's session and answers 404, or
+    // wants the type: 422) is asked again with the type the session says.
     let typed = RwSignal::new(false);
     let sid = id.clone();
     let runs = use_get(
@@ -343,13 +343,14 @@ pub fn SessionPage(id: String) -> impl IntoView {
         },
         items(runs_to_views),
     );
+    let wants_type = |e: &ApiError| matches!(e, ApiError::NotFound { .. } | ApiError::Validation { .. });
     Effect::new(move |_| {
-        if matches!(runs.error(), Some(ApiError::NotFound { .. })) && !typed.get_untracked() {
+        if runs.error().is_some_and(|e| wants_type(&e)) && !typed.get_untracked() {
             typed.set(true);
         }
     });
-    // That first 404 is not the page's error (the session's own 404 is).
-    let runs_error = move || runs.error().filter(|e| typed.get() || !matches!(e, ApiError::NotFound { .. }));
+    // That first refusal is not the page's error (the session's own 404 is).
+    let runs_error = move || runs.error().filter(|e| typed.get() || !wants_type(e));
     let id2 = id.clone();
     view! {
         {move || match detail.with(|d| d.clone().map(|d| d.map(|d| (d, runs.ok())))) {
