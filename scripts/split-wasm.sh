@@ -124,10 +124,11 @@ const manifestPath = path.join(stage, 'split-manifest.json');
 const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
 // A pack: a little-endian u32 n, n bytes of JSON [[chunk file, length], …], then the chunks.
 // One per area, and one per route that opens with several areas (a chat that continues a
-// session: the chat and the view of its turns), named `a+b`, holding each chunk once (src/boot.js asks for them). And what the
-// chat page asks for as it opens (src/lazy.rs, preload_chat_run), without the chunks it has
-// already (`after`): for a new chat, its running part, its turns' view and its side column's
-// sessions code; for a chat that continues a session, the running part and the side column.
+// session: the chat and the view of its turns), named `a+b`, holding each chunk once
+// (src/boot.js asks for them). And what the chat page asks for as it opens (src/lazy.rs,
+// preload_chat_run), without the chunks it has already (`after`): for a new chat, its running
+// part, its turns' view and its side column's sessions code; for a chat that continues a
+// session, the running part and the side column.
 const COMBOS = [
   { areas: ['chat', 'turns'] },
   { areas: ['run', 'turns', 'sessions'], after: ['chat'] },
