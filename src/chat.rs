@@ -157,6 +157,9 @@ pub struct Chat {
     pub use_socket: RwSignal<bool>,
     /// Why the stored session could not be loaded, if it could not.
     pub history_error: RwSignal<Option<ApiError>>,
+    /// A stored session is on its way: asked for, or in but not yet drawn (its code has not
+    /// arrived). The page shows it is loading, not that the chat is empty.
+    pub history_loading: RwSignal<bool>,
     /// A stored session and its runs as they came, until the code that reads them is there
     /// ([`Chat::show_history`]).
     stored: StoredValue<Option<(Option<serde_json::Value>, Vec<serde_json::Value>)>>,
@@ -185,6 +188,7 @@ impl Chat {
             active: RwSignal::new(None),
             use_socket: RwSignal::new(false),
             history_error: RwSignal::new(None),
+            history_loading: RwSignal::new(false),
             stored: StoredValue::new(None),
             read_stored: StoredValue::new(None),
             next_key: StoredValue::new(0),
@@ -230,6 +234,7 @@ impl Chat {
         self.session_id.set(Some(session_id.clone()));
         self.history_error.set(None);
         let Some(client) = self.client() else { return };
+        self.history_loading.set(true);
         let this = *self;
         let detail = self.in_db(agentos_client::sessions::session_path(&session_id, Some(self.kind)));
         let runs = self.in_db(agentos_client::sessions::session_runs_path(&session_id, Some(self.kind)));
@@ -247,6 +252,9 @@ impl Chat {
                 Ok(_) => (Vec::new(), None),
                 Err(e) => (Vec::new(), Some(e)),
             };
+            if failed.is_some() {
+                this.history_loading.set(false);
+            }
             this.history_error.set(failed);
             this.stored.set_value(Some((detail.ok(), runs)));
             this.show_history();
@@ -288,6 +296,7 @@ impl Chat {
             *t = turns;
             t.extend(live);
         });
+        self.history_loading.set(false);
     }
 
     /// Starts over: a new session on the next message.
@@ -297,6 +306,7 @@ impl Chat {
         self.turns.set(Vec::new());
         self.session_id.set(None);
         self.history_error.set(None);
+        self.history_loading.set(false);
         self.stored.set_value(None);
     }
 

@@ -217,6 +217,10 @@ pub fn live_turns(live: pages::chat::Live) -> AnyView {
         }
     });
     view! {
+        // A stored session on its way shows where its turns will be (not "No messages yet").
+        {move || (chat.history_loading.get() && !code.failed.get()).then(|| view! {
+            <li><Loading label="Loading the session…"/></li>
+        })}
         <For each=move || chat.turns.get() key=|t| t.key let:turn>
             {move || match code.loaded.get() {
                 Some(c) => (c.draw)(live, turn.clone()),

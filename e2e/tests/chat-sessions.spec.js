@@ -264,3 +264,40 @@ test('a stored session whose runs fail to load says why; a message sent meanwhil
   await expect(answers).toHaveCount(2);
   expect(errors.filter((e) => !e.includes('500'))).toEqual([]);
 });
+
+test('a stored session on its way shows "Loading the session…", not an empty chat, at first and on Retry', async ({ page }) => {
+  const { plain } = await agents();
+  const user = unique('loading');
+  const sid = await runAs(plain, user, 'Hello from a slow session');
+  // The session's runs are held until the test lets them go: the first answers 500, the second
+  // (Retry) is the server's own.
+  const held = [];
+  await page.route(`${env.API}/sessions/${sid}/runs**`, async (route) => {
+    if (route.request().method() !== 'GET') return route.continue();
+    const first = held.length === 0;
+    await new Promise((release) => held.push(release));
+    return first ? route.fulfill(apiAnswer(500, { detail: 'Internal Server Error' })) : route.continue();
+  });
+  await openChat(page, plain, `?session=${sid}`);
+  const loading = page.getByText('Loading the session…', { exact: true });
+  await expect(loading).toBeVisible();
+  await expect(page.getByText('No messages yet', { exact: true })).toHaveCount(0);
+
+  await expect.poll(() => held.length).toBe(1);
+  held[0]();
+  const failed = page.getByRole('alert').filter({ hasText: 'The server failed' });
+  await expect(failed).toBeVisible();
+  await expect(loading).toHaveCount(0);
+
+  await failed.getByRole('button', { name: 'Retry' }).click();
+  await expect(failed).toHaveCount(0);
+  await expect(loading).toBeVisible();
+  await expect.poll(() => held.length).toBe(2);
+  held[1]();
+  const said = conversation(page).getByLabel('You said');
+  await expect(said).toHaveCount(1);
+  await expect(said.first()).toContainText('Hello from a slow session');
+  await expect(loading).toHaveCount(0);
+  await expect(page.getByText('No messages yet', { exact: true })).toHaveCount(0);
+  expect(errors.filter((e) => !e.includes('500'))).toEqual([]);
+});

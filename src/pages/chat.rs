@@ -209,7 +209,7 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
             <ol class="transcript" aria-label="Conversation" aria-live="polite" node_ref=transcript>
                 {crate::lazy::live_turns(Live { chat, on_prompt })}
             </ol>
-            {move || chat.turns.with(Vec::is_empty).then(|| view! {
+            {move || (chat.turns.with(Vec::is_empty) && !chat.history_loading.get()).then(|| view! {
                 <crate::demo::ChatIntro kind=kind id=id.clone() on_prompt=on_prompt busy=busy/>
                 <Empty title="No messages yet" detail="Write a message below. Enter sends, Shift+Enter adds a line."/>
             })}
