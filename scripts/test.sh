@@ -6,7 +6,7 @@
 #   1. setup      scripts/setup.sh --with-browser (installs what is missing)
 #   2. cargo test the workspace's native tests (the client crate and its fixture tests;
 #                 the browser-only app crate is covered by build + e2e)
-#   3. clippy     only with RUN_CLIPPY=1 (warnings are errors)
+#   3. clippy     only with RUN_CLIPPY=1 (warnings are errors): the client natively, the app for wasm32
 #   4. build      trunk build --release --offline  -> dist/
 #   5. bundle     scripts/bundle-size.sh (first-load bytes per route as served, brotli budgets)
 #   6. e2e        Playwright in Debian's Chromium: dist/ against a real demo AgentOS
@@ -93,8 +93,11 @@ run_step fetch cargo fetch --locked; count_step fetch
 run_step cargo-test cargo test --workspace --exclude agentos-dashboard --locked; count_tests cargo-test
 
 # 3. clippy (opt-in)
+# The client natively (with its tests), the browser-only app for its own target.
 if [[ "${RUN_CLIPPY:-}" == 1 ]]; then
-  run_step clippy cargo clippy --workspace --all-targets --locked -- -D warnings; count_step clippy
+  run_step clippy cargo clippy -p agentos-client --all-targets --locked -- -D warnings; count_step clippy
+  run_step clippy-app cargo clippy -p agentos-dashboard --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+  count_step clippy-app
 fi
 
 # 4. release build

@@ -315,7 +315,7 @@ fn turns_area() -> Result<TurnsCode, SplitLoaderError> {
 /// column (earlier chats, session details), which is session code.
 pub enum SessionsPart {
     List,
-    ChatSide(pages::chat::Side),
+    ChatSide(Box<pages::chat::Side>),
 }
 
 /// The chat's side column (earlier chats, session details), loaded with the
@@ -327,7 +327,7 @@ pub fn chat_side(side: pages::chat::Side) -> AnyView {
     let side = StoredValue::new(side);
     let code = on_demand_code(sessions_area);
     view! {
-        {move || code.loaded.get().map(|draw| draw(SessionsPart::ChatSide(side.get_value())))}
+        {move || code.loaded.get().map(|draw| draw(SessionsPart::ChatSide(Box::new(side.get_value()))))}
         {code.failed_notice("The earlier chats could not be loaded.", "Their code did not arrive from the server that hosts the dashboard.")}
     }
     .into_any()
@@ -387,7 +387,7 @@ fn sessions_area() -> Result<DrawSessions, SplitLoaderError> {
 
 fn draw_sessions(part: SessionsPart) -> AnyView {
     match part {
-        SessionsPart::ChatSide(side) => pages::chat::chat_side(side),
+        SessionsPart::ChatSide(side) => pages::chat::chat_side(*side),
         SessionsPart::List => view! { <pages::sessions::SessionsPage/> }.into_any(),
     }
 }

@@ -138,7 +138,7 @@ impl Chat {
                     Recovery::Stored(mut stored) => {
                         this.state.name_runs(&mut stored);
                         let settled = matches!(stored.status, RunStatus::Completed | RunStatus::Paused);
-                        turn.run.set(stored);
+                        turn.run.set(*stored);
                         turn.phase.set(if settled {
                             Phase::Done
                         } else {

@@ -16,6 +16,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 use std::future::Future;
+
+/// An action's request, ending in what to do with its answer (every action's one code path).
+type Work = std::pin::Pin<Box<dyn Future<Output = Result<Box<dyn FnOnce()>, ApiError>>>>;
 use std::rc::Rc;
 use web_sys::AbortController;
 
@@ -231,7 +234,7 @@ impl UseAction {
         }));
     }
 
-    fn spawn(self, fut: std::pin::Pin<Box<dyn Future<Output = Result<Box<dyn FnOnce()>, ApiError>>>>) {
+    fn spawn(self, fut: Work) {
         let ticket = self.seq.get_value().wrapping_add(1);
         self.seq.set_value(ticket);
         self.pending.set(true);

@@ -23,7 +23,7 @@ pub fn ChatPicker() -> impl IntoView {
     move || {
         state.catalog.get().map(|c| {
             let entries = c.entries();
-            let groups: Vec<(ComponentKind, &'static str, Vec<(String, String, Option<String>)>)> =
+            let groups: Vec<(ComponentKind, &'static str, Vec<_>)> =
                 [(ComponentKind::Agent, "Agents"), (ComponentKind::Team, "Teams"), (ComponentKind::Workflow, "Workflows")]
                     .into_iter()
                     .map(|(kind, title)| {

@@ -397,6 +397,9 @@ fn edit_form(c: Content, path: String, items: Items) -> impl IntoView {
     }
 }
 
+/// A file to send, its request, and where its progress goes (bytes sent, of a total if known).
+type Upload = (web_sys::File, FormRequest, RwSignal<Option<(f64, Option<f64>)>>);
+
 /// Sends text fields (and a file) as a form over XMLHttpRequest;
 /// `progress` gets the upload's progress when given.
 async fn send_form(
@@ -404,7 +407,7 @@ async fn send_form(
     method: &str,
     path: &str,
     fields: &[(&str, String)],
-    upload: Option<(web_sys::File, FormRequest, RwSignal<Option<(f64, Option<f64>)>>)>,
+    upload: Option<Upload>,
 ) -> Result<Status, ApiError> {
     let data = form_of(fields)?;
     let (req, progress, timeout) = match upload {

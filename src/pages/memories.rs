@@ -271,7 +271,7 @@ fn UsersOverview(
                                     on:click=move |_| set_user(String::new())
                                 >"All users"</button>
                             </li>
-                            {rows.iter().cloned().map(|s| {
+                            {rows.iter().map(|s| {
                                 let id = s.user_id.clone();
                                 let pressed = {
                                     let id = id.clone();

@@ -81,7 +81,7 @@ pub fn MetricsPage() -> impl IntoView {
             <div class="page-head">
                 <h1>"Metrics"</h1>
                 <DbPicker domain=agentos_client::db::DbDomain::Metrics/>
-                <button type="button" class="primary" disabled=move || refreshing() on:click=move |_| refresh()>
+                <button type="button" class="primary" disabled=refreshing on:click=move |_| refresh()>
                     {move || if refreshing() { "Refreshing metrics…" } else { "Refresh metrics" }}
                 </button>
             </div>
@@ -111,7 +111,7 @@ pub fn MetricsPage() -> impl IntoView {
                                 title="No metrics for this range"
                                 detail="AgentOS computes metrics only when they are refreshed, so a new server shows nothing until then (and days without runs stay empty). Refresh to compute them from the stored sessions."
                             />
-                            <button type="button" disabled=move || refreshing() on:click=move |_| refresh()>
+                            <button type="button" disabled=refreshing on:click=move |_| refresh()>
                                 "Refresh metrics now"
                             </button>
                         </div>

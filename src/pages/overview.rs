@@ -25,7 +25,7 @@ fn overview(c: Catalog, state: crate::state::AppState) -> impl IntoView {
     let databases = cfg.database_domains();
     let knowledge = cfg.knowledge_instances().to_vec();
     let interfaces = cfg.interfaces.clone();
-    let components: Vec<(ComponentKind, &'static str, Vec<(String, String)>)> = vec![
+    let components: Vec<(ComponentKind, &'static str, Vec<_>)> = vec![
         (
             ComponentKind::Agent,
             "Agents",

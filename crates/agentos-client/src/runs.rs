@@ -361,7 +361,7 @@ pub enum Recovery {
     Wait,
     /// The run as the server stored it (with its member runs), to show
     /// instead of the partial one.
-    Stored(RunView),
+    Stored(Box<RunView>),
     /// The server kept less text than is on screen: keep what is shown.
     KeepShown,
 }
@@ -380,7 +380,7 @@ pub fn recover(session_runs: &Value, shown: &RunView) -> Recovery {
     if stored.content.chars().count() < shown.content.chars().count() {
         return Recovery::KeepShown;
     }
-    Recovery::Stored(stored)
+    Recovery::Stored(Box::new(stored))
 }
 
 /// The form field that carries confirmed/rejected tools back on `/continue`

@@ -51,7 +51,7 @@ fn recorded_config_reads_manifest_and_chat_prompts() {
     // An entry without prompts: chat.quick_prompts.
     assert!(raw["manifest"]["research-team"]
         .get("quick_prompts")
-        .map_or(true, Value::is_null));
+        .is_none_or(Value::is_null));
     let team_chat: Vec<String> = serde_json::from_value(raw["chat"]["quick_prompts"]["research-team"].clone()).unwrap();
     assert!(!team_chat.is_empty());
     assert_eq!(m.quick_prompts("research-team"), team_chat.as_slice());
