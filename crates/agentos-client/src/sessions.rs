@@ -241,6 +241,11 @@ fn detail_summary(v: &Value, team: &str, workflow: &str, agent: &str) -> Session
             .find(|(key, _)| has(key))
             .map(|(_, kind)| kind);
     }
+    // A workflow session's detail has no `total_tokens`: the list's figure comes from its
+    // `session_data.session_metrics` (agno's `SessionSchema`), which the detail carries.
+    if summary.total_tokens.is_none() {
+        summary.total_tokens = number(v, "session_data.session_metrics.total_tokens");
+    }
     summary
 }
 

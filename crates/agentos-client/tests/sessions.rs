@@ -48,6 +48,9 @@ fn typed_lists_and_details_decode() {
         assert_eq!(d.summary.session_id, raw["session_id"].as_str().unwrap());
         assert_eq!(d.summary.kind, Some(kind), "{detail}");
         assert!(d.summary.component_id.is_some(), "{detail}");
+        // The session page's token count: every kind's detail has one (a workflow's only
+        // inside its session data).
+        assert!(d.summary.total_tokens.is_some_and(|t| t > 0), "{detail}");
     }
 }
 
