@@ -584,8 +584,8 @@ def build_os(data_dir: Path, llm_port: int, port: int = DEFAULT_PORT):
     archive = second_database(data_dir, chat_model(model_id), embedder) if use_second_db() else None
 
     description = (
-        "A demo AgentOS with an Assistant, a Calculator and a Librarian agent, a Research Team and a "
-        "Research Brief workflow. "
+        "A demo AgentOS: agents that chat, calculate, search a small handbook and draw, a Research "
+        "Team, and workflows that write a short brief (one waits for your approval). "
         + ("It uses real OpenAI models." if real else "It runs offline on a deterministic fake LLM.")
     )
     # FastAPI 0.165 emits its own OpenTelemetry span for every HTTP request, and agno's

@@ -322,7 +322,7 @@ fn tool_item(t: ToolInfo) -> impl IntoView {
                 view! { <p class="small muted">"No declared parameters."</p> }.into_any()
             } else {
                 view! {
-                    <table class="params">
+                    <div class="table-scroll"><table class="params">
                         <caption class="visually-hidden">{format!("Parameters of {}", t.name)}</caption>
                         <thead>
                             <tr><th scope="col">"Parameter"</th><th scope="col">"Type"</th><th scope="col">"Required"</th><th scope="col">"Description"</th></tr>
@@ -337,7 +337,7 @@ fn tool_item(t: ToolInfo) -> impl IntoView {
                                 </tr>
                             }).collect_view()}
                         </tbody>
-                    </table>
+                    </table></div>
                 }.into_any()
             }}
         </li>

@@ -77,7 +77,7 @@ pub fn EvalsPage() -> impl IntoView {
                     }
                     let meta = *meta;
                     view! {
-                        <table class="evals-table" aria-label="Eval runs">
+                        <div class="table-scroll"><table class="evals-table" aria-label="Eval runs">
                             <thead>
                                 <tr>
                                     <th scope="col"><span class="visually-hidden">"Select"</span></th>
@@ -92,7 +92,7 @@ pub fn EvalsPage() -> impl IntoView {
                             <tbody>
                                 {rows.iter().cloned().map(|e| eval_row(e, selected)).collect_view()}
                             </tbody>
-                        </table>
+                        </table></div>
                         <Pager meta=meta count=plural(meta.total_count, "eval", "evals") on_page=Callback::new(set_page)/>
                     }.into_any()
                 }

@@ -305,7 +305,9 @@ fn chart(title: &str, unit: &str, dates: &[String], series: Vec<Series>) -> web_
     let totals: Vec<u64> = (0..n).map(|i| series.iter().map(|s| s.values[i]).sum()).collect();
     let sum: u64 = totals.iter().sum();
     let top = nice_max(totals.iter().copied().max().unwrap_or(0));
-    let slot = (720 / n.max(1)).max(2);
+    // About 450 units wide for up to 200 days: the chart's box is 350-550 px, so its text
+    // shows at about its own size (wider drawings shrank the labels to 6 px).
+    let slot = (400 / n.max(1)).max(2);
     let gap = if slot >= 5 { slot / 4 } else { 0 };
     let width = LEFT + slot * n + RIGHT;
     let base = TOP + PLOT_H as usize;

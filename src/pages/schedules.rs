@@ -196,7 +196,7 @@ pub fn SchedulePage(id: String) -> impl IntoView {
                 Some(Ok((rows, meta))) => {
                     let meta = *meta;
                     view! {
-                        <table aria-label="Run history">
+                        <div class="table-scroll"><table aria-label="Run history">
                             <thead><tr>
                                 <th scope="col">"Triggered"</th>
                                 <th scope="col">"Status"</th>
@@ -222,7 +222,7 @@ pub fn SchedulePage(id: String) -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </tbody>
-                        </table>
+                        </table></div>
                         <Pager meta=meta count=plural(meta.total_count, "run", "runs") on_page=Callback::new(move |p| page.set(p))/>
                     }.into_any()
                 }

@@ -267,7 +267,7 @@ fn session_table(
         .into_any();
     }
     view! {
-        <table class="sessions">
+        <div class="table-scroll"><table class="sessions">
             <caption class="visually-hidden">"Sessions"</caption>
             <thead>
                 <tr>
@@ -315,7 +315,7 @@ fn session_table(
                     }
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
         <Pager meta=meta count=format!("{} sessions", meta.total_count) on_page=Callback::new(set_page)/>
     }
     .into_any()

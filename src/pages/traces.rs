@@ -108,7 +108,7 @@ pub fn TracesPage() -> impl IntoView {
             <div class="page-head">
                 <h1>"Traces"</h1>
                 <DbPicker domain=agentos_client::db::DbDomain::Traces/>
-                <button type="button" on:click=move |_| res.reload()>"Reload"</button>
+                <button type="button" on:click=move |_| res.reload()>"Refresh"</button>
             </div>
             <div class="filters" role="search" aria-label="Filter traces">
                 <label>
@@ -187,7 +187,7 @@ fn trace_list(state: AppState, rows: Vec<TraceSummary>, meta: PageMeta, filter: 
 fn trace_table(state: AppState, rows: Vec<TraceSummary>) -> impl IntoView {
     let head = ["Trace", "Status", "Duration", "Spans", "Agent, team or workflow", "Input", "Started"];
     view! {
-        <table class="data traces-table">
+        <div class="table-scroll"><table class="data traces-table">
             <caption class="visually-hidden">"Traces"</caption>
             <thead>
                 <tr>{head.map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr>
@@ -211,7 +211,7 @@ fn trace_table(state: AppState, rows: Vec<TraceSummary>) -> impl IntoView {
                     }
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
     }
 }
 

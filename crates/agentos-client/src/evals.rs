@@ -167,9 +167,17 @@ impl EvalRun {
             .or_else(|| self.agent_id.as_deref().map(|a| (ComponentKind::Agent, a)))
     }
 
-    /// The name people read: the eval's name, else its type and id.
+    /// The name people read: the eval's name, else its type and what it evaluated, else its
+    /// type and the start of its id.
     pub fn display_name(&self) -> String {
-        self.name.clone().unwrap_or_else(|| format!("{} eval {}", type_label(&self.eval_type), self.id))
+        if let Some(name) = &self.name {
+            return name.clone();
+        }
+        let kind = type_label(&self.eval_type);
+        match self.component_name.as_deref().or(self.component().map(|(_, id)| id)) {
+            Some(c) => format!("{kind} eval of {c}"),
+            None => format!("{kind} eval {}", self.id.chars().take(8).collect::<String>()),
+        }
     }
 
     /// The result in a few words: "score 10/10", "100% passed", "PASSED", "0.099 s on average".

@@ -149,3 +149,22 @@ fn hostile_results_stay_bounded() {
     assert_eq!(seconds(-0.25), "-0.250");
     assert_eq!(seconds(1.0), "1.000");
 }
+
+#[test]
+fn an_unnamed_eval_is_called_by_its_type_and_what_it_evaluated() {
+    let mut raw = fixture("eval_accuracy.json");
+    raw["name"] = Value::Null;
+    let e = EvalRun::from_json(&raw);
+    // The recording names no component: its id then.
+    assert_eq!(e.display_name(), "Accuracy eval of calculator-agent");
+    raw["evaluated_component_name"] = json!("Calculator");
+    assert_eq!(EvalRun::from_json(&raw).display_name(), "Accuracy eval of Calculator");
+    // Nothing to call it by but its id: the id's start, not a 36-character heading.
+    raw["evaluated_component_name"] = Value::Null;
+    raw["agent_id"] = Value::Null;
+    let id: String = raw["id"].as_str().unwrap().chars().take(8).collect();
+    assert_eq!(EvalRun::from_json(&raw).display_name(), format!("Accuracy eval {id}"));
+    // A name is used as it is.
+    raw["name"] = json!("Nightly maths");
+    assert_eq!(EvalRun::from_json(&raw).display_name(), "Nightly maths");
+}
