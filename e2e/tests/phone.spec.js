@@ -1,0 +1,68 @@
+// No page is wider than the screen it is on: on a phone (390 px) every page of the
+// navigation, a stored session's page and a chat fit, so nothing can be dragged sideways
+// and the top bar spans the page (wide tables scroll inside their own box). On a desktop, a
+// message with a very long word wraps inside its bubble.
+const base = require('./fixtures');
+const { expect } = base;
+const { api, runAgent, collectErrors } = require('./helpers');
+
+const test = base.connectedTest;
+
+/** How far the page reaches past the window, in CSS pixels (0: it fits). */
+const overflow = (page) =>
+  page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => {
+    resolve(document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  }))));
+
+let errors = [];
+test.beforeEach(({ page }) => {
+  errors = collectErrors(page);
+});
+
+test('on a phone, no page is wider than the screen', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  // Something in the lists: a run makes a session and a trace.
+  const agents = await api('/agents');
+  const agent = agents.find((a) => !(a.tools?.tools || []).length) || agents[0];
+  const run = await runAgent(agent.id, 'A question from a phone', { user: 'e2e-phone', session: `e2e-phone-${Date.now()}` });
+
+  await page.goto('/#/');
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const names = (await nav.getByRole('link').allInnerTexts()).map((t) => t.replace(/\s*\d+$/, '').trim());
+  expect(names.length).toBeGreaterThan(5);
+  const wide = [];
+  for (const name of names) {
+    await nav.getByRole('link', { name, exact: false }).first().click();
+    await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
+    // Let the page's data arrive (its loading states go).
+    await expect(page.locator('[aria-busy="true"]')).toHaveCount(0, { timeout: 15_000 });
+    const px = await overflow(page);
+    if (px > 0) wide.push(`${name}: ${px}px`);
+  }
+  await page.goto(`/#/sessions/${encodeURIComponent(run.session_id)}`);
+  await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0, { timeout: 15_000 });
+  if ((await overflow(page)) > 0) wide.push(`a stored session: ${await overflow(page)}px`);
+  await page.goto(`/#/chat/agents/${encodeURIComponent(agent.id)}?session=${encodeURIComponent(run.session_id)}`);
+  await expect(page.getByLabel('You said').first()).toBeVisible();
+  if ((await overflow(page)) > 0) wide.push(`a chat: ${await overflow(page)}px`);
+  expect(wide, 'pages wider than a 390 px screen').toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('a message with a very long word wraps inside its bubble', async ({ page }) => {
+  const agents = await api('/agents');
+  const agent = agents.find((a) => !(a.tools?.tools || []).length) || agents[0];
+  await page.goto(`/#/chat/agents/${encodeURIComponent(agent.id)}`);
+  const box = page.getByRole('textbox', { name: 'Message' });
+  const word = `https://example.com/${'a'.repeat(300)}`;
+  await box.fill(word);
+  await box.press('Enter');
+  const said = page.getByLabel('You said').last();
+  await expect(said).toContainText(word.slice(0, 40));
+  expect(await overflow(page)).toBe(0);
+  const viewport = page.viewportSize();
+  const bubble = await said.boundingBox();
+  expect(bubble.x + bubble.width).toBeLessThanOrEqual(viewport.width);
+  expect(errors).toEqual([]);
+});
