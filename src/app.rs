@@ -72,9 +72,23 @@ fn Nav(route: Memo<Route>) -> impl IntoView {
         ("Workflows", Route::List(ComponentKind::Workflow)),
         ("Connection", Route::Connect),
     ];
+    // On a phone the links are one row that scrolls sideways: keep the current one in view
+    // (sideways only; the page itself does not move).
+    let list = NodeRef::<leptos::html::Ul>::new();
+    Effect::new(move |_| {
+        route.track();
+        let Some(ul) = list.get() else { return };
+        if ul.scroll_width() <= ul.client_width() {
+            return;
+        }
+        let current = ul.query_selector("a[aria-current]").ok().flatten().and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(a) = current {
+            ul.set_scroll_left(a.offset_left() - ul.offset_left() - (ul.client_width() - a.offset_width()) / 2);
+        }
+    });
     view! {
         <nav class="sidenav" aria-label="Main">
-            <ul>
+            <ul node_ref=list>
                 {items
                     .into_iter()
                     .map(|(label, target)| {

@@ -47,6 +47,18 @@ test('on a phone, no page is wider than the screen', async ({ page }) => {
   await expect(page.getByLabel('You said').first()).toBeVisible();
   if ((await overflow(page)) > 0) wide.push(`a chat: ${await overflow(page)}px`);
   expect(wide, 'pages wider than a 390 px screen').toEqual([]);
+
+  // The navigation is one row that scrolls sideways; opened by its address, a page's link
+  // is scrolled into the row's view.
+  for (const [path, name] of [['/#/connect', 'Connection'], ['/#/', 'Overview'], ['/#/schedules', 'Schedules']]) {
+    await page.goto(path);
+    const link = nav.getByRole('link', { name, exact: true });
+    await expect(link).toHaveAttribute('aria-current', 'page');
+    await expect.poll(async () => {
+      const [l, n] = [await link.boundingBox(), await nav.boundingBox()];
+      return l.x >= n.x && l.x + l.width <= n.x + n.width;
+    }, { message: `${name} in the navigation row's view` }).toBe(true);
+  }
   expect(errors).toEqual([]);
 });
 
