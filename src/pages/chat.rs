@@ -159,15 +159,17 @@ pub fn ChatPage(kind: ComponentKind, id: String) -> impl IntoView {
                             view! { <option value=href.clone() selected=selected>{label}</option> }
                         }).collect_view()}
                     </select>
-                    <label for="chat-user" class="inline-label">"User id"</label>
-                    <input
-                        id="chat-user"
-                        type="text"
-                        class="narrow"
-                        placeholder="optional"
-                        prop:value=move || chat.user_id.get()
-                        on:change=move |ev| chat.set_user_id(event_target_value(&ev))
-                    />
+                    <span class="field-inline">
+                        <label for="chat-user" class="inline-label">"User id"</label>
+                        <input
+                            id="chat-user"
+                            type="text"
+                            class="narrow"
+                            placeholder="optional"
+                            prop:value=move || chat.user_id.get()
+                            on:change=move |ev| chat.set_user_id(event_target_value(&ev))
+                        />
+                    </span>
                     {(kind == ComponentKind::Workflow).then(|| view! {
                         <label class="check">
                             <input
