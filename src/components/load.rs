@@ -16,11 +16,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 use std::future::Future;
+use std::rc::Rc;
+use web_sys::AbortController;
 
 /// An action's request, ending in what to do with its answer (every action's one code path).
 type Work = std::pin::Pin<Box<dyn Future<Output = Result<Box<dyn FnOnce()>, ApiError>>>>;
-use std::rc::Rc;
-use web_sys::AbortController;
 
 /// The reader of a JSON answer (`T::from_json`, `parse_traces`, …).
 pub trait Reader<T>: Fn(&Value) -> T + 'static {}
