@@ -123,7 +123,8 @@ async function longestTaskOnceShown(page, texts, timeout = RENDER_LIMIT_MS) {
 /**
  * What a hostile text left in the DOM: elements that load or run things, event-handler
  * attributes, and links to anything but absolute http(s) or mailto targets (the app's own
- * links are "#/…"). The page's own scripts and stylesheets (same origin, in <head>) are fine.
+ * links are "#/…"). The page's own scripts and stylesheets (same origin, in <head>, and the build's
+ * stylesheet at the end of <body>) are fine.
  */
 function domFindings(page) {
   return page.evaluate(() => {
@@ -139,7 +140,9 @@ function domFindings(page) {
       'picture', 'source', 'track', 'svg', 'math', 'base', 'template', 'portal', 'fencedframe'];
     for (const el of document.querySelectorAll('*')) {
       const tag = el.localName;
-      const own = (tag === 'script' || tag === 'link') && !el.closest('body') && sameOrigin(el.getAttribute('src') || el.getAttribute('href') || '');
+      // The build's stylesheet at the end of <body> (scripts/split-wasm.sh) is the page's own too.
+      const ownCss = tag === 'link' && el.parentElement === document.body && el.rel === 'stylesheet' && /^\.\/style-[0-9a-f]+\.css$/.test(el.getAttribute('href'));
+      const own = (tag === 'script' || tag === 'link') && (!el.closest('body') || ownCss) && sameOrigin(el.getAttribute('src') || el.getAttribute('href') || '');
       if (loaders.includes(tag)) found.push(`<${tag}>`);
       if (tag === 'script' && (el.textContent.includes('__pwned') || (el.hasAttribute('src') && !own) || el.closest('main'))) found.push('<script>');
       if (tag === 'link' && !own) found.push(`<link href=${String(el.getAttribute('href')).slice(0, 60)}>`);

@@ -63,6 +63,50 @@ for (const base of ['/', '/dashboard/']) {
   });
 }
 
+test('the first paint waits for the shell\'s stylesheet only, and the app starts once every stylesheet is in', async ({ page }) => {
+  const errors = collectErrors(page);
+  // The rest of the stylesheets, one file at the end of <body> (scripts/split-wasm.sh), held.
+  let release;
+  const released = new Promise((r) => {
+    release = r;
+  });
+  const held = [];
+  await page.route(/\/style-[0-9a-f]+\.css$/, async (route) => {
+    held.push(route.request().url());
+    await released;
+    await route.continue();
+  });
+  const wasm = [];
+  page.on('request', (req) => {
+    if (req.url().endsWith('_bg.wasm')) wasm.push(req.url());
+  });
+  // (Neither "load" nor DOMContentLoaded comes while a stylesheet holds the scripts.)
+  await page.goto('/', { waitUntil: 'commit' });
+  await expect.poll(() => held.length).toBe(1);
+  // Painted without it, and styled: the header sticks to the top, the navigation is a column
+  // beside the main area (style/shell.css).
+  const banner = page.getByRole('banner');
+  await expect(banner.getByRole('link', { name: 'AgentOS Dashboard' })).toBeVisible();
+  await expect(page.getByText('Loading the dashboard…')).toBeVisible();
+  expect(await page.evaluate(() => performance.getEntriesByName('first-contentful-paint').length), 'a first contentful paint').toBe(1);
+  expect(await banner.evaluate((e) => getComputedStyle(e).position)).toBe('sticky');
+  const nav = await mainNav(page).boundingBox();
+  const main = await page.getByRole('main').boundingBox();
+  expect(main.x, 'the main area is beside the navigation').toBeGreaterThanOrEqual(nav.x + nav.width);
+  // The wasm downloads meanwhile, but the app does not start without its styles: a
+  // stylesheet the parser met blocks scripts, src/boot.js included.
+  expect(wasm.length, 'the wasm is asked for while the stylesheet is held').toBeGreaterThan(0);
+  await page.waitForTimeout(1500);
+  await expect(page.getByText('Loading the dashboard…')).toBeVisible();
+  await expect(connectForm(page).form).toHaveCount(0);
+  release();
+  await expect(connectForm(page).form).toBeVisible();
+  // The rest applies once the app is there: the connection form's fields are a column
+  // (style/main.css's .form; a form is display: block without it).
+  expect(await connectForm(page).form.evaluate((e) => getComputedStyle(e).display)).toBe('flex');
+  expect(errors).toEqual([]);
+});
+
 test('a page whose wasm cannot start says so in the shell instead of loading for ever', async ({ page }) => {
   await page.route('**/*.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
   const errors = [];
