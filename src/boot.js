@@ -30,12 +30,30 @@ function probeEarly() {
   const path = cut < 0 ? '' : rest.slice(cut);
   if (!/^https?$/.test(scheme) || !authority || authority.includes('@') || /[?#]/.test(path)) return;
   const base = `${scheme}://${authority}${path.replace(/\/+$/, '')}`;
+  // Bounded like the app's own requests (20 s); a request that fails or times out is sent again
+  // by the app.
   const get = (p) => {
-    const answer = fetch(base + p);
+    const answer = fetch(base + p, typeof AbortSignal.timeout === 'function' ? { signal: AbortSignal.timeout(20_000) } : {});
     answer.catch(() => {});
     return answer;
   };
-  window.__agentosEarly = { base, health: get('/health'), info: get('/info') };
+  const early = (window.__agentosEarly = { base, health: get('/health'), info: get('/info') });
+  // What the first page needs, once /info says the server needs no key (as the app reads it:
+  // no auth_mode, or "none"): asked the same way, so the app, connecting without a key, takes
+  // these answers too (src/state.rs, load_catalog). A server that needs a key is not asked.
+  const catalog = ['config', 'agents', 'teams', 'workflows'];
+  const pending = early.info
+    .then((r) => (r.status === 200 ? r.clone().json() : null))
+    .then((info) => {
+      const mode = info !== null && typeof info === 'object' ? info.auth_mode : 'unknown';
+      return mode === undefined || mode === null || mode === 'none';
+    })
+    .catch(() => false);
+  for (const p of catalog) {
+    const answer = pending.then((open) => (open ? get('/' + p) : null));
+    answer.catch(() => {});
+    early[p] = answer;
+  }
 }
 
 // The chunks of the route's area (its pack: one request), fetched alongside the main module

@@ -516,8 +516,24 @@ async fn load_catalog(client: &Client) -> Result<Catalog, ApiError> {
     if info.needs_key() && !client.has_key() {
         return Err(ApiError::Unauthorized { had_key: false, detail: None });
     }
-    let (config, agents, teams, workflows) =
-        futures::join!(client.get_json::<agentos_client::ConfigWithManifest>("/config"), client.agents(), client.teams(), client.workflows());
+    // src/boot.js asks for these four too, without a key or any header, once /info says the
+    // server needs no key: their answers are taken only by a connection without a key to a
+    // server that needs none (as the app would have sent them); otherwise the app asks itself.
+    let early = |what: &'static str| {
+        let keyless = !client.has_key() && !info.needs_key();
+        async move {
+            match keyless {
+                true => early_answer(client.base_url(), what).await,
+                false => None,
+            }
+        }
+    };
+    let (config, agents, teams, workflows) = futures::join!(
+        async { client.get_json_from::<agentos_client::ConfigWithManifest>("/config", early("config").await).await },
+        async { client.get_json_from("/agents", early("agents").await).await },
+        async { client.get_json_from("/teams", early("teams").await).await },
+        async { client.get_json_from("/workflows", early("workflows").await).await },
+    );
     // A wrong key fails all four the same way; the first one says so.
     let agentos_client::ConfigWithManifest { config, manifest } = config?;
     Ok(Catalog {
@@ -531,9 +547,11 @@ async fn load_catalog(client: &Client) -> Result<Catalog, ApiError> {
 }
 
 /// The answer to `GET {base}/{what}` that src/boot.js started before the app
-/// ran (`window.__agentosEarly`: `{base, health, info}`, both without a key or
-/// any header), taken once and only for that very `base`; `None` when there
-/// is none, or it failed (the request is then sent again, as usual).
+/// ran (`window.__agentosEarly`: `{base, health, info}`, and `config`, `agents`,
+/// `teams`, `workflows` once `/info` said no key is needed, else `null`; all
+/// without a key or any header),
+/// taken once and only for that very `base`; `None` when there is none, or it
+/// failed (the request is then sent again, as usual).
 async fn early_answer(base: &str, what: &str) -> Option<web_sys::Response> {
     use wasm_bindgen::JsCast;
     let window = web_sys::window()?;

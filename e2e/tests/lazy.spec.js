@@ -127,8 +127,9 @@ test('a deep link starts its area code and the first checks of the server before
   // The first load is two wasm requests, the main module and that pack: none per chunk.
   expect(wasm.filter((n) => !n.endsWith('_bg.wasm') && !n.startsWith('pack_catalog-'))).toEqual([]);
   expect(wasm).toHaveLength(2);
-  // One stylesheet (the release build joins style/*.css, scripts/split-wasm.sh).
-  expect(styles).toHaveLength(1);
+  // Two stylesheets: the shell's, and the rest of style/*.css joined into one
+  // (scripts/split-wasm.sh).
+  expect(styles.map((p) => p.replace(/-[0-9a-f]+\.css$/, ''))).toEqual(['/shell', '/style']);
   // /health and /info: once each, without the key; everything after them with it.
   for (const path of ['/health', '/info']) {
     expect(api.filter((r) => r.path === path).map((r) => r.key)).toEqual([false]);
@@ -314,4 +315,76 @@ test('when the chat\'s turns cannot be drawn (their code did not arrive), it say
   await expect(conversation.getByLabel('You said')).toContainText('Hello while the view is missing');
   const answer = page.getByRole('article', { name: `Answer from ${agent.name || agent.id}`, exact: true });
   await expect(answer.getByText('Completed', { exact: true }).first()).toBeVisible();
+});
+
+test('a server that needs no key: boot.js asks for the first page\'s catalog too, and the app takes those answers; one that needs a key is not asked', async ({ page }) => {
+  test.setTimeout(240_000);
+  const { ownDemo, env } = require('./helpers');
+  const open = await ownDemo({ extraEnv: { OS_SECURITY_KEY: '' } });
+  try {
+    const errors = collectErrors(page);
+    // The main module's wasm is held: whatever is asked of the server meanwhile is boot.js's.
+    let hold = null;
+    await page.route(/_bg\.wasm$/, async (route) => {
+      if (hold) await hold.gate;
+      await route.continue();
+    });
+    const api = [];
+    page.on('request', (req) => {
+      if (req.url().startsWith(open.url)) api.push({ path: new URL(req.url()).pathname, key: 'authorization' in req.headers(), early: hold !== null });
+    });
+    const load = async () => {
+      let release;
+      hold = { gate: new Promise((r) => { release = r; }) };
+      api.length = 0;
+      await page.goto(`/?endpoint=${encodeURIComponent(open.url)}#/agents`);
+      return () => {
+        hold = null;
+        release();
+      };
+    };
+    const early = () => api.filter((r) => r.early).map((r) => r.path).sort();
+    const catalog = ['/config', '/agents', '/teams', '/workflows'];
+    const agent = (await (await fetch(`${open.url}/agents`)).json())[0];
+
+    // /health and /info, then (/info says no key is needed) the catalog, all without a key,
+    // before the app runs.
+    let release = await load();
+    await expect.poll(early).toEqual(['/health', '/info', ...catalog].sort());
+    release();
+    await expect(page.getByRole('heading', { level: 1, name: 'Agents' })).toBeVisible();
+    await expect(page.getByRole('main').getByText(agent.name, { exact: true }).first()).toBeVisible();
+    await expect(page.getByRole('status', { name: 'Connection status' })).toContainText('Connected');
+    // The app used those answers: each was asked once, never with a key.
+    for (const path of ['/health', '/info', ...catalog]) {
+      expect(api.filter((r) => r.path === path).map((r) => r.key), path).toEqual([false]);
+    }
+    expect(errors).toEqual([]);
+
+    // A server that needs a key (the e2e one), opened by a link with nothing saved: boot.js asks
+    // for /health and /info only, and nothing is sent that is bound to fail.
+    await page.context().clearCookies();
+    await page.evaluate(() => {
+      localStorage.clear();
+      sessionStorage.clear();
+    });
+    const keyed = [];
+    page.on('request', (req) => {
+      if (req.url().startsWith(env.API)) keyed.push({ path: new URL(req.url()).pathname, early: hold !== null });
+    });
+    let releaseKeyed;
+    hold = { gate: new Promise((r) => { releaseKeyed = r; }) };
+    await page.goto(`/?endpoint=${encodeURIComponent(env.API)}#/agents`);
+    const keyedEarly = () => keyed.filter((r) => r.early).map((r) => r.path).sort();
+    await expect.poll(keyedEarly).toEqual(['/health', '/info']);
+    await page.waitForTimeout(500);
+    expect(keyedEarly(), 'nothing more while the wasm is held').toEqual(['/health', '/info']);
+    hold = null;
+    releaseKeyed();
+    await expect(page.getByText('This server needs a security key (HTTP 401).').first()).toBeVisible();
+    expect(keyed.map((r) => r.path).filter((p) => catalog.includes(p)), 'no catalog request without the key it needs').toEqual([]);
+    expect(errors).toEqual([]);
+  } finally {
+    await open.stop();
+  }
 });

@@ -183,6 +183,28 @@ impl Client {
         self.get_json_with(path, None).await
     }
 
+    /// [`get_json`](Self::get_json), reading `early` when given: the answer to this very
+    /// `GET {base}{path}` without a key or any header, started before the app ran
+    /// (src/boot.js). The caller passes one only when this client has no key either.
+    pub async fn get_json_from<T: DeserializeOwned>(&self, path: &str, early: Option<web_sys::Response>) -> Result<T, ApiError> {
+        Self::decode(self.get_ok(path, early, None).await?, path).await
+    }
+
+    /// The successful answer to `GET path` (`early` when given, see
+    /// [`get_json_from`](Self::get_json_from)); the part of the JSON getters that does not
+    /// depend on the type read, so it is in the wasm once.
+    async fn get_ok(&self, path: &str, early: Option<web_sys::Response>, abort: Option<&AbortController>) -> Result<Response, ApiError> {
+        let resp = match early {
+            Some(r) => Response::from(r),
+            None => {
+                let signal = abort.map(|a| a.signal());
+                let req = self.builder(Method::GET, path)?.abort_signal(signal.as_ref()).build().map_err(build_err)?;
+                self.send(req, Some(REQUEST_TIMEOUT_MS)).await?
+            }
+        };
+        self.check(resp).await
+    }
+
     /// `GET path` decoded as JSON; `abort` cancels it (the request ends with
     /// [`ApiError::Aborted`]). The app's loader aborts a request that a newer
     /// one overtook or whose page went away.
@@ -191,10 +213,7 @@ impl Client {
         path: &str,
         abort: Option<&AbortController>,
     ) -> Result<T, ApiError> {
-        let signal = abort.map(|a| a.signal());
-        let req = self.builder(Method::GET, path)?.abort_signal(signal.as_ref()).build().map_err(build_err)?;
-        let resp = self.check(self.send(req, Some(REQUEST_TIMEOUT_MS)).await?).await?;
-        Self::decode(resp, path).await
+        Self::decode(self.get_ok(path, None, abort).await?, path).await
     }
 
     /// `GET path` as a `Blob` (stored media, `GET /sessions/{id}/media/{key}`),
