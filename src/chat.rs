@@ -73,16 +73,19 @@ enum Outcome {
     Refused(ApiError),
 }
 
-/// Reads a stored session the chat continues: its user (from `GET /sessions/{id}`, when that
-/// answered) and its runs (`GET /sessions/{id}/runs`) as run views. [`read_stored`], the
-/// `turns` area's code.
-pub type ReadStored = fn(Option<&serde_json::Value>, &[serde_json::Value]) -> (Option<String>, Vec<RunView>);
+/// Reads the runs of a stored session the chat continues (`GET /sessions/{id}/runs`) as run
+/// views. [`read_stored`], the `turns` area's code.
+pub type ReadStored = fn(&[serde_json::Value]) -> Vec<RunView>;
 
 /// See [`ReadStored`].
-pub fn read_stored(detail: Option<&serde_json::Value>, runs: &[serde_json::Value]) -> (Option<String>, Vec<RunView>) {
-    let user = detail.and_then(|d| <agentos_client::sessions::SessionDetail as agentos_client::FromJson>::from_json(d).summary.user_id);
-    (user, agentos_client::reducer::runs_to_views(runs))
+pub fn read_stored(runs: &[serde_json::Value]) -> Vec<RunView> {
+    agentos_client::reducer::runs_to_views(runs)
 }
+
+/// How long a message sent in a continued chat waits for the session's user at most (in
+/// steps of [`USER_WAIT_STEP_MS`]): as long as a request may take.
+const USER_WAIT_STEPS: i32 = agentos_client::web::REQUEST_TIMEOUT_MS / USER_WAIT_STEP_MS;
+const USER_WAIT_STEP_MS: i32 = 50;
 
 /// What [`Chat`] asks of its running part (`run.rs`, whose code loads on demand).
 #[derive(Clone)]
@@ -162,7 +165,10 @@ pub struct Chat {
     pub history_loading: RwSignal<bool>,
     /// A stored session and its runs as they came, until the code that reads them is there
     /// ([`Chat::show_history`]).
-    stored: StoredValue<Option<(Option<serde_json::Value>, Vec<serde_json::Value>)>>,
+    stored: StoredValue<Option<Vec<serde_json::Value>>>,
+    /// False while the session this chat continues is asked for: its user is not known yet
+    /// (a message sent meanwhile waits for it, see [`Chat::dispatch`]).
+    user_known: StoredValue<bool>,
     /// That code (the `turns` area's), once the page has it ([`Chat::read_stored_with`]).
     read_stored: StoredValue<Option<ReadStored>>,
     next_key: StoredValue<u64>,
@@ -190,6 +196,7 @@ impl Chat {
             history_error: RwSignal::new(None),
             history_loading: RwSignal::new(false),
             stored: StoredValue::new(None),
+            user_known: StoredValue::new(true),
             read_stored: StoredValue::new(None),
             next_key: StoredValue::new(0),
             pending_name: StoredValue::new(None),
@@ -235,14 +242,25 @@ impl Chat {
         self.history_error.set(None);
         let Some(client) = self.client() else { return };
         self.history_loading.set(true);
+        self.user_known.set_value(false);
         let this = *self;
         let detail = self.in_db(agentos_client::sessions::session_path(&session_id, Some(self.kind)));
         let runs = self.in_db(agentos_client::sessions::session_runs_path(&session_id, Some(self.kind)));
+        let current = move || this.alive() && this.session_id.get_untracked().as_deref() == Some(session_id.as_str());
         spawn_local(async move {
-            let (detail, runs) =
-                futures::future::join(client.get_json::<serde_json::Value>(&detail), client.get_json::<serde_json::Value>(&runs))
-                    .await;
-            if !this.alive() || this.session_id.get_untracked().as_deref() != Some(session_id.as_str()) {
+            // The session's user as soon as the session answers (a message may be waiting for
+            // it), whatever its runs do; a session that did not answer leaves the user as it is.
+            let user = async {
+                let detail = client.get_json::<serde_json::Value>(&detail).await;
+                if current() {
+                    if let Ok(d) = detail {
+                        this.continue_as(agentos_client::json::text(&d, "user_id"));
+                    }
+                    this.user_known.set_value(true);
+                }
+            };
+            let ((), runs) = futures::future::join(user, client.get_json::<serde_json::Value>(&runs)).await;
+            if !current() {
                 return;
             }
             // Not a list: a session with no runs to show. Runs that failed to load: none yet
@@ -256,7 +274,7 @@ impl Chat {
                 this.history_loading.set(false);
             }
             this.history_error.set(failed);
-            this.stored.set_value(Some((detail.ok(), runs)));
+            this.stored.set_value(Some(runs));
             this.show_history();
         });
     }
@@ -268,16 +286,20 @@ impl Chat {
         self.show_history();
     }
 
-    /// The stored session's runs as the turns so far, before the turns of this visit, once
-    /// both the session and the code that reads it are there. The chat continues as the
-    /// session's user: a run under another user id would not find the session.
-    fn show_history(&self) {
-        let Some(read) = self.read_stored.get_value() else { return };
-        let Some((detail, runs)) = self.stored.try_update_value(Option::take).flatten() else { return };
-        let (user, views) = read(detail.as_ref(), &runs);
+    /// The chat continues as the stored session's user (`None`: the session names none): a
+    /// run under another user id would not find the session.
+    fn continue_as(&self, user: Option<String>) {
         if let Some(u) = user.filter(|u| *u != self.user_id.get_untracked()) {
             self.user_id.set(u);
         }
+    }
+
+    /// The stored session's runs as the turns so far, before the turns of this visit, once
+    /// both the runs and the code that reads them are there.
+    fn show_history(&self) {
+        let Some(read) = self.read_stored.get_value() else { return };
+        let Some(runs) = self.stored.try_update_value(Option::take).flatten() else { return };
+        let views = read(&runs);
         // Runs this visit has shown already (sent before a Retry of a failed load) stay as
         // they are, once.
         let live: Vec<String> =
@@ -307,6 +329,7 @@ impl Chat {
         self.session_id.set(None);
         self.history_error.set(None);
         self.history_loading.set(false);
+        self.user_known.set_value(true);
         self.stored.set_value(None);
     }
 
@@ -347,9 +370,23 @@ impl Chat {
     /// the chat page shows before it has arrived. If it cannot be fetched, the turn
     /// ends as if its request had failed (the message goes back to the composer, a
     /// paused run still waits, an answer stays), through [`Chat::end_turn`].
+    ///
+    /// A new turn in a continued chat whose session has not answered yet waits for it (at most
+    /// as long as a request may take), so it goes out as the session's user.
     fn dispatch(&self, op: Op) {
         let this = *self;
         spawn_local(async move {
+            if matches!(op, Op::Start(_)) {
+                for _ in 0..USER_WAIT_STEPS {
+                    if !this.alive() || this.user_known.get_value() {
+                        break;
+                    }
+                    agentos_client::web::sleep(USER_WAIT_STEP_MS).await;
+                }
+                if !this.alive() {
+                    return;
+                }
+            }
             if crate::lazy::run(this, op.clone()).await.is_err() && this.alive() {
                 this.not_run(op, ApiError::NotLoaded { what: "running a chat".into() });
             }

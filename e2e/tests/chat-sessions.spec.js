@@ -301,3 +301,47 @@ test('a stored session on its way shows "Loading the session…", not an empty c
   await expect(page.getByText('No messages yet', { exact: true })).toHaveCount(0);
   expect(errors.filter((e) => !e.includes('500'))).toEqual([]);
 });
+
+test('a message sent before the continued session has answered waits for it, and goes out as the session\'s user', async ({ page }) => {
+  const { plain } = await agents();
+  const user = unique('waits');
+  const sid = await runAs(plain, user, 'Hello from the session\'s own user');
+  // This browser's user id is someone else's.
+  await page.addInitScript(() => localStorage.setItem('agentos-dashboard.user_id', 'someone-else'));
+  // The session (GET /sessions/{id}, which names its user) is held until the test lets it go.
+  let release;
+  const gate = new Promise((r) => {
+    release = r;
+  });
+  await page.route(new RegExp(`^${escape(env.API)}/sessions/${escape(sid)}(\\?.*)?$`), async (route) => {
+    if (route.request().method() === 'GET') await gate;
+    return route.continue();
+  });
+  const posts = [];
+  page.on('request', (req) => {
+    if (req.method() === 'POST' && req.url().startsWith(`${env.API}/agents/${encodeURIComponent(plain.id)}/runs`)) posts.push(req);
+  });
+  await openChat(page, plain, `?session=${sid}`);
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill('A message sent at once');
+  await box.press('Enter');
+  await expect(conversation(page).getByLabel('You said').filter({ hasText: 'A message sent at once' })).toBeVisible();
+  await sleep(1500);
+  expect(posts, 'nothing is sent before the session has said whose it is').toHaveLength(0);
+
+  release();
+  await expect.poll(() => posts.length).toBe(1);
+  const sent = (posts[0].postData() || '').match(/name="user_id"\r?\n\r?\n([^\r\n]*)/);
+  expect(sent, 'the run request has a user_id field').not.toBeNull();
+  expect(sent[1]).toBe(user);
+  await expect(page.getByRole('textbox', { name: 'User id' })).toHaveValue(user);
+  // The stored turn and the new one, answered, in the same session.
+  const said = conversation(page).getByLabel('You said');
+  await expect(said).toHaveCount(2);
+  await expect(said.first()).toContainText('Hello from the session\'s own user');
+  const answers = conversation(page).getByRole('article', { name: `Answer from ${nameOf(plain)}`, exact: true });
+  await expect(answers.last().getByText('Completed', { exact: true }).first()).toBeVisible();
+  // Stored in that session, as its second run.
+  expect(await api(`/sessions/${sid}/runs?type=agent`)).toHaveLength(2);
+  expect(errors).toEqual([]);
+});
