@@ -30,10 +30,11 @@ function probeEarly() {
   const path = cut < 0 ? '' : rest.slice(cut);
   if (!/^https?$/.test(scheme) || !authority || authority.includes('@') || /[?#]/.test(path)) return;
   const base = `${scheme}://${authority}${path.replace(/\/+$/, '')}`;
-  // Bounded like the app's own requests (20 s); a request that fails or times out is sent again
-  // by the app.
+  // An answer whose headers have not come in 20 s (the app's own bound) counts as failed, and the
+  // app sends that request itself. Not an abort signal: that would also cut a body the app has
+  // not read yet (the wasm may take longer than that to arrive on a slow line).
   const get = (p) => {
-    const answer = fetch(base + p, typeof AbortSignal.timeout === 'function' ? { signal: AbortSignal.timeout(20_000) } : {});
+    const answer = Promise.race([fetch(base + p), new Promise((_, fail) => setTimeout(() => fail(new Error('timed out')), 20_000))]);
     answer.catch(() => {});
     return answer;
   };

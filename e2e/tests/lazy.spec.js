@@ -388,3 +388,32 @@ test('a server that needs no key: boot.js asks for the first page\'s catalog too
     await open.stop();
   }
 });
+
+test('answers boot.js got early are still read when the wasm takes longer than a request\'s 20 s bound', async ({ page }) => {
+  test.setTimeout(120_000);
+  const { env, status } = require('./helpers');
+  await connect(page); // saves the server (with its key) as the last one used
+  await freshLoad(page);
+  let release;
+  const gate = new Promise((r) => {
+    release = r;
+  });
+  await page.route(/_bg\.wasm$/, async (route) => {
+    await gate;
+    await route.continue();
+  });
+  const api = [];
+  page.on('request', (req) => {
+    if (req.url().startsWith(env.API)) api.push(new URL(req.url()).pathname);
+  });
+  await page.goto('/#/agents');
+  await expect.poll(() => api.filter((p) => p === '/health' || p === '/info').sort()).toEqual(['/health', '/info']);
+  // Longer than the bound on an early request: its answer came at once, and is read only now.
+  await page.waitForTimeout(21_000);
+  release();
+  await expect(page.getByRole('heading', { level: 1, name: 'Agents' })).toBeVisible();
+  await expect(status(page)).toContainText('Connected');
+  // Read, not asked again.
+  expect(api.filter((p) => p === '/health')).toHaveLength(1);
+  expect(api.filter((p) => p === '/info')).toHaveLength(1);
+});
