@@ -519,13 +519,12 @@ async fn load_catalog(client: &Client) -> Result<Catalog, ApiError> {
     // src/boot.js asks for these four too, without a key or any header, once /info says the
     // server needs no key: their answers are taken only by a connection without a key to a
     // server that needs none (as the app would have sent them); otherwise the app asks itself.
-    let early = |what: &'static str| {
-        let keyless = !client.has_key() && !info.needs_key();
-        async move {
-            match keyless {
-                true => early_answer(client.base_url(), what).await,
-                false => None,
-            }
+    let keyless = !client.has_key() && !info.needs_key();
+    let early = |what: &'static str| async move {
+        if keyless {
+            early_answer(client.base_url(), what).await
+        } else {
+            None
         }
     };
     let (config, agents, teams, workflows) = futures::join!(
@@ -549,9 +548,9 @@ async fn load_catalog(client: &Client) -> Result<Catalog, ApiError> {
 /// The answer to `GET {base}/{what}` that src/boot.js started before the app
 /// ran (`window.__agentosEarly`: `{base, health, info}`, and `config`, `agents`,
 /// `teams`, `workflows` once `/info` said no key is needed, else `null`; all
-/// without a key or any header),
-/// taken once and only for that very `base`; `None` when there is none, or it
-/// failed (the request is then sent again, as usual).
+/// without a key or any header), taken once and only for that very `base`;
+/// `None` when there is none, or it failed (the request is then sent again, as
+/// usual).
 async fn early_answer(base: &str, what: &str) -> Option<web_sys::Response> {
     use wasm_bindgen::JsCast;
     let window = web_sys::window()?;

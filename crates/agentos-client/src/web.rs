@@ -367,20 +367,11 @@ impl Client {
     pub async fn config(&self) -> Result<OsConfig, ApiError> {
         self.get_json("/config").await
     }
-    pub async fn agents(&self) -> Result<Vec<AgentDetail>, ApiError> {
-        self.get_json("/agents").await
-    }
     pub async fn agent(&self, id: &str) -> Result<AgentDetail, ApiError> {
         self.get_json(&format!("/agents/{}", crate::path::encode(id))).await
     }
-    pub async fn teams(&self) -> Result<Vec<TeamDetail>, ApiError> {
-        self.get_json("/teams").await
-    }
     pub async fn team(&self, id: &str) -> Result<TeamDetail, ApiError> {
         self.get_json(&format!("/teams/{}", crate::path::encode(id))).await
-    }
-    pub async fn workflows(&self) -> Result<Vec<WorkflowDetail>, ApiError> {
-        self.get_json("/workflows").await
     }
     pub async fn workflow(&self, id: &str) -> Result<WorkflowDetail, ApiError> {
         self.get_json(&format!("/workflows/{}", crate::path::encode(id))).await
