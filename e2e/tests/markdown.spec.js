@@ -79,3 +79,28 @@ test('a 3 MB answer is shown as plain text with a note saying why', async ({ pag
   await expect(text.getByRole('link')).toHaveCount(0);
   await stillWorks(page);
 });
+
+test('a link whose definition comes last becomes a link, and the text around it stays once, in order', async ({ page }) => {
+  // While the answer streams, "[the docs][d]" is text; when "[d]: …" arrives the first
+  // paragraph is drawn again as a link, and the paragraphs after it are kept and moved.
+  const message = [
+    'Reference test: see [the docs][d] for more.',
+    'A second paragraph stays as it was.',
+    '- one item',
+    '[d]: https://example.com/docs "The docs"',
+  ].join('\n\n');
+  const answer = await ask(page, message);
+  const text = answerText(answer);
+  const link = text.getByRole('link', { name: 'the docs', exact: true });
+  await expect(link).toHaveAttribute('href', 'https://example.com/docs');
+  await expect(link).toHaveAttribute('title', 'The docs');
+  await expect(link).toHaveAttribute('rel', 'noopener noreferrer nofollow');
+  // Each block once, in the order written, and the definition is not shown.
+  const blocks = await text.evaluate((el) => [...el.children].map((c) => `${c.tagName}:${c.textContent}`));
+  expect(blocks).toEqual([
+    'P:Echo: Reference test: see the docs for more.',
+    'P:A second paragraph stays as it was.',
+    'UL:one item',
+  ]);
+  await stillWorks(page);
+});

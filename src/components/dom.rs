@@ -38,6 +38,11 @@ pub fn text(tag: &str, attrs: &[(&str, &str)], text: &str) -> Element {
     e
 }
 
+/// A text node.
+pub fn text_node(text: &str) -> web_sys::Text {
+    doc().create_text_node(text)
+}
+
 /// An SVG element holding only text.
 pub fn svg_text(tag: &str, attrs: &[(&str, &str)], text: &str) -> Element {
     let e = svg(tag, attrs, &[]);

@@ -8,6 +8,8 @@ use agentos_client::time::human_size;
 use agentos_client::markdown::{Align, Element, Incremental, Kind, Node, Piece, Rendered, MAX_SIZE};
 use leptos::prelude::*;
 
+use super::dom;
+
 /// DOM nodes built per task: pieces beyond it wait for the next animation
 /// frame, so a long answer arriving at once (a burst of events, a session's
 /// transcript) never blocks the page for long.
@@ -100,13 +102,52 @@ pub fn Markdown(
         }
     });
     let role = label.as_ref().map(|_| "group");
+    // The pieces are drawn into the `.md` element by hand (`Shown::show`): one plain code
+    // path for every element kind instead of a Leptos view type per kind (README, "Where
+    // the bytes go").
+    let host = NodeRef::<leptos::html::Div>::new();
+    let drawn = Arc::new(Mutex::new(Shown::default()));
+    Effect::new(move |_| {
+        let Some(el) = host.get() else { return };
+        visible.with(|v| {
+            if let Ok(mut d) = drawn.lock() {
+                d.show(&el, &v.pieces);
+            }
+        });
+    });
     view! {
         {move || shown.with(|r| r.plain).map(plain_note)}
-        <div class="md" role=role aria-label=label>
-            <For each=move || visible.with(|r| r.pieces.clone()) key=|p| p.0 let:p>
-                {render_piece(&p.1)}
-            </For>
-        </div>
+        <div class="md" role=role aria-label=label node_ref=host></div>
+    }
+}
+
+/// The pieces drawn in a Markdown element, by key, in order, with their DOM nodes.
+#[derive(Default)]
+struct Shown(Vec<(u64, Vec<web_sys::Node>)>);
+
+impl Shown {
+    /// Brings `host` to `pieces`. The pieces it already shows in the same order (by key; a
+    /// piece's key changes with its content) stay where they are; after the first change,
+    /// the pieces it still shows are moved into place and the others built. A stream changes
+    /// only its last pieces.
+    fn show(&mut self, host: &web_sys::Element, pieces: &[(u64, Piece)]) {
+        let same = self.0.iter().zip(pieces).take_while(|(d, p)| d.0 == p.0).count();
+        let mut rest: Vec<(u64, Vec<web_sys::Node>)> = self.0.drain(same..).collect();
+        for (key, piece) in &pieces[same..] {
+            let nodes = match rest.iter().position(|d| d.0 == *key) {
+                Some(i) => rest.swap_remove(i).1,
+                None => build_piece(piece),
+            };
+            for n in &nodes {
+                let _ = host.append_child(n);
+            }
+            self.0.push((*key, nodes));
+        }
+        for (_, nodes) in rest {
+            for n in nodes {
+                let _ = host.remove_child(&n);
+            }
+        }
     }
 }
 
@@ -124,21 +165,17 @@ fn plain_note(bytes: usize) -> impl IntoView {
     view! { <p class="small muted" role="note">{text}</p> }
 }
 
-fn render_piece(p: &Piece) -> AnyView {
+fn build_piece(p: &Piece) -> Vec<web_sys::Node> {
     match p {
-        Piece::Nodes(nodes) => render_nodes(nodes),
-        Piece::Text(t) => view! { <div class="md-plain">{t.to_string()}</div> }.into_any(),
+        Piece::Nodes(nodes) => nodes.iter().map(build_node).collect(),
+        Piece::Text(t) => vec![dom::text("div", &[("class", "md-plain")], t).into()],
     }
 }
 
-fn render_nodes(nodes: &[Node]) -> AnyView {
-    nodes.iter().map(render_node).collect_view().into_any()
-}
-
-fn render_node(node: &Node) -> AnyView {
+fn build_node(node: &Node) -> web_sys::Node {
     match node {
-        Node::Text(t) => t.clone().into_any(),
-        Node::Element(e) => render_element(e),
+        Node::Text(t) => dom::text_node(t).into(),
+        Node::Element(e) => build_element(e).into(),
     }
 }
 
@@ -153,56 +190,60 @@ fn align_class(a: Align) -> Option<&'static str> {
     }
 }
 
-/// Recursive, but the tree is at most `markdown::MAX_DEPTH` deep.
-fn render_element(e: &Element) -> AnyView {
+/// The element of one Markdown node, its text as text nodes. Recursive, but the tree is
+/// at most `markdown::MAX_DEPTH` deep.
+fn build_element(e: &Element) -> web_sys::Element {
     let Element { kind, children } = e;
-    let kids = move || render_nodes(children);
-    match kind.clone() {
-        Kind::Paragraph => view! { <p>{kids()}</p> }.into_any(),
-        Kind::Heading(1) => view! { <h3 class="md-h1">{kids()}</h3> }.into_any(),
-        Kind::Heading(2) => view! { <h4 class="md-h2">{kids()}</h4> }.into_any(),
-        Kind::Heading(_) => view! { <h5 class="md-h3">{kids()}</h5> }.into_any(),
-        Kind::BlockQuote => view! { <blockquote>{kids()}</blockquote> }.into_any(),
+    // An element of `tag` holding the children.
+    let holding = |tag: &str, attrs: &[(&str, &str)]| {
+        let e = dom::el(tag, attrs, &[]);
+        for c in children {
+            let _ = e.append_child(&build_node(c));
+        }
+        e
+    };
+    match kind {
+        Kind::Paragraph => holding("p", &[]),
+        Kind::Heading(1) => holding("h3", &[("class", "md-h1")]),
+        Kind::Heading(2) => holding("h4", &[("class", "md-h2")]),
+        Kind::Heading(_) => holding("h5", &[("class", "md-h3")]),
+        Kind::BlockQuote => holding("blockquote", &[]),
         Kind::CodeBlock(lang) => {
-            let label = lang.clone().map(|l| format!("{l} code")).unwrap_or_else(|| "code".into());
-            view! {
-                <figure class="md-code">
-                    {lang.map(|l| view! { <figcaption class="small muted">{l}</figcaption> })}
-                    <pre class="code" aria-label=label><code>{kids()}</code></pre>
-                </figure>
-            }
-            .into_any()
+            let label = lang.as_ref().map(|l| format!("{l} code")).unwrap_or_else(|| "code".into());
+            let pre = dom::el("pre", &[("class", "code"), ("aria-label", &label)], &[holding("code", &[])]);
+            let caption = lang.as_ref().map(|l| dom::text("figcaption", &[("class", "small muted")], l));
+            dom::el("figure", &[("class", "md-code")], &caption.into_iter().chain([pre]).collect::<Vec<_>>())
         }
-        Kind::List { ordered: true, start } => {
-            view! { <ol start=start.to_string()>{kids()}</ol> }.into_any()
+        Kind::List { ordered: true, start } => holding("ol", &[("start", &start.to_string())]),
+        Kind::List { ordered: false, .. } => holding("ul", &[]),
+        Kind::Item => holding("li", &[]),
+        Kind::TaskMarker(done) => {
+            let label = if *done { "done" } else { "not done" };
+            let attrs: &[(&str, &str)] = &[("type", "checkbox"), ("disabled", ""), ("aria-label", label), ("checked", "")];
+            // `checked` only when done.
+            dom::el("input", &attrs[..if *done { 4 } else { 3 }], &[])
         }
-        Kind::List { ordered: false, .. } => view! { <ul>{kids()}</ul> }.into_any(),
-        Kind::Item => view! { <li>{kids()}</li> }.into_any(),
-        Kind::TaskMarker(done) => view! {
-            <input type="checkbox" disabled=true checked=done aria-label=if done { "done" } else { "not done" }/>
+        Kind::Table => dom::el("div", &[("class", "md-table")], &[holding("table", &[])]),
+        Kind::TableHead => dom::el("thead", &[], &[holding("tr", &[])]),
+        Kind::TableRow => holding("tr", &[]),
+        Kind::TableCell { header, align } => {
+            let class = align_class(*align).map(|c| ("class", c));
+            let scope = header.then_some(("scope", "col"));
+            let attrs: Vec<(&str, &str)> = scope.into_iter().chain(class).collect();
+            holding(if *header { "th" } else { "td" }, &attrs)
         }
-        .into_any(),
-        Kind::Table => view! { <div class="md-table"><table>{kids()}</table></div> }.into_any(),
-        Kind::TableHead => view! { <thead><tr>{kids()}</tr></thead> }.into_any(),
-        Kind::TableRow => view! { <tr>{kids()}</tr> }.into_any(),
-        Kind::TableCell { header: true, align } => {
-            view! { <th scope="col" class=align_class(align)>{kids()}</th> }.into_any()
-        }
-        Kind::TableCell { header: false, align } => {
-            view! { <td class=align_class(align)>{kids()}</td> }.into_any()
-        }
-        Kind::Emphasis => view! { <em>{kids()}</em> }.into_any(),
-        Kind::Strong => view! { <strong>{kids()}</strong> }.into_any(),
-        Kind::Strikethrough => view! { <del>{kids()}</del> }.into_any(),
-        Kind::InlineCode => view! { <code class="md-inline">{kids()}</code> }.into_any(),
+        Kind::Emphasis => holding("em", &[]),
+        Kind::Strong => holding("strong", &[]),
+        Kind::Strikethrough => holding("del", &[]),
+        Kind::InlineCode => holding("code", &[("class", "md-inline")]),
         Kind::Link { href, title } => {
-            let title = (!title.is_empty()).then_some(title);
-            view! {
-                <a href=href title=title target="_blank" rel="noopener noreferrer nofollow">{kids()}</a>
+            let mut attrs = vec![("href", href.as_str()), ("target", "_blank"), ("rel", "noopener noreferrer nofollow")];
+            if !title.is_empty() {
+                attrs.push(("title", title.as_str()));
             }
-            .into_any()
+            holding("a", &attrs)
         }
-        Kind::LineBreak => view! { <br/> }.into_any(),
-        Kind::Rule => view! { <hr/> }.into_any(),
+        Kind::LineBreak => dom::el("br", &[], &[]),
+        Kind::Rule => dom::el("hr", &[], &[]),
     }
 }
