@@ -10,7 +10,7 @@
 // precompressed .br holds). Issue 11's targets: the overview ≤ 172 KB brotli, every other
 // route ≤ 250 KB (1 KB = 1,000 bytes); a route over its target is marked. With --gate it
 // fails when the overview is over OVERVIEW_BUDGET_BR (default: its target), or another route over
-// ROUTE_BUDGET_BR (default 340,000: a regression gate over the largest route; a stored session's
+// ROUTE_BUDGET_BR (default 335,000: a regression gate over the largest route; a stored session's
 // page and a chat that continues a session are over their 250,000 B target).
 'use strict';
 const fs = require('node:fs');
@@ -94,9 +94,9 @@ const routes = [
   ['#/schedules and a schedule', 'schedules', 250_000],
 ];
 // Gates: the overview's (and the connection form's) target itself; other routes a regression gate
-// about 3.5% over the largest (a chat that continues a session, 328,057 B in the twelfth session).
+// about 3.7% over the largest (a chat that continues a session, 322,952 B in the thirteenth session).
 const gateBytes = (target) =>
-  target === 172_000 ? Number(process.env.OVERVIEW_BUDGET_BR || 172_000) : Number(process.env.ROUTE_BUDGET_BR || 340_000);
+  target === 172_000 ? Number(process.env.OVERVIEW_BUDGET_BR || 172_000) : Number(process.env.ROUTE_BUDGET_BR || 335_000);
 let failed = false;
 console.log(`${'route (first load)'.padEnd(50)} ${'files'.padStart(5)} ${'raw B'.padStart(9)} ${'gzip B'.padStart(8)} ${'brotli B'.padStart(9)}`);
 for (const [name, area, target] of routes) {
