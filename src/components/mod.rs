@@ -2,6 +2,7 @@
 //! states, fields, badges, pager. Every prop is documented where it is
 //! declared; a closed set of choices is an enum ([`Tone`]), not a string.
 
+pub mod approval;
 pub mod composer;
 pub mod db_picker;
 pub mod dom;

@@ -3,7 +3,8 @@
 use crate::chat::{Chat, Phase, Turn};
 use crate::components::composer::{Composer, Outgoing};
 use crate::components::load::{not_loaded, use_get, UseGet};
-use crate::components::run_view::{Decision, RunCard};
+use crate::components::approval::{approval, Decision};
+use crate::components::run_view::{Paused, RunCard};
 use crate::components::session_details::SessionDetails;
 use crate::components::{Empty, ErrorNotice, Notice};
 use crate::route::{navigate, Route};
@@ -442,7 +443,8 @@ fn TurnView(turn: Turn, chat: Chat, on_prompt: Callback<String>) -> impl IntoVie
                 }
                 let t = t2.clone();
                 let on_decide = Callback::new(move |d: Decision| chat.decide(&t, d.approvals, d.answers, d.results));
-                view! { <RunCard run=t2.run.into() on_decide=on_decide busy=Signal::derive(move || chat.active.get().is_some())/> }.into_any()
+                let paused = Paused { draw: approval, on_decide, busy: Signal::derive(move || chat.active.get().is_some()) };
+                view! { <RunCard run=t2.run.into() paused=paused/> }.into_any()
             })}
             {move || {
                 // agno's follow-up suggestions, under the latest finished answer.
