@@ -94,7 +94,7 @@ const routes = [
   ['#/schedules and a schedule', 'schedules', 250_000],
 ];
 // Gates: the overview's (and the connection form's) target itself; other routes a regression gate
-// about 3.7% over the largest (a chat that continues a session, 322,952 B in the thirteenth session).
+// about 3.7% over the largest (a chat that continues a session, 324,027 B in the thirteenth session).
 const gateBytes = (target) =>
   target === 172_000 ? Number(process.env.OVERVIEW_BUDGET_BR || 172_000) : Number(process.env.ROUTE_BUDGET_BR || 335_000);
 let failed = false;
