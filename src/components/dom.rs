@@ -1,6 +1,6 @@
-//! Tiny DOM builders for static parts (charts, tables, summaries): one plain,
-//! non-generic code path instead of a Leptos view type per element, which
-//! keeps the wasm small. Text is always set as text (`createTextNode` /
+//! Tiny DOM builders for static parts (charts, tables, summaries, Markdown's
+//! pieces in `markdown.rs`): one plain, non-generic code path instead of a
+//! Leptos view type per element, which keeps the wasm small. Text is always set as text (`createTextNode` /
 //! `textContent`), never parsed as HTML.
 
 use leptos::prelude::*;

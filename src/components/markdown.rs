@@ -106,14 +106,13 @@ pub fn Markdown(
     // path for every element kind instead of a Leptos view type per kind (README, "Where
     // the bytes go").
     let host = NodeRef::<leptos::html::Div>::new();
-    let drawn = Arc::new(Mutex::new(Shown::default()));
-    Effect::new(move |_| {
-        let Some(el) = host.get() else { return };
-        visible.with(|v| {
-            if let Ok(mut d) = drawn.lock() {
-                d.show(&el, &v.pieces);
-            }
-        });
+    // What is drawn is the effect's own value, handed to its next run.
+    Effect::new(move |drawn: Option<Shown>| {
+        let mut drawn = drawn.unwrap_or_default();
+        if let Some(el) = host.get() {
+            visible.with(|v| drawn.show(&el, &v.pieces));
+        }
+        drawn
     });
     view! {
         {move || shown.with(|r| r.plain).map(plain_note)}
