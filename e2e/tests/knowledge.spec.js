@@ -42,6 +42,28 @@ async function failOnce(page, url, method, status, detail) {
   });
 }
 
+test('a file picked before the readers have arrived still gets the reader its type calls for', async ({ page }) => {
+  const errors = collectErrors(page);
+  const [kb] = await bases();
+  expect(kb).toBeTruthy();
+  // /knowledge/config (the readers) held until the file is picked.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/knowledge/config**', async (route) => {
+    await held;
+    await route.fallback();
+  });
+  await openKnowledge(page, kb);
+  const form = page.getByRole('form', { name: 'Add content' });
+  const reader = form.getByRole('combobox', { name: 'Reader' });
+  await form.getByLabel('File', { exact: true }).setInputFiles({ name: 'early-notes.txt', mimeType: 'text/plain', buffer: Buffer.from('early') });
+  await expect(reader).toHaveValue('');
+  release();
+  await expect(reader.getByRole('option', { name: 'TextReader' })).toHaveCount(1);
+  await expect(reader).toHaveValue('text');
+  expect(errors).toEqual([]);
+});
+
 test('a text file uploads with progress and its content is found by search', async ({ page }) => {
   test.setTimeout(90_000);
   const errors = collectErrors(page);

@@ -485,15 +485,16 @@ fn AddContent(target: Target, cfg: Memo<KnowledgeConfig>, list: List) -> impl In
     let request = StoredValue::new_local(None::<FormRequest>);
     let chosen_file = move || file_input.get_untracked().and_then(|i| i.files()).and_then(|l| l.get(0));
 
-    let on_file = move |_| {
-        let n = chosen_file().map(|f| f.name()).unwrap_or_default();
+    let on_file = move |_| file_name.set(chosen_file().map(|f| f.name()).unwrap_or_default());
+    // The reader follows the file's type, from the readers `/knowledge/config` lists: also when
+    // they arrive after the file was picked.
+    Effect::new(move |_| {
+        let r = file_name.with(|n| cfg.with(|c| c.reader_for_file(n))).unwrap_or_default();
         if reader.get_untracked() == auto_reader.get_untracked() {
-            let r = cfg.with_untracked(|c| c.reader_for_file(&n)).unwrap_or_default();
             auto_reader.set(r.clone());
             reader.set(r);
         }
-        file_name.set(n);
-    };
+    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
