@@ -27,6 +27,17 @@ test('nothing listening at the URL: "Nothing is listening at"', async ({ page })
   await expect(alert(page)).toContainText(env.DEAD_URL.replace(/^http:\/\//, ''));
 });
 
+test('a port browsers refuse: the message says so, not "Nothing is listening"', async ({ page }) => {
+  // 6000 (X11) is on the Fetch standard's list of bad ports: Chromium fails the request before
+  // it leaves, with the same TypeError as a closed port.
+  const refused = 'http://127.0.0.1:6000';
+  await submitConnect(page, { endpoint: refused, key: '' });
+  const a = alert(page);
+  await expect(a).toHaveText(startsWith(`Browsers refuse to connect to port 6000, so ${refused} cannot be reached`));
+  await expect(a).toContainText('Serve the AgentOS on another port');
+  await expect(connectForm(page).form).toBeVisible();
+});
+
 test('a URL that answers but is no AgentOS: "This URL answers, but it is not an AgentOS"', async ({ page }) => {
   // The static server that serves the dashboard itself.
   await submitConnect(page, { endpoint: env.WEB_ORIGIN });

@@ -72,6 +72,9 @@ impl ApiError {
 
     /// One sentence a person can read: what happened.
     pub fn title(&self) -> String {
+        if let Some((url, port)) = self.refused_port() {
+            return format!("Browsers refuse to connect to port {port}, so {url} cannot be reached from this page.");
+        }
         match self {
             ApiError::InvalidUrl { input, reason } => {
                 format!("“{input}” is not a usable server URL: {reason}.")
@@ -127,6 +130,12 @@ impl ApiError {
 
     /// What the person can do about it, if there is something to say.
     pub fn hint(&self) -> Option<String> {
+        if let Some((_, port)) = self.refused_port() {
+            return Some(format!(
+                "Port {port} is one that browsers keep for other protocols (mail, SSH, X11 and more). \
+                 Serve the AgentOS on another port, for example 7777."
+            ));
+        }
         match self {
             ApiError::InvalidUrl { .. } => Some(
                 "Enter the address of the AgentOS, for example http://localhost:7777.".into(),
@@ -161,6 +170,15 @@ impl ApiError {
                     .into(),
             ),
             ApiError::NotLoaded { .. } => Some("Check the network connection and try again.".into()),
+            _ => None,
+        }
+    }
+
+    /// An unreachable server whose port browsers refuse ([`refused_port`]): the browser failed
+    /// the request before it left, exactly as if nothing listened there, so the message says why.
+    fn refused_port(&self) -> Option<(&str, u16)> {
+        match self {
+            ApiError::Unreachable { url, .. } => refused_port(url).map(|p| (url.as_str(), p)),
             _ => None,
         }
     }
@@ -297,6 +315,31 @@ pub fn endpoint_id(input: &str) -> Option<String> {
     Some(format!("{scheme}://{}{path}", authority.to_ascii_lowercase()))
 }
 
+/// The ports browsers refuse to connect to: the Fetch standard's "bad ports" (kept for mail,
+/// SSH, X11, IRC and other protocols), which Chromium, Firefox and Safari block. A request to one
+/// fails before it leaves the browser with the same `TypeError` as a server that is not there.
+const BAD_PORTS: [u16; 83] = [
+    0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102,
+    103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465,
+    512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993,
+    995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668,
+    6669, 6679, 6697, 10080,
+];
+
+/// The port of a server address when it is one browsers refuse (see [`BAD_PORTS`]); `None` for
+/// any other port, an address without one (80 or 443) or an unusable address. Used only to
+/// explain a request that already failed: a browser configured to allow the port still connects.
+pub fn refused_port(base: &str) -> Option<u16> {
+    let id = endpoint_id(base)?;
+    let authority = id.split_once("://")?.1.split('/').next()?;
+    let port = match authority.rsplit_once(']') {
+        Some((_, tail)) => tail.strip_prefix(':')?,
+        None => authority.rsplit_once(':')?.1,
+    };
+    let port: u16 = port.parse().ok()?;
+    BAD_PORTS.contains(&port).then_some(port)
+}
+
 /// Checks that a security key can travel in an `Authorization: Bearer`
 /// header: after trimming, only visible ASCII (`!` to `~`). The error says
 /// what is wrong and where, without repeating the key.
@@ -375,7 +418,8 @@ fn valid_authority(authority: &str) -> bool {
     };
     let host_ok = !host.is_empty()
         && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_');
-    let port_ok = !port.is_empty() && port.len() <= 5 && port.chars().all(|c| c.is_ascii_digit());
+    // A URL's port is at most 65535 (the browser's URL parser refuses more).
+    let port_ok = !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) && port.parse::<u16>().is_ok();
     host_ok && port_ok
 }
 
@@ -399,6 +443,31 @@ mod tests {
         assert_eq!(normalize_base_url("[::1]:7777").unwrap(), "http://[::1]:7777");
         assert_eq!(normalize_base_url("127.0.0.1:7777").unwrap(), "http://127.0.0.1:7777");
         assert!(normalize_base_url("host:notaport").is_err());
+    }
+
+    #[test]
+    fn ports_browsers_refuse_are_named() {
+        for (url, port) in [("http://127.0.0.1:6000", 6000), ("HTTP://Host:25/api/", 25), ("[::1]:10080", 10080), ("h:0", 0)] {
+            assert_eq!(refused_port(url), Some(port), "{url}");
+            let e = ApiError::Unreachable { url: normalize_base_url(url).unwrap(), timed_out: false };
+            assert!(e.title().starts_with(&format!("Browsers refuse to connect to port {port}, so ")), "{}", e.title());
+            assert!(e.hint().unwrap().contains("another port"));
+        }
+        for url in ["http://127.0.0.1:7777", "http://h", "https://h/api", "[::1]", "[::6000]:8080", "h:06000x", "ftp://h:6000", "h:60000"] {
+            assert_eq!(refused_port(url), None, "{url}");
+        }
+        // Only an unreachable server: another error on such a port keeps its own message.
+        let cors = ApiError::Cors { url: "http://h:6000".into(), origin: "o".into() };
+        assert!(cors.title().starts_with("The browser blocked this request (CORS)"));
+        assert!(ApiError::Unreachable { url: "http://h:7777".into(), timed_out: false }.title().starts_with("Nothing is listening at"));
+    }
+
+    #[test]
+    fn a_port_over_65535_is_not_a_url() {
+        assert!(normalize_base_url("http://h:65535").is_ok());
+        assert!(normalize_base_url("http://h:65536").is_err());
+        assert!(normalize_base_url("[::1]:99999").is_err());
+        assert!(normalize_base_url("h:123456").is_err());
     }
 
     #[test]

@@ -564,3 +564,50 @@ fn stock_cancel_text_alone_does_not_crash() {
         assert_eq!(stored[0].content.is_empty(), stock, "{text}");
     }
 }
+
+// ---- server addresses --------------------------------------------------------
+
+/// Text shaped like what people type as a server address, with the odd parts that matter:
+/// schemes, IPv6 brackets, ports (some refused by browsers, some out of range), paths.
+fn address() -> impl Strategy<Value = String> {
+    let scheme = proptest::sample::select(vec!["", "http://", "https://", "HTTP://", "ftp://", "://"]);
+    let host = proptest::sample::select(vec!["localhost", "127.0.0.1", "[::1]", "os.example.com", "[", "a@b", "", "h_1"]);
+    let port = prop_oneof![
+        Just(String::new()),
+        any::<u32>().prop_map(|p| format!(":{}", p % 100_000)),
+        proptest::sample::select(vec![":6000", ":25", ":0", ":7777", ":", ":x", ":065535"]).prop_map(String::from),
+    ];
+    let path = proptest::sample::select(vec!["", "/", "/api/", "/a b", "/?q", "#f", "/é"]);
+    (scheme, host, port, path, ".{0,3}").prop_map(|(s, h, p, pa, junk)| format!("{s}{h}{p}{pa}{junk}"))
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Normalizing an address never panics, is idempotent, and keeps the server's identity;
+    /// a refused port is named only for a usable address that carries that very port.
+    #[test]
+    fn server_addresses_normalize_stably(text in prop_oneof![address(), ".{0,24}"]) {
+        use agentos_client::error::{endpoint_id, refused_port};
+        match agentos_client::normalize_base_url(&text) {
+            Ok(base) => {
+                prop_assert!(base.starts_with("http://") || base.starts_with("https://"));
+                let again = agentos_client::normalize_base_url(&base);
+                prop_assert_eq!(again.as_ref(), Ok(&base));
+                let id = endpoint_id(&text).expect("a usable address has an identity");
+                prop_assert_eq!(endpoint_id(&id), Some(id.clone()));
+                if let Some(p) = refused_port(&text) {
+                    let authority = id.split_once("://").unwrap().1.split('/').next().unwrap();
+                    let port = authority.rsplit(':').next().unwrap().parse::<u16>().unwrap();
+                    prop_assert_eq!(port, p);
+                }
+            }
+            Err(e) => {
+                let invalid = matches!(e, ApiError::InvalidUrl { .. });
+                prop_assert!(invalid);
+                prop_assert_eq!(endpoint_id(&text), None);
+                prop_assert_eq!(refused_port(&text), None);
+            }
+        }
+    }
+}
