@@ -22,6 +22,11 @@ test('every response of the static server carries the CSP, nosniff and no-referr
   // The deployable copy of the same headers (Netlify / Cloudflare Pages format).
   const headersFile = fs.readFileSync(path.join(env.DIST, '_headers'), 'utf8');
   expect(headersFile).toContain(`/*\n  Content-Security-Policy: ${CSP}\n`);
+  // The server configurations README gives to copy (nginx, Caddy) carry the very same policy.
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const copies = [...readme.matchAll(/Content-Security-Policy "([^"]*)"/g)].map((m) => m[1]);
+  expect(copies.length, 'CSP lines in README').toBeGreaterThanOrEqual(2);
+  for (const c of copies) expect(c).toBe(CSP);
 });
 
 test('the page has no inline script and no style attribute; it connects and navigates under the CSP', async ({ page, csp }) => {
