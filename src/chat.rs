@@ -376,14 +376,14 @@ impl Chat {
     fn dispatch(&self, op: Op) {
         let this = *self;
         spawn_local(async move {
-            if matches!(op, Op::Start(_)) {
+            if let Op::Start(turn) = &op {
                 for _ in 0..USER_WAIT_STEPS {
-                    if !this.alive() || this.user_known.get_value() {
+                    if !this.alive() || this.user_known.get_value() || !this.is_active(turn) {
                         break;
                     }
                     agentos_client::web::sleep(USER_WAIT_STEP_MS).await;
                 }
-                if !this.alive() {
+                if !this.alive() || !this.is_active(turn) {
                     return;
                 }
             }
@@ -515,13 +515,25 @@ impl Chat {
     /// Ends a turn from this side: aborts its request (the stream then
     /// ends the turn), or closes its socket (which detaches the socket's
     /// handlers, so the turn is ended here).
+    ///
+    /// A turn with neither yet (its message waits for the session's user or for the code that
+    /// runs it, see [`Chat::dispatch`]) is ended here too: it is never sent, and its message
+    /// goes back to the composer.
     fn cut_off(&self, turn: Option<Turn>) {
+        let requested = self.abort.with_value(Option::is_some);
         self.abort_request();
-        if self.socket.try_update_value(|s| s.take()).flatten().is_some() {
+        let socket = self.socket.try_update_value(|s| s.take()).flatten().is_some();
+        if socket || !requested {
             if let Some(t) = turn {
                 self.end_turn(&t, Outcome::Failed(ApiError::Aborted));
             }
         }
+    }
+
+    /// Whether `turn` is still the one in progress: a new turn stopped before it was sent is
+    /// not, and is then not sent.
+    pub(crate) fn is_active(&self, turn: &Turn) -> bool {
+        self.active.get_untracked() == Some(turn.key)
     }
 
     fn abort_request(&self) {

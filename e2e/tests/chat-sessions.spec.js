@@ -345,3 +345,39 @@ test('a message sent before the continued session has answered waits for it, and
   expect(await api(`/sessions/${sid}/runs?type=agent`)).toHaveLength(2);
   expect(errors).toEqual([]);
 });
+
+test('Stop while a message waits for the continued session: it is never sent, and comes back to the box', async ({ page }) => {
+  const { plain } = await agents();
+  const user = unique('stopwait');
+  const sid = await runAs(plain, user, 'Hello before a stop');
+  // The session (GET /sessions/{id}, which names its user) is held until the test lets it go.
+  let release;
+  const gate = new Promise((r) => {
+    release = r;
+  });
+  await page.route(new RegExp(`^${escape(env.API)}/sessions/${escape(sid)}(\\?.*)?$`), async (route) => {
+    if (route.request().method() === 'GET') await gate;
+    return route.continue();
+  });
+  const posts = [];
+  page.on('request', (req) => {
+    if (req.method() === 'POST' && req.url().startsWith(`${env.API}/agents/${encodeURIComponent(plain.id)}/runs`)) posts.push(req);
+  });
+  await openChat(page, plain, `?session=${sid}`);
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill('A message stopped before it went');
+  await box.press('Enter');
+  await expect(conversation(page).getByLabel('You said').filter({ hasText: 'A message stopped before it went' })).toBeVisible();
+  await expect(box).toHaveValue('');
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  // Ended at once, not when the session answers: the message is back, nothing was sent.
+  await expect(page.getByRole('alert').filter({ hasText: 'The request was cancelled.' })).toBeVisible();
+  await expect(box).toHaveValue('A message stopped before it went');
+  await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeEnabled();
+  release();
+  await expect(conversation(page).getByLabel('You said').filter({ hasText: 'Hello before a stop' })).toBeVisible();
+  await sleep(1500);
+  expect(posts, 'a stopped message is never sent').toHaveLength(0);
+  expect(await api(`/sessions/${sid}/runs?type=agent`)).toHaveLength(1);
+  expect(errors).toEqual([]);
+});

@@ -233,6 +233,44 @@ test('the chat shows before its running code; a message sent when that code cann
   await expect(answer.getByText('Completed', { exact: true }).first()).toBeVisible();
 });
 
+test('Stop while the running code is on its way: the message is never sent, and comes back to the box', async ({ page }) => {
+  const agent = (await api('/agents'))[0];
+  await connect(page);
+  await freshLoad(page);
+  // The running part is held (not refused) until the test lets it go.
+  let release;
+  const gate = new Promise((r) => {
+    release = r;
+  });
+  await page.route(/(split_run|pack_run_and_turns_and_sessions)-[0-9a-f]+\.wasm$/, async (route) => {
+    await gate;
+    return route.continue();
+  });
+  const posts = [];
+  page.on('request', (req) => {
+    if (req.method() === 'POST' && req.url().includes(`/agents/${encodeURIComponent(agent.id)}/runs`)) posts.push(req.url());
+  });
+  await page.goto(`/#/chat/agents/${encodeURIComponent(agent.id)}`);
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await expect(box).toBeVisible();
+  await send(page, 'Hello, then stop');
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  // Ended at once: the message is back in the box (the turn's view comes with the held code).
+  await expect(box).toHaveValue('Hello, then stop');
+  await expect(page.getByRole('button', { name: 'Send', exact: true })).toBeEnabled();
+  // The code arrives after the stop: still nothing is sent; the turn says it was cancelled, and
+  // the chat works.
+  release();
+  await expect(page.getByRole('alert').filter({ hasText: 'The request was cancelled.' })).toBeVisible();
+  await page.waitForTimeout(1500);
+  expect(posts, 'a stopped message is never sent').toEqual([]);
+  await expect(page.getByRole('list', { name: 'Conversation', exact: true }).getByLabel('You said')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  const answer = page.getByRole('article', { name: `Answer from ${agent.name || agent.id}`, exact: true }).last();
+  await expect(answer.getByText('Completed', { exact: true }).first()).toBeVisible();
+  expect(posts).toHaveLength(1);
+});
+
 test('a new chat asks for its running part, its turns\' view and its side column in one request as it opens, and answers', async ({ page }) => {
   const errors = collectErrors(page);
   const agent = (await api('/agents'))[0];

@@ -35,6 +35,8 @@ pub fn perform(chat: Chat, op: Op) {
         return;
     }
     match op {
+        // Stopped while its code was on the way: not sent (`Chat::cut_off`).
+        Op::Start(turn) if !chat.is_active(&turn) => {}
         Op::Start(turn) => chat.start_now(turn),
         Op::Decide { turn, decisions, answers, results } => chat.decide_now(&turn, decisions, answers, results),
         Op::Regenerate { turn, instructions } => chat.regenerate_now(&turn, instructions),

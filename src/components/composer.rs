@@ -158,7 +158,14 @@ pub fn Composer(
                 <span class="spacer"></span>
                 {move || if busy.get() {
                     view! {
-                        <button type="button" class="danger" on:click=move |_| on_stop.run(())>"Stop"</button>
+                        <button type="button" class="danger" on:click=move |ev| {
+                            // Stopping can end the turn at once (a message not sent yet), and
+                            // this very <button> then becomes Send (type=submit) before the
+                            // click's default action: without this, the click would submit
+                            // the message it just stopped.
+                            ev.prevent_default();
+                            on_stop.run(())
+                        }>"Stop"</button>
                     }.into_any()
                 } else {
                     view! {
