@@ -271,6 +271,35 @@ test('Stop while the running code is on its way: the message is never sent, and 
   expect(posts).toHaveLength(1);
 });
 
+test('the conversation keeps its place while the side column\'s code is on its way: nothing moves when it arrives', async ({ page }) => {
+  const agent = (await api('/agents'))[0];
+  await connect(page);
+  await freshLoad(page);
+  // The side column comes with the running part and the turns' view, in the pack the chat
+  // asks for as it opens (or its chunks one by one): held until the test lets it go.
+  let release;
+  const gate = new Promise((r) => {
+    release = r;
+  });
+  await page.route(/(split_run|split_sessions|pack_run_and_turns_and_sessions)-[0-9a-f]+\.wasm$/, async (route) => {
+    await gate;
+    return route.continue();
+  });
+  await page.goto(`/#/chat/agents/${encodeURIComponent(agent.id)}`);
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await expect(box).toBeVisible();
+  const side = page.getByRole('navigation', { name: 'Earlier chats' });
+  await expect(side).toHaveCount(0);
+  const before = await box.boundingBox();
+  release();
+  await expect(side).toBeVisible();
+  const after = await box.boundingBox();
+  expect(after.x, 'the message box did not move sideways').toBe(before.x);
+  expect(after.width, 'nor change its width').toBe(before.width);
+  // Beside the list, not under it.
+  expect(after.x).toBeGreaterThan((await side.boundingBox()).x + (await side.boundingBox()).width);
+});
+
 test('a new chat asks for its running part, its turns\' view and its side column in one request as it opens, and answers', async ({ page }) => {
   const errors = collectErrors(page);
   const agent = (await api('/agents'))[0];
