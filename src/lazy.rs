@@ -322,7 +322,8 @@ pub enum SessionsPart {
 /// sessions area's code once the chat page is on screen, so the chat's first
 /// load does not carry it (a chunk of its own was measured: it split the
 /// code the chat shares with it into more, worse-compressing files). Nothing
-/// shows while it loads; a failed fetch says so, with Retry.
+/// shows while it loads (its grid column stays empty: `.chat-layout > .chat` in
+/// style/main.css); a failed fetch says so, with Retry.
 pub fn chat_side(side: pages::chat::Side) -> AnyView {
     let side = StoredValue::new(side);
     let code = on_demand_code(sessions_area);
