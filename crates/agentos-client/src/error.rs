@@ -316,8 +316,9 @@ pub fn endpoint_id(input: &str) -> Option<String> {
 }
 
 /// The ports browsers refuse to connect to: the Fetch standard's "bad ports" (kept for mail,
-/// SSH, X11, IRC and other protocols), which Chromium, Firefox and Safari block. A request to one
-/// fails before it leaves the browser with the same `TypeError` as a server that is not there.
+/// SSH, X11, IRC and other protocols), which Chromium, Firefox and Safari block, and port 0,
+/// which no browser connects to. A request to one fails before it leaves the browser with the
+/// same `TypeError` as a server that is not there.
 const BAD_PORTS: [u16; 83] = [
     0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102,
     103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465,
