@@ -372,22 +372,23 @@ impl Chat {
     /// paused run still waits, an answer stays), through [`Chat::end_turn`].
     ///
     /// A new turn in a continued chat whose session has not answered yet waits for it (at most
-    /// as long as a request may take), so it goes out as the session's user.
+    /// as long as a request may take), so it goes out as the session's user. A turn stopped
+    /// during either wait is not run ([`Chat::stands`]).
     fn dispatch(&self, op: Op) {
         let this = *self;
         spawn_local(async move {
-            if let Op::Start(turn) = &op {
+            if matches!(op, Op::Start(_)) {
                 for _ in 0..USER_WAIT_STEPS {
-                    if !this.alive() || this.user_known.get_value() || !this.is_active(turn) {
+                    if !this.alive() || this.user_known.get_value() || !this.stands(&op) {
                         break;
                     }
                     agentos_client::web::sleep(USER_WAIT_STEP_MS).await;
                 }
-                if !this.alive() || !this.is_active(turn) {
-                    return;
-                }
             }
-            if crate::lazy::run(this, op.clone()).await.is_err() && this.alive() {
+            if !this.alive() || !this.stands(&op) {
+                return;
+            }
+            if crate::lazy::run(this, op.clone()).await.is_err() && this.alive() && this.stands(&op) {
                 this.not_run(op, ApiError::NotLoaded { what: "running a chat".into() });
             }
         });
@@ -530,10 +531,13 @@ impl Chat {
         }
     }
 
-    /// Whether `turn` is still the one in progress: a new turn stopped before it was sent is
-    /// not, and is then not sent.
-    pub(crate) fn is_active(&self, turn: &Turn) -> bool {
-        self.active.get_untracked() == Some(turn.key)
+    /// Whether `op` is still to be carried out: a new turn is, while it is the turn in
+    /// progress; stopped before it was sent ([`Chat::cut_off`]), it is not, and is never sent.
+    pub(crate) fn stands(&self, op: &Op) -> bool {
+        match op {
+            Op::Start(turn) => self.active.get_untracked() == Some(turn.key),
+            _ => true,
+        }
     }
 
     fn abort_request(&self) {

@@ -51,6 +51,28 @@ async function setUser(page, user) {
   await box.press('Tab');
 }
 
+/** Holds GET /sessions/{sid} (the session, which names its user) until the returned function is called. */
+async function holdSession(page, sid) {
+  let release;
+  const gate = new Promise((r) => {
+    release = r;
+  });
+  await page.route(new RegExp(`^${escape(env.API)}/sessions/${escape(sid)}(\\?.*)?$`), async (route) => {
+    if (route.request().method() === 'GET') await gate;
+    return route.continue();
+  });
+  return release;
+}
+
+/** The run requests the page posts to `agent`, as they go out. */
+function runPosts(page, agent) {
+  const posts = [];
+  page.on('request', (req) => {
+    if (req.method() === 'POST' && req.url().startsWith(`${env.API}/agents/${encodeURIComponent(agent.id)}/runs`)) posts.push(req);
+  });
+  return posts;
+}
+
 const side = (page) => page.getByRole('navigation', { name: 'Earlier chats' });
 const conversation = (page) => page.getByRole('list', { name: 'Conversation', exact: true });
 const details = (page) => page.getByText('Session details', { exact: true });
@@ -309,18 +331,8 @@ test('a message sent before the continued session has answered waits for it, and
   // This browser's user id is someone else's.
   await page.addInitScript(() => localStorage.setItem('agentos-dashboard.user_id', 'someone-else'));
   // The session (GET /sessions/{id}, which names its user) is held until the test lets it go.
-  let release;
-  const gate = new Promise((r) => {
-    release = r;
-  });
-  await page.route(new RegExp(`^${escape(env.API)}/sessions/${escape(sid)}(\\?.*)?$`), async (route) => {
-    if (route.request().method() === 'GET') await gate;
-    return route.continue();
-  });
-  const posts = [];
-  page.on('request', (req) => {
-    if (req.method() === 'POST' && req.url().startsWith(`${env.API}/agents/${encodeURIComponent(plain.id)}/runs`)) posts.push(req);
-  });
+  const release = await holdSession(page, sid);
+  const posts = runPosts(page, plain);
   await openChat(page, plain, `?session=${sid}`);
   const box = page.getByRole('textbox', { name: 'Message' });
   await box.fill('A message sent at once');
@@ -351,18 +363,8 @@ test('Stop while a message waits for the continued session: it is never sent, an
   const user = unique('stopwait');
   const sid = await runAs(plain, user, 'Hello before a stop');
   // The session (GET /sessions/{id}, which names its user) is held until the test lets it go.
-  let release;
-  const gate = new Promise((r) => {
-    release = r;
-  });
-  await page.route(new RegExp(`^${escape(env.API)}/sessions/${escape(sid)}(\\?.*)?$`), async (route) => {
-    if (route.request().method() === 'GET') await gate;
-    return route.continue();
-  });
-  const posts = [];
-  page.on('request', (req) => {
-    if (req.method() === 'POST' && req.url().startsWith(`${env.API}/agents/${encodeURIComponent(plain.id)}/runs`)) posts.push(req);
-  });
+  const release = await holdSession(page, sid);
+  const posts = runPosts(page, plain);
   await openChat(page, plain, `?session=${sid}`);
   const box = page.getByRole('textbox', { name: 'Message' });
   await box.fill('A message stopped before it went');

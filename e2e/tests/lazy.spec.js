@@ -30,6 +30,19 @@ async function storedSessionThenFreshLoad(page, label, message) {
   return { agent, session };
 }
 
+/** Holds the wasm files whose names match `pattern` until the returned function is called. */
+async function holdWasm(page, pattern) {
+  let release;
+  const gate = new Promise((r) => {
+    release = r;
+  });
+  await page.route(pattern, async (route) => {
+    await gate;
+    return route.continue();
+  });
+  return release;
+}
+
 /** Leaves the app (already connected), so the next goto is a first load, with no idle prefetch. */
 async function freshLoad(page) {
   await page.goto('about:blank');
@@ -238,14 +251,7 @@ test('Stop while the running code is on its way: the message is never sent, and 
   await connect(page);
   await freshLoad(page);
   // The running part is held (not refused) until the test lets it go.
-  let release;
-  const gate = new Promise((r) => {
-    release = r;
-  });
-  await page.route(/(split_run|pack_run_and_turns_and_sessions)-[0-9a-f]+\.wasm$/, async (route) => {
-    await gate;
-    return route.continue();
-  });
+  const release = await holdWasm(page, /(split_run|pack_run_and_turns_and_sessions)-[0-9a-f]+\.wasm$/);
   const posts = [];
   page.on('request', (req) => {
     if (req.method() === 'POST' && req.url().includes(`/agents/${encodeURIComponent(agent.id)}/runs`)) posts.push(req.url());
@@ -277,14 +283,7 @@ test('the conversation keeps its place while the side column\'s code is on its w
   await freshLoad(page);
   // The side column comes with the running part and the turns' view, in the pack the chat
   // asks for as it opens (or its chunks one by one): held until the test lets it go.
-  let release;
-  const gate = new Promise((r) => {
-    release = r;
-  });
-  await page.route(/(split_run|split_sessions|pack_run_and_turns_and_sessions)-[0-9a-f]+\.wasm$/, async (route) => {
-    await gate;
-    return route.continue();
-  });
+  const release = await holdWasm(page, /(split_run|split_sessions|pack_run_and_turns_and_sessions)-[0-9a-f]+\.wasm$/);
   await page.goto(`/#/chat/agents/${encodeURIComponent(agent.id)}`);
   const box = page.getByRole('textbox', { name: 'Message' });
   await expect(box).toBeVisible();

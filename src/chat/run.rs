@@ -31,12 +31,11 @@ const STOPPED_AT_CUT: &str =
 
 /// Carries out `op` for `chat` (the `run` area's entry point).
 pub fn perform(chat: Chat, op: Op) {
-    if !chat.alive() {
+    // Stopped while its code was on the way: not sent (`Chat::stands`).
+    if !chat.alive() || !chat.stands(&op) {
         return;
     }
     match op {
-        // Stopped while its code was on the way: not sent (`Chat::cut_off`).
-        Op::Start(turn) if !chat.is_active(&turn) => {}
         Op::Start(turn) => chat.start_now(turn),
         Op::Decide { turn, decisions, answers, results } => chat.decide_now(&turn, decisions, answers, results),
         Op::Regenerate { turn, instructions } => chat.regenerate_now(&turn, instructions),
